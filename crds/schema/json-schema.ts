@@ -1,0 +1,77 @@
+// The subset of the Kubernetes OpenAPI v3 schema (JSONSchemaProps) that the
+// Bot Core CRDs use. The CRD YAML, the TypeScript types, the API reference and
+// the runtime validator are all derived from values of this type.
+
+export type SchemaType = 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
+
+/** A CEL rule as the API server reads it from `x-kubernetes-validations`. */
+export interface ValidationRule {
+  rule: string;
+  message: string;
+  /** Relative JSONPath (e.g. `.riskPolicyRef`) the error is reported at. */
+  fieldPath?: string;
+  reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
+  /** Rules that read `oldSelf` are transition rules, checked on updates only. */
+  optionalOldSelf?: boolean;
+}
+
+export interface JSONSchemaProps {
+  type?: SchemaType;
+  description?: string;
+  format?: string;
+  default?: unknown;
+  enum?: readonly (string | number | boolean)[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: boolean;
+  exclusiveMaximum?: boolean;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  minItems?: number;
+  maxItems?: number;
+  minProperties?: number;
+  maxProperties?: number;
+  items?: JSONSchemaProps;
+  properties?: Record<string, JSONSchemaProps>;
+  additionalProperties?: JSONSchemaProps;
+  required?: readonly string[];
+  nullable?: boolean;
+  'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
+  'x-kubernetes-list-map-keys'?: readonly string[];
+  'x-kubernetes-map-type'?: 'atomic' | 'granular';
+  'x-kubernetes-validations'?: readonly ValidationRule[];
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+  /** Not sent to the API server: an example shown in docs/api.md. */
+  'x-botcore-example'?: unknown;
+  /** Not sent to the API server: the TypeScript type name for this object. */
+  'x-botcore-type-name'?: string;
+}
+
+export interface PrinterColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  jsonPath: string;
+  description: string;
+  priority?: number;
+  format?: string;
+}
+
+/** One kind: everything needed to render its CRD, types and docs. */
+export interface KindDefinition {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  listKind: string;
+  shortNames: readonly string[];
+  categories: readonly string[];
+  description: string;
+  spec: JSONSchemaProps;
+  status: JSONSchemaProps;
+  printerColumns: readonly PrinterColumn[];
+}
+
+/** Keys that only the generator and docs read; stripped from the CRD YAML. */
+export const localOnlyKeys = ['x-botcore-example', 'x-botcore-type-name'] as const;

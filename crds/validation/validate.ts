@@ -1,0 +1,149 @@
+import type { RiskPolicy, TradingBot } from '../generated/types.ts';
+import { kinds, riskPolicy, rootSchema, tradingBot } from '../schema/index.ts';
+import type { KindDefinition } from '../schema/json-schema.ts';
+import { validateCel } from './cel.ts';
+import { type FieldError, fieldErrors, formatFieldError } from './field-error.ts';
+import { applyDefaults, isPlainObject, prune, type UnknownFields, validateSchema } from './structural.ts';
+
+export interface ValidateOptions {
+  /** The stored object, for an update: enables transition rules (immutability). */
+  oldObject?: unknown;
+  /** `reject` (the default) reports unknown fields like `fieldValidation=Strict`; `prune` drops them silently. */
+  unknownFields?: UnknownFields;
+}
+
+export type ValidationResult<T> =
+  | { valid: true; object: T; errors: [] }
+  | { valid: false; object: T; errors: FieldError[] };
+
+/** Schema (OpenAPI) failures after which the API server does not run CEL rules. */
+const blocking = new Set<FieldError['type']>([
+  'FieldValueNotSupported',
+  'FieldValueRequired',
+  'FieldValueTooLong',
+  'FieldValueTooMany',
+  'FieldValueTypeInvalid',
+]);
+
+export const celSkippedDetail =
+  'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
+
+/**
+ * Validates one object of `kind` as the API server would on create (or on
+ * update, with `oldObject`): prune, default, OpenAPI schema, list types, then
+ * CEL rules. Returns the defaulted object and field errors.
+ */
+export function validateObject<T = unknown>(
+  kind: KindDefinition,
+  input: unknown,
+  options: ValidateOptions = {},
+): ValidationResult<T> {
+  const errors: FieldError[] = [];
+  const object = structuredClone(input) as Record<string, unknown>;
+  if (!isPlainObject(object)) {
+    errors.push(fieldErrors.typeInvalid('', input, 'the manifest must be an object'));
+    return { valid: false, object: object as T, errors };
+  }
+  const apiVersion = `${kind.group}/${kind.version}`;
+  if (object.apiVersion !== apiVersion)
+    errors.push(fieldErrors.notSupported('apiVersion', object.apiVersion, [apiVersion]));
+  if (object.kind !== kind.kind) errors.push(fieldErrors.notSupported('kind', object.kind, [kind.kind]));
+  const metadata = object.metadata;
+  if (
+    !isPlainObject(metadata) ||
+    (typeof metadata.name !== 'string' && typeof metadata.generateName !== 'string')
+  ) {
+    errors.push(fieldErrors.required('metadata.name', 'name or generateName is required'));
+  }
+
+  const schema = rootSchema(kind);
+  prune(object, schema, '', options.unknownFields ?? 'reject', errors);
+  if (object.spec === undefined && kind.spec.default !== undefined)
+    object.spec = structuredClone(kind.spec.default);
+  applyDefaults(object, schema);
+  const old = isPlainObject(options.oldObject) ? structuredClone(options.oldObject) : undefined;
+  if (old) {
+    prune(old, schema, '', 'prune', []);
+    applyDefaults(old, schema);
+  }
+
+  validateSchema(object, schema, '', errors);
+  if (errors.some((e) => blocking.has(e.type))) {
+    errors.push(fieldErrors.invalid('', undefined, celSkippedDetail));
+  } else {
+    for (const part of ['spec', 'status'] as const) {
+      const partSchema = schema.properties?.[part];
+      if (partSchema) validateCel(object[part], old?.[part], partSchema, part, errors);
+    }
+  }
+  return errors.length === 0
+    ? { valid: true, object: object as T, errors: [] }
+    : { valid: false, object: object as T, errors };
+}
+
+export function validateTradingBot(input: unknown, options?: ValidateOptions): ValidationResult<TradingBot> {
+  return validateObject<TradingBot>(tradingBot, input, options);
+}
+
+export function validateRiskPolicy(input: unknown, options?: ValidateOptions): ValidationResult<RiskPolicy> {
+  return validateObject<RiskPolicy>(riskPolicy, input, options);
+}
+
+/** The kind definition for a manifest's apiVersion and kind, if it is one of ours. */
+export function kindOf(manifest: unknown): KindDefinition | undefined {
+  if (!isPlainObject(manifest)) return undefined;
+  return kinds.find((k) => manifest.apiVersion === `${k.group}/${k.version}` && manifest.kind === k.kind);
+}
+
+/** Validates a TradingBot or RiskPolicy manifest, whichever it is. */
+export function validateManifest(
+  manifest: unknown,
+  options?: ValidateOptions,
+): ValidationResult<TradingBot | RiskPolicy> {
+  const kind = kindOf(manifest);
+  if (!kind) {
+    const found = isPlainObject(manifest)
+      ? `${String(manifest.apiVersion)}, Kind=${String(manifest.kind)}`
+      : 'none';
+    return {
+      valid: false,
+      object: manifest as TradingBot,
+      errors: [
+        fieldErrors.notSupported(
+          'kind',
+          found,
+          kinds.map((k) => `${k.group}/${k.version}, Kind=${k.kind}`),
+        ),
+      ],
+    };
+  }
+  return validateObject<TradingBot | RiskPolicy>(kind, manifest, options);
+}
+
+/** The API server's summary line: `TradingBot.trading.botcore.dev "x" is invalid: [a, b]`. */
+export function describeErrors(manifest: unknown, errors: readonly FieldError[]): string {
+  const kind = kindOf(manifest);
+  const name =
+    isPlainObject(manifest) && isPlainObject(manifest.metadata) ? String(manifest.metadata.name) : '';
+  const what = kind ? `${kind.kind}.${kind.group} "${name}"` : `object "${name}"`;
+  const list = errors.map(formatFieldError);
+  return `${what} is invalid: ${list.length === 1 ? list[0] : `[${list.join(', ')}]`}`;
+}
+
+/** Thrown by `assertValid` with every field error. */
+export class InvalidManifestError extends Error {
+  readonly code = 'BOTCORE_ERR_INVALID_MANIFEST';
+  readonly errors: readonly FieldError[];
+  constructor(manifest: unknown, errors: readonly FieldError[]) {
+    super(describeErrors(manifest, errors));
+    this.name = 'InvalidManifestError';
+    this.errors = errors;
+  }
+}
+
+/** Returns the defaulted object, or throws `InvalidManifestError`. */
+export function assertValid(manifest: unknown, options?: ValidateOptions): TradingBot | RiskPolicy {
+  const result = validateManifest(manifest, options);
+  if (!result.valid) throw new InvalidManifestError(manifest, result.errors);
+  return result.object;
+}
