@@ -1,0 +1,169 @@
+// Where the leader lease lives. The elector only needs get / create / update
+// with optimistic concurrency, so it runs against a coordination.k8s.io/v1
+// Lease in a cluster, or against memory in unit tests.
+import { type CoordinationV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
+
+export interface LeaseRecord {
+  /** Who holds the lease; empty when it was released. */
+  readonly holderIdentity: string;
+  readonly leaseDurationSeconds: number;
+  readonly acquireTime: Date | undefined;
+  readonly renewTime: Date | undefined;
+  readonly leaseTransitions: number;
+}
+
+export interface StoredLease {
+  readonly record: LeaseRecord;
+  /** Changes on every write; updates must name the version they read. */
+  readonly resourceVersion: string;
+}
+
+/** Another writer got there first: the lease exists already, or changed since it was read. */
+export class LeaseConflictError extends Error {
+  override readonly name = 'LeaseConflictError';
+}
+
+export interface LeaseStore {
+  /** `namespace/name`, for logs and metrics. */
+  readonly description: string;
+  /** The lease, or undefined when it does not exist. */
+  get(): Promise<StoredLease | undefined>;
+  /** Creates the lease; throws LeaseConflictError when it exists. */
+  create(record: LeaseRecord): Promise<StoredLease>;
+  /** Replaces the lease if it is still at `resourceVersion`; throws LeaseConflictError otherwise. */
+  update(record: LeaseRecord, resourceVersion: string): Promise<StoredLease>;
+}
+
+export class InMemoryLeaseStore implements LeaseStore {
+  readonly description: string;
+  #stored: StoredLease | undefined;
+  #version = 0;
+
+  constructor(description = 'memory/leader') {
+    this.description = description;
+  }
+
+  async get(): Promise<StoredLease | undefined> {
+    return this.#stored;
+  }
+
+  async create(record: LeaseRecord): Promise<StoredLease> {
+    if (this.#stored !== undefined) throw new LeaseConflictError(`${this.description} already exists`);
+    return this.#write(record);
+  }
+
+  async update(record: LeaseRecord, resourceVersion: string): Promise<StoredLease> {
+    if (this.#stored === undefined || this.#stored.resourceVersion !== resourceVersion) {
+      throw new LeaseConflictError(`${this.description} changed since version ${resourceVersion}`);
+    }
+    return this.#write(record);
+  }
+
+  #write(record: LeaseRecord): StoredLease {
+    this.#version++;
+    this.#stored = { record: { ...record }, resourceVersion: String(this.#version) };
+    return this.#stored;
+  }
+}
+
+export class KubernetesLeaseStore implements LeaseStore {
+  readonly description: string;
+  readonly #api: CoordinationV1Api;
+  readonly #namespace: string;
+  readonly #name: string;
+  /** The Lease as last read or written, so an update keeps its labels and annotations. */
+  #last: V1Lease | undefined;
+
+  constructor(api: CoordinationV1Api, namespace: string, name: string) {
+    this.#api = api;
+    this.#namespace = namespace;
+    this.#name = name;
+    this.description = `${namespace}/${name}`;
+  }
+
+  async get(): Promise<StoredLease | undefined> {
+    try {
+      return this.#remember(
+        await this.#api.readNamespacedLease({ name: this.#name, namespace: this.#namespace }),
+      );
+    } catch (error) {
+      if (statusCode(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async create(record: LeaseRecord): Promise<StoredLease> {
+    const body: V1Lease = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: this.#name, namespace: this.#namespace },
+      spec: toSpec(record),
+    };
+    try {
+      return this.#remember(await this.#api.createNamespacedLease({ namespace: this.#namespace, body }));
+    } catch (error) {
+      if (statusCode(error) === 409) throw new LeaseConflictError(`${this.description} already exists`);
+      throw error;
+    }
+  }
+
+  async update(record: LeaseRecord, resourceVersion: string): Promise<StoredLease> {
+    const body: V1Lease = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { ...this.#last?.metadata, name: this.#name, namespace: this.#namespace, resourceVersion },
+      spec: { ...this.#last?.spec, ...toSpec(record) },
+    };
+    try {
+      return this.#remember(
+        await this.#api.replaceNamespacedLease({ name: this.#name, namespace: this.#namespace, body }),
+      );
+    } catch (error) {
+      if (statusCode(error) === 409) throw new LeaseConflictError(`${this.description} changed meanwhile`);
+      throw error;
+    }
+  }
+
+  #remember(lease: V1Lease): StoredLease {
+    this.#last = lease;
+    const spec = lease.spec ?? {};
+    return {
+      resourceVersion: lease.metadata?.resourceVersion ?? '',
+      record: {
+        holderIdentity: spec.holderIdentity ?? '',
+        leaseDurationSeconds: spec.leaseDurationSeconds ?? 0,
+        acquireTime: toDate(spec.acquireTime),
+        renewTime: toDate(spec.renewTime),
+        leaseTransitions: spec.leaseTransitions ?? 0,
+      },
+    };
+  }
+}
+
+function toSpec(record: LeaseRecord): NonNullable<V1Lease['spec']> {
+  const spec: NonNullable<V1Lease['spec']> = {
+    holderIdentity: record.holderIdentity,
+    leaseDurationSeconds: record.leaseDurationSeconds,
+    leaseTransitions: record.leaseTransitions,
+  };
+  // MicroTime fields must be written with six fractional digits; V1MicroTime's toISOString does that.
+  if (record.acquireTime !== undefined) spec.acquireTime = new V1MicroTime(record.acquireTime.getTime());
+  if (record.renewTime !== undefined) spec.renewTime = new V1MicroTime(record.renewTime.getTime());
+  return spec;
+}
+
+/** client-node 2.0.1 hands MicroTime fields back as the server's strings, though typed as dates. */
+function toDate(value: Date | string | undefined): Date | undefined {
+  if (value === undefined || value === null) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** The HTTP status of a client-node ApiException (or anything shaped like it). */
+export function statusCode(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, statusCode: status } = error as { code?: unknown; statusCode?: unknown };
+  if (typeof code === 'number') return code;
+  if (typeof status === 'number') return status;
+  return undefined;
+}
