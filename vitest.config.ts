@@ -18,6 +18,7 @@ export default defineConfig({
           include: ['**/*.int.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup: ['test/servers/vitest-global-setup.ts'],
+          setupFiles: ['test/servers/vitest-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Suites share one set of servers; files run one at a time so that

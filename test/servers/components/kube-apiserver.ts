@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { probeHttp } from '../probes.ts';
+import type { Component, ServerContext } from './component.ts';
+
+export const SERVICE_CIDR = '10.0.0.0/24';
+
+export const kubeApiserver: Component = {
+  name: 'kube-apiserver',
+  wave: 2,
+  binaryName: 'kube-apiserver',
+  ports: (p) => [p.kubeApiserver],
+  args: ({ ports, pki, stateDir }) => [
+    `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${ports.kubeApiserver}`,
+    `--cert-dir=${join(stateDir, 'apiserver-certs')}`,
+    `--tls-cert-file=${pki.serverCert}`,
+    `--tls-private-key-file=${pki.serverKey}`,
+    `--client-ca-file=${pki.caCert}`,
+    '--authorization-mode=RBAC',
+    `--service-cluster-ip-range=${SERVICE_CIDR}`,
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${pki.serviceAccountPub}`,
+    `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+    '--allow-privileged=true',
+    '--profiling=false',
+    // Room for the 1,000-bot benchmark: many controllers write at once here.
+    '--max-requests-inflight=1000',
+    '--max-mutating-requests-inflight=500',
+  ],
+  probe: (ctx) => probeApiserver(ctx, '/readyz'),
+  startTimeoutMs: 90_000,
+};
+
+export function probeApiserver(ctx: ServerContext, path: string) {
+  const admin = ctx.pki.client('admin');
+  return probeHttp({
+    url: `https://127.0.0.1:${ctx.ports.kubeApiserver}${path}`,
+    expect: (status, body) => status === 200 && body.trim() === 'ok',
+    tls: { ca: readFileSync(ctx.pki.caCert), cert: readFileSync(admin.cert), key: readFileSync(admin.key) },
+  });
+}

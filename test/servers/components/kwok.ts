@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { stringify } from 'yaml';
+import { probeHttp } from '../probes.ts';
+import type { Component, ServerContext } from './component.ts';
+
+const run = promisify(execFile);
+
+/** kwok manages only nodes carrying this annotation, so real nodes (none here) are never touched. */
+export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
+export const FAKE_NODE_COUNT = 4;
+
+export const kwok: Component = {
+  name: 'kwok',
+  wave: 3,
+  binaryName: 'kwok',
+  ports: (p) => [p.kwok],
+  args: (ctx) => [
+    `--kubeconfig=${ctx.kubeconfig('kwok')}`,
+    '--manage-all-nodes=false',
+    `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
+    '--cidr=10.244.0.0/16',
+    '--node-ip=10.10.0.1',
+    `--server-address=127.0.0.1:${ctx.ports.kwok}`,
+  ],
+  probe: ({ ports }) =>
+    probeHttp({ url: `http://127.0.0.1:${ports.kwok}/healthz`, expect: (status) => status === 200 }),
+  afterStart: createFakeNodes,
+  startTimeoutMs: 30_000,
+};
+
+/** Fake nodes roomy enough for the 1,000-bot benchmark (several pods per bot). */
+async function createFakeNodes(ctx: ServerContext): Promise<void> {
+  const nodes = Array.from({ length: FAKE_NODE_COUNT }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: `kwok-node-${i}`,
+      annotations: { [KWOK_NODE_ANNOTATION]: 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      labels: {
+        type: 'kwok',
+        'kubernetes.io/arch': 'amd64',
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/hostname': `kwok-node-${i}`,
+        'topology.kubernetes.io/zone': `zone-${i % 2}`,
+      },
+    },
+    spec: {},
+    status: {
+      allocatable: { cpu: '256', memory: '1Ti', pods: '2000' },
+      capacity: { cpu: '256', memory: '1Ti', pods: '2000' },
+    },
+  }));
+  const manifest = nodes.map((node) => stringify(node)).join('---\n');
+  const child = run(ctx.binary('kubectl'), ['--kubeconfig', ctx.kubeconfig('admin'), 'apply', '-f', '-']);
+  child.child.stdin?.end(manifest);
+  await child;
+}

@@ -1,0 +1,59 @@
+// Shared helpers for integration suites that talk to the test API server.
+import { randomBytes } from 'node:crypto';
+import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+
+/** The admin kubeconfig that the vitest global setup exported as KUBECONFIG. */
+export function adminKubeConfig(): KubeConfig {
+  const path = process.env.KUBECONFIG;
+  if (!path)
+    throw new Error('KUBECONFIG is not set: run integration tests through vitest (npm run test:integration)');
+  const kc = new KubeConfig();
+  kc.loadFromFile(path);
+  return kc;
+}
+
+/** A fresh namespace named after the suite; delete it with the returned function. */
+export async function testNamespace(
+  kc: KubeConfig,
+  prefix: string,
+): Promise<{ name: string; remove: () => Promise<void> }> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  await core.createNamespace({ body: { metadata: { name, labels: { 'botcore.dev/test': prefix } } } });
+  return {
+    name,
+    remove: async () => {
+      await core.deleteNamespace({ name }).catch(ignoreNotFound);
+    },
+  };
+}
+
+export function statusCode(error: unknown): number | undefined {
+  return error instanceof ApiException ? error.code : undefined;
+}
+
+export function ignoreNotFound(error: unknown): void {
+  if (statusCode(error) !== 404) throw error;
+}
+
+/** Polls until the check returns a value (not undefined), or fails with the last reason. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+  );
+}
