@@ -136,7 +136,10 @@ function redactChildBindings(logger: Logger): Logger {
   const redactingChild = (
     bindings: Record<string, unknown>,
     options?: Parameters<Logger['child']>[1],
-  ): Logger => redactChildBindings(child(redactSecrets(bindings) as Record<string, unknown>, options));
+  ): Logger =>
+    redactChildBindings(
+      child(redactSecrets(bindings) as Record<string, unknown>, options) as unknown as Logger,
+    );
   logger.child = redactingChild as unknown as Logger['child'];
   return logger;
 }

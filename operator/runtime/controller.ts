@@ -1,0 +1,173 @@
+// One controller: informers feed keys into a keyed work queue; workers call
+// `reconcile(key)`. Reconcile is level-based: it reads the current state for
+// the key (the object may be gone) and makes the world match.
+// - success: the key's backoff is forgotten;
+// - `{ requeueAfterMs }`: success, and the key comes back after that delay;
+// - a thrown error: the key comes back with per-key exponential backoff,
+//   bounded by the queue's global retry rate limit.
+// The queue guarantees that one key is never reconciled twice at once.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { type Clock, realClock } from './clock.ts';
+import type { ResilientInformer } from './informer.ts';
+import { objectKey } from './keys.ts';
+import { type Logger, silentLogger } from './logger.ts';
+import { ReconcileResult, type RuntimeMetrics } from './metrics.ts';
+import type { BackoffOptions, TokenBucketOptions } from './rate-limit.ts';
+import { WorkQueue } from './work-queue.ts';
+
+export interface ReconcileOutcome {
+  /** Reconcile again after this many milliseconds (for work that is due later, or polling). */
+  readonly requeueAfterMs?: number;
+}
+
+export interface ReconcileContext {
+  readonly log: Logger;
+}
+
+export type Reconciler = (
+  key: string,
+  context: ReconcileContext,
+) => Promise<ReconcileOutcome | undefined | undefined>;
+
+export interface ControllerOptions {
+  /** Names the controller in logs and metrics, e.g. `tradingbot`. */
+  readonly name: string;
+  readonly reconcile: Reconciler;
+  /** Reconciles running at once, each on a different key (default 1). */
+  readonly concurrency?: number;
+  readonly backoff?: BackoffOptions;
+  readonly rateLimit?: TokenBucketOptions | false;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly metrics?: RuntimeMetrics;
+}
+
+export class Controller {
+  readonly name: string;
+  readonly queue: WorkQueue;
+  readonly #reconcile: Reconciler;
+  readonly #log: Logger;
+  readonly #metrics: RuntimeMetrics | undefined;
+  readonly #informers: Array<ResilientInformer<KubernetesObject>> = [];
+  #untrackDepth: (() => void) | undefined;
+
+  constructor(options: ControllerOptions) {
+    this.name = options.name;
+    this.#reconcile = options.reconcile;
+    this.#log = (options.logger ?? silentLogger()).child({ controller: options.name });
+    this.#metrics = options.metrics;
+    const queueOptions = {
+      handler: (key: string) => this.#reconcileKey(key),
+      concurrency: options.concurrency ?? 1,
+      clock: options.clock ?? realClock,
+      ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+      ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    };
+    this.queue = new WorkQueue(queueOptions);
+    this.#untrackDepth = this.#metrics?.trackQueueDepth(this.name, () => this.queue.length);
+  }
+
+  /**
+   * Enqueues keys for the informer's objects on add, update, delete and
+   * resync. `keysFor` maps an object to the keys to reconcile (default: the
+   * object's own key; use `controllerOwnerKey` for children).
+   */
+  watch<T extends KubernetesObject>(
+    informer: ResilientInformer<T>,
+    keysFor: (object: T) => string[] = ownKey,
+  ): void {
+    const enqueue = (object: T): void => {
+      for (const key of keysFor(object)) this.queue.add(key);
+    };
+    informer.addHandlers({ add: enqueue, update: enqueue, delete: enqueue, resync: enqueue });
+    if (!this.#informers.includes(informer as ResilientInformer<KubernetesObject>)) {
+      this.#informers.push(informer as ResilientInformer<KubernetesObject>);
+    }
+  }
+
+  get informers(): ReadonlyArray<ResilientInformer<KubernetesObject>> {
+    return this.#informers;
+  }
+
+  /** True when every watched informer has listed and is watching. */
+  get hasSynced(): boolean {
+    return this.#informers.every((informer) => informer.hasSynced);
+  }
+
+  /** Starts the informers (they fill the cache and the queue, on every replica) and waits for them to sync. */
+  async startInformers(): Promise<void> {
+    await Promise.all(this.#informers.map((informer) => informer.start()));
+    await Promise.all(this.#informers.map((informer) => informer.waitForSync()));
+  }
+
+  /** Starts reconciling (when this replica leads). */
+  runWorkers(): void {
+    this.#log.info('starting workers');
+    this.queue.run();
+  }
+
+  /** Stops taking keys and waits for in-flight reconciles (when this replica stops leading). */
+  async pauseWorkers(): Promise<void> {
+    await this.queue.pause();
+    this.#log.info('workers paused');
+  }
+
+  /** Everything, for a controller that runs without leader election. */
+  async start(): Promise<void> {
+    await this.startInformers();
+    this.runWorkers();
+  }
+
+  async stopInformers(): Promise<void> {
+    await Promise.all(this.#informers.map((informer) => informer.stop()));
+  }
+
+  /** Refuses new keys and waits for in-flight reconciles. */
+  async drainQueue(): Promise<void> {
+    await this.queue.shutDown();
+    this.#untrackDepth?.();
+    this.#untrackDepth = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopInformers();
+    await this.drainQueue();
+  }
+
+  async #reconcileKey(key: string): Promise<void> {
+    const log = this.#log.child({ key });
+    const labels = { controller: this.name };
+    const started = performance.now();
+    this.#metrics?.activeWorkers.inc(labels);
+    let result: ReconcileResult;
+    try {
+      const outcome = await this.#reconcile(key, { log });
+      this.queue.forget(key);
+      const requeueAfterMs = outcome?.requeueAfterMs ?? 0;
+      if (requeueAfterMs > 0) {
+        this.queue.addAfter(key, requeueAfterMs);
+        result = ReconcileResult.requeueAfter;
+      } else {
+        result = ReconcileResult.success;
+      }
+      log.debug({ requeueAfterMs: requeueAfterMs || undefined }, 'reconciled');
+    } catch (error) {
+      result = ReconcileResult.error;
+      const retryInMs = this.queue.addRateLimited(key);
+      this.#metrics?.reconcileErrors.inc(labels);
+      this.#metrics?.queueRetries.inc(labels);
+      log.error(
+        { err: error, retryInMs, retries: this.queue.retries(key) },
+        'reconcile failed; retrying with backoff',
+      );
+    } finally {
+      this.#metrics?.activeWorkers.dec(labels);
+    }
+    this.#metrics?.reconcileTotal.inc({ ...labels, result });
+    this.#metrics?.reconcileDuration.observe(labels, (performance.now() - started) / 1000);
+  }
+}
+
+function ownKey(object: KubernetesObject): string[] {
+  return [objectKey(object)];
+}
