@@ -2,7 +2,7 @@
 // The `botcore` command. Each subcommand lives in its own module and is loaded
 // only when it runs, so `botcore --help` stays fast and the operator and the
 // runtime never load each other's code.
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { packageVersion } from './package-version.ts';
 
 export function buildProgram(): Command {
@@ -20,7 +20,72 @@ export function buildProgram(): Command {
       await runStart();
     });
 
+  program
+    .command('indicators')
+    .description(
+      'compute a technical indicator over a candle file (CSV or JSON) and print one row per candle',
+    )
+    .requiredOption(
+      '--data <file>',
+      'candle file: timestamp,open,high,low,close,volume (see docs/market-data.md)',
+    )
+    .requiredOption(
+      '--indicator <name>',
+      'rsi, sma, ema, macd, bollinger, stochastic, atr, obv, ad or volume-sma (see docs/indicators.md)',
+    )
+    .option(
+      '--period <n>',
+      'lookback in candles (rsi, sma, ema, bollinger, stochastic %K, atr, volume-sma)',
+      wholeNumber,
+    )
+    .option('--fast <n>', 'macd fast EMA period (12)', wholeNumber)
+    .option('--slow <n>', 'macd slow EMA period (26)', wholeNumber)
+    .option('--signal <n>', 'macd signal EMA period (9)', wholeNumber)
+    .option('--std-dev <k>', 'bollinger band width in standard deviations (2)', finiteNumber)
+    .option('--k-smoothing <n>', 'stochastic %K smoothing (3; 1 = fast stochastic)', wholeNumber)
+    .option('--d-period <n>', 'stochastic %D period (3)', wholeNumber)
+    .addOption(
+      new Option(
+        '--gaps <policy>',
+        'missing candles: keep them as recorded, fill them flat, or reject the file',
+      )
+        .choices(['keep', 'fill', 'reject'])
+        .default('keep'),
+    )
+    .option('--timeframe <tf>', 'candle length (e.g. 5m) when the file name does not say it')
+    .option('--json', 'print a JSON array of {t, ...values}')
+    .action(async (opts) => {
+      const { runIndicators } = await import('./indicators-command.ts');
+      const { parseTimeframe } = await import('../market-data/candle.ts');
+      let timeframeMs: number | undefined;
+      if (opts.timeframe !== undefined) {
+        try {
+          timeframeMs = parseTimeframe(opts.timeframe);
+        } catch (e) {
+          program.error(`error: option '--timeframe <tf>': ${(e as Error).message}`);
+        }
+      }
+      // A closed pipe (`| head`) ends the output quietly.
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        throw e;
+      });
+      process.exitCode = runIndicators({ ...opts, timeframeMs });
+    });
+
   return program;
+}
+
+function wholeNumber(value: string): number {
+  if (!/^[0-9]+$/.test(value.trim())) throw new InvalidArgumentError(`"${value}" is not a whole number.`);
+  return Number(value);
+}
+
+function finiteNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new InvalidArgumentError(`"${value}" is not a number.`);
+  return n;
 }
 
 if (import.meta.main) {

@@ -1,0 +1,17 @@
+export { Atr } from './atr.ts';
+export * from './batch.ts';
+export { Bollinger, type BollingerOptions } from './bollinger.ts';
+export { Ema } from './ema.ts';
+export { Macd } from './macd.ts';
+export { IndicatorError, IndicatorErrorCode } from './params.ts';
+export {
+  findIndicator,
+  INDICATORS,
+  type IndicatorDefinition,
+  indicatorRows,
+  resolveParams,
+} from './registry.ts';
+export { Rsi } from './rsi.ts';
+export { Sma } from './sma.ts';
+export { Stochastic } from './stochastic.ts';
+export { AccumulationDistribution, Obv } from './volume.ts';

@@ -1,0 +1,68 @@
+import { checkPeriod } from './params.ts';
+
+/** TA-Lib's TA_IS_ZERO (ta_utility.h, TA-Lib 0.6): |v| < 1e-14. */
+const TA_EPSILON = 1e-14;
+
+/**
+ * Relative strength index, Wilder's smoothing, seeded like TA-Lib: the first
+ * value (after `period + 1` closes) uses the simple averages of the first
+ * `period` gains and losses; then `avg = (avg * (period - 1) + x) / period`.
+ * `100 * gain / (gain + loss)`, and 0 when both are (near) zero, as TA-Lib does.
+ */
+export class Rsi {
+  readonly period: number;
+  readonly warmup: number;
+  #prev = Number.NaN;
+  #count = 0;
+  #gain = 0;
+  #loss = 0;
+  value = Number.NaN;
+
+  constructor(period: number) {
+    this.period = checkPeriod('rsi', 'period', period, 2);
+    this.warmup = period + 1;
+  }
+
+  update(x: number): number {
+    const count = this.#count;
+    if (count === 0) {
+      this.#prev = x;
+      this.#count = 1;
+      return Number.NaN;
+    }
+    const diff = x - this.#prev;
+    this.#prev = x;
+    const p = this.period;
+    if (count < p) {
+      if (diff < 0) this.#loss -= diff;
+      else this.#gain += diff;
+      this.#count = count + 1;
+      return Number.NaN;
+    }
+    if (count === p) {
+      if (diff < 0) this.#loss -= diff;
+      else this.#gain += diff;
+      this.#loss /= p;
+      this.#gain /= p;
+      this.#count = count + 1;
+    } else {
+      let loss = this.#loss * (p - 1);
+      let gain = this.#gain * (p - 1);
+      if (diff < 0) loss -= diff;
+      else gain += diff;
+      this.#loss = loss / p;
+      this.#gain = gain / p;
+    }
+    const sum = this.#gain + this.#loss;
+    this.value = sum > -TA_EPSILON && sum < TA_EPSILON ? 0 : 100 * (this.#gain / sum);
+    return this.value;
+  }
+
+  reset(): void {
+    this.#prev = Number.NaN;
+    this.#count = 0;
+    this.#gain = 0;
+    this.#loss = 0;
+    this.value = Number.NaN;
+  }
+}
