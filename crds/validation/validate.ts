@@ -67,8 +67,10 @@ export function validateObject<T = unknown>(
     applyDefaults(old, schema);
   }
 
-  validateSchema(object, schema, '', errors);
-  if (errors.some((e) => blocking.has(e.type))) {
+  const schemaErrors: FieldError[] = [];
+  validateSchema(object, schema, '', schemaErrors);
+  errors.push(...schemaErrors);
+  if (schemaErrors.some((e) => blocking.has(e.type))) {
     errors.push(fieldErrors.invalid('', undefined, celSkippedDetail));
   } else {
     for (const part of ['spec', 'status'] as const) {
