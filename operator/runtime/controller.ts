@@ -24,10 +24,11 @@ export interface ReconcileContext {
   readonly log: Logger;
 }
 
+/** Reconciles one key; resolving with nothing means plain success. */
 export type Reconciler = (
   key: string,
   context: ReconcileContext,
-) => Promise<ReconcileOutcome | undefined | undefined>;
+) => Promise<ReconcileOutcome | undefined> | Promise<void>;
 
 export interface ControllerOptions {
   /** Names the controller in logs and metrics, e.g. `tradingbot`. */

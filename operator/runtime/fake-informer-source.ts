@@ -1,6 +1,7 @@
 // An in-memory informer source for unit tests of controllers: the test puts,
 // changes and removes objects by hand and the usual add/update/delete
-// callbacks fire, with no API server.
+// callbacks fire (from the first `start()` on, as with a real informer), with
+// no API server.
 import type { ErrorCallback, KubernetesObject, ObjectCallback } from '@kubernetes/client-node';
 import type { InformerSource } from './informer.ts';
 import { objectKey } from './keys.ts';
@@ -32,8 +33,10 @@ export class FakeInformerSource<T extends KubernetesObject> implements InformerS
     );
   }
 
+  /** Like a ListWatch's first list: objects put before the first start are announced now. */
   async start(): Promise<void> {
     this.started++;
+    if (this.started === 1) for (const object of this.#objects.values()) this.#fire('add', object);
   }
 
   async stop(): Promise<void> {
@@ -55,11 +58,11 @@ export class FakeInformerSource<T extends KubernetesObject> implements InformerS
     const key = objectKey(object);
     const verb = this.#objects.has(key) ? 'update' : 'add';
     this.#objects.set(key, object);
-    this.#fire(verb, object);
+    if (this.started > 0) this.#fire(verb, object);
   }
 
   remove(object: T): void {
-    if (this.#objects.delete(objectKey(object))) this.#fire('delete', object);
+    if (this.#objects.delete(objectKey(object)) && this.started > 0) this.#fire('delete', object);
   }
 
   fail(error: unknown): void {

@@ -200,7 +200,7 @@ export class LeaderElector {
     if (!this.#running) return;
     if (outcome === 'acquired' || outcome === 'renewed') {
       this.#lastRenewAt = now;
-      if (!this.#leading) await this.#startLeading();
+      if (!this.#leading) this.#startLeading();
     } else if (this.#leading) {
       if (outcome === 'held-by-other') {
         await this.#stopLeading(`lease taken by ${this.#observedHolder}`);
@@ -211,16 +211,20 @@ export class LeaderElector {
     this.#schedule(this.#retryPeriodMs);
   }
 
-  async #startLeading(): Promise<void> {
+  #startLeading(): void {
     this.#leading = true;
     this.#setLeaderGauge(true);
     this.#options.metrics?.leaderTransitions.inc({ lease: this.#store.description });
     this.#log.info('started leading');
-    try {
-      await this.#options.onStartedLeading?.();
-    } catch (error) {
-      this.#log.error({ err: error }, 'onStartedLeading failed');
-    }
+    // Not awaited (client-go runs it in its own goroutine): starting work may
+    // wait for caches to sync, and renewals must go on meanwhile.
+    void (async () => {
+      try {
+        await this.#options.onStartedLeading?.();
+      } catch (error) {
+        this.#log.error({ err: error }, 'onStartedLeading failed');
+      }
+    })();
   }
 
   async #stopLeading(reason: string): Promise<void> {
