@@ -1,0 +1,158 @@
+// The resilient informer against the real API server: it sees adds, updates
+// and deletes; it re-lists when its resourceVersion has expired (410 Gone);
+// and it comes back by itself, with backoff, after its connection is cut.
+import type { CoreV1Api, KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listWatch, ResilientInformer } from '../../operator/runtime/informer.ts';
+import {
+  CuttableProxy,
+  coreApi,
+  createNamespace,
+  deleteNamespace,
+  kubeConfig,
+  kubeConfigVia,
+  waitFor,
+} from './helpers.ts';
+
+let kc: KubeConfig;
+let core: CoreV1Api;
+let namespace: string;
+
+beforeAll(async () => {
+  kc = kubeConfig();
+  core = coreApi(kc);
+  namespace = await createNamespace(core, 'rt-informer');
+});
+
+afterAll(async () => {
+  await deleteNamespace(core, namespace);
+});
+
+// Each test labels its ConfigMaps and watches only those, so the namespace's
+// kube-root-ca.crt and other tests' objects stay out of its informer.
+function configMapInformer(
+  config: KubeConfig,
+  group: string,
+  list?: () => Promise<{ metadata?: { resourceVersion?: string }; items: V1ConfigMap[] }>,
+) {
+  const api = coreApi(config);
+  const source = listWatch<V1ConfigMap>(config, {
+    path: `/api/v1/namespaces/${namespace}/configmaps`,
+    labelSelector: `group=${group}`,
+    list: list ?? (() => api.listNamespacedConfigMap({ namespace, labelSelector: `group=${group}` })),
+  });
+  const informer = new ResilientInformer<V1ConfigMap>({
+    name: 'configmaps',
+    source,
+    restartBackoff: { baseDelayMs: 100, maxDelayMs: 1_000 },
+  });
+  const events: string[] = [];
+  informer.addHandlers({
+    add: (o) => events.push(`add ${o.metadata?.name} ${o.data?.v ?? ''}`.trim()),
+    update: (o) => events.push(`update ${o.metadata?.name} ${o.data?.v ?? ''}`.trim()),
+    delete: (o) => events.push(`delete ${o.metadata?.name}`),
+  });
+  return { informer, events };
+}
+
+async function putConfigMap(group: string, name: string, v: string): Promise<void> {
+  const body: V1ConfigMap = { metadata: { name, namespace, labels: { group } }, data: { v } };
+  try {
+    await core.createNamespacedConfigMap({ namespace, body });
+  } catch {
+    await core.replaceNamespacedConfigMap({ name, namespace, body });
+  }
+}
+
+describe('ResilientInformer on a real API server', () => {
+  it('lists existing objects, then delivers adds, updates and deletes', async () => {
+    await putConfigMap('one', 'before-start', '0');
+    const { informer, events } = configMapInformer(kc, 'one');
+    try {
+      await informer.start();
+      await informer.waitForSync();
+      expect(events).toEqual(['add before-start 0']);
+
+      await putConfigMap('one', 'cm-1', 'a');
+      await waitFor('add of cm-1', () => events.includes('add cm-1 a'));
+      await putConfigMap('one', 'cm-1', 'b');
+      await waitFor('update of cm-1', () => events.includes('update cm-1 b'));
+      await core.deleteNamespacedConfigMap({ name: 'cm-1', namespace });
+      await waitFor('delete of cm-1', () => events.includes('delete cm-1'));
+
+      expect(events).toEqual(['add before-start 0', 'add cm-1 a', 'update cm-1 b', 'delete cm-1']);
+      expect(informer.get('cm-1', namespace)).toBeUndefined();
+      expect(informer.get('before-start', namespace)?.data?.v).toBe('0');
+      expect(informer.restarts).toBe(0);
+    } finally {
+      await informer.stop();
+      await core.deleteNamespacedConfigMap({ name: 'before-start', namespace }).catch(() => {});
+    }
+  });
+
+  it('re-lists and keeps going when its resourceVersion has expired (410 Gone)', async () => {
+    await putConfigMap('two', 'gone-1', 'x');
+    const api = coreApi(kc);
+    let lists = 0;
+    // The first list claims a resourceVersion long compacted away, so the
+    // watch that follows starts from it and the server answers 410 Gone.
+    const list = async () => {
+      lists++;
+      const result = await api.listNamespacedConfigMap({ namespace, labelSelector: 'group=two' });
+      if (lists === 1) result.metadata = { ...result.metadata, resourceVersion: '1' };
+      return result;
+    };
+    const { informer, events } = configMapInformer(kc, 'two', list);
+    try {
+      await informer.start();
+      await waitFor('a second list after 410', () => lists >= 2);
+      await informer.waitForSync();
+      await putConfigMap('two', 'gone-2', 'y');
+      await waitFor('add of gone-2 after the re-list', () => events.includes('add gone-2 y'));
+      // The re-list itself was no error: no restart was needed.
+      expect(informer.restarts).toBe(0);
+      expect(events.filter((e) => e === 'add gone-1 x')).toHaveLength(1);
+      expect(
+        informer
+          .list(namespace)
+          .map((o) => o.metadata?.name)
+          .sort(),
+      ).toEqual(['gone-1', 'gone-2']);
+    } finally {
+      await informer.stop();
+    }
+  });
+
+  it('restarts with backoff after its connection is cut, and catches up on what changed meanwhile', async () => {
+    const cluster = kc.getCurrentCluster();
+    if (cluster === null) throw new Error('no current cluster');
+    const proxy = new CuttableProxy(cluster.server);
+    await proxy.start();
+    const { informer, events } = configMapInformer(kubeConfigVia(kc, proxy.url), 'three');
+    try {
+      await informer.start();
+      await informer.waitForSync();
+      await putConfigMap('three', 'cut-1', '1');
+      await waitFor('add of cut-1', () => events.includes('add cut-1 1'));
+
+      await proxy.cut();
+      await waitFor('the informer to notice the cut', () => !informer.hasSynced);
+      // Changes while the informer cannot reach the server.
+      await putConfigMap('three', 'cut-1', '2');
+      await putConfigMap('three', 'cut-2', '1');
+      await waitFor('a failed restart while cut off', () => informer.restarts >= 1);
+
+      await proxy.restore();
+      await waitFor('the informer to sync again', () => informer.hasSynced);
+      await waitFor(
+        'the changes made while cut off',
+        () => events.includes('update cut-1 2') && events.includes('add cut-2 1'),
+      );
+      await putConfigMap('three', 'cut-3', '1');
+      await waitFor('a change made after recovery', () => events.includes('add cut-3 1'));
+    } finally {
+      await informer.stop();
+      await proxy.stop();
+    }
+  });
+});
