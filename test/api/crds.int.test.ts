@@ -55,6 +55,20 @@ async function examples(): Promise<{ file: string; docs: Manifest[] }[]> {
   return out;
 }
 
+/** Parses kubectl's table output by the header's column positions (empty cells stay empty). */
+function parseTable(text: string): { header: string[]; rows: Record<string, string>[] } {
+  const [headerLine = '', ...lines] = text.replace(/\n+$/, '').split('\n');
+  const starts = [...headerLine.matchAll(/\S+/g)].map((m) => ({ name: m[0], at: m.index }));
+  const rows = lines.map((line) => {
+    const row: Record<string, string> = {};
+    starts.forEach((col, i) => {
+      row[col.name] = line.slice(col.at, starts[i + 1]?.at ?? line.length).trim();
+    });
+    return row;
+  });
+  return { header: starts.map((s) => s.name), rows };
+}
+
 interface ServerRejection {
   code: number;
   message: string;
@@ -68,7 +82,9 @@ function rejection(error: unknown): ServerRejection {
   const message: string = body?.message ?? String(error.body);
   const fields = new Set<string>();
   for (const cause of body?.details?.causes ?? []) {
-    if (typeof cause.field === 'string' && cause.field !== '') fields.add(cause.field.replace(/^\./, ''));
+    // "<nil>": the API server's "rules not checked" error, which has no field (ours has '').
+    if (typeof cause.field === 'string')
+      fields.add(cause.field === '<nil>' ? '' : cause.field.replace(/^\./, ''));
   }
   for (const match of message.matchAll(/unknown field "([^"]+)"/g)) fields.add(match[1]!);
   return { code: error.code, message, fields: [...fields].sort() };
@@ -206,7 +222,7 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
         ? validateManifest(manifest, { oldObject: baseFor(c, name) })
         : validateManifest(manifest);
       expect(ours.valid).toBe(false);
-      const ourFields = [...new Set(ours.errors.map((e) => e.field).filter((f) => f !== ''))].sort();
+      const ourFields = [...new Set(ours.errors.map((e) => e.field))].sort();
       expect({ case: c.name, fields: ourFields }).toEqual({ case: c.name, fields: server!.fields });
     });
   });
@@ -240,23 +256,25 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
       },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
-    const table = await kubectl('get', 'tb', '-n', ns.name);
-    const [header, ...rows] = table.trim().split('\n');
-    expect(header?.split(/\s+/)).toEqual(['NAME', 'MODE', 'PHASE', 'EQUITY', 'PNL-TODAY', 'READY', 'AGE']);
-    const rsi = rows.find((r) => r.startsWith('rsi-btc '));
-    expect(rsi?.split(/\s+/).slice(0, 6)).toEqual([
-      'rsi-btc',
-      'paper',
-      'Running',
-      '10250.50',
-      '-12.25',
-      'True',
-    ]);
-    const live = rows.find((r) => r.startsWith('live-testnet-btc '));
-    expect(live?.split(/\s+/)[1]).toBe('live');
+    const table = parseTable(await kubectl('get', 'tb', '-n', ns.name));
+    expect(table.header).toEqual(['NAME', 'MODE', 'PHASE', 'EQUITY', 'PNL-TODAY', 'READY', 'AGE']);
+    const rsi = table.rows.find((r) => r.NAME === 'rsi-btc');
+    expect(rsi).toMatchObject({
+      MODE: 'paper',
+      PHASE: 'Running',
+      EQUITY: '10250.50',
+      'PNL-TODAY': '-12.25',
+      READY: 'True',
+    });
+    expect(rsi?.AGE).toMatch(/^\d+[smh]/);
+    expect(table.rows.find((r) => r.NAME === 'live-testnet-btc')).toMatchObject({
+      MODE: 'live',
+      PHASE: '',
+      READY: '',
+    });
 
-    const wide = await kubectl('get', 'tradingbots', '-n', ns.name, '-o', 'wide');
-    expect(wide.split('\n')[0]?.split(/\s+/)).toEqual([
+    const wide = parseTable(await kubectl('get', 'tradingbots', '-n', ns.name, '-o', 'wide'));
+    expect(wide.header).toEqual([
       'NAME',
       'MODE',
       'PHASE',
@@ -269,14 +287,37 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
       'TRADES-TODAY',
       'AGE',
     ]);
-    const rsiWide = wide.split('\n').find((r) => r.startsWith('rsi-btc '));
-    expect(rsiWide?.split(/\s+/).slice(6, 10)).toEqual(['binance', '1m', '1', '7']);
+    expect(wide.rows.find((r) => r.NAME === 'rsi-btc')).toMatchObject({
+      EXCHANGE: 'binance',
+      TIMEFRAME: '1m',
+      POSITIONS: '1',
+      'TRADES-TODAY': '7',
+    });
 
-    const policies = await kubectl('get', 'rp', '-n', ns.name);
-    const [policyHeader, ...policyRows] = policies.trim().split('\n');
-    expect(policyHeader?.split(/\s+/)).toEqual(['NAME', 'BOUND', 'HALT', 'HALTED', 'AGE']);
-    expect(policyRows.find((r) => r.startsWith('emergency-halt '))?.split(/\s+/)[2]).toBe('true');
-    expect(policyRows.find((r) => r.startsWith('conservative '))?.split(/\s+/)[2]).toBe('false');
+    await custom.patchNamespacedCustomObjectStatus(
+      {
+        group: GROUP,
+        version: VERSION,
+        namespace: ns.name,
+        plural: 'riskpolicies',
+        name: 'conservative',
+        body: { status: { boundBots: 1, bots: ['live-testnet-btc'], halted: false } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const policies = parseTable(await kubectl('get', 'rp', '-n', ns.name));
+    expect(policies.header).toEqual(['NAME', 'BOUND', 'HALT', 'HALTED', 'AGE']);
+    expect(policies.rows.find((r) => r.NAME === 'conservative')).toMatchObject({
+      BOUND: '1',
+      HALT: 'false',
+      HALTED: 'false',
+    });
+    expect(policies.rows.find((r) => r.NAME === 'emergency-halt')).toMatchObject({ BOUND: '', HALT: 'true' });
+    const policiesWide = parseTable(await kubectl('get', 'rp', '-n', ns.name, '-o', 'wide'));
+    expect(policiesWide.rows.find((r) => r.NAME === 'conservative')).toMatchObject({
+      'MAX-DAILY-LOSS': '2',
+      'MAX-DRAWDOWN': '8',
+    });
 
     const category = await kubectl('get', 'botcore', '-n', ns.name, '-o', 'name');
     expect(category).toContain('tradingbot.trading.botcore.dev/rsi-btc');
@@ -337,7 +378,8 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
         body: { ...withStatus, status: { phase: 'Sleeping' } },
       })
       .then(() => undefined, rejection);
-    expect(badStatus?.fields).toEqual(['status.phase']);
+    expect(badStatus?.fields).toEqual(['', 'status.phase']);
+    expect(badStatus?.message).toContain('status.phase: Unsupported value: "Sleeping"');
 
     // A write of the main resource ignores status and bumps the generation for a spec change.
     const spec = { ...(withStatus.spec as Record<string, unknown>), suspend: true };

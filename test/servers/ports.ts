@@ -13,7 +13,6 @@ const BASE_PORTS = {
   natsMonitor: 38222,
   redis: 36379,
   ferretdb: 37017,
-  ferretdbDebug: 38088,
 } as const;
 
 export type PortName = keyof typeof BASE_PORTS;

@@ -2,7 +2,7 @@
 // them, and stops only processes we started: a pid file records each one, and
 // the pid must still run the same binary before we signal it.
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,18 +41,30 @@ export function recordedBinary(files: ProcessFiles): string | undefined {
   return readFileSync(files.pidFile, 'utf8').split('\n')[1] || undefined;
 }
 
-/** The pid in the pid file, if that process is alive and still runs the recorded binary. */
+/**
+ * The pid in the pid file, if that process is alive and still runs the
+ * recorded binary. The executable is read from /proc/<pid>/exe, because some
+ * servers (Redis) rewrite their command line.
+ */
 export function runningPid(files: ProcessFiles): number | undefined {
   if (!existsSync(files.pidFile)) return undefined;
   const [pidLine, binary] = readFileSync(files.pidFile, 'utf8').split('\n');
   const pid = Number(pidLine);
   if (!Number.isInteger(pid) || pid <= 0 || !binary) return undefined;
   try {
-    const argv0 = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+    const executable = readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '');
     const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-    return argv0 === binary && state !== 'Z' ? pid : undefined;
+    return executable === realpathOrSelf(binary) && state !== 'Z' ? pid : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 

@@ -21,6 +21,8 @@ export interface GoBuild {
   readonly ldflags: readonly string[];
   /** Why the tests need it, printed before a cold build. */
   readonly why: string;
+  /** Files from a module's source copied beside the binaries (into `assets/`). */
+  readonly assets?: { readonly module: string; readonly files: readonly string[] };
 }
 
 const kubeVersionFlags = (version: string): string[] => {
@@ -58,6 +60,17 @@ export const GO_BUILDS: readonly GoBuild[] = [
     packages: ['tool'],
     ldflags: [],
     why: 'fake nodes, so that Deployments get Pods that reach Running without kubelets',
+    // kwok's own stage definitions: how a fake node and its pods move through their lifecycle.
+    assets: {
+      module: 'sigs.k8s.io/kwok',
+      files: [
+        'kustomize/stage/node/fast/node-initialize.yaml',
+        'kustomize/stage/node/heartbeat/node-heartbeat.yaml',
+        'kustomize/stage/pod/fast/pod-ready.yaml',
+        'kustomize/stage/pod/fast/pod-complete.yaml',
+        'kustomize/stage/pod/fast/pod-delete.yaml',
+      ],
+    },
   },
   {
     module: 'helm',
@@ -71,7 +84,7 @@ export const GO_BUILDS: readonly GoBuild[] = [
     module: 'ferretdb',
     version: FERRETDB_VERSION,
     binaries: ['ferretdb'],
-    packages: ['tool'],
+    packages: ['.'],
     ldflags: [],
     why: 'a MongoDB wire-protocol server (embedded SQLite backend) for durable runtime state',
   },

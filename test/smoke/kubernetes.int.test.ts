@@ -89,11 +89,15 @@ describe('Kubernetes API server', () => {
 
     const custom = kc.makeApiClient(CustomObjectsApi);
     const coordinates = { group: GROUP, version: 'v1', namespace: namespace.name, plural: 'widgets' };
+    // Established means the name is accepted; the REST handler may still 404 for a moment.
+    await eventually(() => custom.listNamespacedCustomObject(coordinates), 'the new resource to be served');
     const informer = makeInformer<Widget>(kc, `/apis/${GROUP}/v1/namespaces/${namespace.name}/widgets`, () =>
       custom.listNamespacedCustomObject(coordinates),
     );
     const seen: Widget[] = [];
+    const errors: unknown[] = [];
     informer.on('add', (widget) => seen.push(widget));
+    informer.on('error', (error) => errors.push(error));
     await informer.start();
     try {
       await custom.createNamespacedCustomObject({

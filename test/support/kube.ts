@@ -36,10 +36,10 @@ export function ignoreNotFound(error: unknown): void {
   if (statusCode(error) !== 404) throw error;
 }
 
-/** Polls until the check returns a value (not undefined), or fails with the last reason. */
+/** Polls until the check returns a value (not undefined), or fails with the last reason; `what` may be computed late. */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
-  what: string,
+  what: string | (() => string),
   timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -4,21 +4,17 @@ import type { ProbeResult } from '../probes.ts';
 import type { Component } from './component.ts';
 
 // FerretDB 1.x speaks the MongoDB wire protocol over an embedded SQLite
-// backend: a real MongoDB-protocol server that builds from Go modules.
+// backend: a real MongoDB-protocol server that builds from Go modules
+// (test/servers/go/ferretdb/main.go starts it; telemetry is off there).
 export const ferretdb: Component = {
   name: 'ferretdb',
   wave: 1,
   binaryName: 'ferretdb',
-  ports: (p) => [p.ferretdb, p.ferretdbDebug],
+  ports: (p) => [p.ferretdb],
   dataDirs: (ctx) => [join(ctx.stateDir, 'data', 'ferretdb')],
   args: ({ ports, stateDir }) => [
-    '--handler=sqlite',
     `--sqlite-url=file:${join(stateDir, 'data', 'ferretdb')}/`,
-    `--state-dir=${join(stateDir, 'data', 'ferretdb')}`,
     `--listen-addr=127.0.0.1:${ports.ferretdb}`,
-    `--debug-addr=127.0.0.1:${ports.ferretdbDebug}`,
-    '--telemetry=disable',
-    '--log-level=warn',
   ],
   probe: ({ ports }) => pingMongo(`mongodb://127.0.0.1:${ports.ferretdb}/`),
   startTimeoutMs: 30_000,

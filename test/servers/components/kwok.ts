@@ -1,10 +1,20 @@
 import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { probeHttp } from '../probes.ts';
 import type { Component, ServerContext } from './component.ts';
 
 const run = promisify(execFile);
+
+/** Stage files the kwok build copies beside its binary (see versions.ts). */
+const KWOK_STAGES = [
+  'node-initialize.yaml',
+  'node-heartbeat.yaml',
+  'pod-ready.yaml',
+  'pod-complete.yaml',
+  'pod-delete.yaml',
+];
 
 /** kwok manages only nodes carrying this annotation, so real nodes (none here) are never touched. */
 export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
@@ -22,6 +32,7 @@ export const kwok: Component = {
     '--cidr=10.244.0.0/16',
     '--node-ip=10.10.0.1',
     `--server-address=127.0.0.1:${ctx.ports.kwok}`,
+    ...KWOK_STAGES.map((stage) => `--config=${join(dirname(ctx.binary('kwok')), 'assets', stage)}`),
   ],
   probe: ({ ports }) =>
     probeHttp({ url: `http://127.0.0.1:${ports.kwok}/healthz`, expect: (status) => status === 200 }),

@@ -3,8 +3,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import cliProgress from 'cli-progress';
 import { say } from '../log.ts';
@@ -51,7 +51,10 @@ export function buildDir(build: GoBuild, go: string): string {
     const path = join(moduleDir, file);
     if (existsSync(path)) hash.update(file).update(readFileSync(path));
   }
-  hash.update(build.ldflags.join(' ')).update(go);
+  hash
+    .update(build.ldflags.join(' '))
+    .update(JSON.stringify(build.assets ?? null))
+    .update(go);
   return join(cacheDir(), 'bin', `${build.module}-${build.version}-${hash.digest('hex').slice(0, 12)}`);
 }
 
@@ -87,6 +90,7 @@ export async function ensureGoBuild(build: GoBuild): Promise<string> {
     total,
     build.module,
   );
+  await copyAssets(build, moduleDir, partial);
   await writeFile(
     join(partial, '.complete'),
     `${JSON.stringify({ version: build.version, go, seconds: Math.round((Date.now() - started) / 1000) })}\n`,
@@ -95,6 +99,17 @@ export async function ensureGoBuild(build: GoBuild): Promise<string> {
   await rename(partial, dir);
   say(`  built ${build.module} ${build.version} in ${Math.round((Date.now() - started) / 1000)} s`);
   return dir;
+}
+
+async function copyAssets(build: GoBuild, moduleDir: string, into: string): Promise<void> {
+  if (!build.assets) return;
+  const { stdout } = await run('go', ['list', '-m', '-f', '{{.Dir}}', build.assets.module], {
+    cwd: moduleDir,
+    env: goEnv(),
+  });
+  await mkdir(join(into, 'assets'), { recursive: true });
+  for (const file of build.assets.files)
+    await copyFile(join(stdout.trim(), file), join(into, 'assets', basename(file)));
 }
 
 async function countPackages(moduleDir: string, packages: readonly string[]): Promise<number> {
