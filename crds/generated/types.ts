@@ -97,7 +97,7 @@ export interface MacdParams {
 export interface BollingerParams {
   /** Period of the middle band (a simple moving average), in candles. */
   period: number;
-  /** Width of the bands in standard deviations. */
+  /** Width of the bands in standard deviations, greater than 0 and at most 5. */
   stdDev: number;
   /** `meanReversion` buys at the lower band and sells at the upper band; `breakout` buys a close above the upper band and sells a close below the lower band. */
   mode: "meanReversion" | "breakout";

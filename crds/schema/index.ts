@@ -31,7 +31,8 @@ export function rootSchema(kind: KindDefinition): JSONSchemaProps {
         description:
           'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase.',
       },
-      metadata: { type: 'object', description: 'Standard object metadata.' },
+      // The API server allows nothing but the type here; it documents metadata itself.
+      metadata: { type: 'object' },
       spec: kind.spec,
       status: kind.status,
     },

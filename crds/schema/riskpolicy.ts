@@ -100,19 +100,23 @@ export const riskPolicySpec = obj(
     'x-botcore-type-name': 'RiskPolicySpec',
     'x-kubernetes-validations': [
       rule(
-        'double(self.riskPerTradePercent) <= double(self.maxDailyLossPercent)',
+        '!has(self.riskPerTradePercent) || !has(self.maxDailyLossPercent) || double(self.riskPerTradePercent) <= double(self.maxDailyLossPercent)',
         'riskPerTradePercent must not exceed maxDailyLossPercent',
         { fieldPath: '.riskPerTradePercent' },
       ),
       rule(
-        'double(self.maxPositionSizePercent) <= double(self.maxCorrelatedExposurePercent)',
+        '!has(self.maxPositionSizePercent) || !has(self.maxCorrelatedExposurePercent) || double(self.maxPositionSizePercent) <= double(self.maxCorrelatedExposurePercent)',
         'maxPositionSizePercent must not exceed maxCorrelatedExposurePercent',
         { fieldPath: '.maxPositionSizePercent' },
       ),
-      rule('self.halt || !has(self.haltReason)', 'haltReason is only allowed while halt is true', {
-        fieldPath: '.haltReason',
-        reason: 'FieldValueForbidden',
-      }),
+      rule(
+        '(has(self.halt) && self.halt) || !has(self.haltReason)',
+        'haltReason is only allowed while halt is true',
+        {
+          fieldPath: '.haltReason',
+          reason: 'FieldValueForbidden',
+        },
+      ),
     ],
   },
 );

@@ -1,6 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { describe, expect, it } from 'vitest';
-import { isTransitionRule } from '../validation/cel.ts';
+import { isTransitionRule, validateCel } from '../validation/cel.ts';
 import { applyDefaults, validateSchema } from '../validation/structural.ts';
 import { kinds, rootSchema } from './index.ts';
 import type { JSONSchemaProps } from './json-schema.ts';
@@ -26,7 +26,8 @@ const all = kinds.flatMap((k) => nodes(rootSchema(k), k.kind));
 describe('schema', () => {
   it('types and describes every field', () => {
     expect(all.filter((n) => !n.schema.type).map((n) => n.path)).toEqual([]);
-    expect(all.filter((n) => !n.schema.description).map((n) => n.path)).toEqual([]);
+    const undocumented = all.filter((n) => !n.schema.description && !n.path.endsWith('.metadata'));
+    expect(undocumented.map((n) => n.path)).toEqual([]);
   });
 
   it('never mixes properties and additionalProperties', () => {
@@ -50,6 +51,17 @@ describe('schema', () => {
     expect(unbounded.map((n) => n.path)).toEqual([]);
   });
 
+  it('uses whole-number bounds only', () => {
+    // The API server compares an integer-valued number with a truncated bound
+    // (minimum 0.5 lets 0 through), so fractional bounds would be silently weaker.
+    const fractional = all.filter(
+      (n) =>
+        (n.schema.minimum !== undefined && !Number.isInteger(n.schema.minimum)) ||
+        (n.schema.maximum !== undefined && !Number.isInteger(n.schema.maximum)),
+    );
+    expect(fractional.map((n) => n.path)).toEqual([]);
+  });
+
   it('requires the keys of every list map', () => {
     for (const n of all.filter((x) => x.schema['x-kubernetes-list-type'] === 'map')) {
       for (const key of n.schema['x-kubernetes-list-map-keys'] ?? []) {
@@ -63,6 +75,10 @@ describe('schema', () => {
 
   it('has valid defaults', () => {
     for (const n of all.filter((x) => x.schema.default !== undefined)) {
+      // The API server checks CEL rules on a default as written, before nested defaults.
+      const celErrors: unknown[] = [];
+      validateCel(structuredClone(n.schema.default), undefined, n.schema, n.path, celErrors as never[]);
+      expect({ path: n.path, celErrors }).toEqual({ path: n.path, celErrors: [] });
       const value = structuredClone(n.schema.default);
       applyDefaults(value, n.schema);
       const errors: unknown[] = [];

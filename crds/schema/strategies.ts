@@ -78,7 +78,12 @@ const bollinger = obj(
       maximum: 500,
       default: 20,
     }),
-    stdDev: num('Width of the bands in standard deviations.', { minimum: 0.5, maximum: 5, default: 2 }),
+    stdDev: num('Width of the bands in standard deviations, greater than 0 and at most 5.', {
+      minimum: 0,
+      exclusiveMinimum: true,
+      maximum: 5,
+      default: 2,
+    }),
     mode: oneOf(
       '`meanReversion` buys at the lower band and sells at the upper band; `breakout` buys a close above the upper band and sells a close below the lower band.',
       ['meanReversion', 'breakout'] as const,

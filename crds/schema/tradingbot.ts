@@ -179,7 +179,7 @@ const execution = obj(
     default: {},
     'x-kubernetes-validations': [
       rule(
-        "self.orderType == 'limit' || self.limitOffsetBps == 0",
+        "!has(self.limitOffsetBps) || self.limitOffsetBps == 0 || (has(self.orderType) && self.orderType == 'limit')",
         'limitOffsetBps applies to limit orders only; set orderType to limit or remove it',
         { fieldPath: '.limitOffsetBps' },
       ),
