@@ -198,6 +198,37 @@ describe('Controller', () => {
     expect(await metricValue(registry, 'botcore_operator_workqueue_depth', { controller: 'test' })).toBe(2);
   });
 
+  it('aborts the signal of in-flight reconciles when workers pause, and hands a fresh one after resuming', async () => {
+    const { source, controller } = setup();
+    const signals: AbortSignal[] = [];
+    const release: Array<() => void> = [];
+    const c = new Controller({
+      name: 'signals',
+      rateLimit: false,
+      reconcile: (_key, { signal }) => {
+        signals.push(signal);
+        return new Promise<void>((resolve) => release.push(resolve));
+      },
+    });
+    const informer = controller.informers[0];
+    if (informer === undefined) throw new Error('no informer');
+    c.watch(informer);
+    await c.start();
+    source.put(cm('a'));
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(false);
+    const pausing = c.pauseWorkers();
+    expect(signals[0]?.aborted).toBe(true);
+    release.shift()?.();
+    await pausing;
+    c.runWorkers();
+    source.put(cm('a', '2'));
+    await flushMicrotasks();
+    expect(signals).toHaveLength(2);
+    expect(signals[1]?.aborted).toBe(false);
+    release.shift()?.();
+  });
+
   it('pauses workers after in-flight reconciles, and stop drains them', async () => {
     const { source, reconciler, controller } = setup();
     await controller.start();

@@ -22,6 +22,12 @@ export interface ReconcileOutcome {
 
 export interface ReconcileContext {
   readonly log: Logger;
+  /**
+   * Aborted when this replica stops leading or shuts down. Long reconciles
+   * should check it between steps (or pass it on) and give up, so a new
+   * leader does not act on the same object at the same time.
+   */
+  readonly signal: AbortSignal;
 }
 
 /** Reconciles one key; resolving with nothing means plain success. */
@@ -38,6 +44,8 @@ export interface ControllerOptions {
   readonly concurrency?: number;
   readonly backoff?: BackoffOptions;
   readonly rateLimit?: TokenBucketOptions | false;
+  /** Optional cap on reconciles per second for this controller (off by default). */
+  readonly dispatchRateLimit?: TokenBucketOptions;
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly metrics?: RuntimeMetrics;
@@ -51,6 +59,8 @@ export class Controller {
   readonly #metrics: RuntimeMetrics | undefined;
   readonly #informers: Array<ResilientInformer<KubernetesObject>> = [];
   #untrackDepth: (() => void) | undefined;
+  /** Aborted when the workers pause or stop; renewed when they run again. */
+  #session = new AbortController();
 
   constructor(options: ControllerOptions) {
     this.name = options.name;
@@ -63,6 +73,7 @@ export class Controller {
       clock: options.clock ?? realClock,
       ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
       ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+      ...(options.dispatchRateLimit === undefined ? {} : { dispatchRateLimit: options.dispatchRateLimit }),
     };
     this.queue = new WorkQueue(queueOptions);
     this.#untrackDepth = this.#metrics?.trackQueueDepth(this.name, () => this.queue.length);
@@ -104,11 +115,13 @@ export class Controller {
   /** Starts reconciling (when this replica leads). */
   runWorkers(): void {
     this.#log.info('starting workers');
+    if (this.#session.signal.aborted) this.#session = new AbortController();
     this.queue.run();
   }
 
   /** Stops taking keys and waits for in-flight reconciles (when this replica stops leading). */
   async pauseWorkers(): Promise<void> {
+    this.#session.abort(new Error(`controller ${this.name}: workers paused`));
     await this.queue.pause();
     this.#log.info('workers paused');
   }
@@ -125,6 +138,7 @@ export class Controller {
 
   /** Refuses new keys and waits for in-flight reconciles. */
   async drainQueue(): Promise<void> {
+    this.#session.abort(new Error(`controller ${this.name}: shutting down`));
     await this.queue.shutDown();
     this.#untrackDepth?.();
     this.#untrackDepth = undefined;
@@ -142,7 +156,7 @@ export class Controller {
     this.#metrics?.activeWorkers.inc(labels);
     let result: ReconcileResult;
     try {
-      const outcome = await this.#reconcile(key, { log });
+      const outcome = await this.#reconcile(key, { log, signal: this.#session.signal });
       this.queue.forget(key);
       const requeueAfterMs = outcome?.requeueAfterMs ?? 0;
       if (requeueAfterMs > 0) {

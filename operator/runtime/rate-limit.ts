@@ -68,11 +68,29 @@ export class TokenBucket {
 
   /** Takes one token; returns the wait in milliseconds before it may be used (0 when one was in the bucket). */
   reserve(): number {
+    this.#refill();
+    this.#tokens -= 1;
+    return this.#tokens >= 0 ? 0 : Math.ceil((-this.#tokens / this.#options.qps) * 1000);
+  }
+
+  /** Takes a token if one is in the bucket now; otherwise takes nothing. */
+  tryTake(): boolean {
+    this.#refill();
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  /** Milliseconds until `tryTake` can succeed (0 when it can now). */
+  msUntilToken(): number {
+    this.#refill();
+    return this.#tokens >= 1 ? 0 : Math.ceil(((1 - this.#tokens) / this.#options.qps) * 1000);
+  }
+
+  #refill(): void {
     const now = this.#clock.now();
     const elapsedSeconds = Math.max(0, now - this.#updatedAt) / 1000;
     this.#tokens = Math.min(this.#options.burst, this.#tokens + elapsedSeconds * this.#options.qps);
     this.#updatedAt = now;
-    this.#tokens -= 1;
-    return this.#tokens >= 0 ? 0 : Math.ceil((-this.#tokens / this.#options.qps) * 1000);
   }
 }

@@ -182,6 +182,19 @@ describe('WorkQueue', () => {
     expect(handler.started).toHaveLength(50);
   });
 
+  it('limits how fast keys reach workers when a dispatch rate limit is set', async () => {
+    const { clock, handler, queue } = setup({ concurrency: 10, dispatchRateLimit: { qps: 2, burst: 2 } });
+    queue.run();
+    for (const k of ['a', 'b', 'c', 'd', 'e']) queue.add(k);
+    expect(handler.started).toEqual(['a', 'b']);
+    await clock.advance(499);
+    expect(handler.started).toEqual(['a', 'b']);
+    await clock.advance(1);
+    expect(handler.started).toEqual(['a', 'b', 'c']);
+    await clock.advance(1000);
+    expect(handler.started).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
   it('pause lets in-flight keys finish, keeps queued keys and resumes with run', async () => {
     const { handler, queue } = setup();
     queue.run();

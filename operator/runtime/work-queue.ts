@@ -7,8 +7,10 @@
 // - `addAfter` delays a key (the earliest pending delay wins);
 // - `addRateLimited` delays a key by the larger of its own exponential backoff
 //   and a global token bucket; `forget` resets the key's backoff.
-// The token bucket only throttles retries, as in client-go: a burst of fresh
-// adds (a resync, or 1,000 new bots) is never slowed down by it.
+// The retry token bucket only throttles retries, as in client-go, so a burst
+// of fresh adds (a resync, or 1,000 new bots) is not slowed down by it. To cap
+// the rate of all reconciles as well (to spare a small API server), set
+// `dispatchRateLimit`: workers then wait for a token before each key.
 import { type Clock, realClock, type TimerHandle } from './clock.ts';
 import {
   type BackoffOptions,
@@ -28,6 +30,8 @@ export interface WorkQueueOptions {
   readonly backoff?: BackoffOptions;
   /** Global limit on retries (default 10 per second, burst 100, as client-go); `false` turns it off. */
   readonly rateLimit?: TokenBucketOptions | false;
+  /** Optional limit on how fast keys are handed to workers at all (off by default). */
+  readonly dispatchRateLimit?: TokenBucketOptions;
   readonly clock?: Clock;
   /** Called when the handler rejects; the queue itself never retries. */
   readonly onHandlerError?: (key: string, error: unknown) => void;
@@ -44,6 +48,8 @@ export class WorkQueue {
   readonly #clock: Clock;
   readonly #backoff: ExponentialBackoff;
   readonly #bucket: TokenBucket | undefined;
+  readonly #dispatchBucket: TokenBucket | undefined;
+  #dispatchTimer: TimerHandle | undefined;
   readonly #onHandlerError: (key: string, error: unknown) => void;
 
   /** Keys ready to be processed, in the order they became ready. */
@@ -65,6 +71,10 @@ export class WorkQueue {
     this.#backoff = new ExponentialBackoff(options.backoff ?? defaultBackoff);
     const rateLimit = options.rateLimit ?? defaultRateLimit;
     this.#bucket = rateLimit === false ? undefined : new TokenBucket(rateLimit, this.#clock);
+    this.#dispatchBucket =
+      options.dispatchRateLimit === undefined
+        ? undefined
+        : new TokenBucket(options.dispatchRateLimit, this.#clock);
     this.#onHandlerError = options.onHandlerError ?? (() => {});
   }
 
@@ -91,6 +101,8 @@ export class WorkQueue {
    */
   shutDown(): Promise<void> {
     this.#state = 'shut-down';
+    this.#dispatchTimer?.cancel();
+    this.#dispatchTimer = undefined;
     for (const { timer } of this.#waiting.values()) timer.cancel();
     this.#waiting.clear();
     this.#ready.clear();
@@ -172,6 +184,13 @@ export class WorkQueue {
 
   #dispatch(): void {
     while (this.#state === 'running' && this.#processing.size < this.#concurrency && this.#ready.size > 0) {
+      if (this.#dispatchBucket !== undefined && !this.#dispatchBucket.tryTake()) {
+        this.#dispatchTimer ??= this.#clock.setTimer(this.#dispatchBucket.msUntilToken(), () => {
+          this.#dispatchTimer = undefined;
+          this.#dispatch();
+        });
+        return;
+      }
       const key = this.#ready.values().next().value as string;
       this.#ready.delete(key);
       this.#dirty.delete(key);

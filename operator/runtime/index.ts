@@ -1,0 +1,34 @@
+// The operator's small controller runtime: what controllers import.
+export { type Clock, realClock, type TimerHandle } from './clock.ts';
+export {
+  Controller,
+  type ControllerOptions,
+  type ReconcileContext,
+  type ReconcileOutcome,
+  type Reconciler,
+} from './controller.ts';
+export { type HealthCheck, HealthServer, type HealthServerOptions } from './health-server.ts';
+export {
+  type InformerHandlers,
+  type InformerSource,
+  type ListWatchSpec,
+  listWatch,
+  ResilientInformer,
+  type ResilientInformerOptions,
+} from './informer.ts';
+export { controllerOwnerKey, type ObjectRef, objectKey, parseKey } from './keys.ts';
+export { LeaderElector, type LeaderElectorOptions } from './leader-election.ts';
+export {
+  InMemoryLeaseStore,
+  KubernetesLeaseStore,
+  LeaseConflictError,
+  type LeaseRecord,
+  type LeaseStore,
+  statusCode,
+} from './lease-store.ts';
+export { createLogger, type Logger, redactSecrets, silentLogger } from './logger.ts';
+export { type LeaderElectionSettings, Manager, type ManagerOptions } from './manager.ts';
+export { ReconcileResult, type RuntimeMetrics, runtimeMetrics } from './metrics.ts';
+export type { BackoffOptions, TokenBucketOptions } from './rate-limit.ts';
+export { installShutdown, type ShutdownHandle, type ShutdownStep } from './shutdown.ts';
+export { WorkQueue, type WorkQueueOptions } from './work-queue.ts';
