@@ -1,0 +1,189 @@
+// Orders are event sourced: an order is the fold of its events, and
+// ORDER_TRANSITIONS alone decides what may follow what. Orders are immutable
+// values; `applyOrderEvent` returns the next one.
+import { type Decimal, type DecimalValue, dec, ZERO } from './decimal.ts';
+import { DomainError, DomainErrorCode, DuplicateFill, InvalidStateTransition } from './errors.ts';
+import type { Fill } from './fill.ts';
+import type { Instrument, OrderSide } from './instrument.ts';
+import { DEPENDS, nextTarget, type OrderEventType, OrderStatus } from './order-transitions.ts';
+
+export type OrderType = 'MARKET' | 'LIMIT';
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
+
+export interface OrderInit {
+  readonly id: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly type: OrderType;
+  readonly quantity: Decimal;
+  /** Required for LIMIT, absent for MARKET. */
+  readonly price?: Decimal;
+  readonly timeInForce: TimeInForce;
+  readonly ts: number;
+}
+
+export type OrderEvent =
+  | { readonly type: 'OrderDenied'; readonly reason: string; readonly ts: number }
+  | { readonly type: 'OrderSubmitted'; readonly ts: number }
+  | { readonly type: 'OrderRejected'; readonly reason: string; readonly ts: number }
+  | { readonly type: 'OrderAccepted'; readonly venueOrderId: string; readonly ts: number }
+  | { readonly type: 'OrderCancelRequested'; readonly ts: number }
+  | { readonly type: 'OrderCancelRejected'; readonly reason: string; readonly ts: number }
+  | { readonly type: 'OrderCanceled'; readonly ts: number }
+  | { readonly type: 'OrderExpired'; readonly ts: number }
+  | { readonly type: 'OrderFilled'; readonly fill: Fill; readonly ts: number };
+
+export interface Order extends OrderInit {
+  readonly status: OrderStatus;
+  readonly filledQuantity: Decimal;
+  /** Volume-weighted average fill price; undefined before the first fill. */
+  readonly averagePrice: Decimal | undefined;
+  readonly venueOrderId: string | undefined;
+  readonly tradeIds: ReadonlySet<string>;
+  readonly events: readonly OrderEvent[];
+  readonly lastReason: string | undefined;
+}
+
+/** A new order made through its instrument, so price and quantity sit on the venue's grid. */
+export function createOrder(
+  instrument: Instrument,
+  params: {
+    id: string;
+    side: OrderSide;
+    type: OrderType;
+    quantity: DecimalValue;
+    price?: DecimalValue;
+    timeInForce?: TimeInForce;
+    ts: number;
+  },
+): Order {
+  if (!params.id) throw new DomainError(DomainErrorCode.INVALID_ORDER, 'order id is empty');
+  let price: Decimal | undefined;
+  let quantity: Decimal;
+  if (params.type === 'LIMIT') {
+    if (params.price === undefined) {
+      throw new DomainError(DomainErrorCode.INVALID_ORDER, 'a LIMIT order needs a price', {
+        order_id: params.id,
+      });
+    }
+    const size = instrument.orderSize(params.side, params.price, params.quantity);
+    price = size.price;
+    quantity = size.quantity;
+  } else {
+    if (params.price !== undefined) {
+      throw new DomainError(DomainErrorCode.INVALID_ORDER, 'a MARKET order takes no price', {
+        order_id: params.id,
+      });
+    }
+    quantity = instrument.quantity(params.quantity);
+    if (quantity.isZero() || quantity.lt(instrument.minQuantity)) {
+      throw new DomainError(
+        DomainErrorCode.QUANTITY_BELOW_MINIMUM,
+        `${instrument.symbol}: order quantity below minimum`,
+        {
+          quantity: quantity.toFixed(),
+          min_quantity: instrument.minQuantity.toFixed(),
+        },
+      );
+    }
+  }
+  return initialOrder({
+    id: params.id,
+    symbol: instrument.symbol,
+    side: params.side,
+    type: params.type,
+    quantity,
+    price,
+    timeInForce: params.timeInForce ?? 'GTC',
+    ts: params.ts,
+  });
+}
+
+/** The INITIALIZED order for an init record (what a store replays from). */
+export function initialOrder(init: OrderInit): Order {
+  return {
+    ...init,
+    status: OrderStatus.INITIALIZED,
+    filledQuantity: ZERO,
+    averagePrice: undefined,
+    venueOrderId: undefined,
+    tradeIds: new Set(),
+    events: [],
+    lastReason: undefined,
+  };
+}
+
+export function leavesQuantity(order: Order): Decimal {
+  return order.quantity.minus(order.filledQuantity);
+}
+
+/** The order after `event`, or an InvalidStateTransition / DuplicateFill / OVERFILL error. */
+export function applyOrderEvent(order: Order, event: OrderEvent): Order {
+  const target = nextTarget(order.status, event.type as OrderEventType);
+  if (target === undefined) throw new InvalidStateTransition(order.id, order.status, event.type);
+  const events = [...order.events, event];
+  switch (event.type) {
+    case 'OrderFilled':
+      return applyFill(order, event.fill, events);
+    case 'OrderCancelRejected':
+      return {
+        ...order,
+        status: order.filledQuantity.isZero() ? OrderStatus.ACCEPTED : OrderStatus.PARTIALLY_FILLED,
+        events,
+        lastReason: event.reason,
+      };
+    case 'OrderAccepted':
+      return { ...order, status: target as OrderStatus, venueOrderId: event.venueOrderId, events };
+    case 'OrderDenied':
+    case 'OrderRejected':
+      return { ...order, status: target as OrderStatus, events, lastReason: event.reason };
+    default:
+      if (target === DEPENDS) throw new InvalidStateTransition(order.id, order.status, event.type);
+      return { ...order, status: target, events };
+  }
+}
+
+function applyFill(order: Order, fill: Fill, events: OrderEvent[]): Order {
+  if (fill.orderId !== order.id || fill.symbol !== order.symbol || fill.side !== order.side) {
+    throw new DomainError(DomainErrorCode.ORDER_MISMATCH, 'fill does not belong to this order', {
+      order_id: order.id,
+      fill_order_id: fill.orderId,
+      symbol: fill.symbol,
+      side: fill.side,
+    });
+  }
+  if (order.tradeIds.has(fill.tradeId)) throw new DuplicateFill(order.id, fill.tradeId);
+  const qty = dec(fill.quantity);
+  if (!qty.isFinite() || qty.lte(0)) {
+    throw new DomainError(DomainErrorCode.INVALID_QUANTITY, 'fill quantity must be positive', {
+      order_id: order.id,
+      trade_id: fill.tradeId,
+      quantity: fill.quantity,
+    });
+  }
+  const filled = order.filledQuantity.plus(qty);
+  if (filled.gt(order.quantity)) {
+    throw new DomainError(DomainErrorCode.OVERFILL, 'fill exceeds the order quantity', {
+      order_id: order.id,
+      trade_id: fill.tradeId,
+      quantity: order.quantity.toFixed(),
+      filled: filled.toFixed(),
+    });
+  }
+  const prevNotional = order.averagePrice ? order.averagePrice.times(order.filledQuantity) : ZERO;
+  const averagePrice = prevNotional.plus(fill.price.times(qty)).div(filled);
+  const done = filled.eq(order.quantity);
+  const status = done
+    ? OrderStatus.FILLED
+    : order.status === OrderStatus.PENDING_CANCEL
+      ? OrderStatus.PENDING_CANCEL
+      : OrderStatus.PARTIALLY_FILLED;
+  const tradeIds = new Set(order.tradeIds);
+  tradeIds.add(fill.tradeId);
+  return { ...order, status, filledQuantity: filled, averagePrice, tradeIds, events };
+}
+
+/** Rebuilds an order from its init record and events: the same fold the live path uses. */
+export function replayOrder(init: OrderInit, events: readonly OrderEvent[]): Order {
+  return events.reduce(applyOrderEvent, initialOrder(init));
+}

@@ -1,0 +1,169 @@
+// The portfolio: cash balances per currency, a netting position per
+// instrument, fees, realised and unrealised PnL, and an equity curve, all in
+// one accounting currency (the quote currency of every instrument it trades,
+// e.g. BTC for the *-BTC markets). Pure: marks and timestamps come in as
+// arguments; nothing here reads a clock or does I/O.
+import { type Decimal, type DecimalValue, dec, ZERO } from './decimal.ts';
+import { DomainError, DomainErrorCode } from './errors.ts';
+import type { Fill } from './fill.ts';
+import type { Instrument } from './instrument.ts';
+import { Money } from './money.ts';
+import { applyFillToPosition, flatPosition, type Position, unrealizedPnl } from './position.ts';
+
+export interface EquityPoint {
+  readonly t: number;
+  readonly equity: Decimal;
+}
+
+/** Mark prices by symbol. */
+export type Marks = Readonly<Record<string, DecimalValue>>;
+
+export class Portfolio {
+  readonly currency: string;
+  readonly initialCash: Money;
+  readonly #instruments = new Map<string, Instrument>();
+  readonly #byBase = new Map<string, Instrument>();
+  readonly #balances = new Map<string, Decimal>();
+  readonly #positions = new Map<string, Position>();
+  readonly #fees = new Map<string, Decimal>();
+  readonly #curve: EquityPoint[] = [];
+  #fills = 0;
+
+  constructor(options: { currency: string; cash: DecimalValue; instruments: readonly Instrument[] }) {
+    this.currency = options.currency;
+    this.initialCash = new Money(options.cash, options.currency);
+    this.#balances.set(options.currency, this.initialCash.amount);
+    for (const inst of options.instruments) {
+      if (inst.quote !== options.currency) {
+        throw new DomainError(
+          DomainErrorCode.CURRENCY_MISMATCH,
+          `${inst.symbol} is quoted in ${inst.quote}, the portfolio accounts in ${options.currency}`,
+          { symbol: inst.symbol, quote: inst.quote, currency: options.currency },
+        );
+      }
+      this.#instruments.set(inst.symbol, inst);
+      this.#byBase.set(inst.base, inst);
+      this.#positions.set(inst.symbol, flatPosition(inst.symbol, inst.quote));
+    }
+  }
+
+  #instrument(symbol: string): Instrument {
+    const inst = this.#instruments.get(symbol);
+    if (!inst)
+      throw new DomainError(DomainErrorCode.UNKNOWN_INSTRUMENT, `no instrument ${symbol} in this portfolio`, {
+        symbol,
+      });
+    return inst;
+  }
+
+  #add(currency: string, amount: Decimal): void {
+    this.#balances.set(currency, (this.#balances.get(currency) ?? ZERO).plus(amount));
+  }
+
+  /** Books a fill: cash moves, the position changes, the fee is charged in its own currency. */
+  applyFill(fill: Fill): void {
+    const inst = this.#instrument(fill.symbol);
+    const qty = dec(fill.quantity);
+    const notional = dec(fill.price).times(qty);
+    if (fill.side === 'BUY') {
+      this.#add(inst.quote, notional.negated());
+      this.#add(inst.base, qty);
+    } else {
+      this.#add(inst.quote, notional);
+      this.#add(inst.base, qty.negated());
+    }
+    this.#add(fill.fee.currency, fill.fee.amount.negated());
+    this.#fees.set(fill.fee.currency, (this.#fees.get(fill.fee.currency) ?? ZERO).plus(fill.fee.amount));
+    this.#positions.set(fill.symbol, applyFillToPosition(this.#positions.get(fill.symbol)!, fill));
+    this.#fills++;
+  }
+
+  get fillCount(): number {
+    return this.#fills;
+  }
+
+  balance(currency: string): Money {
+    return new Money(this.#balances.get(currency) ?? ZERO, currency);
+  }
+
+  balances(): Money[] {
+    return [...this.#balances].map(([c, a]) => new Money(a, c));
+  }
+
+  position(symbol: string): Position {
+    this.#instrument(symbol);
+    return this.#positions.get(symbol)!;
+  }
+
+  positions(): Position[] {
+    return [...this.#positions.values()];
+  }
+
+  openPositions(): Position[] {
+    return this.positions().filter((p) => !p.quantity.isZero());
+  }
+
+  /** Fees paid, per currency. */
+  fees(): Money[] {
+    return [...this.#fees].map(([c, a]) => new Money(a, c));
+  }
+
+  realizedPnl(): Money {
+    return this.positions().reduce((sum, p) => sum.plus(p.realizedPnl), Money.zero(this.currency));
+  }
+
+  unrealizedPnl(marks: Marks): Money {
+    return this.openPositions().reduce(
+      (sum, p) => sum.plus(unrealizedPnl(p, this.#mark(marks, p.symbol))),
+      Money.zero(this.currency),
+    );
+  }
+
+  #mark(marks: Marks, symbol: string): Decimal {
+    const m = marks[symbol];
+    if (m === undefined) {
+      throw new DomainError(DomainErrorCode.UNKNOWN_INSTRUMENT, `no mark price for ${symbol}`, { symbol });
+    }
+    return dec(m);
+  }
+
+  /** Every balance valued in the accounting currency at the marks (a non-zero balance needs a mark). */
+  equity(marks: Marks): Money {
+    let total = ZERO;
+    for (const [currency, amount] of this.#balances) {
+      if (currency === this.currency) total = total.plus(amount);
+      else if (!amount.isZero()) {
+        const inst = this.#byBase.get(currency);
+        if (!inst) {
+          throw new DomainError(
+            DomainErrorCode.UNKNOWN_INSTRUMENT,
+            `cannot value ${currency} in ${this.currency}`,
+            {
+              currency,
+            },
+          );
+        }
+        total = total.plus(amount.times(this.#mark(marks, inst.symbol)));
+      }
+    }
+    return new Money(total, this.currency);
+  }
+
+  /** Appends a point to the equity curve. Times must not go backwards. */
+  recordEquity(t: number, marks: Marks): EquityPoint {
+    const last = this.#curve.at(-1);
+    if (last && t < last.t) {
+      throw new DomainError(DomainErrorCode.INVALID_AMOUNT, 'equity curve times must not go backwards', {
+        t,
+        last_t: last.t,
+      });
+    }
+    const point = { t, equity: this.equity(marks).amount };
+    this.#curve.push(point);
+    return point;
+  }
+
+  get equityCurve(): readonly EquityPoint[] {
+    return this.#curve;
+  }
+}

@@ -1,0 +1,87 @@
+// A netting position in one instrument: signed quantity (long > 0, short < 0),
+// average entry price, and realised PnL in the quote currency. Immutable;
+// `applyFillToPosition` returns the next one.
+import { type Decimal, dec, ZERO } from './decimal.ts';
+import { DomainError, DomainErrorCode } from './errors.ts';
+import type { Fill } from './fill.ts';
+import { Money } from './money.ts';
+
+export interface Position {
+  readonly symbol: string;
+  readonly quote: string;
+  /** Signed: the sum of bought minus sold quantity. */
+  readonly quantity: Decimal;
+  /** Average entry price of the open quantity; zero when flat. */
+  readonly averagePrice: Decimal;
+  /** Realised PnL before fees, in the quote currency. */
+  readonly realizedPnl: Money;
+  readonly boughtQuantity: Decimal;
+  readonly soldQuantity: Decimal;
+  readonly fillCount: number;
+}
+
+export function flatPosition(symbol: string, quote: string): Position {
+  return {
+    symbol,
+    quote,
+    quantity: ZERO,
+    averagePrice: ZERO,
+    realizedPnl: Money.zero(quote),
+    boughtQuantity: ZERO,
+    soldQuantity: ZERO,
+    fillCount: 0,
+  };
+}
+
+export type PositionSide = 'LONG' | 'SHORT' | 'FLAT';
+
+export function positionSide(p: Position): PositionSide {
+  return p.quantity.isZero() ? 'FLAT' : p.quantity.isPositive() ? 'LONG' : 'SHORT';
+}
+
+export function applyFillToPosition(p: Position, fill: Fill): Position {
+  if (fill.symbol !== p.symbol) {
+    throw new DomainError(DomainErrorCode.ORDER_MISMATCH, 'fill is for another instrument', {
+      position: p.symbol,
+      fill: fill.symbol,
+    });
+  }
+  const qty = dec(fill.quantity);
+  const px = dec(fill.price);
+  const signed = fill.side === 'BUY' ? qty : qty.negated();
+  const q = p.quantity;
+  const next = q.plus(signed);
+  let averagePrice = p.averagePrice;
+  let realized = p.realizedPnl.amount;
+  if (q.isZero() || q.isPositive() === signed.isPositive()) {
+    // Opening or adding: volume-weighted entry price.
+    averagePrice = p.averagePrice.times(q.abs()).plus(px.times(qty)).div(q.abs().plus(qty));
+  } else {
+    // Reducing, closing or flipping.
+    const closed = minDecimal(qty, q.abs());
+    const direction = q.isPositive() ? 1 : -1;
+    realized = realized.plus(px.minus(p.averagePrice).times(closed).times(direction));
+    if (next.isZero()) averagePrice = ZERO;
+    else if (next.isPositive() !== q.isPositive()) averagePrice = px;
+  }
+  return {
+    symbol: p.symbol,
+    quote: p.quote,
+    quantity: next,
+    averagePrice,
+    realizedPnl: new Money(realized, p.quote),
+    boughtQuantity: fill.side === 'BUY' ? p.boughtQuantity.plus(qty) : p.boughtQuantity,
+    soldQuantity: fill.side === 'SELL' ? p.soldQuantity.plus(qty) : p.soldQuantity,
+    fillCount: p.fillCount + 1,
+  };
+}
+
+function minDecimal(a: Decimal, b: Decimal): Decimal {
+  return a.lte(b) ? a : b;
+}
+
+/** Unrealised PnL at a mark price, in the quote currency. */
+export function unrealizedPnl(p: Position, mark: Decimal): Money {
+  if (p.quantity.isZero()) return Money.zero(p.quote);
+  return new Money(dec(mark).minus(p.averagePrice).times(p.quantity), p.quote);
+}
