@@ -25,6 +25,16 @@ export const riskRules = [
   'halt',
 ] as const;
 
+/**
+ * CEL for `self.a <= self.b` on two percentage strings. It holds when either
+ * is absent (the API server also checks rules on unmerged defaults) or not a
+ * number (the field's own pattern reports that), so it never fails to evaluate.
+ */
+function atMost(a: string, b: string): string {
+  const number = (f: string) => `self.${f}.matches('^[0-9]+(\\\\.[0-9]+)?$')`;
+  return `!has(self.${a}) || !has(self.${b}) || !${number(a)} || !${number(b)} || double(self.${a}) <= double(self.${b})`;
+}
+
 export const riskPolicySpec = obj(
   'Limits that bound every TradingBot referring to this policy. Every field has a default, so `spec: {}` is the documented default policy.',
   {
@@ -100,12 +110,12 @@ export const riskPolicySpec = obj(
     'x-botcore-type-name': 'RiskPolicySpec',
     'x-kubernetes-validations': [
       rule(
-        '!has(self.riskPerTradePercent) || !has(self.maxDailyLossPercent) || double(self.riskPerTradePercent) <= double(self.maxDailyLossPercent)',
+        atMost('riskPerTradePercent', 'maxDailyLossPercent'),
         'riskPerTradePercent must not exceed maxDailyLossPercent',
         { fieldPath: '.riskPerTradePercent' },
       ),
       rule(
-        '!has(self.maxPositionSizePercent) || !has(self.maxCorrelatedExposurePercent) || double(self.maxPositionSizePercent) <= double(self.maxCorrelatedExposurePercent)',
+        atMost('maxPositionSizePercent', 'maxCorrelatedExposurePercent'),
         'maxPositionSizePercent must not exceed maxCorrelatedExposurePercent',
         { fieldPath: '.maxPositionSizePercent' },
       ),

@@ -59,7 +59,12 @@ function withFieldPath(path: string, fieldPath: string | undefined): string {
     .reduce((acc, part) => childPath(acc, part), path);
 }
 
-function ruleError(rule: ValidationRule, schema: JSONSchemaProps, path: string): FieldError {
+function isScalar(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** The API server shows the value of a scalar `self` and omits objects and lists. */
+function ruleError(rule: ValidationRule, value: unknown, path: string): FieldError {
   const field = withFieldPath(path, rule.fieldPath);
   switch (rule.reason) {
     case 'FieldValueRequired':
@@ -69,7 +74,9 @@ function ruleError(rule: ValidationRule, schema: JSONSchemaProps, path: string):
     case 'FieldValueDuplicate':
       return { ...fieldErrors.duplicate(field, rule.message), detail: rule.message };
     default:
-      return fieldErrors.invalid(field, schema.type ?? 'object', rule.message);
+      return isScalar(value)
+        ? fieldErrors.invalid(field, value, rule.message)
+        : fieldErrors.invalidNoValue(field, rule.message);
   }
 }
 
@@ -92,12 +99,13 @@ function evaluateRules(
       ok = program(rule.rule)(transition ? { self, oldSelf } : { self });
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      // The API server's shape: `Invalid value: "object": <error> evaluating rule: <message>`.
       errors.push(
-        fieldErrors.invalid(path, schema.type ?? 'object', `${rule.message}: evaluation error: ${reason}`),
+        fieldErrors.invalid(path, schema.type ?? 'object', `${reason} evaluating rule: ${rule.message}`),
       );
       continue;
     }
-    if (ok !== true) errors.push(ruleError(rule, schema, path));
+    if (ok !== true) errors.push(ruleError(rule, value, path));
   }
 }
 

@@ -17,7 +17,7 @@ export interface FieldError {
   type: FieldErrorType;
   /** Path of the offending field, e.g. `spec.strategies[0].rsi.period`; empty for the whole object. */
   field: string;
-  /** The offending value, where the API server shows one. */
+  /** The offending value, where the API server shows one (absent: the message shows none). */
   badValue?: unknown;
   detail: string;
 }
@@ -26,7 +26,8 @@ export interface FieldError {
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return value.toString();
-  if (value === null || value === undefined) return '<nil>';
+  if (value === null) return 'null';
+  if (value === undefined) return '<nil>';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
@@ -49,13 +50,16 @@ function body(error: FieldError): string {
     case 'FieldValueUnknown':
       return `Unknown field${tail}`;
     default:
-      return `Invalid value: ${show(error.badValue)}${tail}`;
+      return 'badValue' in error ? `Invalid value: ${show(error.badValue)}${tail}` : `Invalid value${tail}`;
   }
 }
 
-/** `spec.x: Invalid value: 0: spec.x in body should be greater than or equal to 2` */
+/**
+ * `spec.x: Invalid value: 0: spec.x in body should be greater than or equal to 2`.
+ * An error about the whole object has no field, which the API server prints as `<nil>`.
+ */
 export function formatFieldError(error: FieldError): string {
-  return error.field ? `${error.field}: ${body(error)}` : body(error);
+  return `${error.field || '<nil>'}: ${body(error)}`;
 }
 
 export const fieldErrors = {
@@ -64,6 +68,12 @@ export const fieldErrors = {
     type: 'FieldValueInvalid',
     field,
     badValue,
+    detail,
+  }),
+  /** An invalid value that the message does not repeat (CEL rules on objects and lists). */
+  invalidNoValue: (field: string, detail: string): FieldError => ({
+    type: 'FieldValueInvalid',
+    field,
     detail,
   }),
   typeInvalid: (field: string, badValue: unknown, detail: string): FieldError => ({

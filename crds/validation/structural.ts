@@ -132,13 +132,16 @@ export function validateSchema(
   errors: FieldError[],
 ): void {
   if (schema.type && !typeMatches(value, schema.type)) {
+    const actual = jsonType(value);
     errors.push(
-      fieldErrors.typeInvalid(
-        path,
-        value,
-        `${path} in body must be of type ${schema.type}: "${jsonType(value)}"`,
-      ),
+      fieldErrors.typeInvalid(path, actual, `${path} in body must be of type ${schema.type}: "${actual}"`),
     );
+    if (schema.type === 'integer' && actual === 'number') {
+      // The API server's format check adds this second error for a fractional integer.
+      errors.push(
+        fieldErrors.invalid('', '', `Checked value must be of type integer (default format) in ${path}`),
+      );
+    }
     return;
   }
   if (schema.enum && !schema.enum.includes(value as string)) {

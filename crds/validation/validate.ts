@@ -71,7 +71,7 @@ export function validateObject<T = unknown>(
   validateSchema(object, schema, '', schemaErrors);
   errors.push(...schemaErrors);
   if (schemaErrors.some((e) => blocking.has(e.type))) {
-    errors.push(fieldErrors.invalid('', undefined, celSkippedDetail));
+    errors.push(fieldErrors.invalid('', null, celSkippedDetail));
   } else {
     for (const part of ['spec', 'status'] as const) {
       const partSchema = schema.properties?.[part];

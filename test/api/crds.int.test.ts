@@ -74,6 +74,8 @@ interface ServerRejection {
   message: string;
   /** `details.causes[].field`, plus fields named as `unknown field "x"` in strict decoding errors. */
   fields: string[];
+  /** Each cause as the API server prints it: `field: message`, sorted. */
+  causes: string[];
 }
 
 function rejection(error: unknown): ServerRejection {
@@ -87,7 +89,10 @@ function rejection(error: unknown): ServerRejection {
       fields.add(cause.field === '<nil>' ? '' : cause.field.replace(/^\./, ''));
   }
   for (const match of message.matchAll(/unknown field "([^"]+)"/g)) fields.add(match[1]!);
-  return { code: error.code, message, fields: [...fields].sort() };
+  const causes = (body?.details?.causes ?? []).map(
+    (c: { field?: string; message: string }) => `${c.field}: ${c.message}`,
+  );
+  return { code: error.code, message, fields: [...fields].sort(), causes: causes.sort() };
 }
 
 describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
@@ -224,6 +229,14 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
       expect(ours.valid).toBe(false);
       const ourFields = [...new Set(ours.errors.map((e) => e.field))].sort();
       expect({ case: c.name, fields: ourFields }).toEqual({ case: c.name, fields: server!.fields });
+      if (server!.code === 422) {
+        // Validation errors: the same messages, word for word.
+        expect(ours.errors.map(formatFieldError).sort()).toEqual(server!.causes);
+      } else {
+        // Strict decoding (400) stops at unknown fields, before validation; so do we.
+        expect(ours.errors.every((e) => e.type === 'FieldValueUnknown')).toBe(true);
+        expect(server!.message).toContain(`strict decoding error: unknown field "${c.field}"`);
+      }
     });
   });
 
