@@ -8,7 +8,12 @@ type DoneCallback = (err: unknown) => void;
 
 /** Stands in for client-node's Watch: the test opens, feeds and breaks watches by hand. */
 class FakeWatch {
-  readonly calls: Array<{ resourceVersion: unknown; callback: WatchCallback; done: DoneCallback }> = [];
+  readonly calls: Array<{
+    resourceVersion: unknown;
+    callback: WatchCallback;
+    done: DoneCallback;
+    aborted: () => boolean;
+  }> = [];
   failNextWith: unknown;
 
   async watch(
@@ -25,7 +30,12 @@ class FakeWatch {
       doneCalled = true;
       done(err);
     };
-    const call = { resourceVersion: query.resourceVersion, callback, done: doneOnce };
+    const call = {
+      resourceVersion: query.resourceVersion,
+      callback,
+      done: doneOnce,
+      aborted: () => controller.signal.aborted,
+    };
     this.calls.push(call);
     // Like the real Watch, aborting ends the request with an AbortError.
     controller.signal.addEventListener('abort', () => doneOnce(new DOMException('aborted', 'AbortError')), {
@@ -55,9 +65,11 @@ class FakeLister {
   items: V1ConfigMap[] = [];
   resourceVersion = '10';
   failNext: Error | undefined;
+  gate: Promise<void> | undefined;
 
   readonly list = async (): Promise<KubernetesListObject<V1ConfigMap>> => {
     this.calls++;
+    if (this.gate !== undefined) await this.gate;
     if (this.failNext !== undefined) {
       const err = this.failNext;
       this.failNext = undefined;
@@ -213,6 +225,23 @@ describe('ResilientInformer', () => {
     expect(watch.calls).toHaveLength(1);
     expect(informer.hasSynced).toBe(false);
     expect(informer.isRunning).toBe(false);
+  });
+
+  it('does not leave a watch running when stopped while the list is in flight', async () => {
+    const { watch, lister, informer } = setup();
+    let finishList: () => void = () => {};
+    lister.gate = new Promise((resolve) => {
+      finishList = resolve;
+    });
+    const starting = informer.start();
+    await flushMicrotasks();
+    await informer.stop();
+    finishList();
+    await starting;
+    await flushMicrotasks();
+    expect(watch.calls).toHaveLength(1);
+    expect(watch.last.aborted()).toBe(true);
+    expect(informer.hasSynced).toBe(false);
   });
 
   it('keeps delivering to other handlers when one throws', async () => {

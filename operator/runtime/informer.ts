@@ -17,7 +17,9 @@
 //   resourceVersion, so it resumes the watch (or re-lists when that version
 //   has expired meanwhile).
 // - `stop()` aborts the request, which also reaches the `error` callbacks
-//   (an AbortError); errors after our own stop are ignored.
+//   (an AbortError); errors after our own stop are ignored. A `stop()` that
+//   comes while the list is in flight does not prevent the watch that follows
+//   it; we stop again once `start()` returns.
 //
 // It also re-delivers every cached object to `resync` handlers periodically,
 // so controllers re-check the world even when nothing changed.
@@ -158,7 +160,13 @@ export class ResilientInformer<T extends KubernetesObject> implements ObjectCach
       this.#onError(error);
       return;
     }
-    if (this.#running && this.#errors === errorsBefore) {
+    if (!this.#running) {
+      // ListWatch checks for stop() before listing but not after: a stop()
+      // during the list would leave the watch it then opens running. Abort it.
+      await this.#source.stop();
+      return;
+    }
+    if (this.#errors === errorsBefore) {
       this.#backoff.forget(this.name);
       this.#setSynced(true);
     }
