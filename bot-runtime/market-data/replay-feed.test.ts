@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { candleAt, seriesFromCandles } from './candle.ts';
+import { loadCandlesCsv } from './csv-loader.ts';
+import type { CandleEvent, Sleep } from './feed.ts';
+import { ReplayFeed } from './replay-feed.ts';
+
+const M5 = 300_000;
+const series = seriesFromCandles(
+  [0, M5, 2 * M5, 5 * M5].map((t, i) => ({
+    t,
+    open: 1 + i,
+    high: 2 + i,
+    low: 0.5 + i,
+    close: 1.5 + i,
+    volume: i,
+  })),
+  M5,
+);
+
+function recordingSleep(): { sleep: Sleep; waits: number[] } {
+  const waits: number[] = [];
+  return { waits, sleep: async (ms) => void waits.push(ms) };
+}
+
+async function collect(feed: AsyncIterable<CandleEvent>): Promise<CandleEvent[]> {
+  const out: CandleEvent[] = [];
+  for await (const e of feed) out.push(e);
+  return out;
+}
+
+describe('ReplayFeed', () => {
+  it('emits every candle in order and waits time-difference / speed between them, gaps included', async () => {
+    const { sleep, waits } = recordingSleep();
+    const events = await collect(new ReplayFeed(series, { symbol: 'ETHBTC', speed: 60, sleep }));
+    expect(events.map((e) => e.candle)).toEqual([0, 1, 2, 3].map((i) => candleAt(series, i)));
+    expect(events.every((e) => e.symbol === 'ETHBTC' && e.timeframeMs === M5)).toBe(true);
+    expect(waits).toEqual([5_000, 5_000, 15_000]);
+  });
+
+  it('replays a window of open times', async () => {
+    const { sleep } = recordingSleep();
+    const events = await collect(
+      new ReplayFeed(series, { symbol: 'X', speed: 1, sleep, from: M5, to: 2 * M5 }),
+    );
+    expect(events.map((e) => e.candle.t)).toEqual([M5, 2 * M5]);
+  });
+
+  it('at infinite speed only yields to the event loop every yieldEvery candles', async () => {
+    const real = loadCandlesCsv(
+      join(import.meta.dirname, '../../../shared/data/candles/ETH-BTC_5m.csv'),
+    ).series;
+    const { sleep, waits } = recordingSleep();
+    const events = await collect(
+      new ReplayFeed(real, { symbol: 'ETHBTC', speed: Number.POSITIVE_INFINITY, sleep, yieldEvery: 1000 }),
+    );
+    expect(events).toHaveLength(5760);
+    expect(waits).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('stops when closed, even mid-wait', async () => {
+    let feed: ReplayFeed | undefined;
+    const sleep: Sleep = async () => feed!.close();
+    feed = new ReplayFeed(series, { symbol: 'X', speed: 1, sleep });
+    const events = await collect(feed);
+    expect(events).toHaveLength(1);
+    expect(feed.closed).toBe(true);
+  });
+
+  it('with the real timer, an aborted wait ends at once', async () => {
+    const feed = new ReplayFeed(series, { symbol: 'X', speed: 3e-4 }); // a 1e9 ms (11-day) wait
+    const it = feed[Symbol.asyncIterator]();
+    expect((await it.next()).done).toBe(false);
+    const pending = it.next();
+    feed.close();
+    expect((await pending).done).toBe(true);
+  });
+
+  it('rejects a speed that is not positive', () => {
+    expect(() => new ReplayFeed(series, { symbol: 'X', speed: 0 })).toThrow(/greater than 0/);
+    expect(() => new ReplayFeed(series, { symbol: 'X', speed: Number.NaN })).toThrow(/greater than 0/);
+  });
+});

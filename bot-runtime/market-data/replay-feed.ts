@@ -1,0 +1,65 @@
+// Replays a candle series as a feed, at `speed` times real time: the wait
+// between two candles is their time difference divided by the speed, so a
+// gap in the data is also a (shorter) gap in the replay. `speed: Infinity`
+// replays as fast as possible, yielding to the event loop now and then.
+import { type CandleSeries, candleAt } from './candle.ts';
+import { type CandleEvent, type CandleFeed, realSleep, type Sleep } from './feed.ts';
+
+export interface ReplayOptions {
+  readonly symbol: string;
+  /** Times real time: 1 is real time, 60 plays a 5m candle every 5 s, Infinity as fast as possible. */
+  readonly speed: number;
+  /** Open times to replay, inclusive; the whole series by default. */
+  readonly from?: number;
+  readonly to?: number;
+  /** Injected in tests; a timer otherwise. */
+  readonly sleep?: Sleep;
+  /** At infinite speed, yield to the event loop every this many candles (default 1024). */
+  readonly yieldEvery?: number;
+}
+
+export class ReplayFeed implements CandleFeed {
+  readonly series: CandleSeries;
+  readonly options: ReplayOptions;
+  readonly #abort = new AbortController();
+
+  constructor(series: CandleSeries, options: ReplayOptions) {
+    if (!(options.speed > 0))
+      throw new RangeError(`replay speed must be greater than 0, got ${options.speed}`);
+    this.series = series;
+    this.options = options;
+  }
+
+  close(): void {
+    this.#abort.abort();
+  }
+
+  get closed(): boolean {
+    return this.#abort.signal.aborted;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<CandleEvent> {
+    const { series } = this;
+    const { symbol, speed, from = Number.NEGATIVE_INFINITY, to = Number.POSITIVE_INFINITY } = this.options;
+    const sleep = this.options.sleep ?? realSleep;
+    const yieldEvery = this.options.yieldEvery ?? 1024;
+    const signal = this.#abort.signal;
+    let prevT = Number.NaN;
+    let sinceYield = 0;
+    for (let i = 0; i < series.length; i++) {
+      const t = series.time[i]!;
+      if (t < from) continue;
+      if (t > to) break;
+      if (!Number.isNaN(prevT)) {
+        if (Number.isFinite(speed)) await sleep((t - prevT) / speed, signal);
+        else if (++sinceYield >= yieldEvery) {
+          sinceYield = 0;
+          await sleep(0, signal);
+        }
+      }
+      if (signal.aborted) return;
+      prevT = t;
+      yield { symbol, timeframeMs: series.timeframeMs, candle: candleAt(series, i) };
+    }
+  }
+}
