@@ -7,6 +7,7 @@ import { FakeInformerSource } from './fake-informer-source.ts';
 import { ResilientInformer } from './informer.ts';
 import { controllerOwnerKey } from './keys.ts';
 import { runtimeMetrics } from './metrics.ts';
+import { generationChanged } from './predicates.ts';
 
 function cm(name: string, rv = '1'): V1ConfigMap {
   return { metadata: { namespace: 'ns', name, resourceVersion: rv } };
@@ -163,6 +164,40 @@ describe('Controller', () => {
     expect(reconciler.calls).toEqual(['ns/a', 'ns/b']);
     await clock.advance(10_000);
     expect(reconciler.calls).toEqual(['ns/a', 'ns/b', 'ns/a', 'ns/b']);
+  });
+
+  it('skips updates that the update predicate rejects, but not adds, deletes or resyncs', async () => {
+    const { clock, metrics, reconciler } = setup();
+    const source = new FakeInformerSource<V1ConfigMap>();
+    const informer = new ResilientInformer<V1ConfigMap>({
+      name: 'gen',
+      source,
+      clock,
+      metrics,
+      resyncPeriodMs: 60_000,
+    });
+    const controller = new Controller({
+      name: 'gen',
+      reconcile: reconciler.reconcile,
+      clock,
+      rateLimit: false,
+    });
+    controller.watch(informer, undefined, { updatePredicate: generationChanged });
+    reconciler.auto = () => undefined;
+    await controller.start();
+    const at = (generation: number, rv: string): V1ConfigMap => ({
+      metadata: { namespace: 'ns', name: 'bot', generation, resourceVersion: rv },
+    });
+    source.put(at(1, '1'));
+    source.put(at(1, '2')); // a status write: same generation
+    source.put(at(2, '3')); // a spec change
+    await flushMicrotasks();
+    expect(reconciler.calls).toEqual(['ns/bot', 'ns/bot']);
+    await clock.advance(60_000);
+    expect(reconciler.calls).toHaveLength(3);
+    source.remove(at(2, '4'));
+    await flushMicrotasks();
+    expect(reconciler.calls).toHaveLength(4);
   });
 
   it('maps children to their controlling owner', async () => {

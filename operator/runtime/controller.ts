@@ -12,6 +12,7 @@ import type { ResilientInformer } from './informer.ts';
 import { objectKey } from './keys.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { ReconcileResult, type RuntimeMetrics } from './metrics.ts';
+import type { UpdatePredicate } from './predicates.ts';
 import type { BackoffOptions, TokenBucketOptions } from './rate-limit.ts';
 import { WorkQueue } from './work-queue.ts';
 
@@ -51,6 +52,15 @@ export interface ControllerOptions {
   readonly metrics?: RuntimeMetrics;
 }
 
+export interface WatchOptions<T extends KubernetesObject> {
+  /**
+   * Which updates enqueue (see predicates.ts), e.g. `generationChanged` so a
+   * controller's own status writes do not trigger it again. Adds, deletes and
+   * resyncs always enqueue.
+   */
+  readonly updatePredicate?: UpdatePredicate<T>;
+}
+
 export class Controller {
   readonly name: string;
   readonly queue: WorkQueue;
@@ -87,11 +97,19 @@ export class Controller {
   watch<T extends KubernetesObject>(
     informer: ResilientInformer<T>,
     keysFor: (object: T) => string[] = ownKey,
+    options: WatchOptions<T> = {},
   ): void {
     const enqueue = (object: T): void => {
       for (const key of keysFor(object)) this.queue.add(key);
     };
-    informer.addHandlers({ add: enqueue, update: enqueue, delete: enqueue, resync: enqueue });
+    const { updatePredicate } = options;
+    const update =
+      updatePredicate === undefined
+        ? enqueue
+        : (object: T, old: T | undefined): void => {
+            if (updatePredicate(object, old)) enqueue(object);
+          };
+    informer.addHandlers({ add: enqueue, update, delete: enqueue, resync: enqueue });
     if (!this.#informers.includes(informer as ResilientInformer<KubernetesObject>)) {
       this.#informers.push(informer as ResilientInformer<KubernetesObject>);
     }

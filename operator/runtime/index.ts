@@ -6,6 +6,7 @@ export {
   type ReconcileContext,
   type ReconcileOutcome,
   type Reconciler,
+  type WatchOptions,
 } from './controller.ts';
 export { type HealthCheck, HealthServer, type HealthServerOptions } from './health-server.ts';
 export {
@@ -29,6 +30,14 @@ export {
 export { createLogger, type Logger, redactSecrets, silentLogger } from './logger.ts';
 export { type LeaderElectionSettings, Manager, type ManagerOptions } from './manager.ts';
 export { ReconcileResult, type RuntimeMetrics, runtimeMetrics } from './metrics.ts';
+export {
+  annotationsChanged,
+  anyOf,
+  deletionStarted,
+  generationChanged,
+  labelsChanged,
+  type UpdatePredicate,
+} from './predicates.ts';
 export type { BackoffOptions, TokenBucketOptions } from './rate-limit.ts';
 export { installShutdown, type ShutdownHandle, type ShutdownStep } from './shutdown.ts';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.ts';

@@ -118,6 +118,26 @@ describe('ResilientInformer', () => {
     expect(informer.list().map((o) => o.metadata?.name)).toEqual(['a']);
   });
 
+  it('hands update handlers the version it delivered before', async () => {
+    const { watch, informer } = setup();
+    const pairs: Array<[string | undefined, string | undefined]> = [];
+    informer.addHandlers({
+      update: (o, old) => pairs.push([o.metadata?.resourceVersion, old?.metadata?.resourceVersion]),
+    });
+    await informer.start();
+    watch.last.callback('ADDED', configMap('a', '11'));
+    watch.last.callback('MODIFIED', configMap('a', '12'));
+    watch.last.callback('MODIFIED', configMap('a', '13'));
+    watch.last.callback('DELETED', configMap('a', '14'));
+    watch.last.callback('ADDED', configMap('a', '15'));
+    watch.last.callback('MODIFIED', configMap('a', '16'));
+    expect(pairs).toEqual([
+      ['12', '11'],
+      ['13', '12'],
+      ['16', '15'],
+    ]);
+  });
+
   it('re-lists after 410 Gone without counting it as an error, and reports what changed meanwhile', async () => {
     const { watch, lister, informer, events } = setup();
     lister.items = [configMap('a', '5'), configMap('b', '6')];

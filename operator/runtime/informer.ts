@@ -33,6 +33,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { type Clock, realClock, type TimerHandle } from './clock.ts';
+import { objectKey } from './keys.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import type { RuntimeMetrics } from './metrics.ts';
 import { type BackoffOptions, ExponentialBackoff } from './rate-limit.ts';
@@ -41,7 +42,8 @@ export type InformerSource<T extends KubernetesObject> = Informer<T> & ObjectCac
 
 export interface InformerHandlers<T extends KubernetesObject> {
   add?(object: T): void;
-  update?(object: T): void;
+  /** `old` is the version this informer delivered before (undefined only if it never saw one). */
+  update?(object: T, old: T | undefined): void;
   delete?(object: T): void;
   /** Every cached object, once per resync period. */
   resync?(object: T): void;
@@ -71,6 +73,12 @@ export class ResilientInformer<T extends KubernetesObject> implements ObjectCach
   readonly #backoff: ExponentialBackoff;
   readonly #resyncPeriodMs: number;
   readonly #handlers: Array<InformerHandlers<T>> = [];
+  /**
+   * The last version delivered per key, so `update` handlers get the old
+   * object too (ListWatch passes only the new one). These are the objects the
+   * cache holds anyway: the cost is one map entry per object.
+   */
+  readonly #previous = new Map<string, T>();
 
   #running = false;
   #synced = false;
@@ -89,9 +97,20 @@ export class ResilientInformer<T extends KubernetesObject> implements ObjectCach
     this.#backoff = new ExponentialBackoff(options.restartBackoff ?? defaultRestartBackoff);
     this.#resyncPeriodMs = options.resyncPeriodMs ?? 0;
 
-    this.#source.on('add', (object) => this.#deliver('add', object));
-    this.#source.on('update', (object) => this.#deliver('update', object));
-    this.#source.on('delete', (object) => this.#deliver('delete', object));
+    this.#source.on('add', (object) => {
+      this.#previous.set(objectKey(object), object);
+      this.#deliver('add', object);
+    });
+    this.#source.on('update', (object) => {
+      const key = objectKey(object);
+      const old = this.#previous.get(key);
+      this.#previous.set(key, object);
+      this.#deliver('update', object, old);
+    });
+    this.#source.on('delete', (object) => {
+      this.#previous.delete(objectKey(object));
+      this.#deliver('delete', object);
+    });
     this.#source.on('error', (error) => this.#onError(error));
     this.#source.on('connect', () => this.#log.debug('listing or watching'));
   }
@@ -211,14 +230,15 @@ export class ResilientInformer<T extends KubernetesObject> implements ObjectCach
     });
   }
 
-  #deliver(event: keyof InformerHandlers<T>, object: T): void {
+  #deliver(event: keyof InformerHandlers<T>, object: T, old?: T): void {
     if (event !== 'resync') {
       // An event means the watch works: the next failure starts from the base delay.
       this.#backoff.forget(this.name);
     }
     for (const handlers of this.#handlers) {
       try {
-        handlers[event]?.(object);
+        if (event === 'update') handlers.update?.(object, old);
+        else handlers[event]?.(object);
       } catch (error) {
         // A throwing handler inside ListWatch's callback loop would break the
         // watch for every other handler; contain it here.
