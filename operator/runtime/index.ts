@@ -10,6 +10,8 @@ export {
 } from './controller.ts';
 export { type HealthCheck, HealthServer, type HealthServerOptions } from './health-server.ts';
 export {
+  type CustomResourceSpec,
+  customResourceListWatch,
   type InformerHandlers,
   type InformerSource,
   type ListWatchSpec,

@@ -24,6 +24,7 @@
 // It also re-delivers every cached object to `resync` handlers periodically,
 // so controllers re-check the world even when nothing changed.
 import {
+  CustomObjectsApi,
   type Informer,
   type KubeConfig,
   type KubernetesObject,
@@ -270,4 +271,37 @@ export function listWatch<T extends KubernetesObject>(
     spec.labelSelector,
     spec.fieldSelector,
   );
+}
+
+export interface CustomResourceSpec {
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+  /** Watch one namespace; absent: all namespaces (or a cluster-scoped kind). */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+}
+
+/** A ListWatch over a custom resource (TradingBot, RiskPolicy), listed through CustomObjectsApi. */
+export function customResourceListWatch<T extends KubernetesObject>(
+  kubeConfig: KubeConfig,
+  spec: CustomResourceSpec,
+): ListWatch<T> {
+  const api = kubeConfig.makeApiClient(CustomObjectsApi);
+  const { group, version, plural, namespace, labelSelector, fieldSelector } = spec;
+  const selectors = {
+    ...(labelSelector === undefined ? {} : { labelSelector }),
+    ...(fieldSelector === undefined ? {} : { fieldSelector }),
+  };
+  const path =
+    namespace === undefined
+      ? `/apis/${group}/${version}/${plural}`
+      : `/apis/${group}/${version}/namespaces/${namespace}/${plural}`;
+  // CustomObjectsApi answers untyped JSON; the list has the usual {metadata, items} shape.
+  const list: ListPromise<T> =
+    namespace === undefined
+      ? () => api.listClusterCustomObject({ group, version, plural, ...selectors })
+      : () => api.listNamespacedCustomObject({ group, version, namespace, plural, ...selectors });
+  return listWatch<T>(kubeConfig, { path, list, ...selectors });
 }
