@@ -6,7 +6,16 @@ import { CoordinationV1Api, type CoreV1Api, type KubeConfig, V1MicroTime } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaderElector } from '../../operator/runtime/leader-election.ts';
 import { KubernetesLeaseStore } from '../../operator/runtime/lease-store.ts';
-import { coreApi, createNamespace, deleteNamespace, kubeConfig, uniqueName, waitFor } from './helpers.ts';
+import {
+  CuttableProxy,
+  coreApi,
+  createNamespace,
+  deleteNamespace,
+  kubeConfig,
+  kubeConfigVia,
+  uniqueName,
+  waitFor,
+} from './helpers.ts';
 
 let kc: KubeConfig;
 let core: CoreV1Api;
@@ -92,6 +101,50 @@ describe('LeaderElector on a real Lease', () => {
       clearInterval(sampler);
       await a.stop();
       await b.stop();
+    }
+  });
+
+  it('a leader cut off from the API server stops leading before the standby takes over', async () => {
+    const leaseName = uniqueName('operator');
+    const cluster = kc.getCurrentCluster();
+    if (cluster === null) throw new Error('no current cluster');
+    const proxy = new CuttableProxy(cluster.server);
+    await proxy.start();
+    const log: string[] = [];
+    const viaProxy = kubeConfigVia(kubeConfig(), proxy.url).makeApiClient(CoordinationV1Api);
+    const a = new LeaderElector({
+      store: new KubernetesLeaseStore(viaProxy, namespace, leaseName),
+      identity: 'replica-a',
+      ...timing,
+      onStartedLeading: () => void log.push('replica-a started'),
+      onStoppedLeading: () => void log.push('replica-a stopped'),
+    });
+    const b = elector(leaseName, 'replica-b', log);
+    let bothLed = false;
+    const sampler = setInterval(() => {
+      if (a.isLeader && b.isLeader) bothLed = true;
+    }, 10);
+    try {
+      a.start();
+      await waitFor('replica-a to lead', () => a.isLeader);
+      b.start();
+      await waitFor('replica-b to see replica-a', () => b.observedLeader === 'replica-a');
+
+      await proxy.cut();
+      await waitFor('replica-b to take over', () => b.isLeader, 15_000);
+      // replica-a gave up at its renew deadline, before the lease expired for b.
+      expect(log).toEqual(['replica-a started', 'replica-a stopped', 'replica-b started']);
+
+      await proxy.restore();
+      await waitFor('replica-a to see replica-b', () => a.observedLeader === 'replica-b');
+      expect(a.isLeader).toBe(false);
+      expect((await readLease(leaseName)).spec?.holderIdentity).toBe('replica-b');
+      expect(bothLed).toBe(false);
+    } finally {
+      clearInterval(sampler);
+      await a.stop();
+      await b.stop();
+      await proxy.stop();
     }
   });
 
