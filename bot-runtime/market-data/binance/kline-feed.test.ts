@@ -1,0 +1,231 @@
+// The Binance kline feed against a local stand-in that speaks the same
+// protocol (REST klines + kline stream) over the real ETH-BTC 5m candles.
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { candleAt } from '../candle.ts';
+import { loadCandlesCsv } from '../csv-loader.ts';
+import type { CandleEvent } from '../feed.ts';
+import { BinanceKlineFeed } from './kline-feed.ts';
+import { BinanceProtocolError, klineFromRest, klineFromStream } from './klines.ts';
+import { BinanceApiError } from './rest.ts';
+import { BinanceStandIn } from './stand-in-server.ts';
+
+const series = loadCandlesCsv(
+  join(import.meta.dirname, '../../../../shared/data/candles/ETH-BTC_5m.csv'),
+).series;
+const T = (i: number) => series.time[i]!;
+/** A server clock at which candles 0..i-1 are closed and candle i is forming. */
+const closedBefore = (i: number) => T(i) + 1;
+
+let server: BinanceStandIn | undefined;
+let feed: BinanceKlineFeed | undefined;
+afterEach(async () => {
+  feed?.close();
+  await server?.stop();
+  server = undefined;
+  feed = undefined;
+});
+
+async function setup(now: number, startTime?: number, warnings: string[] = []) {
+  server = new BinanceStandIn(series, 'ETHBTC', '5m', now);
+  const { restUrl, wsUrl } = await server.start();
+  const s = server;
+  feed = new BinanceKlineFeed({
+    symbol: 'ethbtc',
+    interval: '5m',
+    startTime,
+    restBaseUrl: restUrl,
+    wsBaseUrl: wsUrl,
+    now: () => s.now,
+    reconnect: { initialDelayMs: 5, maxDelayMs: 20 },
+    onWarning: (m) => warnings.push(m),
+  });
+  return { server: s, feed, it: feed[Symbol.asyncIterator]() };
+}
+
+async function take(it: AsyncIterator<CandleEvent>, n: number): Promise<CandleEvent[]> {
+  const out: CandleEvent[] = [];
+  while (out.length < n) {
+    const r = await it.next();
+    if (r.done) throw new Error(`feed ended after ${out.length} of ${n} candles`);
+    out.push(r.value);
+  }
+  return out;
+}
+
+const expectCandles = (events: CandleEvent[], from: number) =>
+  expect(events.map((e) => e.candle)).toEqual(events.map((_, j) => candleAt(series, from + j)));
+
+describe('BinanceKlineFeed against the stand-in', () => {
+  it('backfills from startTime over several REST pages, excluding the forming candle', async () => {
+    const { server, it } = await setup(closedBefore(2500), T(0));
+    const events = await take(it, 2500);
+    expectCandles(events, 0);
+    expect(events.every((e) => e.symbol === 'ETHBTC' && e.timeframeMs === 300_000)).toBe(true);
+    const klineCalls = server.requests.filter((u) => u.pathname === '/api/v3/klines');
+    expect(klineCalls.length).toBeGreaterThanOrEqual(3);
+    expect(klineCalls[0]!.searchParams.get('symbol')).toBe('ETHBTC');
+    expect(klineCalls[0]!.searchParams.get('interval')).toBe('5m');
+    expect(klineCalls[0]!.searchParams.get('limit')).toBe('1000');
+  });
+
+  it('goes live on the documented stream, emits closed klines only, fills stream gaps and reconnect gaps from REST', async () => {
+    const warnings: string[] = [];
+    const N = 100;
+    const { server, feed, it } = await setup(closedBefore(N), T(0), warnings);
+    expectCandles(await take(it, N), 0);
+
+    // Live: a forming update is not a candle; the closing one is.
+    const next = it.next();
+    await server.waitForConnections(1);
+    server.push(T(N), false);
+    server.now = T(N + 1);
+    server.push(T(N), true);
+    expectCandles([(await next).value as CandleEvent], N);
+
+    // The stream skips two candles: the feed fetches them before the third.
+    server.now = closedBefore(N + 4);
+    server.push(T(N + 3), true);
+    expectCandles(await take(it, 3), N + 1);
+
+    // The connection drops while four candles close; on reconnect the feed catches up by REST.
+    server.now = closedBefore(N + 8);
+    const pending = take(it, 4);
+    server.dropConnections();
+    await server.waitForConnections(2);
+    expectCandles(await pending, N + 4);
+    const after = it.next();
+    server.now = closedBefore(N + 9);
+    server.push(T(N + 8), true);
+    expectCandles([(await after).value as CandleEvent], N + 8);
+
+    expect(feed.connections).toBe(2);
+    expect(warnings.some((w) => w.includes('reconnecting'))).toBe(true);
+  });
+
+  it('ignores malformed messages, other events and duplicates, with a warning', async () => {
+    const warnings: string[] = [];
+    const { server, it } = await setup(closedBefore(10), T(0), warnings);
+    expectCandles(await take(it, 10), 0);
+    const next = it.next();
+    await server.waitForConnections(1);
+    server.pushRaw('not json');
+    server.pushRaw(JSON.stringify({ e: 'kline', k: { s: 'ETHBTC' } }));
+    server.pushRaw(JSON.stringify({ result: null, id: 1 }));
+    server.push(T(9), true); // already emitted by the backfill
+    // The server clock stays put, so candle 10 can only come from the stream, after the junk.
+    server.push(T(10), true);
+    expectCandles([(await next).value as CandleEvent], 10);
+    expect(warnings.filter((w) => w.includes('malformed'))).toHaveLength(2);
+  });
+
+  it('waits out a 429 for Retry-After seconds and retries', async () => {
+    const { server, it } = await setup(closedBefore(5), T(0));
+    server.failures.push({
+      status: 429,
+      body: '{"code":-1003,"msg":"Too much request weight used"}',
+      retryAfterSeconds: 0.01,
+    });
+    expectCandles(await take(it, 5), 0);
+    expect(server.requests.length).toBe(2);
+  });
+
+  it('fails with the API error for an invalid symbol', async () => {
+    server = new BinanceStandIn(series, 'LTCBTC', '5m', closedBefore(5));
+    const { restUrl, wsUrl } = await server.start();
+    feed = new BinanceKlineFeed({
+      symbol: 'ETHBTC',
+      interval: '5m',
+      startTime: 0,
+      restBaseUrl: restUrl,
+      wsBaseUrl: wsUrl,
+    });
+    const err = await feed[Symbol.asyncIterator]()
+      .next()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(BinanceApiError);
+    expect((err as BinanceApiError).code).toBe(-1121);
+    expect((err as Error).message).toContain('Invalid symbol.');
+  });
+
+  it('ends quietly when closed while waiting', async () => {
+    const { it, feed } = await setup(closedBefore(1));
+    const pending = it.next();
+    feed.close();
+    expect((await pending).done).toBe(true);
+  });
+});
+
+describe('kline wire formats', () => {
+  it('parses the documented stream example', () => {
+    const m = klineFromStream({
+      e: 'kline',
+      E: 1672515782136,
+      s: 'BNBBTC',
+      k: {
+        t: 1672515780000,
+        T: 1672515839999,
+        s: 'BNBBTC',
+        i: '1m',
+        f: 100,
+        L: 200,
+        o: '0.0010',
+        c: '0.0020',
+        h: '0.0025',
+        l: '0.0015',
+        v: '1000',
+        n: 100,
+        x: false,
+        q: '1.0000',
+        V: '500',
+        Q: '0.500',
+        B: '123456',
+      },
+    });
+    expect(m).toEqual({
+      symbol: 'BNBBTC',
+      interval: '1m',
+      closed: false,
+      kline: {
+        t: 1672515780000,
+        open: 0.001,
+        high: 0.0025,
+        low: 0.0015,
+        close: 0.002,
+        volume: 1000,
+        closeTime: 1672515839999,
+      },
+    });
+  });
+
+  it('parses the documented REST example and rejects malformed rows', () => {
+    const k = klineFromRest([
+      1499040000000,
+      '0.01634790',
+      '0.80000000',
+      '0.01575800',
+      '0.01577100',
+      '148976.11427815',
+      1499644799999,
+      '2434.19055334',
+      308,
+      '1756.87402397',
+      '28.46694368',
+      '17928899.62484339',
+    ]);
+    expect(k).toEqual({
+      t: 1499040000000,
+      open: 0.0163479,
+      high: 0.8,
+      low: 0.015758,
+      close: 0.015771,
+      volume: 148976.11427815,
+      closeTime: 1499644799999,
+    });
+    expect(() => klineFromRest([1, 'x', '1', '1', '1', '1', 2])).toThrow(BinanceProtocolError);
+    expect(() => klineFromRest({})).toThrow(BinanceProtocolError);
+  });
+});
