@@ -178,6 +178,33 @@ describe('LeaderElector', () => {
     await a.stop();
   });
 
+  it('steps down at its renew deadline even when the API server never answers', async () => {
+    const clock = new FakeClock();
+    const inner = new InMemoryLeaseStore();
+    let hang = false;
+    const hanging: LeaseStore = {
+      description: inner.description,
+      get: () => (hang ? new Promise(() => {}) : inner.get()),
+      create: (r) => inner.create(r),
+      update: (r, v) => (hang ? new Promise(() => {}) : inner.update(r, v)),
+    };
+    const log: string[] = [];
+    const a = replica('a', hanging, clock, log);
+    a.start();
+    await clock.advance(0);
+    expect(a.isLeader).toBe(true);
+    hang = true;
+    await clock.advance(9_999);
+    expect(a.isLeader).toBe(true);
+    await clock.advance(1);
+    expect(a.isLeader).toBe(false);
+    expect(log).toEqual(['a started', 'a stopped']);
+    // Stopping does not wait for ever on a hung release either.
+    const stopping = a.stop();
+    await clock.advance(10_000);
+    await stopping;
+  });
+
   it('steps down at once when it sees another holder', async () => {
     const clock = new FakeClock();
     const store = new InMemoryLeaseStore();

@@ -179,7 +179,11 @@ export class LeaderElector {
       this.#observedHolder = holder;
       if (holder !== '') {
         this.#log.info({ leader: holder }, 'new leader observed');
-        this.#options.onNewLeader?.(holder);
+        try {
+          this.#options.onNewLeader?.(holder);
+        } catch (error) {
+          this.#log.error({ err: error }, 'onNewLeader failed');
+        }
       }
     }
   }
@@ -194,12 +198,24 @@ export class LeaderElector {
 
   async #round(): Promise<void> {
     if (!this.#running) return;
-    const outcome = await this.tryAcquireOrRenew();
+    const startedAt = this.#clock.now();
+    // A request may hang (a network partition drops packets rather than
+    // refusing them): bound each attempt, for a leader by its renew deadline,
+    // so it steps down in time even when the API server never answers.
+    const limitMs = this.#leading
+      ? this.#lastRenewAt + this.#renewDeadlineMs - startedAt
+      : this.#renewDeadlineMs;
+    const outcome = await this.#withTimeout(
+      this.tryAcquireOrRenew(),
+      Math.max(0, limitMs),
+      'failed' as const,
+    );
     const now = this.#clock.now();
     // stop() was called during the round; it steps down and releases what we hold.
     if (!this.#running) return;
     if (outcome === 'acquired' || outcome === 'renewed') {
-      this.#lastRenewAt = now;
+      // Measured from before the write, so our deadline never ends after others' expiry.
+      this.#lastRenewAt = startedAt;
       if (!this.#leading) this.#startLeading();
     } else if (this.#leading) {
       if (outcome === 'held-by-other') {
@@ -209,6 +225,24 @@ export class LeaderElector {
       }
     }
     this.#schedule(this.#retryPeriodMs);
+  }
+
+  /** The promise's value, or `fallback` once `ms` have passed without one. */
+  #withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+    return new Promise((resolve) => {
+      const timer = this.#clock.setTimer(ms, () => {
+        this.#log.warn({ timeoutMs: ms }, 'lease request timed out');
+        resolve(fallback);
+      });
+      const settle = (value: T): void => {
+        timer.cancel();
+        resolve(value);
+      };
+      void promise.then(settle, (error: unknown) => {
+        this.#log.error({ err: error }, 'lease request failed unexpectedly');
+        settle(fallback);
+      });
+    });
   }
 
   #startLeading(): void {
@@ -244,24 +278,30 @@ export class LeaderElector {
     const observed = this.#observed;
     if (observed === undefined || observed.record.holderIdentity !== this.identity) return;
     const now = new Date(this.#clock.now());
-    try {
-      this.#observe(
-        await this.#store.update(
-          {
-            holderIdentity: '',
-            leaseDurationSeconds: 1,
-            acquireTime: now,
-            renewTime: now,
-            leaseTransitions: observed.record.leaseTransitions,
-          },
-          observed.resourceVersion,
-        ),
+    const released = this.#store
+      .update(
+        {
+          holderIdentity: '',
+          leaseDurationSeconds: 1,
+          acquireTime: now,
+          renewTime: now,
+          leaseTransitions: observed.record.leaseTransitions,
+        },
+        observed.resourceVersion,
+      )
+      .then(
+        (lease) => {
+          this.#observe(lease);
+          this.#log.info('released the lease');
+          return true;
+        },
+        (error: unknown) => {
+          // Someone else wrote it meanwhile, or the server is away: it expires by itself.
+          this.#log.warn({ err: error }, 'releasing the lease failed');
+          return false;
+        },
       );
-      this.#log.info('released the lease');
-    } catch (error) {
-      // Someone else wrote it meanwhile, or the server is away: it expires by itself.
-      this.#log.warn({ err: error }, 'releasing the lease failed');
-    }
+    await this.#withTimeout(released, this.#renewDeadlineMs, false);
   }
 
   #setLeaderGauge(leading: boolean): void {
