@@ -21,7 +21,7 @@ import {
 import { Bollinger } from './bollinger.ts';
 import { Ema } from './ema.ts';
 import { Macd } from './macd.ts';
-import { RollingExtreme } from './rolling-extreme.ts';
+import { RollingMax, RollingMin } from './rolling-extreme.ts';
 import { Rsi } from './rsi.ts';
 import { Sma } from './sma.ts';
 import { Stochastic } from './stochastic.ts';
@@ -179,8 +179,8 @@ describe('properties', () => {
         fc.array(fc.integer({ min: -50, max: 50 }), { maxLength: 200 }),
         fc.integer({ min: 1, max: 12 }),
         (xs, p) => {
-          const max = new RollingExtreme(p, 'max');
-          const min = new RollingExtreme(p, 'min');
+          const max = new RollingMax(p);
+          const min = new RollingMin(p);
           xs.forEach((x, i) => {
             const window = xs.slice(Math.max(0, i - p + 1), i + 1);
             expect(max.update(x)).toBe(Math.max(...window));

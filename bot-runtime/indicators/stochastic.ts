@@ -1,5 +1,5 @@
 import { checkPeriod } from './params.ts';
-import { RollingExtreme } from './rolling-extreme.ts';
+import { RollingMax, RollingMin } from './rolling-extreme.ts';
 import { Sma } from './sma.ts';
 
 /**
@@ -14,8 +14,8 @@ export class Stochastic {
   readonly kSmoothing: number;
   readonly dPeriod: number;
   readonly warmup: number;
-  readonly #high: RollingExtreme;
-  readonly #low: RollingExtreme;
+  readonly #high: RollingMax;
+  readonly #low: RollingMin;
   readonly #slowK: Sma;
   readonly #d: Sma;
   #count = 0;
@@ -26,8 +26,8 @@ export class Stochastic {
     this.kPeriod = checkPeriod('stochastic', 'k period', kPeriod);
     this.kSmoothing = checkPeriod('stochastic', 'k smoothing', kSmoothing);
     this.dPeriod = checkPeriod('stochastic', 'd period', dPeriod);
-    this.#high = new RollingExtreme(kPeriod, 'max');
-    this.#low = new RollingExtreme(kPeriod, 'min');
+    this.#high = new RollingMax(kPeriod);
+    this.#low = new RollingMin(kPeriod);
     this.#slowK = new Sma(kSmoothing);
     this.#d = new Sma(dPeriod);
     this.warmup = kPeriod + kSmoothing + dPeriod - 2;
