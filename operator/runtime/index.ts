@@ -8,6 +8,14 @@ export {
   type Reconciler,
   type WatchOptions,
 } from './controller.ts';
+export {
+  coreV1EventSink,
+  type EventRecorder,
+  type EventRecorderOptions,
+  type EventSink,
+  type EventType,
+  KubernetesEventRecorder,
+} from './events.ts';
 export { type HealthCheck, HealthServer, type HealthServerOptions } from './health-server.ts';
 export {
   type CustomResourceSpec,
