@@ -23,7 +23,8 @@ function constraints(schema: JSONSchemaProps, required: boolean): string {
   if (schema.minItems !== undefined) parts.push(`min items ${schema.minItems}`);
   if (schema.maxItems !== undefined) parts.push(`max items ${schema.maxItems}`);
   if (schema.maxProperties !== undefined) parts.push(`max entries ${schema.maxProperties}`);
-  if (schema.pattern !== undefined) parts.push(`pattern \`${schema.pattern.replaceAll('|', '\\|')}\``);
+  if (schema['x-botcore-format'] !== undefined) parts.push(schema['x-botcore-format']);
+  else if (schema.pattern !== undefined) parts.push(`pattern \`${schema.pattern}\``);
   if (schema.format !== undefined) parts.push(`format ${schema.format}`);
   const listType = schema['x-kubernetes-list-type'];
   if (listType === 'set') parts.push('unique items');

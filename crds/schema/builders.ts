@@ -82,6 +82,7 @@ export function decimal(description: string, extra: Extra = {}): JSONSchemaProps
   return str(`${description} A decimal string such as "1000" or "0.25" (no exponent, no sign).`, {
     pattern: patterns.decimal,
     maxLength: 40,
+    'x-botcore-format': 'decimal string ≥ 0',
     ...extra,
   });
 }
@@ -90,6 +91,7 @@ export function signedDecimal(description: string, extra: Extra = {}): JSONSchem
   return str(`${description} A decimal string that may be negative, such as "-12.5".`, {
     pattern: patterns.signedDecimal,
     maxLength: 41,
+    'x-botcore-format': 'signed decimal string',
     ...extra,
   });
 }
@@ -98,6 +100,7 @@ export function positiveDecimal(description: string, extra: Extra = {}): JSONSch
   return str(`${description} A decimal string greater than zero, such as "1000" or "0.25".`, {
     pattern: patterns.positiveDecimal,
     maxLength: 40,
+    'x-botcore-format': 'decimal string > 0',
     ...extra,
   });
 }
@@ -105,7 +108,12 @@ export function positiveDecimal(description: string, extra: Extra = {}): JSONSch
 export function percent(description: string, extra: Extra = {}): JSONSchemaProps {
   return str(
     `${description} A percentage as a decimal string in (0, 100] with at most 4 decimals, e.g. "5" for 5 %.`,
-    { pattern: patterns.percent, maxLength: 8, ...extra },
+    {
+      pattern: patterns.percent,
+      maxLength: 8,
+      'x-botcore-format': 'percentage string in (0, 100]',
+      ...extra,
+    },
   );
 }
 

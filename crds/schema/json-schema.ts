@@ -46,6 +46,8 @@ export interface JSONSchemaProps {
   'x-botcore-example'?: unknown;
   /** Not sent to the API server: the TypeScript type name for this object. */
   'x-botcore-type-name'?: string;
+  /** Not sent to the API server: a readable name of `pattern` for docs/api.md. */
+  'x-botcore-format'?: string;
 }
 
 export interface PrinterColumn {
@@ -74,4 +76,4 @@ export interface KindDefinition {
 }
 
 /** Keys that only the generator and docs read; stripped from the CRD YAML. */
-export const localOnlyKeys = ['x-botcore-example', 'x-botcore-type-name'] as const;
+export const localOnlyKeys = ['x-botcore-example', 'x-botcore-type-name', 'x-botcore-format'] as const;

@@ -36,6 +36,7 @@ const feePercent = (description: string, dflt: string): JSONSchemaProps =>
   str(`${description} A percentage as a decimal string in [0, 10] with at most 4 decimals, e.g. "0.1".`, {
     pattern: '^(10(\\.0{1,4})?|[0-9](\\.[0-9]{1,4})?)$',
     maxLength: 7,
+    'x-botcore-format': 'percentage string in [0, 10]',
     default: dflt,
   });
 
@@ -43,6 +44,7 @@ const quantity = (description: string): JSONSchemaProps =>
   str(`${description} A Kubernetes quantity such as "500m", "1", "256Mi" or "2Gi".`, {
     pattern: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$',
     maxLength: 20,
+    'x-botcore-format': 'Kubernetes quantity',
   });
 
 const exchange = obj(

@@ -114,13 +114,17 @@ function regex(pattern: string): RegExp {
 
 /** Stable key of a list item for `x-kubernetes-list-type: map` and `set` checks. */
 function itemKey(item: unknown, keys: readonly string[] | undefined): string {
-  if (keys && isPlainObject(item)) return JSON.stringify(keys.map((k) => item[k] ?? null));
+  if (keys) {
+    const object = isPlainObject(item) ? item : {};
+    return JSON.stringify(keys.map((k) => (k in object ? object[k] : { unspecified: true })));
+  }
   return JSON.stringify(item);
 }
 
+/** The key fields of a map-list item that are set, as the Duplicate error shows them. */
 function mapKeyValue(item: unknown, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (isPlainObject(item)) for (const k of keys) out[k] = item[k];
+  if (isPlainObject(item)) for (const k of keys) if (k in item) out[k] = item[k];
   return out;
 }
 
@@ -142,7 +146,7 @@ export function validateSchema(
         fieldErrors.invalid('', '', `Checked value must be of type integer (default format) in ${path}`),
       );
     }
-    return;
+    // No early return: like kube-openapi, the other validators still run on what the value is.
   }
   if (schema.enum && !schema.enum.includes(value as string)) {
     errors.push(fieldErrors.notSupported(path, value, schema.enum));
@@ -171,16 +175,15 @@ function validateNumber(value: number, schema: JSONSchemaProps, path: string, er
 }
 
 function validateString(value: string, schema: JSONSchemaProps, path: string, errors: FieldError[]): void {
+  // Like kube-openapi's string validator: only the first of length and pattern that fails.
   const length = [...value].length;
   if (schema.maxLength !== undefined && length > schema.maxLength) {
     errors.push(fieldErrors.tooLong(path, schema.maxLength));
-  }
-  if (schema.minLength !== undefined && length < schema.minLength) {
+  } else if (schema.minLength !== undefined && length < schema.minLength) {
     errors.push(
       fieldErrors.invalid(path, value, `${path} in body should be at least ${schema.minLength} chars long`),
     );
-  }
-  if (schema.pattern !== undefined && !regex(schema.pattern).test(value)) {
+  } else if (schema.pattern !== undefined && !regex(schema.pattern).test(value)) {
     errors.push(fieldErrors.invalid(path, value, `${path} in body should match '${schema.pattern}'`));
   }
   if (schema.format === 'date-time' && !dateTime.test(value)) {
@@ -207,17 +210,39 @@ function validateArray(value: unknown[], schema: JSONSchemaProps, path: string, 
     });
   }
   const listType = schema['x-kubernetes-list-type'];
-  if (listType === 'set' || listType === 'map') {
-    const keys = listType === 'map' ? schema['x-kubernetes-list-map-keys'] : undefined;
-    const seen = new Set<string>();
-    value.forEach((item, i) => {
-      const key = itemKey(item, keys);
-      if (seen.has(key)) {
-        errors.push(fieldErrors.duplicate(`${path}[${i}]`, keys ? mapKeyValue(item, keys) : item));
-      }
-      seen.add(key);
-    });
+  if (listType === 'set' || listType === 'map') validateListType(value, schema, path, errors);
+}
+
+/**
+ * Uniqueness of `set` and `map` lists, as apiextensions' listtype validation
+ * does it: a map list must hold objects (one error for the first that is
+ * not), and a repeated value or key is reported once, at its second occurrence.
+ */
+function validateListType(
+  value: unknown[],
+  schema: JSONSchemaProps,
+  path: string,
+  errors: FieldError[],
+): void {
+  const keys =
+    schema['x-kubernetes-list-type'] === 'map' ? (schema['x-kubernetes-list-map-keys'] ?? []) : undefined;
+  if (keys) {
+    const bad = value.findIndex((item) => item !== null && !isPlainObject(item));
+    if (bad >= 0) {
+      errors.push(
+        fieldErrors.invalid(`${path}[${bad}]`, value[bad], 'must be an object for an array of list-type map'),
+      );
+      return;
+    }
   }
+  const seen = new Map<string, number>();
+  value.forEach((item, i) => {
+    const key = itemKey(item, keys);
+    const times = seen.get(key) ?? 0;
+    seen.set(key, times + 1);
+    if (times === 1)
+      errors.push(fieldErrors.duplicate(`${path}[${i}]`, keys ? mapKeyValue(item, keys) : item));
+  });
 }
 
 function validateObject(

@@ -28,6 +28,10 @@ const blocking = new Set<FieldError['type']>([
 export const celSkippedDetail =
   'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
 
+function asJson(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
 /**
  * Validates one object of `kind` as the API server would on create (or on
  * update, with `oldObject`): prune, default, OpenAPI schema, list types, then
@@ -39,7 +43,8 @@ export function validateObject<T = unknown>(
   options: ValidateOptions = {},
 ): ValidationResult<T> {
   const errors: FieldError[] = [];
-  const object = structuredClone(input) as Record<string, unknown>;
+  // Validate what the API server would receive: the object's JSON (holes become null, undefined disappears).
+  const object = asJson(input) as Record<string, unknown>;
   if (!isPlainObject(object)) {
     errors.push(fieldErrors.typeInvalid('', input, 'the manifest must be an object'));
     return { valid: false, object: object as T, errors };
@@ -57,11 +62,18 @@ export function validateObject<T = unknown>(
   }
 
   const schema = rootSchema(kind);
-  prune(object, schema, '', options.unknownFields ?? 'reject', errors);
+  const unknown: FieldError[] = [];
+  prune(object, schema, '', options.unknownFields ?? 'reject', unknown);
+  if (unknown.length > 0) {
+    // Like strict decoding on the API server: unknown fields fail the request before validation.
+    return { valid: false, object: object as T, errors: [...errors, ...unknown] };
+  }
   if (object.spec === undefined && kind.spec.default !== undefined)
     object.spec = structuredClone(kind.spec.default);
   applyDefaults(object, schema);
-  const old = isPlainObject(options.oldObject) ? structuredClone(options.oldObject) : undefined;
+  const old = isPlainObject(options.oldObject)
+    ? (asJson(options.oldObject) as Record<string, unknown>)
+    : undefined;
   if (old) {
     prune(old, schema, '', 'prune', []);
     applyDefaults(old, schema);
