@@ -48,11 +48,14 @@ describe('botcore indicators --json', () => {
     expect(st[0]!.d).toBe(stochasticBatch(eth.high, eth.low, eth.close).d[17]);
   });
 
-  it.each(['sma', 'ema', 'atr', 'obv', 'ad', 'volume-sma', 'bb', 'stoch'])('computes %s', (indicator) => {
-    const rows = json({ data: ETH, indicator });
-    expect(rows.length).toBeGreaterThan(5000);
-    for (const r of rows) for (const v of Object.values(r)) expect(Number.isFinite(v)).toBe(true);
-  });
+  it.each(['sma', 'ema', 'atr', 'obv', 'ad', 'mfi', 'volume-sma', 'bb', 'stoch'])(
+    'computes %s',
+    (indicator) => {
+      const rows = json({ data: ETH, indicator });
+      expect(rows.length).toBeGreaterThan(5000);
+      for (const r of rows) for (const v of Object.values(r)) expect(Number.isFinite(v)).toBe(true);
+    },
+  );
 
   it('keeps gaps by default and says so on stderr; fills them on request', () => {
     const kept = run({ data: ADA, indicator: 'sma', period: 5, json: true });

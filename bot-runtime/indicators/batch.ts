@@ -5,6 +5,7 @@ import { Atr } from './atr.ts';
 import { Bollinger, type BollingerOptions } from './bollinger.ts';
 import { Ema } from './ema.ts';
 import { Macd } from './macd.ts';
+import { Mfi } from './mfi.ts';
 import { IndicatorError, IndicatorErrorCode } from './params.ts';
 import { Rsi } from './rsi.ts';
 import { Sma } from './sma.ts';
@@ -134,6 +135,20 @@ export function obvBatch(close: Column, volume: Column): Float64Array {
 export function adBatch(high: Column, low: Column, close: Column, volume: Column): Float64Array {
   const n = sameLength('ad', high, low, close, volume);
   const ind = new AccumulationDistribution();
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = ind.update(high[i]!, low[i]!, close[i]!, volume[i]!);
+  return out;
+}
+
+export function mfiBatch(
+  high: Column,
+  low: Column,
+  close: Column,
+  volume: Column,
+  period = 14,
+): Float64Array {
+  const n = sameLength('mfi', high, low, close, volume);
+  const ind = new Mfi(period);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = ind.update(high[i]!, low[i]!, close[i]!, volume[i]!);
   return out;

@@ -13,6 +13,7 @@ import {
   bollingerBatch,
   emaBatch,
   macdBatch,
+  mfiBatch,
   obvBatch,
   rsiBatch,
   smaBatch,
@@ -21,6 +22,7 @@ import {
 import { Bollinger } from './bollinger.ts';
 import { Ema } from './ema.ts';
 import { Macd } from './macd.ts';
+import { Mfi } from './mfi.ts';
 import { RollingMax, RollingMin } from './rolling-extreme.ts';
 import { Rsi } from './rsi.ts';
 import { Sma } from './sma.ts';
@@ -40,8 +42,9 @@ function live(series: CandleSeries) {
   const atr = new Atr(14);
   const obv = new Obv();
   const ad = new AccumulationDistribution();
+  const mfi = new Mfi(14);
   const n = series.length;
-  const cols = Array.from({ length: 13 }, () => new Float64Array(n));
+  const cols = Array.from({ length: 14 }, () => new Float64Array(n));
   for (let i = 0; i < n; i++) {
     const c = candleAt(series, i);
     cols[0]![i] = rsi.update(c.close);
@@ -60,6 +63,7 @@ function live(series: CandleSeries) {
     cols[10]![i] = atr.update(c.high, c.low, c.close);
     cols[11]![i] = obv.update(c.close, c.volume);
     cols[12]![i] = ad.update(c.high, c.low, c.close, c.volume);
+    cols[13]![i] = mfi.update(c.high, c.low, c.close, c.volume);
   }
   return cols;
 }
@@ -82,6 +86,7 @@ function batch(s: CandleSeries) {
     atrBatch(s.high, s.low, s.close, 14),
     obvBatch(s.close, s.volume),
     adBatch(s.high, s.low, s.close, s.volume),
+    mfiBatch(s.high, s.low, s.close, s.volume, 14),
   ];
 }
 

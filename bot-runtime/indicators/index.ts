@@ -3,6 +3,7 @@ export * from './batch.ts';
 export { Bollinger, type BollingerOptions } from './bollinger.ts';
 export { Ema } from './ema.ts';
 export { Macd } from './macd.ts';
+export { Mfi } from './mfi.ts';
 export { IndicatorError, IndicatorErrorCode } from './params.ts';
 export {
   findIndicator,
@@ -11,6 +12,7 @@ export {
   indicatorRows,
   resolveParams,
 } from './registry.ts';
+export { RollingMax, RollingMin } from './rolling-extreme.ts';
 export { Rsi } from './rsi.ts';
 export { Sma } from './sma.ts';
 export { Stochastic } from './stochastic.ts';

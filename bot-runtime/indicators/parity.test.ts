@@ -14,6 +14,7 @@ import {
   bollingerBatch,
   emaBatch,
   macdBatch,
+  mfiBatch,
   obvBatch,
   rsiBatch,
   smaBatch,
@@ -116,6 +117,14 @@ describe.each(files)('TA-Lib parity on %s', (file) => {
       `ATR(${period})`,
       atrBatch(s.high, s.low, c, period),
       callTalib(talib, 'ATR', [s.high, s.low, c], [period], 1)[0]!,
+    );
+  });
+
+  it.each([2, 14, 30])('MFI(%i)', (period) => {
+    expectParity(
+      `MFI(${period})`,
+      mfiBatch(s.high, s.low, c, s.volume, period),
+      callTalib(talib, 'MFI', [s.high, s.low, c, s.volume], [period], 1)[0]!,
     );
   });
 

@@ -7,6 +7,7 @@ import {
   bollingerBatch,
   emaBatch,
   macdBatch,
+  mfiBatch,
   obvBatch,
   rsiBatch,
   smaBatch,
@@ -125,6 +126,14 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     params: [],
     outputs: ['value'],
     compute: (s) => [adBatch(s.high, s.low, s.close, s.volume)],
+  },
+  {
+    name: 'mfi',
+    aliases: ['money-flow-index'],
+    description: 'money flow index (volume-weighted RSI of the typical price)',
+    params: [p('period', 14, 'lookback in candles')],
+    outputs: ['value'],
+    compute: (s, a) => [mfiBatch(s.high, s.low, s.close, s.volume, a.period)],
   },
   {
     name: 'volume-sma',

@@ -12,6 +12,7 @@ import {
   bollingerBatch,
   emaBatch,
   macdBatch,
+  mfiBatch,
   obvBatch,
   rsiBatch,
   smaBatch,
@@ -113,6 +114,24 @@ describe('technicalindicators vs TA-Lib (our implementation) on ETH-BTC_5m', () 
     const ours = defined(obvBatch(s.close, s.volume));
     expect(theirs).toHaveLength(ours.length - 1);
     for (let i = 0; i < theirs.length; i += 97) expect(theirs[i]! + volume[0]!).toBeCloseTo(ours[i + 1]!, 6);
+  });
+
+  it('MFI: an unchanged typical price counts as negative flow, results rounded to 2 decimals, one value fewer', () => {
+    const theirs: number[] = ti.MFI.calculate({ high, low, close, volume, period: 14 });
+    const ours = defined(mfiBatch(s.high, s.low, s.close, s.volume, 14));
+    expect(theirs).toHaveLength(ours.length - 1);
+    expect(theirs.every((v) => Number.parseFloat(v.toFixed(2)) === v)).toBe(true);
+    // Typical prices 1, 2, 2, 3, 4: TA-Lib sees only rising flow (MFI 100); technicalindicators counts the flat step as falling.
+    const tp = [1, 2, 2, 3, 4, 5];
+    const flat = ti.MFI.calculate({
+      high: tp,
+      low: tp,
+      close: tp,
+      volume: tp.map(() => 1),
+      period: 3,
+    }) as number[];
+    expect(defined(mfiBatch(tp, tp, tp, [1, 1, 1, 1, 1, 1], 3))).toEqual([100, 100, 100]);
+    expect(Math.min(...flat)).toBeLessThan(100);
   });
 
   it('A/D line: rounded to whole units', () => {
