@@ -1,0 +1,91 @@
+// Graceful shutdown of a real operator process: on SIGTERM a leading replica
+// stops leading, releases its Lease, stops its informers, drains and closes,
+// exits 0, and the other replica takes over at once. Its stdout is JSON lines
+// only, and the secret it logs never appears.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { CoordinationV1Api, type CoreV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coreApi, createNamespace, deleteNamespace, kubeConfig, uniqueName, waitFor } from './helpers.ts';
+
+let core: CoreV1Api;
+let namespace: string;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  core = coreApi(kubeConfig());
+  namespace = await createNamespace(core, 'rt-shutdown');
+});
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await deleteNamespace(core, namespace);
+});
+
+function startReplica(leaseName: string, identity: string) {
+  const child = spawn(
+    process.execPath,
+    [join(import.meta.dirname, 'fixtures', 'replica.ts'), namespace, leaseName, identity],
+    {
+      env: { ...process.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.push(child);
+  const lines: string[] = [];
+  let stderr = '';
+  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const messages = () => lines.map((l) => (JSON.parse(l) as { msg?: string }).msg);
+  return { child, lines, messages, exited, stderr: () => stderr };
+}
+
+describe('graceful shutdown of an operator process', () => {
+  it('releases the Lease on SIGTERM so the other replica takes over, and exits 0', async () => {
+    const leaseName = uniqueName('shutdown');
+    const coordination = kubeConfig().makeApiClient(CoordinationV1Api);
+    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'work', namespace } } });
+
+    const first = startReplica(leaseName, 'replica-1');
+    await waitFor('replica-1 to lead', () => first.messages().includes('replica is leading'), 30_000);
+    await waitFor('replica-1 to reconcile', () => first.messages().includes('reconciled'));
+    const second = startReplica(leaseName, 'replica-2');
+    await waitFor('replica-2 to start', () => second.messages().includes('replica started'), 30_000);
+
+    first.child.kill('SIGTERM');
+    const [code] = await first.exited;
+    expect(code, first.stderr()).toBe(0);
+    const lease = await coordination.readNamespacedLease({ name: leaseName, namespace });
+    expect(['', 'replica-2']).toContain(lease.spec?.holderIdentity ?? '');
+
+    await waitFor('replica-2 to lead', () => second.messages().includes('replica is leading'), 15_000);
+    await waitFor('replica-2 to reconcile', () => second.messages().includes('reconciled'));
+
+    // The shutdown went through its steps in order.
+    const steps = first.lines
+      .map((l) => JSON.parse(l) as { msg?: string; step?: string })
+      .filter((r) => r.msg === 'shutdown step')
+      .map((r) => r.step);
+    expect(steps).toEqual(['manager']);
+    const order = first
+      .messages()
+      .filter((m) =>
+        ['stopped leading', 'workers paused', 'released the lease', 'shutdown complete'].includes(m ?? ''),
+      );
+    expect(order).toEqual(['stopped leading', 'workers paused', 'released the lease', 'shutdown complete']);
+
+    for (const line of [...first.lines, ...second.lines]) {
+      expect(() => JSON.parse(line)).not.toThrow();
+      expect(line).not.toContain('replica-secret-value');
+    }
+
+    second.child.kill('SIGINT');
+    const [secondCode] = await second.exited;
+    expect(secondCode, second.stderr()).toBe(0);
+  });
+});
