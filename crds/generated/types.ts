@@ -441,7 +441,7 @@ export interface RiskPolicySpec {
   maxOrdersPerMinute: number;
   /** Emergency stop: when true every bot bound to this policy cancels its orders and stops trading within seconds. */
   halt: boolean;
-  /** Why the policy is halted; shown in the status of the bound bots. */
+  /** Why the policy is halted; shown in the status of the bound bots. Only while `halt` is true. */
   haltReason?: string;
 }
 

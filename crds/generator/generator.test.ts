@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { kinds } from '../schema/index.ts';
 import { renderAll } from './render.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -61,21 +62,15 @@ describe('generated files', () => {
 
   it('render docs with a section and an example per field group', () => {
     const docs = files.get('docs/api.md')!;
-    for (const group of [
-      'exchange',
-      'symbols',
-      'capital',
-      'strategies',
-      'combine',
-      'execution',
-      'ai',
-      'runtime',
-    ]) {
-      const section = docs.split(`#### spec.${group}\n`)[1]?.split('\n#### ')[0] ?? '';
-      expect({ group, hasExample: section.includes('Example:\n\n```yaml') }).toEqual({
-        group,
-        hasExample: true,
-      });
+    for (const kind of kinds) {
+      const kindSection = docs.split(`## ${kind.kind}\n`)[1] ?? '';
+      for (const group of Object.keys(kind.spec.properties ?? {})) {
+        const section = kindSection.split(`#### spec.${group}\n`)[1]?.split('\n#### ')[0] ?? '';
+        expect({ group, hasExample: section.includes('Example:\n\n```yaml') }).toEqual({
+          group,
+          hasExample: true,
+        });
+      }
     }
     expect(docs).toContain('`spec.strategies[].rsi.period`');
     expect(docs).toContain('mode live requires a riskPolicyRef');

@@ -63,6 +63,7 @@ export const riskPolicySpec = obj(
     }),
     maxPositionNotional: positiveDecimal(
       'Optional absolute cap on one position, in the quote currency of the bot; applies with `maxPositionSizePercent`.',
+      { 'x-botcore-example': '2500' },
     ),
     riskPerTradePercent: percent(
       'Share of equity risked per trade (entry to stop-loss), used to size positions. At most `maxDailyLossPercent`.',
@@ -101,9 +102,15 @@ export const riskPolicySpec = obj(
     maxOrdersPerMinute: int('Most orders per minute per bot.', { minimum: 1, maximum: 6000, default: 60 }),
     halt: bool(
       'Emergency stop: when true every bot bound to this policy cancels its orders and stops trading within seconds.',
-      { default: false },
+      { default: false, 'x-botcore-example': true },
     ),
-    haltReason: str('Why the policy is halted; shown in the status of the bound bots.', { maxLength: 1024 }),
+    haltReason: str(
+      'Why the policy is halted; shown in the status of the bound bots. Only while `halt` is true.',
+      {
+        maxLength: 1024,
+        'x-botcore-example': 'Exchange incident; trading stopped by the on-call engineer.',
+      },
+    ),
   },
   {
     default: {},

@@ -87,6 +87,17 @@ describe('schema', () => {
     }
   });
 
+  it('has examples that are valid for their field', () => {
+    for (const n of all.filter((x) => x.schema['x-botcore-example'] !== undefined)) {
+      const value = structuredClone(n.schema['x-botcore-example']);
+      applyDefaults(value, n.schema);
+      const errors: unknown[] = [];
+      validateSchema(value, n.schema, n.path, errors as never[]);
+      validateCel(value, undefined, n.schema, n.path, errors as never[]);
+      expect({ path: n.path, errors }).toEqual({ path: n.path, errors: [] });
+    }
+  });
+
   it('has CEL rules that parse and type-check, each with a message', () => {
     const env = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
     for (const n of all) {

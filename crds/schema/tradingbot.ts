@@ -324,14 +324,16 @@ export const tradingBotSpec = obj(
     mode: oneOf(
       '`paper` simulates fills on live market data; `live` sends real orders and needs `acknowledgeLiveTrading`, a `riskPolicyRef` and `exchange.credentialsSecretRef`.',
       ['paper', 'live'] as const,
-      { default: 'paper' },
+      { default: 'paper', 'x-botcore-example': 'live' },
     ),
     acknowledgeLiveTrading: bool(
       'Must be true for `mode: live`: the explicit acknowledgement that this bot places real orders with real funds.',
+      { 'x-botcore-example': true },
     ),
     riskPolicyRef: {
       ...localRef('The RiskPolicy that bounds this bot. Required in live mode.', 'RiskPolicy'),
       'x-botcore-type-name': 'RiskPolicyRef',
+      'x-botcore-example': { name: 'conservative' },
     },
     symbols: arr(
       'Trading pairs, `BASE/QUOTE` in upper case (e.g. `BTC/USDT`), each quoted in `capital.currency`. Non-empty and unique.',

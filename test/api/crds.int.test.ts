@@ -165,6 +165,21 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
     }
   });
 
+  it('kubectl apply -R -f examples/ applies every example as it is, with strict field validation', async () => {
+    const fresh = await testNamespace(kc, 'api-examples');
+    try {
+      await kubectl('apply', '-n', fresh.name, '--validate=strict', '-R', '-f', join(root, 'examples'));
+      const bots = (await kubectl('get', 'tb', '-n', fresh.name, '-o', 'name')).trim().split('\n');
+      const policies = (await kubectl('get', 'rp', '-n', fresh.name, '-o', 'name')).trim().split('\n');
+      const all = await examples();
+      const count = (kind: string) => all.flatMap((e) => e.docs).filter((d) => d.kind === kind).length;
+      expect(bots.length).toBe(count('TradingBot'));
+      expect(policies.length).toBe(count('RiskPolicy'));
+    } finally {
+      await fresh.remove();
+    }
+  });
+
   it('applies the documented defaults to a minimal bot and an empty policy', async () => {
     const bot = (await get('TradingBot', 'rsi-btc')) as unknown as TradingBot;
     expect(bot.spec.mode).toBe('paper');
