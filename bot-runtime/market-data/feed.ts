@@ -16,10 +16,12 @@ export interface CandleFeed extends AsyncIterable<CandleEvent> {
   close(): void;
 }
 
-/** Waits `ms`, or less if the signal aborts (then resolves, never rejects). */
+/** Waits `ms`, or less if the signal aborts (then resolves, never rejects). 0 means "let other work run". */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
 export const realSleep: Sleep = async (ms, signal) => {
+  // setTimeout(0) waits about a millisecond; setImmediate only lets pending I/O run.
+  if (ms <= 0) return new Promise<void>((resolve) => setImmediate(resolve));
   try {
     await delay(ms, undefined, { signal });
   } catch (e) {

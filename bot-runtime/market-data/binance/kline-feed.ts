@@ -229,7 +229,7 @@ export class BinanceKlineFeed implements CandleFeed {
             warn(`${this.streamUrl}: ignored a malformed message: ${(e as Error).message}`);
             continue;
           }
-          if (!msg || !msg.closed || msg.symbol !== this.symbol || msg.interval !== this.interval) continue;
+          if (!msg?.closed || msg.symbol !== this.symbol || msg.interval !== this.interval) continue;
           const k = msg.kline;
           if (k.t <= this.#last) continue;
           if (Number.isFinite(this.#last) && k.t > this.#last + this.timeframeMs) {
