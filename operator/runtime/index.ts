@@ -35,6 +35,7 @@ export {
   LeaseConflictError,
   type LeaseRecord,
   type LeaseStore,
+  leaseStoreFor,
   statusCode,
 } from './lease-store.ts';
 export { createLogger, type Logger, redactSecrets, silentLogger } from './logger.ts';

@@ -1,7 +1,7 @@
 // Where the leader lease lives. The elector only needs get / create / update
 // with optimistic concurrency, so it runs against a coordination.k8s.io/v1
 // Lease in a cluster, or against memory in unit tests.
-import { type CoordinationV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
+import { CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 
 export interface LeaseRecord {
   /** Who holds the lease; empty when it was released. */
@@ -138,6 +138,11 @@ export class KubernetesLeaseStore implements LeaseStore {
       },
     };
   }
+}
+
+/** The Lease `namespace/name` in the cluster `kubeConfig` points at. */
+export function leaseStoreFor(kubeConfig: KubeConfig, namespace: string, name: string): KubernetesLeaseStore {
+  return new KubernetesLeaseStore(kubeConfig.makeApiClient(CoordinationV1Api), namespace, name);
 }
 
 function toSpec(record: LeaseRecord): NonNullable<V1Lease['spec']> {

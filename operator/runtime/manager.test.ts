@@ -56,6 +56,16 @@ function replica(name: string, clock: FakeClock, store: LeaseStore | undefined) 
 const cm = (name: string): V1ConfigMap => ({ metadata: { namespace: 'ns', name, resourceVersion: '1' } });
 
 describe('Manager', () => {
+  it('exports process metrics (memory, event loop) next to the runtime metrics, unless turned off', async () => {
+    const withProcess = await new Manager({ health: false }).registry.metrics();
+    expect(withProcess).toContain('process_resident_memory_bytes');
+    expect(withProcess).toContain('nodejs_eventloop_lag_seconds');
+    expect(withProcess).toContain('botcore_operator_reconcile_total');
+    const without = await new Manager({ health: false, processMetrics: false }).registry.metrics();
+    expect(without).not.toContain('process_resident_memory_bytes');
+    expect(without).toContain('botcore_operator_reconcile_total');
+  });
+
   it('without leader election, reconciles once the caches have synced', async () => {
     const clock = new FakeClock();
     const r = replica('solo', clock, undefined);

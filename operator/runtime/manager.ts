@@ -11,7 +11,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type Clock, realClock } from './clock.ts';
 import type { Controller } from './controller.ts';
 import { HealthServer } from './health-server.ts';
@@ -38,6 +38,11 @@ export interface ManagerOptions {
   readonly health?: { readonly port?: number; readonly host?: string } | false;
   /** Lease-based leader election; `false` when a single replica runs. */
   readonly leaderElection?: LeaderElectionSettings | false;
+  /**
+   * prom-client's process and Node.js metrics (memory, CPU, event loop lag),
+   * on the registry the manager creates (default true; a registry passed in is left as it is).
+   */
+  readonly processMetrics?: boolean;
 }
 
 export class Manager {
@@ -55,6 +60,9 @@ export class Manager {
   constructor(options: ManagerOptions = {}) {
     this.registry = options.registry ?? new Registry();
     this.metrics = runtimeMetrics(this.registry);
+    if (options.processMetrics !== false && options.registry === undefined) {
+      collectDefaultMetrics({ register: this.registry });
+    }
     this.#log = options.logger ?? silentLogger();
     this.#clock = options.clock ?? realClock;
     if (options.health !== false) {
