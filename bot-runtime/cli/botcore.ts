@@ -44,6 +44,11 @@ export function buildProgram(): Command {
     .option('--std-dev <k>', 'bollinger band width in standard deviations (2)', finiteNumber)
     .option('--k-smoothing <n>', 'stochastic %K smoothing (3; 1 = fast stochastic)', wholeNumber)
     .option('--d-period <n>', 'stochastic %D period (3)', wholeNumber)
+    .option('--fast-period <n>', 'same as --fast', wholeNumber)
+    .option('--slow-period <n>', 'same as --slow', wholeNumber)
+    .option('--signal-period <n>', 'same as --signal (macd) or --d-period (stochastic)', wholeNumber)
+    .option('--k-period <n>', 'same as --period (stochastic)', wholeNumber)
+    .option('--stddev <k>', 'same as --std-dev', finiteNumber)
     .addOption(
       new Option(
         '--gaps <policy>',

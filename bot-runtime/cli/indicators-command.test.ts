@@ -48,6 +48,21 @@ describe('botcore indicators --json', () => {
     expect(st[0]!.d).toBe(stochasticBatch(eth.high, eth.low, eth.close).d[17]);
   });
 
+  it('accepts the technicalindicators spellings of the parameters', () => {
+    expect(json({ data: ETH, indicator: 'macd', fastPeriod: 5, slowPeriod: 35, signalPeriod: 5 })).toEqual(
+      json({ data: ETH, indicator: 'macd', fast: 5, slow: 35, signal: 5 }),
+    );
+    expect(json({ data: ETH, indicator: 'stochastic', kPeriod: 5, signalPeriod: 4 })).toEqual(
+      json({ data: ETH, indicator: 'stochastic', period: 5, dPeriod: 4 }),
+    );
+    expect(json({ data: ETH, indicator: 'bb', stddev: 1.5 })).toEqual(
+      json({ data: ETH, indicator: 'bb', stdDev: 1.5 }),
+    );
+    const r = run({ data: ETH, indicator: 'macd', fast: 5, fastPeriod: 6 });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--fast 5 and --fast-period 6 name the same parameter/);
+  });
+
   it.each(['sma', 'ema', 'atr', 'obv', 'ad', 'mfi', 'volume-sma', 'bb', 'stoch'])(
     'computes %s',
     (indicator) => {

@@ -2,7 +2,7 @@
 // computes one indicator over a candle file and prints one row per candle
 // where the indicator is defined.
 
-import { IndicatorError } from '../indicators/params.ts';
+import { IndicatorError, IndicatorErrorCode } from '../indicators/params.ts';
 import { findIndicator, indicatorRows, resolveParams } from '../indicators/registry.ts';
 import { seriesFromCandles } from '../market-data/candle.ts';
 import { CandleDataError } from '../market-data/errors.ts';
@@ -22,6 +22,29 @@ export interface IndicatorsOptions {
   readonly stdDev?: number;
   readonly kSmoothing?: number;
   readonly dPeriod?: number;
+  /** Spellings of the same parameters that `technicalindicators` users know. */
+  readonly fastPeriod?: number;
+  readonly slowPeriod?: number;
+  /** macd: the signal period; stochastic: the %D period. */
+  readonly signalPeriod?: number;
+  /** stochastic: the %K period. */
+  readonly kPeriod?: number;
+  readonly stddev?: number;
+}
+
+/** One value from a parameter and its alias; giving both with different values is an error. */
+function either(
+  indicator: string,
+  a: [string, number | undefined],
+  b: [string, number | undefined],
+): number | undefined {
+  if (a[1] !== undefined && b[1] !== undefined && a[1] !== b[1]) {
+    throw new IndicatorError(
+      IndicatorErrorCode.INVALID_PARAMETER,
+      `${indicator}: --${a[0]} ${a[1]} and --${b[0]} ${b[1]} name the same parameter with different values`,
+    );
+  }
+  return a[1] ?? b[1];
 }
 
 export interface Output {
@@ -38,15 +61,23 @@ const processOutput: Output = {
 export function runIndicators(options: IndicatorsOptions, io: Output = processOutput): number {
   try {
     const def = findIndicator(options.indicator);
+    const o = options;
+    const n = def.name;
+    const isStochastic = n === 'stochastic';
     const params = resolveParams(def, {
-      period: options.period,
-      fast: options.fast,
-      slow: options.slow,
-      signal: options.signal,
-      stdDev: options.stdDev,
-      kSmoothing: options.kSmoothing,
-      dPeriod: options.dPeriod,
+      period: isStochastic ? either(n, ['period', o.period], ['k-period', o.kPeriod]) : o.period,
+      fast: either(n, ['fast', o.fast], ['fast-period', o.fastPeriod]),
+      slow: either(n, ['slow', o.slow], ['slow-period', o.slowPeriod]),
+      signal: isStochastic ? o.signal : either(n, ['signal', o.signal], ['signal-period', o.signalPeriod]),
+      stdDev: either(n, ['std-dev', o.stdDev], ['stddev', o.stddev]),
+      kSmoothing: o.kSmoothing,
+      dPeriod: isStochastic
+        ? either(n, ['d-period', o.dPeriod], ['signal-period', o.signalPeriod])
+        : o.dPeriod,
     });
+    if (!isStochastic && o.kPeriod !== undefined) {
+      throw new IndicatorError(IndicatorErrorCode.INVALID_PARAMETER, `${n} takes no parameter "k-period"`);
+    }
     // Check the parameters before reading a possibly large file.
     def.compute(seriesFromCandles([], 60_000), params);
     const policy = options.gaps ?? 'keep';
