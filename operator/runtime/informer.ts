@@ -5,7 +5,8 @@
 // - 410 Gone, either as the watch request's HTTP status or as an ERROR event
 //   in the stream ("too old resource version"), clears its resourceVersion;
 //   when the watch then ends it re-lists, emits `delete` for objects that
-//   vanished meanwhile and `add`/`update` for the rest, and watches again. No
+//   vanished meanwhile, `add`/`update` for new or changed ones (unchanged
+//   resourceVersion: no event), and watches again. No
 //   `error` is emitted, so there is nothing for us to do.
 // - A watch the server closes normally is re-opened from the last
 //   resourceVersion (with its own 1 s..30 s delay when no event came in between);
@@ -252,7 +253,7 @@ export class ResilientInformer<T extends KubernetesObject> implements ObjectCach
 export interface ListWatchSpec<T extends KubernetesObject> {
   /** The collection's URL path, e.g. `/api/v1/namespaces/default/configmaps`. */
   readonly path: string;
-  /** Lists the same collection, e.g. `() => core.listNamespacedConfigMap({ namespace })`. */
+  /** Lists the same collection with the same selectors, e.g. `() => core.listNamespacedConfigMap({ namespace })`. */
   readonly list: ListPromise<T>;
   readonly labelSelector?: string;
   readonly fieldSelector?: string;

@@ -112,6 +112,8 @@ describe('ResilientInformer on a real API server', () => {
       // The re-list itself was no error: no restart was needed.
       expect(informer.restarts).toBe(0);
       expect(events.filter((e) => e === 'add gone-1 x')).toHaveLength(1);
+      // The re-list found gone-1 unchanged: no spurious update (and so no reconcile).
+      expect(events.filter((e) => e.startsWith('update gone-1'))).toEqual([]);
       expect(
         informer
           .list(namespace)
