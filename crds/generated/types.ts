@@ -63,6 +63,32 @@ export interface RiskPolicyRef {
   name: string;
 }
 
+/** A candle file. */
+export interface ReplaySpecFilesItem {
+  /** The symbol whose candles the file holds, e.g. `ETH/BTC`. */
+  symbol: string;
+  /** Path of the file, inside the runtime container or on the local machine; relative paths resolve from the working directory. */
+  path: string;
+}
+
+/** The candle files to replay when `source` is `replay`. */
+export interface ReplaySpec {
+  /** One candle file per symbol of `spec.symbols` (CSV or JSON, see docs/market-data.md). */
+  files: ReplaySpecFilesItem[];
+  /** Times real time: 1 is real time, 60 plays an hour of candles per minute; 0 is as fast as possible. */
+  speed: number;
+  /** Start again from the first candle after the last one. */
+  loop: boolean;
+}
+
+/** Where the bot's candles come from. */
+export interface MarketDataSpec {
+  /** `exchange`: closed candles from the exchange's public API; `replay`: candle files replayed as a live feed (paper mode only, for demos and tests). */
+  source: "exchange" | "replay";
+  /** The candle files to replay when `source` is `replay`. */
+  replay?: ReplaySpec;
+}
+
 /** The capital the bot trades with: the paper account balance, or in live mode the most it may commit. */
 export interface CapitalSpec {
   /** Starting (paper) or allotted (live) capital in `currency`. A decimal string greater than zero, such as "1000" or "0.25". */
@@ -291,6 +317,8 @@ export interface TradingBotSpec {
   symbols: string[];
   /** Candle timeframe the strategies run on. */
   timeframe: "1m" | "3m" | "5m" | "15m" | "30m" | "1h" | "2h" | "4h" | "6h" | "12h" | "1d";
+  /** Where the bot's candles come from. */
+  marketData: MarketDataSpec;
   /** The capital the bot trades with: the paper account balance, or in live mode the most it may commit. */
   capital: CapitalSpec;
   /** The strategies, each in its own runtime pod. Names are unique. */

@@ -97,6 +97,75 @@ const exchange = obj(
   },
 );
 
+const marketData = obj(
+  "Where the bot's candles come from.",
+  {
+    source: oneOf(
+      "`exchange`: closed candles from the exchange's public API; `replay`: candle files replayed as a live feed (paper mode only, for demos and tests).",
+      ['exchange', 'replay'] as const,
+      { default: 'exchange' },
+    ),
+    replay: obj(
+      'The candle files to replay when `source` is `replay`.',
+      {
+        files: arr(
+          'One candle file per symbol of `spec.symbols` (CSV or JSON, see docs/market-data.md).',
+          obj(
+            'A candle file.',
+            {
+              symbol: str('The symbol whose candles the file holds, e.g. `ETH/BTC`.', {
+                pattern: patterns.symbol,
+                maxLength: 25,
+              }),
+              path: str(
+                'Path of the file, inside the runtime container or on the local machine; relative paths resolve from the working directory.',
+                { pattern: '\\.(csv|json)$', minLength: 5, maxLength: 1024 },
+              ),
+            },
+            { required: ['symbol', 'path'] },
+          ),
+          {
+            minItems: 1,
+            maxItems: maxSymbols,
+            'x-kubernetes-list-type': 'map',
+            'x-kubernetes-list-map-keys': ['symbol'],
+          },
+        ),
+        speed: num(
+          'Times real time: 1 is real time, 60 plays an hour of candles per minute; 0 is as fast as possible.',
+          {
+            minimum: 0,
+            maximum: 1000000,
+            default: 1,
+          },
+        ),
+        loop: bool('Start again from the first candle after the last one.', { default: false }),
+      },
+      { required: ['files'], 'x-botcore-type-name': 'ReplaySpec' },
+    ),
+  },
+  {
+    default: {},
+    'x-botcore-type-name': 'MarketDataSpec',
+    'x-kubernetes-validations': [
+      rule(
+        "!has(self.source) || self.source != 'replay' || has(self.replay)",
+        'source replay requires marketData.replay',
+        { fieldPath: '.replay', reason: 'FieldValueRequired' },
+      ),
+      rule(
+        "!has(self.replay) || (has(self.source) && self.source == 'replay')",
+        'marketData.replay is only allowed when source is replay',
+        { fieldPath: '.replay', reason: 'FieldValueForbidden' },
+      ),
+    ],
+    'x-botcore-example': {
+      source: 'replay',
+      replay: { files: [{ symbol: 'ETH/BTC', path: 'candles/ETH-BTC_5m.csv' }], speed: 60, loop: true },
+    },
+  },
+);
+
 const capital = obj(
   'The capital the bot trades with: the paper account balance, or in live mode the most it may commit.',
   {
@@ -346,6 +415,7 @@ export const tradingBotSpec = obj(
       },
     ),
     timeframe: oneOf('Candle timeframe the strategies run on.', timeframes, { default: '1m' }),
+    marketData,
     capital,
     strategies: arr('The strategies, each in its own runtime pod. Names are unique.', strategy, {
       minItems: 1,
@@ -386,6 +456,21 @@ export const tradingBotSpec = obj(
         "self.mode != 'live' || has(self.exchange.credentialsSecretRef)",
         'mode live requires exchange.credentialsSecretRef (a Secret with the API credentials)',
         { fieldPath: '.exchange.credentialsSecretRef', reason: 'FieldValueRequired' },
+      ),
+      rule(
+        "self.mode != 'live' || !has(self.marketData) || !has(self.marketData.source) || self.marketData.source == 'exchange'",
+        'mode live trades on exchange market data only; marketData.source must be exchange',
+        { fieldPath: '.marketData.source' },
+      ),
+      rule(
+        '!has(self.marketData) || !has(self.marketData.replay) || self.symbols.all(s, self.marketData.replay.files.exists(f, f.symbol == s))',
+        'marketData.replay.files needs a file for every symbol of spec.symbols',
+        { fieldPath: '.marketData.replay.files' },
+      ),
+      rule(
+        '!has(self.marketData) || !has(self.marketData.replay) || self.marketData.replay.files.all(f, f.symbol in self.symbols)',
+        'every marketData.replay.files[].symbol must be one of spec.symbols',
+        { fieldPath: '.marketData.replay.files' },
       ),
       rule(
         "self.symbols.all(s, s.endsWith('/' + self.capital.currency))",

@@ -131,6 +131,35 @@ export const invalidCorpus: readonly InvalidCase[] = [
   bot('timeframe-unsupported', 'spec.timeframe', (s) => {
     s.timeframe = '7m';
   }),
+  // market data
+  bot('market-data-source-unknown', 'spec.marketData.source', (s) => {
+    s.marketData = { source: 'websocket' };
+  }),
+  bot('replay-without-files', 'spec.marketData.replay', (s) => {
+    s.marketData = { source: 'replay' };
+  }),
+  bot('replay-files-with-exchange-source', 'spec.marketData.replay', (s) => {
+    s.marketData = { replay: { files: [{ symbol: 'BTC/USDT', path: 'btc.csv' }] } };
+  }),
+  bot('replay-missing-a-symbol', 'spec.marketData.replay.files', (s) => {
+    s.marketData = { source: 'replay', replay: { files: [{ symbol: 'BTC/USDT', path: 'btc.csv' }] } };
+  }),
+  bot('replay-file-not-csv-or-json', 'spec.marketData.replay.files[0].path', (s) => {
+    s.symbols = ['BTC/USDT'];
+    s.marketData = { source: 'replay', replay: { files: [{ symbol: 'BTC/USDT', path: 'btc.parquet' }] } };
+  }),
+  bot('replay-speed-negative', 'spec.marketData.replay.speed', (s) => {
+    s.symbols = ['BTC/USDT'];
+    s.marketData = {
+      source: 'replay',
+      replay: { files: [{ symbol: 'BTC/USDT', path: 'btc.csv' }], speed: -1 },
+    };
+  }),
+  bot('live-on-replayed-candles', 'spec.marketData.source', (s) => {
+    live(s);
+    s.symbols = ['BTC/USDT'];
+    s.marketData = { source: 'replay', replay: { files: [{ symbol: 'BTC/USDT', path: 'btc.csv' }] } };
+  }),
   // capital
   bot('capital-amount-missing', 'spec.capital.amount', (s) => {
     delete s.capital.amount;
