@@ -219,6 +219,18 @@ describe('Controller', () => {
     pods.put({ metadata: { namespace: 'ns', name: 'orphan-pod' } });
     await flushMicrotasks();
     expect(reconciler.calls).toEqual(['ns/parent']);
+    // Adopted by another owner: both the new and the old owner reconcile.
+    pods.put({
+      metadata: {
+        namespace: 'ns',
+        name: 'owned-pod',
+        ownerReferences: [
+          { apiVersion: 'v1', kind: 'ConfigMap', name: 'step-parent', uid: 'v', controller: true },
+        ],
+      },
+    });
+    await flushMicrotasks();
+    expect(reconciler.calls.slice(1).sort()).toEqual(['ns/parent', 'ns/step-parent']);
   });
 
   it('reports queue depth at scrape time and does not reconcile before workers run', async () => {

@@ -103,12 +103,12 @@ export class Controller {
       for (const key of keysFor(object)) this.queue.add(key);
     };
     const { updatePredicate } = options;
-    const update =
-      updatePredicate === undefined
-        ? enqueue
-        : (object: T, old: T | undefined): void => {
-            if (updatePredicate(object, old)) enqueue(object);
-          };
+    const update = (object: T, old: T | undefined): void => {
+      if (updatePredicate !== undefined && !updatePredicate(object, old)) return;
+      enqueue(object);
+      // A child that moved to another owner: the old owner must notice too.
+      if (old !== undefined) enqueue(old);
+    };
     informer.addHandlers({ add: enqueue, update, delete: enqueue, resync: enqueue });
     if (!this.#informers.includes(informer as ResilientInformer<KubernetesObject>)) {
       this.#informers.push(informer as ResilientInformer<KubernetesObject>);
