@@ -136,7 +136,7 @@ Conventions used throughout:
   \`bollinger\`, \`volume\`, \`stochastic\`, \`onnx\`) holds its parameters with their own defaults and
   bounds. Only that member is allowed; \`{}\` selects all defaults.
 - Fields marked immutable cannot change once the object exists; the API server says so on update.
-- Examples of whole objects are in \`examples/\`.
+- Examples of whole objects are in \`examples/\`; design decisions are in \`crds/README.md\`.
 
 `;
   for (const kind of kinds) out += kindSection(kind);
