@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { macdBatch } from '../indicators/batch.ts';
+import { Macd } from '../indicators/macd.ts';
 import { candleAt, seriesFromCandles } from './candle.ts';
 import { loadCandlesCsv } from './csv-loader.ts';
 import type { CandleEvent, Sleep } from './feed.ts';
@@ -56,6 +58,18 @@ describe('ReplayFeed', () => {
     );
     expect(events).toHaveLength(5760);
     expect(waits).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('drives an incremental MACD to the same values as the batch MACD on the same file', async () => {
+    const real = loadCandlesCsv(
+      join(import.meta.dirname, '../../../shared/data/candles/XRP-USDT_5m.csv'),
+    ).series;
+    const macd = new Macd(12, 26, 9);
+    const signal: number[] = [];
+    for await (const e of new ReplayFeed(real, { symbol: 'XRPUSDT', speed: Number.POSITIVE_INFINITY })) {
+      signal.push(Number.isNaN(macd.update(e.candle.close)) ? Number.NaN : macd.signal);
+    }
+    expect(signal).toEqual(Array.from(macdBatch(real.close).signal));
   });
 
   it('stops when closed, even mid-wait', async () => {

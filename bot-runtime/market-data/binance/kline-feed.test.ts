@@ -2,6 +2,8 @@
 // protocol (REST klines + kline stream) over the real ETH-BTC 5m candles.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rsiBatch } from '../../indicators/batch.ts';
+import { Rsi } from '../../indicators/rsi.ts';
 import { candleAt } from '../candle.ts';
 import { loadCandlesCsv } from '../csv-loader.ts';
 import type { CandleEvent } from '../feed.ts';
@@ -101,6 +103,13 @@ describe('BinanceKlineFeed against the stand-in', () => {
 
     expect(feed.connections).toBe(2);
     expect(warnings.some((w) => w.includes('reconnecting'))).toBe(true);
+  });
+
+  it('feeds a live RSI that equals the backtest RSI over the same candles', async () => {
+    const { it } = await setup(closedBefore(600), T(0));
+    const rsi = new Rsi(14);
+    const live = (await take(it, 600)).map((e) => rsi.update(e.candle.close));
+    expect(live).toEqual(Array.from(rsiBatch(series.close.subarray(0, 600), 14)));
   });
 
   it('ignores malformed messages, other events and duplicates, with a warning', async () => {
