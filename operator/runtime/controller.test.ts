@@ -93,6 +93,9 @@ describe('Controller', () => {
     expect(await registry.getSingleMetricAsString('botcore_operator_reconcile_duration_seconds')).toContain(
       'botcore_operator_reconcile_duration_seconds_count{controller="test"} 1',
     );
+    expect(await registry.getSingleMetricAsString('botcore_operator_workqueue_wait_seconds')).toContain(
+      'botcore_operator_workqueue_wait_seconds_count{controller="test"} 1',
+    );
   });
 
   it('retries a failing key with growing backoff and forgets the backoff after a success', async () => {

@@ -79,6 +79,8 @@ export class Controller {
     this.#metrics = options.metrics;
     const queueOptions = {
       handler: (key: string) => this.#reconcileKey(key),
+      onDispatch: (_key: string, waitedMs: number) =>
+        this.#metrics?.queueWait.observe({ controller: this.name }, waitedMs / 1000),
       concurrency: options.concurrency ?? 1,
       clock: options.clock ?? realClock,
       ...(options.backoff === undefined ? {} : { backoff: options.backoff }),

@@ -17,6 +17,7 @@ export interface RuntimeMetrics {
   readonly reconcileDuration: Histogram<'controller'>;
   readonly queueDepth: Gauge<'controller'>;
   readonly queueRetries: Counter<'controller'>;
+  readonly queueWait: Histogram<'controller'>;
   readonly activeWorkers: Gauge<'controller'>;
   readonly informerRestarts: Counter<'informer'>;
   readonly informerSynced: Gauge<'informer'>;
@@ -67,6 +68,13 @@ export function runtimeMetrics(registry: Registry): RuntimeMetrics {
       name: 'botcore_operator_workqueue_retries_total',
       help: 'Keys re-added to the work queue with backoff.',
       labelNames: ['controller'],
+      registers,
+    }),
+    queueWait: new Histogram({
+      name: 'botcore_operator_workqueue_wait_seconds',
+      help: 'How long a key waited in the work queue, ready, before a worker took it.',
+      labelNames: ['controller'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
       registers,
     }),
     activeWorkers: new Gauge({

@@ -195,6 +195,22 @@ describe('WorkQueue', () => {
     expect(handler.started).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
+  it('reports how long each key waited ready before a worker took it', async () => {
+    const waits: Array<[string, number]> = [];
+    const { clock, handler, queue } = setup({ onDispatch: (key, ms) => waits.push([key, ms]) });
+    queue.add('a');
+    await clock.advance(300);
+    queue.add('b');
+    queue.run();
+    expect(waits).toEqual([['a', 300]]);
+    await clock.advance(50);
+    await handler.finish('a');
+    expect(waits).toEqual([
+      ['a', 300],
+      ['b', 50],
+    ]);
+  });
+
   it('pause lets in-flight keys finish, keeps queued keys and resumes with run', async () => {
     const { handler, queue } = setup();
     queue.run();

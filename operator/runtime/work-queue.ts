@@ -35,6 +35,8 @@ export interface WorkQueueOptions {
   readonly clock?: Clock;
   /** Called when the handler rejects; the queue itself never retries. */
   readonly onHandlerError?: (key: string, error: unknown) => void;
+  /** Called as a key goes to a worker, with how long it waited ready in the queue. */
+  readonly onDispatch?: (key: string, waitedMs: number) => void;
 }
 
 export const defaultBackoff: BackoffOptions = { baseDelayMs: 5, maxDelayMs: 1_000_000 };
@@ -51,9 +53,10 @@ export class WorkQueue {
   readonly #dispatchBucket: TokenBucket | undefined;
   #dispatchTimer: TimerHandle | undefined;
   readonly #onHandlerError: (key: string, error: unknown) => void;
+  readonly #onDispatch: ((key: string, waitedMs: number) => void) | undefined;
 
-  /** Keys ready to be processed, in the order they became ready. */
-  readonly #ready = new Set<string>();
+  /** Keys ready to be processed, in the order they became ready, with when they did. */
+  readonly #ready = new Map<string, number>();
   /** Keys that need processing: ready ones, and processing ones that changed meanwhile. */
   readonly #dirty = new Set<string>();
   readonly #processing = new Set<string>();
@@ -76,6 +79,7 @@ export class WorkQueue {
         ? undefined
         : new TokenBucket(options.dispatchRateLimit, this.#clock);
     this.#onHandlerError = options.onHandlerError ?? (() => {});
+    this.#onDispatch = options.onDispatch;
   }
 
   /** Starts (or resumes) handing keys to workers. Keys added before are kept and processed now. */
@@ -118,7 +122,7 @@ export class WorkQueue {
     if (this.#state === 'shut-down' || this.#dirty.has(key)) return;
     this.#dirty.add(key);
     if (this.#processing.has(key)) return; // queued again by #done
-    this.#ready.add(key);
+    this.#ready.set(key, this.#clock.now());
     this.#dispatch();
   }
 
@@ -191,10 +195,15 @@ export class WorkQueue {
         });
         return;
       }
-      const key = this.#ready.values().next().value as string;
+      const [key, readyAt] = this.#ready.entries().next().value as [string, number];
       this.#ready.delete(key);
       this.#dirty.delete(key);
       this.#processing.add(key);
+      try {
+        this.#onDispatch?.(key, this.#clock.now() - readyAt);
+      } catch {
+        // A metrics hook must not keep a key from its worker.
+      }
       void this.#process(key);
     }
   }
@@ -215,7 +224,7 @@ export class WorkQueue {
 
   #done(key: string): void {
     this.#processing.delete(key);
-    if (this.#dirty.has(key)) this.#ready.add(key);
+    if (this.#dirty.has(key)) this.#ready.set(key, this.#clock.now());
     if (this.#processing.size === 0) {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
