@@ -40,7 +40,9 @@ const E = OrderEventType;
  * status -> event -> next status. `DEPENDS`:
  * - OrderFilled: PARTIALLY_FILLED, or FILLED when nothing is left (and from PENDING_CANCEL a
  *   partial fill keeps PENDING_CANCEL: the cancel is still in flight);
- * - OrderCancelRejected: back to ACCEPTED or PARTIALLY_FILLED, whichever the fills say.
+ * - OrderCancelRejected: back to PARTIALLY_FILLED if anything filled, else to the status the
+ *   cancel request interrupted (SUBMITTED or ACCEPTED);
+ * - OrderAccepted while PENDING_CANCEL: stays PENDING_CANCEL (records the venue order id).
  */
 export const ORDER_TRANSITIONS: Readonly<
   Record<OrderStatus, Readonly<Partial<Record<OrderEventType, Target>>>>
@@ -49,6 +51,7 @@ export const ORDER_TRANSITIONS: Readonly<
   [S.SUBMITTED]: {
     [E.REJECTED]: S.REJECTED,
     [E.ACCEPTED]: S.ACCEPTED,
+    [E.CANCEL_REQUESTED]: S.PENDING_CANCEL,
     // Some venues report an immediate fill, cancel (IOC) or expiry before the acceptance.
     [E.FILLED]: DEPENDS,
     [E.CANCELED]: S.CANCELED,
@@ -67,6 +70,9 @@ export const ORDER_TRANSITIONS: Readonly<
     [E.FILLED]: DEPENDS,
   },
   [S.PENDING_CANCEL]: {
+    // The venue's acceptance can arrive after we asked to cancel: still pending cancel.
+    [E.ACCEPTED]: DEPENDS,
+    [E.REJECTED]: S.REJECTED,
     [E.CANCELED]: S.CANCELED,
     [E.CANCEL_REJECTED]: DEPENDS,
     [E.EXPIRED]: S.EXPIRED,

@@ -71,6 +71,24 @@ describe('order lifecycle', () => {
     expect(o.lastReason).toBe('too late');
   });
 
+  it('can cancel before the venue accepted, and returns to SUBMITTED or ACCEPTED when the cancel is rejected', () => {
+    const requested = replayOrder(limitBuy(), [submitted, { type: 'OrderCancelRequested', ts: 3 }]);
+    expect(requested.status).toBe('PENDING_CANCEL');
+    const rejected = applyOrderEvent(requested, {
+      type: 'OrderCancelRejected',
+      reason: 'unknown order',
+      ts: 4,
+    });
+    expect(rejected.status).toBe('SUBMITTED');
+    const acceptedLate = applyOrderEvent(requested, accepted);
+    expect(acceptedLate.status).toBe('PENDING_CANCEL');
+    expect(acceptedLate.venueOrderId).toBe('v-9');
+    expect(applyOrderEvent(acceptedLate, { type: 'OrderCancelRejected', reason: 'r', ts: 5 }).status).toBe(
+      'ACCEPTED',
+    );
+    expect(applyOrderEvent(acceptedLate, { type: 'OrderCanceled', ts: 5 }).status).toBe('CANCELED');
+  });
+
   it('records denial and rejection reasons', () => {
     expect(applyOrderEvent(limitBuy(), { type: 'OrderDenied', reason: 'MAX_ORDER_RATE', ts: 2 }).status).toBe(
       'DENIED',

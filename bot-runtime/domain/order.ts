@@ -42,6 +42,8 @@ export interface Order extends OrderInit {
   readonly tradeIds: ReadonlySet<string>;
   readonly events: readonly OrderEvent[];
   readonly lastReason: string | undefined;
+  /** The status a pending cancel interrupted, to return to if the cancel is rejected. */
+  readonly statusBeforeCancel: OrderStatus | undefined;
 }
 
 /** A new order made through its instrument, so price and quantity sit on the venue's grid. */
@@ -110,6 +112,7 @@ export function initialOrder(init: OrderInit): Order {
     tradeIds: new Set(),
     events: [],
     lastReason: undefined,
+    statusBeforeCancel: undefined,
   };
 }
 
@@ -125,15 +128,29 @@ export function applyOrderEvent(order: Order, event: OrderEvent): Order {
   switch (event.type) {
     case 'OrderFilled':
       return applyFill(order, event.fill, events);
+    case 'OrderCancelRequested':
+      return { ...order, status: OrderStatus.PENDING_CANCEL, statusBeforeCancel: order.status, events };
     case 'OrderCancelRejected':
       return {
         ...order,
-        status: order.filledQuantity.isZero() ? OrderStatus.ACCEPTED : OrderStatus.PARTIALLY_FILLED,
+        status: order.filledQuantity.isZero()
+          ? (order.statusBeforeCancel ?? OrderStatus.ACCEPTED)
+          : OrderStatus.PARTIALLY_FILLED,
+        statusBeforeCancel: undefined,
         events,
         lastReason: event.reason,
       };
     case 'OrderAccepted':
-      return { ...order, status: target as OrderStatus, venueOrderId: event.venueOrderId, events };
+      if (order.status === OrderStatus.PENDING_CANCEL) {
+        // Accepted while a cancel is in flight: if the cancel is rejected, the order is live at the venue.
+        return {
+          ...order,
+          venueOrderId: event.venueOrderId,
+          statusBeforeCancel: OrderStatus.ACCEPTED,
+          events,
+        };
+      }
+      return { ...order, status: OrderStatus.ACCEPTED, venueOrderId: event.venueOrderId, events };
     case 'OrderDenied':
     case 'OrderRejected':
       return { ...order, status: target as OrderStatus, events, lastReason: event.reason };

@@ -80,6 +80,8 @@ describe('Portfolio', () => {
     const marks = { ETHBTC: '0.11', LTCBTC: '0.019' };
     expect(pf.unrealizedPnl(marks).toString()).toBe('0.03 BTC');
     expect(pf.equity(marks).toString()).toBe('1.0296 BTC');
+    expect(pf.netPnl(marks).toString()).toBe('0.0296 BTC');
+    expect(pf.realizedPnl().toString()).toBe('0 BTC');
     expect(pf.fees().map(String)).toEqual(['0.0004 BTC']);
     expect(pf.openPositions()).toHaveLength(2);
   });

@@ -149,6 +149,11 @@ export class Portfolio {
     return new Money(total, this.currency);
   }
 
+  /** Everything gained or lost since the start, fees included: equity minus the initial cash. */
+  netPnl(marks: Marks): Money {
+    return this.equity(marks).minus(this.initialCash);
+  }
+
   /** Appends a point to the equity curve. Times must not go backwards. */
   recordEquity(t: number, marks: Marks): EquityPoint {
     const last = this.#curve.at(-1);
