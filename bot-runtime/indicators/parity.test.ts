@@ -128,6 +128,33 @@ describe.each(files)('TA-Lib parity on %s', (file) => {
     );
   });
 
+  it('is bit-identical to TA-Lib with the default parameters (what docs/indicators.md claims)', () => {
+    const same = (ours: Float64Array, ref: Float64Array | undefined) =>
+      expect(Array.from(ours)).toEqual(Array.from(ref!));
+    same(rsiBatch(c, 14), callTalib(talib, 'RSI', [c], [14], 1)[0]);
+    same(smaBatch(c, 20), callTalib(talib, 'SMA', [c], [20], 1)[0]);
+    same(emaBatch(c, 20), callTalib(talib, 'EMA', [c], [20], 1)[0]);
+    const m = macdBatch(c);
+    const [macd, signal] = callTalib(talib, 'MACD', [c], [12, 26, 9], 3);
+    same(m.macd, macd);
+    same(m.signal, signal);
+    const bb = bollingerBatch(c, 20);
+    const [upper, , lower] = callTalib(talib, 'BBANDS', [c], [20, 2, 2, 0], 3);
+    same(bb.upper, upper);
+    same(bb.lower, lower);
+    const st = stochasticBatch(s.high, s.low, c);
+    const [k, d] = callTalib(talib, 'STOCH', [s.high, s.low, c], [14, 3, 0, 3, 0], 2);
+    same(st.k, k);
+    same(st.d, d);
+    same(atrBatch(s.high, s.low, c, 14), callTalib(talib, 'ATR', [s.high, s.low, c], [14], 1)[0]);
+    same(
+      mfiBatch(s.high, s.low, c, s.volume, 14),
+      callTalib(talib, 'MFI', [s.high, s.low, c, s.volume], [14], 1)[0],
+    );
+    same(obvBatch(c, s.volume), callTalib(talib, 'OBV', [c, s.volume], [], 1)[0]);
+    same(adBatch(s.high, s.low, c, s.volume), callTalib(talib, 'AD', [s.high, s.low, c, s.volume], [], 1)[0]);
+  });
+
   it('OBV, A/D line and average volume', () => {
     expectParity('OBV', obvBatch(c, s.volume), callTalib(talib, 'OBV', [c, s.volume], [], 1)[0]!);
     expectParity(
