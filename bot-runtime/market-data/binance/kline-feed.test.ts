@@ -112,6 +112,37 @@ describe('BinanceKlineFeed against the stand-in', () => {
     expect(live).toEqual(Array.from(rsiBatch(series.close.subarray(0, 600), 14)));
   });
 
+  it('warns about a hole the exchange has no klines for, and carries on', async () => {
+    const ada = loadCandlesCsv(join(import.meta.dirname, '../../../../shared/data/candles/ADA-BTC_5m.csv'), {
+      gaps: 'keep',
+    }).series;
+    // ADA-BTC misses the 10:10 candle of 2018-01-15: index 1503 opens 10 minutes after index 1502.
+    expect(ada.time[1503]! - ada.time[1502]!).toBe(600_000);
+    server = new BinanceStandIn(ada, 'ADABTC', '5m', ada.time[1500]! + 1);
+    const { restUrl, wsUrl } = await server.start();
+    const warnings: string[] = [];
+    const s = server;
+    const f = new BinanceKlineFeed({
+      symbol: 'ADABTC',
+      interval: '5m',
+      startTime: ada.time[1490],
+      restBaseUrl: restUrl,
+      wsBaseUrl: wsUrl,
+      now: () => s.now,
+      onWarning: (m) => warnings.push(m),
+    });
+    feed = f;
+    const it = f[Symbol.asyncIterator]();
+    expect((await take(it, 10)).map((e) => e.candle.t)).toEqual(Array.from(ada.time.subarray(1490, 1500)));
+    const pending = take(it, 4);
+    // Let the feed finish its (empty) catch-up on connect before the clock moves.
+    while (f.connections < 1) await new Promise((r) => setTimeout(r, 5));
+    server.now = ada.time[1503]! + 300_000 + 1;
+    server.push(ada.time[1503]!, true);
+    expect((await pending).map((e) => e.candle.t)).toEqual(Array.from(ada.time.subarray(1500, 1504)));
+    expect(warnings.some((w) => w.includes('no klines from 2018-01-15T10:10:00.000Z'))).toBe(true);
+  });
+
   it('ignores malformed messages, other events and duplicates, with a warning', async () => {
     const warnings: string[] = [];
     const { server, it } = await setup(closedBefore(10), T(0), warnings);

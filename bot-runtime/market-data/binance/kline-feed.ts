@@ -235,6 +235,12 @@ export class BinanceKlineFeed implements CandleFeed {
           if (Number.isFinite(this.#last) && k.t > this.#last + this.timeframeMs) {
             // The stream skipped candles (a server hiccup): fill the hole from REST first.
             if (!(yield* this.#tryBackfill(this.#last + this.timeframeMs, k.t - 1, warn))) break;
+            if (this.#last + this.timeframeMs < k.t) {
+              // REST has no klines for the hole either: say so, and go on (the gap stays explicit).
+              warn(
+                `${this.symbol} ${this.interval}: no klines from ${new Date(this.#last + this.timeframeMs).toISOString()} to ${new Date(k.t).toISOString()} at the exchange`,
+              );
+            }
           }
           yield this.#event(k);
         }
