@@ -71,7 +71,7 @@ export async function ensureGoBuild(build: GoBuild): Promise<string> {
   const moduleDir = join(GO_WRAPPERS_DIR, build.module);
   say(`building ${build.binaries.join(', ')} ${build.version} from Go modules: ${build.why}`);
   say(
-    `  into ${dir} (once per version; a cold build of the Kubernetes binaries takes 15-25 minutes on 2 cores)`,
+    `  into ${dir} (once per version: a cold build of every test server takes about 16 minutes on 2 cores, Kubernetes about 9 of them)`,
   );
   const started = Date.now();
 
