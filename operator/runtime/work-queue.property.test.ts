@@ -35,6 +35,7 @@ async function runScenario(concurrency: number, ops: Op[]): Promise<void> {
   const events: Event[] = [];
   const inFlight: Array<{ key: string; settle: (fail: boolean) => void }> = [];
   let maxInFlight = 0;
+  const overlaps: string[] = [];
 
   // Every path into the queue (add, a fired addAfter/addRateLimited delay)
   // goes through `add`, so recording it here sees each add when it happens.
@@ -50,10 +51,8 @@ async function runScenario(concurrency: number, ops: Op[]): Promise<void> {
     backoff: { baseDelayMs: 1, maxDelayMs: 16 },
     rateLimit: { qps: 100, burst: 2 },
     handler: (key) => {
-      expect(
-        inFlight.some((f) => f.key === key),
-        `two reconciles of ${key} at once`,
-      ).toBe(false);
+      // Recorded, not asserted here: the queue would catch a throw from the handler.
+      if (inFlight.some((f) => f.key === key)) overlaps.push(key);
       events.push({ kind: 'start', key });
       return new Promise<void>((resolve, reject) => {
         inFlight.push({ key, settle: (fail) => (fail ? reject(new Error('fail')) : resolve()) });
@@ -100,6 +99,7 @@ async function runScenario(concurrency: number, ops: Op[]): Promise<void> {
   expect(queue.length).toBe(0);
   expect(queue.delayedCount).toBe(0);
   expect(maxInFlight).toBeLessThanOrEqual(concurrency);
+  expect(overlaps, 'keys processed twice at once').toEqual([]);
 
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
