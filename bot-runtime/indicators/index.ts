@@ -16,4 +16,5 @@ export { RollingMax, RollingMin } from './rolling-extreme.ts';
 export { Rsi } from './rsi.ts';
 export { Sma } from './sma.ts';
 export { Stochastic } from './stochastic.ts';
+export type { RangeIndicator, SeriesIndicator, VolumeIndicator } from './types.ts';
 export { AccumulationDistribution, Obv } from './volume.ts';
