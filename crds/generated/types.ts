@@ -183,7 +183,7 @@ export interface OnnxParams {
 
 /** One strategy of the bot. It runs in its own runtime pod and emits buy, sell or hold signals that `spec.combine` merges into orders. */
 export interface Strategy {
-  /** Unique name of the strategy in this bot; used in pod names, metrics and status. A DNS label. */
+  /** Unique name of the strategy in this bot: a DNS-1035 label (lower case, starts with a letter) of at most 22 characters, so that `<bot>-<strategy>` names its workload and Service. */
   name: string;
   /** The kind of strategy; the member of the same name holds its parameters. */
   type: "rsi" | "macd" | "bollinger" | "volume" | "stochastic" | "onnx";

@@ -68,6 +68,8 @@ export const patterns = {
   percent: '^(100(\\.0{1,4})?|[1-9][0-9]?(\\.[0-9]{1,4})?|0\\.[0-9]{0,3}[1-9][0-9]{0,3})$',
   /** A DNS-1123 label, as Kubernetes object names in references. */
   dnsLabel: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+  /** A DNS-1035 label: starts with a letter; valid as a Service name. */
+  dns1035Label: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
   /** A DNS-1123 subdomain (Secret and ConfigMap names). */
   dnsSubdomain: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
   /** A key inside a Secret or ConfigMap. */

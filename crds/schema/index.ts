@@ -31,8 +31,8 @@ export function rootSchema(kind: KindDefinition): JSONSchemaProps {
         description:
           'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase.',
       },
-      // The API server allows nothing but the type here; it documents metadata itself.
-      metadata: { type: 'object' },
+      // The API server allows nothing here but the type and constraints on name and generateName.
+      metadata: kind.name ? { type: 'object', properties: { name: kind.name } } : { type: 'object' },
       spec: kind.spec,
       status: kind.status,
     },

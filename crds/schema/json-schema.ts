@@ -72,6 +72,8 @@ export interface KindDefinition {
   description: string;
   spec: JSONSchemaProps;
   status: JSONSchemaProps;
+  /** Constraints on `metadata.name` (the only metadata a CRD may constrain), if any. */
+  name?: JSONSchemaProps;
   printerColumns: readonly PrinterColumn[];
 }
 

@@ -259,11 +259,8 @@ export const strategy = obj(
   'One strategy of the bot. It runs in its own runtime pod and emits buy, sell or hold signals that `spec.combine` merges into orders.',
   {
     name: str(
-      'Unique name of the strategy in this bot; used in pod names, metrics and status. A DNS label.',
-      {
-        pattern: patterns.dnsLabel,
-        maxLength: 40,
-      },
+      'Unique name of the strategy in this bot: a DNS-1035 label (lower case, starts with a letter) of at most 22 characters, so that `<bot>-<strategy>` names its workload and Service.',
+      { pattern: patterns.dns1035Label, maxLength: 22 },
     ),
     type: oneOf('The kind of strategy; the member of the same name holds its parameters.', strategyTypes),
     weight: positiveDecimal('Weight of this strategy in a `weightedVote` combination.', { default: '1' }),

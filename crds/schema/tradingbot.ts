@@ -537,7 +537,7 @@ export const tradingBotStatus = obj(
       obj(
         'Readiness of one strategy.',
         {
-          name: str('Name of the strategy in `spec.strategies`.', { maxLength: 40 }),
+          name: str('Name of the strategy in `spec.strategies`.', { maxLength: 22 }),
           type: oneOf('Type of the strategy.', strategyTypes),
           ready: bool('Whether its runtime pod runs and its indicators are warm.'),
           lastSignal: oneOf('The last signal it emitted.', ['buy', 'sell', 'hold'] as const),
@@ -566,6 +566,9 @@ export const tradingBot: KindDefinition = {
     'TradingBot runs one crypto trading bot: its exchange, symbols, strategies and how they combine, in paper or live mode, bounded by a RiskPolicy.',
   spec: tradingBotSpec,
   status: tradingBotStatus,
+  // The name is a DNS-1035 label of at most 40 characters: it names the Service of the
+  // status endpoint, and `<bot>-<strategy>` (at most 63 characters) the workloads.
+  name: { type: 'string', maxLength: 40, pattern: patterns.dns1035Label },
   printerColumns: [
     { name: 'Mode', type: 'string', jsonPath: '.spec.mode', description: 'paper or live' },
     { name: 'Phase', type: 'string', jsonPath: '.status.phase', description: 'Lifecycle phase' },

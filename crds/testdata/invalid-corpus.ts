@@ -13,7 +13,7 @@ export type Loose = Record<string, any>;
 type Manifest = Record<string, unknown> & { metadata: { name: string }; spec: Record<string, unknown> };
 
 export interface InvalidCase {
-  /** Unique, also used as the object name suffix in integration tests. */
+  /** Unique; `bad-<name>` is the object's name unless `objectName` is set. */
   name: string;
   kind: 'TradingBot' | 'RiskPolicy';
   /** The path the error must name, e.g. `spec.strategies[0].rsi.period`. */
@@ -22,6 +22,8 @@ export interface InvalidCase {
   mutate: (spec: Loose) => void;
   /** When true, the base is created first and the mutated object is an update of it. */
   update?: boolean;
+  /** The object's name, when the name is what the case breaks. */
+  objectName?: string;
 }
 
 export function baseBot(name = 'corpus-bot'): Manifest {
@@ -73,6 +75,11 @@ const policy = (name: string, field: string, mutate: InvalidCase['mutate']): Inv
 });
 
 export const invalidCorpus: readonly InvalidCase[] = [
+  // the object's name
+  { ...bot('name-starts-with-digit', 'metadata.name', () => {}), objectName: '1st-bot' },
+  { ...bot('name-with-dots', 'metadata.name', () => {}), objectName: 'rsi.btc' },
+  { ...bot('name-ending-with-dash', 'metadata.name', () => {}), objectName: 'rsi-' },
+  { ...bot('name-over-40-characters', 'metadata.name', () => {}), objectName: `bot-${'x'.repeat(40)}` },
   // mode and live trading
   bot('mode-unknown', 'spec.mode', (s) => {
     s.mode = 'simulated';
@@ -194,6 +201,12 @@ export const invalidCorpus: readonly InvalidCase[] = [
   }),
   bot('strategy-name-not-dns-label', 'spec.strategies[0].name', (s) => {
     s.strategies[0].name = 'RSI_Fast';
+  }),
+  bot('strategy-name-starts-with-digit', 'spec.strategies[0].name', (s) => {
+    s.strategies[0].name = '1st';
+  }),
+  bot('strategy-name-too-long', 'spec.strategies[0].name', (s) => {
+    s.strategies[0].name = 'a-very-long-strategy-name';
   }),
   bot('strategy-type-unknown', 'spec.strategies[0].type', (s) => {
     s.strategies[0].type = 'ichimoku';
@@ -391,12 +404,13 @@ export const invalidCorpus: readonly InvalidCase[] = [
 ];
 
 /** The base object for a case's kind, named after the case. */
-export function baseFor(c: InvalidCase, name = `invalid-${c.name}`): Manifest {
-  return c.kind === 'TradingBot' ? baseBot(name) : basePolicy(name);
+export function baseFor(c: InvalidCase, name = `bad-${c.name}`): Manifest {
+  const objectName = c.objectName ?? name;
+  return c.kind === 'TradingBot' ? baseBot(objectName) : basePolicy(objectName);
 }
 
 /** The invalid manifest of a case (for updates: the new version of the base). */
-export function manifestFor(c: InvalidCase, name = `invalid-${c.name}`): Manifest {
+export function manifestFor(c: InvalidCase, name = `bad-${c.name}`): Manifest {
   const m = baseFor(c, name);
   c.mutate(m.spec);
   return m;

@@ -42,6 +42,8 @@ export function prune(
   }
   if (!isPlainObject(value) || schema.type !== 'object') return;
   for (const key of Object.keys(value)) {
+    // The API server handles metadata itself; the schema may only constrain its name.
+    if (path === '' && key === 'metadata') continue;
     const child = schema.properties?.[key] ?? schema.additionalProperties;
     if (!child) {
       if (schema.properties === undefined && schema.additionalProperties === undefined) continue;

@@ -151,6 +151,12 @@ describe('invalid corpus', () => {
   it('starts every case from a valid base', () => {
     expect(validateTradingBot(baseBot()).errors).toEqual([]);
     expect(validateRiskPolicy(basePolicy()).errors).toEqual([]);
+    for (const c of invalidCorpus.filter((x) => x.field !== 'metadata.name')) {
+      expect({ case: c.name, errors: validateManifest(baseFor(c)).errors }).toEqual({
+        case: c.name,
+        errors: [],
+      });
+    }
   });
 
   for (const c of invalidCorpus) {

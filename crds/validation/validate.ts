@@ -25,6 +25,11 @@ const blocking = new Set<FieldError['type']>([
   'FieldValueTypeInvalid',
 ]);
 
+// Every object's name, whatever its kind (ObjectMeta validation), in the API server's words.
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const dns1123SubdomainMessage =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+
 export const celSkippedDetail =
   'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
 
@@ -59,6 +64,8 @@ export function validateObject<T = unknown>(
     (typeof metadata.name !== 'string' && typeof metadata.generateName !== 'string')
   ) {
     errors.push(fieldErrors.required('metadata.name', 'name or generateName is required'));
+  } else if (typeof metadata.name === 'string' && !dns1123Subdomain.test(metadata.name)) {
+    errors.push(fieldErrors.invalid('metadata.name', metadata.name, dns1123SubdomainMessage));
   }
 
   const schema = rootSchema(kind);
@@ -85,10 +92,7 @@ export function validateObject<T = unknown>(
   if (schemaErrors.some((e) => blocking.has(e.type))) {
     errors.push(fieldErrors.invalid('', null, celSkippedDetail));
   } else {
-    for (const part of ['spec', 'status'] as const) {
-      const partSchema = schema.properties?.[part];
-      if (partSchema) validateCel(object[part], old?.[part], partSchema, part, errors);
-    }
+    validateCel(object, old, schema, '', errors);
   }
   return errors.length === 0
     ? { valid: true, object: object as T, errors: [] }

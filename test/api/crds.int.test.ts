@@ -208,8 +208,8 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
     });
 
     it.each(invalidCorpus.map((c) => [c.name, c] as const))('%s', async (_name, c: InvalidCase) => {
-      const name = `invalid-${c.name}`;
-      const manifest = manifestFor(c, name) as Manifest;
+      const manifest = manifestFor(c) as Manifest;
+      const name = manifest.metadata.name;
       let attempt: Promise<unknown>;
       if (c.update) {
         const created = await create(baseFor(c, name) as Manifest);
