@@ -87,7 +87,11 @@ function fieldTable(list: Row[]): string {
 function kindSection(kind: KindDefinition): string {
   let out = `## ${kind.kind}\n\n${kind.description}\n\n`;
   out += `- API version: \`${kind.group}/${kind.version}\`, namespaced, status subresource\n`;
-  out += `- Names: \`${kind.plural}\`, \`${kind.singular}\`, short names ${kind.shortNames.map((s) => `\`${s}\``).join(', ')}; categories ${kind.categories.map((c) => `\`${c}\``).join(', ')}\n\n`;
+  out += `- Names: \`${kind.plural}\`, \`${kind.singular}\`, short names ${kind.shortNames.map((s) => `\`${s}\``).join(', ')}; categories ${kind.categories.map((c) => `\`${c}\``).join(', ')}\n`;
+  if (kind.name) {
+    out += `- Object names: at most ${kind.name.maxLength} characters matching \`${kind.name.pattern}\` (a DNS-1035 label)\n`;
+  }
+  out += '\n';
   out += `### Columns of \`kubectl get ${kind.shortNames[0]}\`\n\n| Column | From | Shown |\n| --- | --- | --- |\n`;
   for (const c of kind.printerColumns) {
     out += `| ${c.name} | \`${cell(c.jsonPath)}\` | ${c.priority ? 'with `-o wide`' : 'always'} |\n`;
