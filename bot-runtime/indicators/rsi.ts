@@ -24,37 +24,38 @@ export class Rsi {
   }
 
   update(x: number): number {
-    const count = this.#count;
-    if (count === 0) {
-      this.#prev = x;
-      this.#count = 1;
-      return Number.NaN;
-    }
     const diff = x - this.#prev;
     this.#prev = x;
     const p = this.period;
-    if (count < p) {
-      if (diff < 0) this.#loss -= diff;
-      else this.#gain += diff;
-      this.#count = count + 1;
-      return Number.NaN;
-    }
-    if (count === p) {
-      if (diff < 0) this.#loss -= diff;
-      else this.#gain += diff;
-      this.#loss /= p;
-      this.#gain /= p;
-      this.#count = count + 1;
-    } else {
+    if (this.#count > p) {
+      // Warm: Wilder's smoothing, in TA-Lib's order of operations.
       let loss = this.#loss * (p - 1);
       let gain = this.#gain * (p - 1);
       if (diff < 0) loss -= diff;
       else gain += diff;
       this.#loss = loss / p;
       this.#gain = gain / p;
+      return this.#output();
     }
-    const sum = this.#gain + this.#loss;
-    this.value = sum > -TA_EPSILON && sum < TA_EPSILON ? 0 : 100 * (this.#gain / sum);
+    return this.#warmUp(diff);
+  }
+
+  #warmUp(diff: number): number {
+    const count = this.#count++;
+    if (count === 0) return Number.NaN;
+    if (diff < 0) this.#loss -= diff;
+    else this.#gain += diff;
+    if (count < this.period) return Number.NaN;
+    // The first value: simple averages of the first `period` gains and losses.
+    this.#loss /= this.period;
+    this.#gain /= this.period;
+    return this.#output();
+  }
+
+  #output(): number {
+    const gain = this.#gain;
+    const sum = gain + this.#loss;
+    this.value = sum > -TA_EPSILON && sum < TA_EPSILON ? 0 : 100 * (gain / sum);
     return this.value;
   }
 
