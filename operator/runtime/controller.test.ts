@@ -279,6 +279,43 @@ describe('Controller', () => {
     release.shift()?.();
   });
 
+  it('counts a reconcile that gives up on its aborted signal as interrupted, not failed, and runs it again on resume', async () => {
+    const { source, controller, registry } = setup();
+    const reconciled: string[] = [];
+    let interruptNext = true;
+    const c = new Controller({
+      name: 'interrupt',
+      rateLimit: false,
+      metrics: runtimeMetrics(registry),
+      reconcile: async (key, { signal }) => {
+        reconciled.push(key);
+        if (!interruptNext) return;
+        interruptNext = false;
+        await new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+      },
+    });
+    const informer = controller.informers[0];
+    if (informer === undefined) throw new Error('no informer');
+    c.watch(informer);
+    await c.start();
+    source.put(cm('a'));
+    await c.pauseWorkers();
+    expect(c.queue.retries('ns/a')).toBe(0);
+    expect(c.queue.length).toBe(1);
+    expect(
+      await metricValue(registry, 'botcore_operator_reconcile_total', {
+        controller: 'interrupt',
+        result: 'interrupted',
+      }),
+    ).toBe(1);
+    expect(
+      await metricValue(registry, 'botcore_operator_reconcile_errors_total', { controller: 'interrupt' }),
+    ).toBe(0);
+    c.runWorkers();
+    await flushMicrotasks();
+    expect(reconciled).toEqual(['ns/a', 'ns/a']);
+  });
+
   it('pauses workers after in-flight reconciles, and stop drains them', async () => {
     const { source, reconciler, controller } = setup();
     await controller.start();

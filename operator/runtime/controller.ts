@@ -174,9 +174,10 @@ export class Controller {
     const labels = { controller: this.name };
     const started = performance.now();
     this.#metrics?.activeWorkers.inc(labels);
-    let result: ReconcileResult;
+    let result: ReconcileResult = ReconcileResult.error;
+    const { signal } = this.#session;
     try {
-      const outcome = await this.#reconcile(key, { log, signal: this.#session.signal });
+      const outcome = await this.#reconcile(key, { log, signal });
       this.queue.forget(key);
       const requeueAfterMs = outcome?.requeueAfterMs ?? 0;
       if (requeueAfterMs > 0) {
@@ -187,6 +188,14 @@ export class Controller {
       }
       log.debug({ requeueAfterMs: requeueAfterMs || undefined }, 'reconciled');
     } catch (error) {
+      if (signal.aborted) {
+        // Stopped on purpose (leadership lost, shutdown): not a failure. The
+        // key waits for the workers to run again (or for the next leader).
+        result = ReconcileResult.interrupted;
+        this.queue.add(key);
+        log.info({ err: error }, 'reconcile interrupted');
+        return;
+      }
       result = ReconcileResult.error;
       const retryInMs = this.queue.addRateLimited(key);
       this.#metrics?.reconcileErrors.inc(labels);
@@ -197,9 +206,9 @@ export class Controller {
       );
     } finally {
       this.#metrics?.activeWorkers.dec(labels);
+      this.#metrics?.reconcileTotal.inc({ ...labels, result });
+      this.#metrics?.reconcileDuration.observe(labels, (performance.now() - started) / 1000);
     }
-    this.#metrics?.reconcileTotal.inc({ ...labels, result });
-    this.#metrics?.reconcileDuration.observe(labels, (performance.now() - started) / 1000);
   }
 }
 

@@ -8,6 +8,8 @@ export const ReconcileResult = {
   success: 'success',
   error: 'error',
   requeueAfter: 'requeue_after',
+  /** Aborted through its signal because the workers paused or stopped. */
+  interrupted: 'interrupted',
 } as const;
 export type ReconcileResult = (typeof ReconcileResult)[keyof typeof ReconcileResult];
 
@@ -38,7 +40,7 @@ export function runtimeMetrics(registry: Registry): RuntimeMetrics {
   const metrics: RuntimeMetrics = {
     reconcileTotal: new Counter({
       name: 'botcore_operator_reconcile_total',
-      help: 'Reconciles finished, by controller and result (success, error, requeue_after).',
+      help: 'Reconciles finished, by controller and result (success, error, requeue_after, interrupted).',
       labelNames: ['controller', 'result'],
       registers,
     }),
