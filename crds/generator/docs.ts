@@ -75,13 +75,27 @@ export function exampleOf(schema: JSONSchemaProps): unknown {
   return undefined;
 }
 
+/** A Markdown table with padded columns, as Biome's formatter writes them. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) =>
+    Math.max(3, [...h].length, ...rows.map((r) => [...(r[i] ?? '')].length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length)).join(' | ')} |\n`;
+  return line(header) + line(widths.map((w) => '-'.repeat(w))) + rows.map(line).join('');
+}
+
 function fieldTable(list: Row[]): string {
-  let out = '| Field | Type | Default | Constraints | Description |\n| --- | --- | --- | --- | --- |\n';
-  for (const row of list) {
-    const dflt = row.schema.default === undefined ? '' : `\`${JSON.stringify(row.schema.default)}\``;
-    out += `| \`${row.path}\` | ${cell(typeLabel(row.schema))} | ${cell(dflt)} | ${cell(constraints(row.schema, row.required))} | ${cell(row.schema.description ?? '')} |\n`;
-  }
-  return out;
+  return table(
+    ['Field', 'Type', 'Default', 'Constraints', 'Description'],
+    list.map((row) => [
+      `\`${row.path}\``,
+      cell(typeLabel(row.schema)),
+      row.schema.default === undefined ? '' : cell(`\`${JSON.stringify(row.schema.default)}\``),
+      cell(constraints(row.schema, row.required)),
+      cell(row.schema.description ?? ''),
+    ]),
+  );
 }
 
 function kindSection(kind: KindDefinition): string {
@@ -92,10 +106,15 @@ function kindSection(kind: KindDefinition): string {
     out += `- Object names: at most ${kind.name.maxLength} characters matching \`${kind.name.pattern}\` (a DNS-1035 label)\n`;
   }
   out += '\n';
-  out += `### Columns of \`kubectl get ${kind.shortNames[0]}\`\n\n| Column | From | Shown |\n| --- | --- | --- |\n`;
-  for (const c of kind.printerColumns) {
-    out += `| ${c.name} | \`${cell(c.jsonPath)}\` | ${c.priority ? 'with `-o wide`' : 'always'} |\n`;
-  }
+  out += `### Columns of \`kubectl get ${kind.shortNames[0]}\`\n\n`;
+  out += table(
+    ['Column', 'From', 'Shown'],
+    kind.printerColumns.map((c) => [
+      c.name,
+      `\`${cell(c.jsonPath)}\``,
+      c.priority ? 'with `-o wide`' : 'always',
+    ]),
+  );
   out += '\n';
 
   const specRules = kind.spec['x-kubernetes-validations'] ?? [];
@@ -144,5 +163,5 @@ Conventions used throughout:
 
 `;
   for (const kind of kinds) out += kindSection(kind);
-  return out;
+  return `${out.trimEnd()}\n`;
 }

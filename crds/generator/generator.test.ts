@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +59,16 @@ describe('generated files', () => {
     expect(types).toMatch(/export interface RsiParams \{[^}]*period: number;/);
     expect(types).toMatch(/riskPolicyRef\?: RiskPolicyRef;/);
     expect(types).not.toMatch(/\benum\b/);
+  });
+
+  it('render docs/api.md as Biome formats it, so `npm run lint` passes on it', () => {
+    const docs = files.get('docs/api.md')!;
+    const biome = join(root, 'node_modules', '.bin', 'biome');
+    const formatted = execFileSync(biome, ['format', '--stdin-file-path=docs/api.md'], {
+      input: docs,
+      encoding: 'utf8',
+    });
+    expect(formatted === docs).toBe(true);
   });
 
   it('render docs with a section and an example per field group', () => {
