@@ -106,6 +106,15 @@ describe('Portfolio', () => {
     expect(() => pf.recordEquity(1500, { ETHBTC: '0.2' })).toThrow(/must not go backwards/);
   });
 
+  it('rejects a fill with a quantity or price that is not positive, changing nothing', () => {
+    const pf = new Portfolio({ currency: 'BTC', cash: '1', instruments: [ethbtc] });
+    expect(() => pf.applyFill(fill('ETHBTC', 'BUY', '0', '0.1'))).toThrow(/INVALID_QUANTITY/);
+    expect(() => pf.applyFill(fill('ETHBTC', 'BUY', '1', '-0.1'))).toThrow(/INVALID_PRICE/);
+    expect(pf.balance('BTC').toString()).toBe('1 BTC');
+    expect(pf.fillCount).toBe(0);
+    expect(pf.position('ETHBTC').fillCount).toBe(0);
+  });
+
   it('refuses instruments in another quote currency, unknown symbols and missing marks', () => {
     const ethusdt = new Instrument({
       symbol: 'ETHUSDT',

@@ -63,6 +63,8 @@ export class Portfolio {
   /** Books a fill: cash moves, the position changes, the fee is charged in its own currency. */
   applyFill(fill: Fill): void {
     const inst = this.#instrument(fill.symbol);
+    // Validate (through the position) before touching any balance, so a bad fill changes nothing.
+    const position = applyFillToPosition(this.#positions.get(fill.symbol)!, fill);
     const qty = dec(fill.quantity);
     const notional = dec(fill.price).times(qty);
     if (fill.side === 'BUY') {
@@ -74,7 +76,7 @@ export class Portfolio {
     }
     this.#add(fill.fee.currency, fill.fee.amount.negated());
     this.#fees.set(fill.fee.currency, (this.#fees.get(fill.fee.currency) ?? ZERO).plus(fill.fee.amount));
-    this.#positions.set(fill.symbol, applyFillToPosition(this.#positions.get(fill.symbol)!, fill));
+    this.#positions.set(fill.symbol, position);
     this.#fills++;
   }
 

@@ -48,6 +48,18 @@ export function applyFillToPosition(p: Position, fill: Fill): Position {
   }
   const qty = dec(fill.quantity);
   const px = dec(fill.price);
+  if (!qty.isFinite() || qty.lte(0)) {
+    throw new DomainError(DomainErrorCode.INVALID_QUANTITY, 'fill quantity must be positive', {
+      trade_id: fill.tradeId,
+      quantity: fill.quantity,
+    });
+  }
+  if (!px.isFinite() || px.lte(0)) {
+    throw new DomainError(DomainErrorCode.INVALID_PRICE, 'fill price must be positive', {
+      trade_id: fill.tradeId,
+      price: fill.price,
+    });
+  }
   const signed = fill.side === 'BUY' ? qty : qty.negated();
   const q = p.quantity;
   const next = q.plus(signed);
