@@ -19,5 +19,5 @@ export type { CandleEvent, CandleFeed, Sleep } from './feed.ts';
 export { CandleSequencer, findGaps, GAP_POLICIES, type Gap, type GapPolicy } from './gaps.ts';
 export { candlesFromJson, loadCandlesJson } from './json-loader.ts';
 export { loadCandles } from './load.ts';
-export { ReplayFeed, type ReplayOptions } from './replay-feed.ts';
+export { MultiReplayFeed, ReplayFeed, type ReplayMarket, type ReplayOptions } from './replay-feed.ts';
 export { CandleAggregator, type ResampleOptions, resample } from './resample.ts';

@@ -5,7 +5,7 @@ import { Macd } from '../indicators/macd.ts';
 import { candleAt, seriesFromCandles } from './candle.ts';
 import { loadCandlesCsv } from './csv-loader.ts';
 import type { CandleEvent, Sleep } from './feed.ts';
-import { ReplayFeed } from './replay-feed.ts';
+import { MultiReplayFeed, ReplayFeed } from './replay-feed.ts';
 
 const M5 = 300_000;
 const series = seriesFromCandles(
@@ -93,5 +93,45 @@ describe('ReplayFeed', () => {
   it('rejects a speed that is not positive', () => {
     expect(() => new ReplayFeed(series, { symbol: 'X', speed: 0 })).toThrow(/greater than 0/);
     expect(() => new ReplayFeed(series, { symbol: 'X', speed: Number.NaN })).toThrow(/greater than 0/);
+  });
+});
+
+describe('MultiReplayFeed', () => {
+  const dir = join(import.meta.dirname, '../../../shared/data/candles');
+  const eth = loadCandlesCsv(join(dir, 'ETH-BTC_5m.csv')).series;
+  const ada = loadCandlesCsv(join(dir, 'ADA-BTC_5m.csv'), { gaps: 'keep' }).series;
+
+  it('merges markets in open-time order, every candle once, waiting only when time moves', async () => {
+    const { sleep, waits } = recordingSleep();
+    const feed = new MultiReplayFeed(
+      [
+        { symbol: 'ETHBTC', series: eth },
+        { symbol: 'ADABTC', series: ada },
+      ],
+      { speed: 300, sleep, to: eth.time[99] },
+    );
+    const events = await collect(feed);
+    const times = events.map((e) => e.candle.t);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(events.filter((e) => e.symbol === 'ETHBTC').map((e) => e.candle)).toEqual(
+      Array.from({ length: 100 }, (_, i) => candleAt(eth, i)),
+    );
+    expect(events.filter((e) => e.symbol === 'ADABTC')).toHaveLength(100);
+    // Same open time: ETH first (the order given), then ADA, with no wait between them.
+    expect(events.slice(0, 2).map((e) => e.symbol)).toEqual(['ETHBTC', 'ADABTC']);
+    expect(waits).toEqual(new Array(99).fill(1000));
+  });
+
+  it('rejects a market given twice', () => {
+    expect(
+      () =>
+        new MultiReplayFeed(
+          [
+            { symbol: 'X', series },
+            { symbol: 'X', series },
+          ],
+          { speed: 1 },
+        ),
+    ).toThrow(/given twice/);
   });
 });
