@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const cli = new URL('./botcore.ts', import.meta.url).pathname;
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 describe('botcore command', () => {
   it('prints the package version with --version', async () => {
@@ -20,7 +22,9 @@ describe('botcore command', () => {
   });
 
   it('rejects an unknown command with a non-zero exit', async () => {
-    const failure = await run(process.execPath, [cli, 'fly']).catch((error: { code: number; stderr: string }) => error);
+    const failure = await run(process.execPath, [cli, 'fly']).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(failure).toMatchObject({ code: 1 });
     expect((failure as { stderr: string }).stderr).toContain("unknown command 'fly'");
   });
