@@ -79,7 +79,7 @@ class FakeLister {
   };
 }
 
-function setup(options: { resyncPeriodMs?: number } = {}) {
+function setup(options: { resyncPeriodMs?: number; delayFn?: (ms: number) => Promise<void> } = {}) {
   const clock = new FakeClock();
   const watch = new FakeWatch();
   const lister = new FakeLister();
@@ -90,9 +90,14 @@ function setup(options: { resyncPeriodMs?: number } = {}) {
     false,
     undefined,
     undefined,
-    { delayFn: () => Promise.resolve() },
+    { delayFn: options.delayFn ?? (() => Promise.resolve()) },
   );
-  const informer = new ResilientInformer<V1ConfigMap>({ name: 'configmaps', source, clock, ...options });
+  const informer = new ResilientInformer<V1ConfigMap>({
+    name: 'configmaps',
+    source,
+    clock,
+    ...(options.resyncPeriodMs === undefined ? {} : { resyncPeriodMs: options.resyncPeriodMs }),
+  });
   const events: string[] = [];
   informer.addHandlers({
     add: (o) => events.push(`add ${o.metadata?.name}`),
@@ -262,6 +267,30 @@ describe('ResilientInformer', () => {
     expect(watch.calls).toHaveLength(1);
     expect(watch.last.aborted()).toBe(true);
     expect(informer.hasSynced).toBe(false);
+  });
+
+  it('drops and aborts a watch that ListWatch opens after stop, at the end of its reconnect delay', async () => {
+    let endDelay: () => void = () => {};
+    const delayFn = () =>
+      new Promise<void>((resolve) => {
+        endDelay = resolve;
+      });
+    const { watch, informer, events } = setup({ delayFn });
+    await informer.start();
+    // Two quiet closes by the server: the second reconnect waits out ListWatch's delay.
+    watch.last.done(null);
+    await flushMicrotasks();
+    watch.last.done(null);
+    await flushMicrotasks();
+    expect(watch.calls).toHaveLength(2);
+    await informer.stop();
+    endDelay();
+    await flushMicrotasks();
+    expect(watch.calls).toHaveLength(3); // client-node opened it regardless
+    watch.last.callback('ADDED', configMap('late', '99'));
+    await flushMicrotasks();
+    expect(events).toEqual([]);
+    expect(watch.last.aborted()).toBe(true);
   });
 
   it('keeps delivering to other handlers when one throws', async () => {

@@ -19,8 +19,9 @@
 //   has expired meanwhile).
 // - `stop()` aborts the request, which also reaches the `error` callbacks
 //   (an AbortError); errors after our own stop are ignored. A `stop()` that
-//   comes while the list is in flight does not prevent the watch that follows
-//   it; we stop again once `start()` returns.
+//   comes while the list is in flight, or during the reconnect delay, does
+//   not prevent the watch that follows; we stop again once `start()` returns,
+//   and drop (and abort on) any event that arrives after our stop.
 //
 // It also re-delivers every cached object to `resync` handlers periodically,
 // so controllers re-check the world even when nothing changed.
@@ -100,16 +101,19 @@ export class ResilientInformer<T extends KubernetesObject> implements ObjectCach
     this.#resyncPeriodMs = options.resyncPeriodMs ?? 0;
 
     this.#source.on('add', (object) => {
+      if (this.#dropAfterStop()) return;
       this.#previous.set(objectKey(object), object);
       this.#deliver('add', object);
     });
     this.#source.on('update', (object) => {
+      if (this.#dropAfterStop()) return;
       const key = objectKey(object);
       const old = this.#previous.get(key);
       this.#previous.set(key, object);
       this.#deliver('update', object, old);
     });
     this.#source.on('delete', (object) => {
+      if (this.#dropAfterStop()) return;
       this.#previous.delete(objectKey(object));
       this.#deliver('delete', object);
     });
@@ -191,6 +195,17 @@ export class ResilientInformer<T extends KubernetesObject> implements ObjectCach
       this.#backoff.forget(this.name);
       this.#setSynced(true);
     }
+  }
+
+  /**
+   * ListWatch does not check for stop() after its reconnect delay either, so
+   * a watch can open after we stopped. Its events must not reach handlers;
+   * the first one also tells us the request exists, so abort it now.
+   */
+  #dropAfterStop(): boolean {
+    if (this.#running) return false;
+    void this.#source.stop();
+    return true;
   }
 
   #onError(error: unknown): void {
