@@ -99,7 +99,7 @@ export interface CapitalSpec {
   maxAllocationPercent: string;
 }
 
-/** Parameters of the Relative Strength Index strategy: buy when RSI crosses up through `oversold`, sell when it crosses down through `overbought`. */
+/** Parameters of the Relative Strength Index strategy: buy when RSI crosses up through `oversold`, sell when it crosses down through `overbought`. Required with `type: rsi` and allowed with no other type; `{}` selects the defaults. */
 export interface RsiParams {
   /** Look-back period in candles. */
   period: number;
@@ -109,7 +109,7 @@ export interface RsiParams {
   oversold: number;
 }
 
-/** Parameters of the Moving Average Convergence Divergence strategy: buy when the MACD line crosses above its signal line, sell when it crosses below. */
+/** Parameters of the Moving Average Convergence Divergence strategy: buy when the MACD line crosses above its signal line, sell when it crosses below. Required with `type: macd` and allowed with no other type; `{}` selects the defaults. */
 export interface MacdParams {
   /** Period of the fast exponential moving average, in candles. */
   fastPeriod: number;
@@ -119,7 +119,7 @@ export interface MacdParams {
   signalPeriod: number;
 }
 
-/** Parameters of the Bollinger Bands strategy. */
+/** Parameters of the Bollinger Bands strategy. Required with `type: bollinger` and allowed with no other type; `{}` selects the defaults. */
 export interface BollingerParams {
   /** Period of the middle band (a simple moving average), in candles. */
   period: number;
@@ -129,7 +129,7 @@ export interface BollingerParams {
   mode: "meanReversion" | "breakout";
 }
 
-/** Parameters of the volume strategy: a candle whose volume exceeds `spikeMultiplier` times the average volume signals in the direction of the candle. */
+/** Parameters of the volume strategy: a candle whose volume exceeds `spikeMultiplier` times the average volume signals in the direction of the candle. Required with `type: volume` and allowed with no other type; `{}` selects the defaults. */
 export interface VolumeParams {
   /** Period of the average volume, in candles. */
   period: number;
@@ -139,7 +139,7 @@ export interface VolumeParams {
   minPriceChangePercent: number;
 }
 
-/** Parameters of the stochastic oscillator strategy: buy when %K crosses above %D below `oversold`, sell when it crosses below %D above `overbought`. */
+/** Parameters of the stochastic oscillator strategy: buy when %K crosses above %D below `oversold`, sell when it crosses below %D above `overbought`. Required with `type: stochastic` and allowed with no other type; `{}` selects the defaults. */
 export interface StochasticParams {
   /** Look-back period of %K, in candles. */
   kPeriod: number;
@@ -167,7 +167,7 @@ export interface OnnxParamsModel {
   path?: string;
 }
 
-/** Parameters of a strategy that runs an ONNX model. The model takes a window of candle features and outputs the probability that the price goes up. */
+/** Parameters of a strategy that runs an ONNX model. The model takes a window of candle features and outputs the probability that the price goes up. Required with `type: onnx` and allowed with no other type; `{}` selects the defaults. */
 export interface OnnxParams {
   /** Where the ONNX model file comes from: exactly one of `configMapRef` and `path`. */
   model: OnnxParamsModel;
@@ -187,21 +187,21 @@ export interface Strategy {
   name: string;
   /** The kind of strategy; the member of the same name holds its parameters. */
   type: "rsi" | "macd" | "bollinger" | "volume" | "stochastic" | "onnx";
-  /** Weight of this strategy in a `weightedVote` combination. A decimal string greater than zero, such as "1000" or "0.25". */
+  /** Weight of this strategy in a `weightedVote` combination, e.g. "2" or "0.5". A decimal string greater than zero, such as "1000" or "0.25". */
   weight: string;
   /** Symbols this strategy trades, a subset of `spec.symbols`. Omitted means all of them. */
   symbols?: string[];
-  /** Parameters of the Relative Strength Index strategy: buy when RSI crosses up through `oversold`, sell when it crosses down through `overbought`. */
+  /** Parameters of the Relative Strength Index strategy: buy when RSI crosses up through `oversold`, sell when it crosses down through `overbought`. Required with `type: rsi` and allowed with no other type; `{}` selects the defaults. */
   rsi?: RsiParams;
-  /** Parameters of the Moving Average Convergence Divergence strategy: buy when the MACD line crosses above its signal line, sell when it crosses below. */
+  /** Parameters of the Moving Average Convergence Divergence strategy: buy when the MACD line crosses above its signal line, sell when it crosses below. Required with `type: macd` and allowed with no other type; `{}` selects the defaults. */
   macd?: MacdParams;
-  /** Parameters of the Bollinger Bands strategy. */
+  /** Parameters of the Bollinger Bands strategy. Required with `type: bollinger` and allowed with no other type; `{}` selects the defaults. */
   bollinger?: BollingerParams;
-  /** Parameters of the volume strategy: a candle whose volume exceeds `spikeMultiplier` times the average volume signals in the direction of the candle. */
+  /** Parameters of the volume strategy: a candle whose volume exceeds `spikeMultiplier` times the average volume signals in the direction of the candle. Required with `type: volume` and allowed with no other type; `{}` selects the defaults. */
   volume?: VolumeParams;
-  /** Parameters of the stochastic oscillator strategy: buy when %K crosses above %D below `oversold`, sell when it crosses below %D above `overbought`. */
+  /** Parameters of the stochastic oscillator strategy: buy when %K crosses above %D below `oversold`, sell when it crosses below %D above `overbought`. Required with `type: stochastic` and allowed with no other type; `{}` selects the defaults. */
   stochastic?: StochasticParams;
-  /** Parameters of a strategy that runs an ONNX model. The model takes a window of candle features and outputs the probability that the price goes up. */
+  /** Parameters of a strategy that runs an ONNX model. The model takes a window of candle features and outputs the probability that the price goes up. Required with `type: onnx` and allowed with no other type; `{}` selects the defaults. */
   onnx?: OnnxParams;
 }
 

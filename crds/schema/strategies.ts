@@ -263,13 +263,23 @@ export const strategy = obj(
       { pattern: patterns.dns1035Label, maxLength: 22 },
     ),
     type: oneOf('The kind of strategy; the member of the same name holds its parameters.', strategyTypes),
-    weight: positiveDecimal('Weight of this strategy in a `weightedVote` combination.', { default: '1' }),
+    weight: positiveDecimal('Weight of this strategy in a `weightedVote` combination, e.g. "2" or "0.5".', {
+      default: '1',
+    }),
     symbols: arr(
       'Symbols this strategy trades, a subset of `spec.symbols`. Omitted means all of them.',
       str('A symbol from `spec.symbols`.', { pattern: patterns.symbol, maxLength: 25 }),
       { minItems: 1, maxItems: maxSymbols, 'x-kubernetes-list-type': 'set' },
     ),
-    ...strategyParams,
+    ...Object.fromEntries(
+      strategyTypes.map((t) => [
+        t,
+        {
+          ...strategyParams[t],
+          description: `${strategyParams[t].description} Required with \`type: ${t}\` and allowed with no other type; \`{}\` selects the defaults.`,
+        },
+      ]),
+    ),
   },
   {
     'x-botcore-type-name': 'Strategy',
