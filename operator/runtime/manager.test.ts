@@ -132,5 +132,25 @@ describe('Manager', () => {
     r.releaseReconciles();
     await stopping;
     expect((await store.get())?.record.holderIdentity).toBe('');
+    // Then the informers stopped and the queues were shut down.
+    expect(source.stopped).toBeGreaterThanOrEqual(1);
+    expect(r.manager.controllers.every((c) => c.queue.isShutDown)).toBe(true);
+  });
+
+  it('serves readiness once the informers synced, and closes its server on stop', async () => {
+    const clock = new FakeClock();
+    const manager = new Manager({ clock, health: { port: 0, host: '127.0.0.1' }, processMetrics: false });
+    const source = new FakeInformerSource<V1ConfigMap>();
+    const informer = new ResilientInformer<V1ConfigMap>({ name: 'configmaps', source, clock });
+    const controller = new Controller({ name: 'c', clock, reconcile: async () => {} });
+    controller.watch(informer);
+    manager.add(controller);
+    const { healthPort } = await manager.start();
+    await manager.waitForSync();
+    const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
+    expect(ready.status).toBe(200);
+    await manager.stop();
+    await expect(fetch(`http://127.0.0.1:${healthPort}/readyz`)).rejects.toThrow();
+    expect(() => manager.add(controller)).toThrow(/before start/);
   });
 });
