@@ -25,7 +25,6 @@ const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
 const GROUP = 'trading.botcore.dev';
 const VERSION = 'v1alpha1';
-const crdFiles = kinds.map((k) => join(root, 'crds', `${k.group}_${k.plural}.yaml`));
 const plural = { TradingBot: 'tradingbots', RiskPolicy: 'riskpolicies' } as const;
 
 type Manifest = Record<string, unknown> & {
@@ -122,7 +121,13 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
     });
 
   beforeAll(async () => {
-    await kubectl('apply', '--server-side', '--force-conflicts', ...crdFiles.flatMap((f) => ['-f', f]));
+    // The folder as it is: the CRDs are the only manifests in it.
+    const applied = await kubectl('apply', '--server-side', '--force-conflicts', '-f', join(root, 'crds'));
+    expect(applied.trim().split('\n').sort()).toEqual(
+      kinds
+        .map((k) => `customresourcedefinition.apiextensions.k8s.io/${k.plural}.${k.group} serverside-applied`)
+        .sort(),
+    );
     await kubectl(
       'wait',
       '--for=condition=Established',
