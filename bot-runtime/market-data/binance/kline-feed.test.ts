@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 async function setup(now: number, startTime?: number, warnings: string[] = []) {
-  server = new BinanceStandIn(series, 'ETHBTC', '5m', now);
+  server = new BinanceStandIn({ ETHBTC: series }, '5m', now);
   const { restUrl, wsUrl } = await server.start();
   const s = server;
   feed = new BinanceKlineFeed({
@@ -80,14 +80,14 @@ describe('BinanceKlineFeed against the stand-in', () => {
     // Live: a forming update is not a candle; the closing one is.
     const next = it.next();
     await server.waitForConnections(1);
-    server.push(T(N), false);
+    server.push('ETHBTC', T(N), false);
     server.now = T(N + 1);
-    server.push(T(N), true);
+    server.push('ETHBTC', T(N), true);
     expectCandles([(await next).value as CandleEvent], N);
 
     // The stream skips two candles: the feed fetches them before the third.
     server.now = closedBefore(N + 4);
-    server.push(T(N + 3), true);
+    server.push('ETHBTC', T(N + 3), true);
     expectCandles(await take(it, 3), N + 1);
 
     // The connection drops while four candles close; on reconnect the feed catches up by REST.
@@ -98,7 +98,7 @@ describe('BinanceKlineFeed against the stand-in', () => {
     expectCandles(await pending, N + 4);
     const after = it.next();
     server.now = closedBefore(N + 9);
-    server.push(T(N + 8), true);
+    server.push('ETHBTC', T(N + 8), true);
     expectCandles([(await after).value as CandleEvent], N + 8);
 
     expect(feed.connections).toBe(2);
@@ -118,7 +118,7 @@ describe('BinanceKlineFeed against the stand-in', () => {
     }).series;
     // ADA-BTC misses the 10:10 candle of 2018-01-15: index 1503 opens 10 minutes after index 1502.
     expect(ada.time[1503]! - ada.time[1502]!).toBe(600_000);
-    server = new BinanceStandIn(ada, 'ADABTC', '5m', ada.time[1500]! + 1);
+    server = new BinanceStandIn({ ADABTC: ada }, '5m', ada.time[1500]! + 1);
     const { restUrl, wsUrl } = await server.start();
     const warnings: string[] = [];
     const s = server;
@@ -138,9 +138,64 @@ describe('BinanceKlineFeed against the stand-in', () => {
     // Let the feed finish its (empty) catch-up on connect before the clock moves.
     while (f.connections < 1) await new Promise((r) => setTimeout(r, 5));
     server.now = ada.time[1503]! + 300_000 + 1;
-    server.push(ada.time[1503]!, true);
+    server.push('ADABTC', ada.time[1503]!, true);
     expect((await pending).map((e) => e.candle.t)).toEqual(Array.from(ada.time.subarray(1500, 1504)));
     expect(warnings.some((w) => w.includes('no klines from 2018-01-15T10:10:00.000Z'))).toBe(true);
+  });
+
+  it('carries several markets on one combined-stream connection, gaps filled per market', async () => {
+    const ltc = loadCandlesCsv(
+      join(import.meta.dirname, '../../../../shared/data/candles/LTC-BTC_5m.csv'),
+    ).series;
+    expect(ltc.time[0]).toBe(T(0));
+    server = new BinanceStandIn({ ETHBTC: series, LTCBTC: ltc }, '5m', closedBefore(50));
+    const { restUrl, wsUrl } = await server.start();
+    const s = server;
+    const f = new BinanceKlineFeed({
+      symbols: ['ethbtc', 'LTCBTC'],
+      interval: '5m',
+      startTime: T(0),
+      restBaseUrl: restUrl,
+      wsBaseUrl: wsUrl,
+      now: () => s.now,
+    });
+    feed = f;
+    expect(f.streamUrl).toBe(`${wsUrl}/stream?streams=ethbtc@kline_5m/ltcbtc@kline_5m`);
+    const it = f[Symbol.asyncIterator]();
+    const backfill = await take(it, 100);
+    const of = (events: CandleEvent[], sym: string) =>
+      events.filter((e) => e.symbol === sym).map((e) => e.candle);
+    expect(of(backfill, 'ETHBTC')).toEqual(Array.from({ length: 50 }, (_, i) => candleAt(series, i)));
+    expect(of(backfill, 'LTCBTC')).toEqual(Array.from({ length: 50 }, (_, i) => candleAt(ltc, i)));
+    const pending = take(it, 4);
+    // Wait for the catch-up requests of both markets (2 backfill + 2 catch-up calls) before the clock moves.
+    while (server.requests.length < 4) await new Promise((r) => setTimeout(r, 5));
+    expect(server.streamPaths).toEqual(['/stream?streams=ethbtc@kline_5m/ltcbtc@kline_5m']);
+    server.now = closedBefore(52);
+    server.push('ETHBTC', T(50), true);
+    server.push('LTCBTC', T(51), true); // LTC skips candle 50: filled from REST
+    server.push('ETHBTC', T(51), true);
+    const live = await pending;
+    expect(live.map((e) => [e.symbol, e.candle.t])).toEqual([
+      ['ETHBTC', T(50)],
+      ['LTCBTC', T(50)],
+      ['LTCBTC', T(51)],
+      ['ETHBTC', T(51)],
+    ]);
+    expect(of(live, 'LTCBTC')).toEqual([candleAt(ltc, 50), candleAt(ltc, 51)]);
+  });
+
+  it('refuses an empty, repeated or malformed market list', () => {
+    expect(() => new BinanceKlineFeed({ interval: '5m' })).toThrow(/needs a symbol/);
+    expect(() => new BinanceKlineFeed({ symbols: ['ETHBTC', 'ethbtc'], interval: '5m' })).toThrow(
+      /given twice/,
+    );
+    expect(() => new BinanceKlineFeed({ symbol: 'ETH/BTC', interval: '5m' })).toThrow(
+      /invalid Binance symbol/,
+    );
+    expect(() => new BinanceKlineFeed({ symbol: 'ETHBTC', interval: '1M' })).toThrow(
+      /unsupported Binance kline interval/,
+    );
   });
 
   it('ignores malformed messages, other events and duplicates, with a warning', async () => {
@@ -152,9 +207,9 @@ describe('BinanceKlineFeed against the stand-in', () => {
     server.pushRaw('not json');
     server.pushRaw(JSON.stringify({ e: 'kline', k: { s: 'ETHBTC' } }));
     server.pushRaw(JSON.stringify({ result: null, id: 1 }));
-    server.push(T(9), true); // already emitted by the backfill
+    server.push('ETHBTC', T(9), true); // already emitted by the backfill
     // The server clock stays put, so candle 10 can only come from the stream, after the junk.
-    server.push(T(10), true);
+    server.push('ETHBTC', T(10), true);
     expectCandles([(await next).value as CandleEvent], 10);
     expect(warnings.filter((w) => w.includes('malformed'))).toHaveLength(2);
   });
@@ -171,7 +226,7 @@ describe('BinanceKlineFeed against the stand-in', () => {
   });
 
   it('fails with the API error for an invalid symbol', async () => {
-    server = new BinanceStandIn(series, 'LTCBTC', '5m', closedBefore(5));
+    server = new BinanceStandIn({ LTCBTC: series }, '5m', closedBefore(5));
     const { restUrl, wsUrl } = await server.start();
     feed = new BinanceKlineFeed({
       symbol: 'ETHBTC',

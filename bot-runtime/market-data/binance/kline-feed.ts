@@ -1,12 +1,15 @@
 // Live candles from Binance spot: the public `<symbol>@kline_<interval>`
 // WebSocket stream for new candles, REST `GET /api/v3/klines` for history and
 // for every hole — at start (from `startTime`), after each reconnect, and when
-// the stream skips a candle. Emits each closed candle once, in order.
+// the stream skips a candle. Emits each closed candle once, in order per market.
 //
-// Connection rules from the API docs: the raw stream lives at
-// `<wsBaseUrl>/ws/<lower-case symbol>@kline_<interval>`; the server pings every
-// 20 s (the WebSocket client answers with pongs by itself) and closes every
-// connection after 24 h, so reconnecting is normal operation, not a failure.
+// Connection rules from the API docs: one market uses the raw stream
+// `<wsBaseUrl>/ws/<lower-case symbol>@kline_<interval>`; several share one
+// connection on the combined stream `<wsBaseUrl>/stream?streams=a@kline_5m/b@kline_5m`,
+// whose messages are wrapped as `{"stream": name, "data": payload}` (at most
+// 1024 streams a connection). The server pings every 20 s (the WebSocket
+// client answers with pongs by itself) and closes every connection after 24 h,
+// so reconnecting is normal operation, not a failure.
 import type { CandleEvent, CandleFeed, Sleep } from '../feed.ts';
 import { realSleep } from '../feed.ts';
 import { AsyncQueue } from './async-queue.ts';
@@ -15,6 +18,8 @@ import { BinanceApiError, fetchKlines } from './rest.ts';
 
 export const BINANCE_REST_URL = 'https://api.binance.com';
 export const BINANCE_WS_URL = 'wss://stream.binance.com:9443';
+/** Streams one combined connection may carry (Binance's documented limit). */
+export const MAX_STREAMS_PER_CONNECTION = 1024;
 
 /** The part of the WHATWG WebSocket the feed uses (Node 24's global WebSocket has it). */
 export interface WebSocketLike {
@@ -27,8 +32,10 @@ export interface WebSocketLike {
 export type WebSocketFactory = (url: string) => WebSocketLike;
 
 export interface BinanceKlineFeedOptions {
-  /** e.g. `ETHBTC` (any case). */
-  readonly symbol: string;
+  /** One market, e.g. `ETHBTC` (any case). Give this or `symbols`. */
+  readonly symbol?: string;
+  /** Several markets on one connection. */
+  readonly symbols?: readonly string[];
   /** e.g. `5m`. */
   readonly interval: string;
   /** Backfill closed candles from this open time before going live. */
@@ -55,27 +62,50 @@ type WsEvent =
   | { kind: 'stop' };
 
 export class BinanceKlineFeed implements CandleFeed {
-  readonly symbol: string;
+  /** The markets, upper case, in the order given. */
+  readonly symbols: readonly string[];
   readonly interval: string;
   readonly timeframeMs: number;
   readonly options: BinanceKlineFeedOptions;
   readonly #abort = new AbortController();
   #queue: AsyncQueue<WsEvent> | undefined;
-  /** Open time of the last candle emitted. */
-  #last = Number.NEGATIVE_INFINITY;
+  /** Open time of the last candle emitted, per market. */
+  readonly #last = new Map<string, number>();
   /** Connections opened so far (tests and metrics read it). */
   connections = 0;
 
   constructor(options: BinanceKlineFeedOptions) {
-    this.symbol = options.symbol.toUpperCase();
+    const symbols = [
+      ...(options.symbols ?? []),
+      ...(options.symbol !== undefined ? [options.symbol] : []),
+    ].map((s) => s.toUpperCase());
+    if (symbols.length === 0) throw new RangeError('BinanceKlineFeed needs a symbol or symbols');
+    if (new Set(symbols).size !== symbols.length)
+      throw new RangeError(`a market is given twice: ${symbols.join(', ')}`);
+    if (symbols.length > MAX_STREAMS_PER_CONNECTION) {
+      throw new RangeError(
+        `${symbols.length} markets exceed ${MAX_STREAMS_PER_CONNECTION} streams a connection`,
+      );
+    }
+    for (const s of symbols) {
+      if (!/^[A-Z0-9]+$/.test(s)) throw new RangeError(`invalid Binance symbol "${s}"`);
+      this.#last.set(s, Number.NEGATIVE_INFINITY);
+    }
+    this.symbols = symbols;
     this.interval = options.interval;
     this.timeframeMs = intervalMs(options.interval);
     this.options = options;
   }
 
+  /** The single market's symbol (the first, when there are several). */
+  get symbol(): string {
+    return this.symbols[0]!;
+  }
+
   get streamUrl(): string {
     const base = (this.options.wsBaseUrl ?? BINANCE_WS_URL).replace(/\/+$/, '');
-    return `${base}/ws/${this.symbol.toLowerCase()}@kline_${this.interval}`;
+    const names = this.symbols.map((s) => `${s.toLowerCase()}@kline_${this.interval}`);
+    return names.length === 1 ? `${base}/ws/${names[0]}` : `${base}/stream?streams=${names.join('/')}`;
   }
 
   close(): void {
@@ -83,23 +113,27 @@ export class BinanceKlineFeed implements CandleFeed {
     this.#queue?.push({ kind: 'stop' });
   }
 
-  #event(k: Kline): CandleEvent {
-    this.#last = k.t;
+  #lastOf(symbol: string): number {
+    return this.#last.get(symbol)!;
+  }
+
+  #event(symbol: string, k: Kline): CandleEvent {
+    this.#last.set(symbol, k.t);
     return {
-      symbol: this.symbol,
+      symbol,
       timeframeMs: this.timeframeMs,
       candle: { t: k.t, open: k.open, high: k.high, low: k.low, close: k.close, volume: k.volume },
     };
   }
 
-  /** Closed candles from REST with open time in [from, to], skipping any already emitted. */
-  async *#backfill(from: number, to: number): AsyncGenerator<CandleEvent> {
+  /** Closed candles of one market from REST with open time in [from, to], skipping any already emitted. */
+  async *#backfill(symbol: string, from: number, to: number): AsyncGenerator<CandleEvent> {
     const now = (this.options.now ?? Date.now)();
     const pages = fetchKlines({
       baseUrl: this.options.restBaseUrl ?? BINANCE_REST_URL,
-      symbol: this.symbol,
+      symbol,
       interval: this.interval,
-      startTime: Math.max(from, this.#last + 1),
+      startTime: Math.max(from, this.#lastOf(symbol) + 1),
       endTime: to,
       fetch: this.options.fetch,
       sleep: this.options.sleep ?? realSleep,
@@ -108,7 +142,7 @@ export class BinanceKlineFeed implements CandleFeed {
     for await (const k of pages) {
       // The newest kline REST returns may still be forming.
       if (k.closeTime >= now) break;
-      if (k.t > this.#last) yield this.#event(k);
+      if (k.t > this.#lastOf(symbol)) yield this.#event(symbol, k);
     }
   }
 
@@ -118,12 +152,13 @@ export class BinanceKlineFeed implements CandleFeed {
    * A client error (bad symbol or interval) is fatal and propagates.
    */
   async *#tryBackfill(
+    symbol: string,
     from: number,
     to: number,
     warn: (m: string) => void,
   ): AsyncGenerator<CandleEvent, boolean> {
     try {
-      yield* this.#backfill(from, to);
+      yield* this.#backfill(symbol, from, to);
       return true;
     } catch (e) {
       if (this.#abort.signal.aborted) throw e;
@@ -137,13 +172,29 @@ export class BinanceKlineFeed implements CandleFeed {
         throw e;
       }
       warn(
-        `backfill of ${this.symbol} ${this.interval} failed, will retry after reconnecting: ${(e as Error).message}`,
+        `backfill of ${symbol} ${this.interval} failed, will retry after reconnecting: ${(e as Error).message}`,
       );
       return false;
     }
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<CandleEvent> {
+    const signal = this.#abort.signal;
+    try {
+      const start = this.options.startTime;
+      if (start !== undefined) {
+        const now = (this.options.now ?? Date.now)();
+        for (const s of this.symbols) yield* this.#backfill(s, start, now);
+      }
+      yield* this.#live();
+    } catch (e) {
+      // close() aborts in-flight requests and waits; that is the end of the feed, not a failure.
+      if (signal.aborted) return;
+      throw e;
+    }
+  }
+
+  async *#live(): AsyncGenerator<CandleEvent> {
     const signal = this.#abort.signal;
     const sleep = this.options.sleep ?? realSleep;
     const warn = this.options.onWarning ?? (() => {});
@@ -152,27 +203,6 @@ export class BinanceKlineFeed implements CandleFeed {
     const staleAfter = this.options.staleAfterMs ?? 30_000;
     const now = this.options.now ?? Date.now;
     const open = this.options.webSocket ?? ((url: string) => new WebSocket(url) as unknown as WebSocketLike);
-
-    try {
-      if (this.options.startTime !== undefined) yield* this.#backfill(this.options.startTime, now());
-      yield* this.#live(sleep, warn, initialDelay, maxDelay, staleAfter, now, open);
-    } catch (e) {
-      // close() aborts in-flight requests and waits; that is the end of the feed, not a failure.
-      if (signal.aborted) return;
-      throw e;
-    }
-  }
-
-  async *#live(
-    sleep: Sleep,
-    warn: (m: string) => void,
-    initialDelay: number,
-    maxDelay: number,
-    staleAfter: number,
-    now: () => number,
-    open: WebSocketFactory,
-  ): AsyncGenerator<CandleEvent> {
-    const signal = this.#abort.signal;
     let delay = initialDelay;
     while (!signal.aborted) {
       const queue = new AsyncQueue<WsEvent>();
@@ -201,7 +231,7 @@ export class BinanceKlineFeed implements CandleFeed {
       };
       arm();
       try {
-        for (;;) {
+        session: for (;;) {
           const ev = await queue.next();
           if (ev.kind === 'stop') return;
           if (ev.kind === 'closed') {
@@ -213,36 +243,47 @@ export class BinanceKlineFeed implements CandleFeed {
             this.connections++;
             delay = initialDelay;
             // Catch up on whatever closed while we were away.
-            if (
-              Number.isFinite(this.#last) &&
-              !(yield* this.#tryBackfill(this.#last + this.timeframeMs, now(), warn))
-            ) {
-              break;
+            for (const s of this.symbols) {
+              const last = this.#lastOf(s);
+              if (
+                Number.isFinite(last) &&
+                !(yield* this.#tryBackfill(s, last + this.timeframeMs, now(), warn))
+              ) {
+                break session;
+              }
             }
             continue;
           }
           let msg: ReturnType<typeof klineFromStream>;
           try {
-            msg = klineFromStream(JSON.parse(String(ev.data)));
+            let data = JSON.parse(String(ev.data)) as unknown;
+            // Combined streams wrap each payload: {"stream": "<name>", "data": {...}}.
+            if (data !== null && typeof data === 'object' && 'stream' in data && 'data' in data) {
+              data = (data as { data: unknown }).data;
+            }
+            msg = klineFromStream(data);
           } catch (e) {
             if (!(e instanceof SyntaxError || e instanceof BinanceProtocolError)) throw e;
             warn(`${this.streamUrl}: ignored a malformed message: ${(e as Error).message}`);
             continue;
           }
-          if (!msg?.closed || msg.symbol !== this.symbol || msg.interval !== this.interval) continue;
+          if (!msg?.closed || msg.interval !== this.interval || !this.#last.has(msg.symbol)) continue;
+          const symbol = msg.symbol;
           const k = msg.kline;
-          if (k.t <= this.#last) continue;
-          if (Number.isFinite(this.#last) && k.t > this.#last + this.timeframeMs) {
+          const last = this.#lastOf(symbol);
+          if (k.t <= last) continue;
+          if (Number.isFinite(last) && k.t > last + this.timeframeMs) {
             // The stream skipped candles (a server hiccup): fill the hole from REST first.
-            if (!(yield* this.#tryBackfill(this.#last + this.timeframeMs, k.t - 1, warn))) break;
-            if (this.#last + this.timeframeMs < k.t) {
+            if (!(yield* this.#tryBackfill(symbol, last + this.timeframeMs, k.t - 1, warn))) break;
+            const filled = this.#lastOf(symbol);
+            if (filled + this.timeframeMs < k.t) {
               // REST has no klines for the hole either: say so, and go on (the gap stays explicit).
               warn(
-                `${this.symbol} ${this.interval}: no klines from ${new Date(this.#last + this.timeframeMs).toISOString()} to ${new Date(k.t).toISOString()} at the exchange`,
+                `${symbol} ${this.interval}: no klines from ${new Date(filled + this.timeframeMs).toISOString()} to ${new Date(k.t).toISOString()} at the exchange`,
               );
             }
           }
-          yield this.#event(k);
+          yield this.#event(symbol, k);
         }
       } finally {
         clearTimeout(stale);

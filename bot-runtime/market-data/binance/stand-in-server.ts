@@ -14,23 +14,31 @@ export interface StandInFailure {
   readonly retryAfterSeconds?: number;
 }
 
+interface Subscriber {
+  readonly ws: WebSocket;
+  /** Combined-stream connections get `{stream, data}` envelopes. */
+  readonly combined: boolean;
+  readonly symbols: ReadonlySet<string>;
+}
+
 export class BinanceStandIn {
-  readonly series: CandleSeries;
-  readonly symbol: string;
+  readonly markets: ReadonlyMap<string, CandleSeries>;
   readonly interval: string;
   /** Server clock, epoch ms: klines opening after it do not exist yet. */
   now: number;
   readonly requests: URL[] = [];
   readonly failures: StandInFailure[] = [];
-  readonly #sockets = new Set<WebSocket>();
+  /** Stream paths (with query) clients connected to. */
+  readonly streamPaths: string[] = [];
+  readonly #subscribers = new Set<Subscriber>();
   readonly #connectionWaiters: (() => void)[] = [];
   #connections = 0;
   #http: Server | undefined;
   #wss: WebSocketServer | undefined;
 
-  constructor(series: CandleSeries, symbol: string, interval: string, now: number) {
-    this.series = series;
-    this.symbol = symbol;
+  /** `markets`: symbol (upper case, e.g. ETHBTC) to its candles. */
+  constructor(markets: Readonly<Record<string, CandleSeries>>, interval: string, now: number) {
+    this.markets = new Map(Object.entries(markets));
     this.interval = interval;
     this.now = now;
   }
@@ -43,14 +51,29 @@ export class BinanceStandIn {
     const http = createServer((req, res) => this.#handle(req, res));
     const wss = new WebSocketServer({ noServer: true });
     http.on('upgrade', (req, socket, head) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (path !== `/ws/${this.symbol.toLowerCase()}@kline_${this.interval}`) {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const suffix = `@kline_${this.interval}`;
+      const toSymbol = (name: string) =>
+        name.endsWith(suffix) && name === name.toLowerCase()
+          ? name.slice(0, -suffix.length).toUpperCase()
+          : '';
+      let names: string[] = [];
+      let combined = false;
+      if (url.pathname.startsWith('/ws/')) names = [url.pathname.slice(4)];
+      else if (url.pathname === '/stream') {
+        combined = true;
+        names = (url.searchParams.get('streams') ?? '').split('/');
+      }
+      const symbols = names.map(toSymbol);
+      if (names.length === 0 || symbols.some((sym) => !this.markets.has(sym))) {
         socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
-        this.#sockets.add(ws);
-        ws.on('close', () => this.#sockets.delete(ws));
+        const sub = { ws, combined, symbols: new Set(symbols) };
+        this.#subscribers.add(sub);
+        ws.on('close', () => this.#subscribers.delete(sub));
+        this.streamPaths.push(`${url.pathname}${url.search}`);
         this.#connections++;
         for (const w of this.#connectionWaiters.splice(0)) w();
       });
@@ -67,19 +90,18 @@ export class BinanceStandIn {
     while (this.#connections < count) await new Promise<void>((r) => this.#connectionWaiters.push(r));
   }
 
-  #index(t: number): number {
+  static #index(series: CandleSeries, t: number): number {
     let lo = 0;
-    let hi = this.series.length;
+    let hi = series.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.series.time[mid]! < t) lo = mid + 1;
+      if (series.time[mid]! < t) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  #klineArray(i: number): unknown[] {
-    const s = this.series;
+  static #klineArray(s: CandleSeries, i: number): unknown[] {
     const t = s.time[i]!;
     return [
       t,
@@ -116,7 +138,8 @@ export class BinanceStandIn {
       return;
     }
     const q = url.searchParams;
-    if (q.get('symbol') !== this.symbol) {
+    const series = this.markets.get(q.get('symbol') ?? '');
+    if (!series) {
       send(400, { code: -1121, msg: 'Invalid symbol.' });
       return;
     }
@@ -132,25 +155,26 @@ export class BinanceStandIn {
     const start = Number(q.get('startTime') ?? 0);
     const end = Math.min(Number(q.get('endTime') ?? Number.MAX_SAFE_INTEGER), this.now);
     const rows: unknown[] = [];
-    for (let i = this.#index(start); i < this.series.length && rows.length < limit; i++) {
-      if (this.series.time[i]! > end) break;
-      rows.push(this.#klineArray(i));
+    for (let i = BinanceStandIn.#index(series, start); i < series.length && rows.length < limit; i++) {
+      if (series.time[i]! > end) break;
+      rows.push(BinanceStandIn.#klineArray(series, i));
     }
     send(200, rows);
   }
 
-  /** Pushes the kline of the candle opening at `t` to every stream client. */
-  push(t: number, closed: boolean): void {
-    const i = this.#index(t);
-    const k = this.#klineArray(i);
-    const msg = {
+  /** Pushes the kline of `symbol`'s candle opening at `t` to the clients subscribed to it. */
+  push(symbol: string, t: number, closed: boolean): void {
+    const series = this.markets.get(symbol);
+    if (!series) throw new Error(`the stand-in has no market ${symbol}`);
+    const k = BinanceStandIn.#klineArray(series, BinanceStandIn.#index(series, t));
+    const payload = {
       e: 'kline',
       E: this.now,
-      s: this.symbol,
+      s: symbol,
       k: {
         t: k[0],
         T: k[6],
-        s: this.symbol,
+        s: symbol,
         i: this.interval,
         f: 100,
         L: 200,
@@ -167,21 +191,25 @@ export class BinanceStandIn {
         B: '0',
       },
     };
-    for (const ws of this.#sockets) ws.send(JSON.stringify(msg));
+    const stream = `${symbol.toLowerCase()}@kline_${this.interval}`;
+    for (const sub of this.#subscribers) {
+      if (!sub.symbols.has(symbol)) continue;
+      sub.ws.send(JSON.stringify(sub.combined ? { stream, data: payload } : payload));
+    }
   }
 
   /** Sends raw text (malformed messages, other events) to every stream client. */
   pushRaw(text: string): void {
-    for (const ws of this.#sockets) ws.send(text);
+    for (const sub of this.#subscribers) sub.ws.send(text);
   }
 
   /** Cuts every stream connection without a closing handshake. */
   dropConnections(): void {
-    for (const ws of this.#sockets) ws.terminate();
+    for (const sub of this.#subscribers) sub.ws.terminate();
   }
 
   async stop(): Promise<void> {
-    for (const ws of this.#sockets) ws.terminate();
+    for (const sub of this.#subscribers) sub.ws.terminate();
     this.#wss?.close();
     await new Promise<void>((resolve) => (this.#http ? this.#http.close(() => resolve()) : resolve()));
   }
