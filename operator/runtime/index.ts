@@ -1,4 +1,5 @@
 // The operator's small controller runtime: what controllers import.
+export { type ApplyOptions, applyBody, defaultFieldManager, ServerSideApplier } from './apply.ts';
 export { type Clock, realClock, type TimerHandle } from './clock.ts';
 export {
   Controller,
