@@ -15,6 +15,8 @@ import { adminKubeConfig, testNamespace } from '../support/kube.ts';
 const GROUP = 'trading.botcore.dev';
 const VERSION = 'v1alpha1';
 const seed = Number(process.env.BOTCORE_FUZZ_SEED ?? 20261121);
+/** Names that break a rule for object names, TradingBot names, or none. */
+const badName = fc.constantFrom('1st-bot', 'rsi.btc', 'rsi-', 'Upper', 'ok-name', `bot-${'x'.repeat(40)}`);
 
 type Verdict =
   | { accepted: true; spec: unknown }
@@ -112,32 +114,38 @@ describe('crds/validation against the API server on random manifests', () => {
     let accepted = 0;
     let rejected = 0;
     await fc.assert(
-      fc.asyncProperty(mutatedManifest, fc.boolean(), async ({ manifest }, update) => {
-        const old = update ? stored.get(manifest.metadata.name) : undefined;
-        // The bases exist under their own names; a create uses a fresh one.
-        if (!update) manifest.metadata = { ...manifest.metadata, name: `${manifest.metadata.name}-new` };
-        const theirs = await server(manifest, old);
-        const ours = validateManifest(manifest, old ? { oldObject: old } : {});
-        if (theirs.accepted) {
-          accepted++;
-          expect(ours.errors.map(formatFieldError)).toEqual([]);
-          expect((ours.object as { spec: unknown }).spec).toEqual(theirs.spec);
-          return;
-        }
-        rejected++;
-        if (theirs.code === 400) {
-          expect(
-            ours.errors
-              .filter((e) => e.type === 'FieldValueUnknown')
-              .map((e) => e.field)
-              .sort(),
-          ).toEqual(theirs.unknownFields);
-          expect(theirs.unknownFields.length).toBeGreaterThan(0);
-        } else {
-          expect(theirs.code).toBe(422);
-          expect(ours.errors.map(formatFieldError).sort()).toEqual(theirs.causes);
-        }
-      }),
+      fc.asyncProperty(
+        mutatedManifest,
+        fc.boolean(),
+        fc.option(badName, { freq: 10 }),
+        async ({ manifest }, update, name) => {
+          const old = update ? stored.get(manifest.metadata.name) : undefined;
+          // The bases exist under their own names; a create uses a fresh one (sometimes a bad one).
+          if (!update)
+            manifest.metadata = { ...manifest.metadata, name: name ?? `${manifest.metadata.name}-new` };
+          const theirs = await server(manifest, old);
+          const ours = validateManifest(manifest, old ? { oldObject: old } : {});
+          if (theirs.accepted) {
+            accepted++;
+            expect(ours.errors.map(formatFieldError)).toEqual([]);
+            expect((ours.object as { spec: unknown }).spec).toEqual(theirs.spec);
+            return;
+          }
+          rejected++;
+          if (theirs.code === 400) {
+            expect(
+              ours.errors
+                .filter((e) => e.type === 'FieldValueUnknown')
+                .map((e) => e.field)
+                .sort(),
+            ).toEqual(theirs.unknownFields);
+            expect(theirs.unknownFields.length).toBeGreaterThan(0);
+          } else {
+            expect(theirs.code).toBe(422);
+            expect(ours.errors.map(formatFieldError).sort()).toEqual(theirs.causes);
+          }
+        },
+      ),
       { numRuns: 400, seed, endOnFailure: true },
     );
     // The generator must exercise both outcomes to mean anything.
