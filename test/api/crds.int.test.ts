@@ -153,20 +153,29 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
     }
   });
 
-  it('accepts every example, storing the defaults that crds/validation applies', async () => {
-    const all = await examples();
-    expect(all.length).toBeGreaterThanOrEqual(12);
-    for (const { file, docs } of all) {
-      for (const doc of docs) {
-        if (!kindOf(doc)) {
-          await core.createNamespacedSecret({ namespace: ns.name, body: doc as never });
-          continue;
+  /** Creates every example once (tests below use them); returns what the API server stored. */
+  let created: Promise<{ file: string; doc: Manifest; stored: Manifest }[]> | undefined;
+  const createExamples = () => {
+    created ??= (async () => {
+      const out: { file: string; doc: Manifest; stored: Manifest }[] = [];
+      for (const { file, docs } of await examples()) {
+        for (const doc of docs) {
+          if (kindOf(doc)) out.push({ file, doc, stored: await create(doc) });
+          else await core.createNamespacedSecret({ namespace: ns.name, body: doc as never });
         }
-        const stored = await create(doc);
-        const ours = validateManifest(doc);
-        expect({ file, errors: ours.errors.map(formatFieldError) }).toEqual({ file, errors: [] });
-        expect({ file, spec: stored.spec }).toEqual({ file, spec: ours.object.spec });
       }
+      return out;
+    })();
+    return created;
+  };
+
+  it('accepts every example, storing the defaults that crds/validation applies', async () => {
+    const all = await createExamples();
+    expect(all.length).toBeGreaterThanOrEqual(12);
+    for (const { file, doc, stored } of all) {
+      const ours = validateManifest(doc);
+      expect({ file, errors: ours.errors.map(formatFieldError) }).toEqual({ file, errors: [] });
+      expect({ file, spec: stored.spec }).toEqual({ file, spec: ours.object.spec });
     }
   });
 
@@ -186,6 +195,7 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
   });
 
   it('applies the documented defaults to a minimal bot and an empty policy', async () => {
+    await createExamples();
     const bot = (await get('TradingBot', 'rsi-btc')) as unknown as TradingBot;
     expect(bot.spec.mode).toBe('paper');
     expect(bot.spec.timeframe).toBe('1m');
@@ -261,6 +271,7 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
   });
 
   it('shows the printer columns in kubectl get tb and kubectl get rp', async () => {
+    await createExamples();
     await custom.patchNamespacedCustomObjectStatus(
       {
         group: GROUP,
@@ -382,6 +393,7 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
   });
 
   it('updates status through the status subresource only, and bumps the generation on spec changes only', async () => {
+    await createExamples();
     const before = await get('TradingBot', 'macd-eth');
     expect(before.metadata.generation).toBe(1);
 
