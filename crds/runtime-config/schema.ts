@@ -12,7 +12,8 @@ function specField(name: string): JSONSchemaProps {
   return field;
 }
 
-const url = (description: string) => str(description, { minLength: 1, maxLength: 2048, pattern: '^[a-z][a-z0-9+.-]*://' });
+const url = (description: string) =>
+  str(description, { minLength: 1, maxLength: 2048, pattern: '^[a-z][a-z0-9+.-]*://' });
 const exchangeName = specField('exchange').properties?.name ?? str('Exchange identifier.');
 const advisor = specField('ai').properties?.advisor;
 
@@ -59,7 +60,13 @@ export const runtimeConfigSchema: JSONSchemaProps = obj(
         }),
     riskPolicy: obj(
       'The RiskPolicy the bot refers to; its spec is in `risk-policy.json`.',
-      { name: str('Name of the RiskPolicy.', { minLength: 1, maxLength: 253, pattern: patterns.dnsSubdomain }) },
+      {
+        name: str('Name of the RiskPolicy.', {
+          minLength: 1,
+          maxLength: 253,
+          pattern: patterns.dnsSubdomain,
+        }),
+      },
       { required: ['name'] },
     ),
     connections: obj(

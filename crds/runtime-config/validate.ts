@@ -1,9 +1,10 @@
 // The validators the runtime runs at boot (config, policy) and the operator
 // runs on every report it receives: the same pipeline as the CRDs' (unknown
 // fields rejected, defaults applied, OpenAPI schema checked).
+
+import type { JSONSchemaProps } from '../schema/json-schema.ts';
 import { type FieldError, formatFieldError } from '../validation/field-error.ts';
 import { applyDefaults, isPlainObject, prune, validateSchema } from '../validation/structural.ts';
-import type { JSONSchemaProps } from '../schema/json-schema.ts';
 import { riskPolicyDocumentSchema, runtimeConfigSchema, runtimeReportSchema } from './schema.ts';
 import type { RiskPolicyDocument, RuntimeConfig, RuntimeReport } from './types.ts';
 
@@ -15,13 +16,19 @@ function validateAgainst<T>(schema: JSONSchemaProps, input: unknown): ContractRe
   const value: unknown = JSON.parse(JSON.stringify(input ?? null));
   const errors: FieldError[] = [];
   if (!isPlainObject(value)) {
-    return { valid: false, value, errors: [{ type: 'FieldValueTypeInvalid', field: '', badValue: value, detail: 'must be an object' }] };
+    return {
+      valid: false,
+      value,
+      errors: [{ type: 'FieldValueTypeInvalid', field: '', badValue: value, detail: 'must be an object' }],
+    };
   }
   prune(value, schema, '', 'reject', errors);
   if (errors.length > 0) return { valid: false, value, errors };
   applyDefaults(value, schema);
   validateSchema(value, schema, '', errors);
-  return errors.length === 0 ? { valid: true, value: value as T, errors: [] } : { valid: false, value, errors };
+  return errors.length === 0
+    ? { valid: true, value: value as T, errors: [] }
+    : { valid: false, value, errors };
 }
 
 export function validateRuntimeConfig(input: unknown): ContractResult<RuntimeConfig> {

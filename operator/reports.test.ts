@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { BoundedTrigger, ReportStore } from './reports.ts';
+import { FakeClock } from './runtime/fake-clock.ts';
+import { silentLogger } from './runtime/index.ts';
+
+describe('BoundedTrigger', () => {
+  it('fires at once, then at most once per interval per key, never dropping the last call', async () => {
+    const clock = new FakeClock(0);
+    const fired: Array<[string, number]> = [];
+    const trigger = new BoundedTrigger(1000, clock, (key) => fired.push([key, clock.now()]));
+    trigger.trigger('a');
+    for (let i = 0; i < 10; i++) {
+      await clock.advance(50);
+      trigger.trigger('a');
+    }
+    trigger.trigger('b');
+    expect(fired).toEqual([
+      ['a', 0],
+      ['b', 500],
+    ]);
+    await clock.advance(500);
+    expect(fired).toEqual([
+      ['a', 0],
+      ['b', 500],
+      ['a', 1000],
+    ]);
+    await clock.advance(5000);
+    expect(fired).toHaveLength(3);
+  });
+});
+
+describe('ReportStore', () => {
+  it('keeps the latest valid report per bot and drops invalid ones and other subjects', () => {
+    const clock = new FakeClock(0);
+    const seen: string[] = [];
+    const store = new ReportStore({ clock, logger: silentLogger(), onReport: (k) => seen.push(k) });
+    store.receive('botcore.ns.bot.status', { time: '2026-01-01T00:00:00Z', healthy: true, equity: '10.5' });
+    store.receive('botcore.ns.bot.status', { time: 'x', healthy: 'yes' });
+    store.receive('botcore.ns.bot.control', { time: '2026-01-01T00:00:00Z', healthy: false });
+    store.receive('botcore.ns.bot.status', { healthy: true, time: '2026-01-01T00:00:00Z', password: 'x' });
+    expect(seen).toEqual(['ns/bot']);
+    expect(store.get('ns/bot')?.report).toMatchObject({ healthy: true, equity: '10.5' });
+  });
+});

@@ -1,0 +1,94 @@
+// Runtime reports: the latest one per bot, and a trigger that folds them into
+// status at a bounded rate (at most one reconcile per bot per interval,
+// however fast the executor publishes).
+import {
+  describeContractErrors,
+  parseStatusSubject,
+  type RuntimeReport,
+  validateRuntimeReport,
+} from '../crds/runtime-config/index.ts';
+import type { Clock, Logger, TimerHandle } from './runtime/index.ts';
+
+export interface ReceivedReport {
+  readonly report: RuntimeReport;
+  /** Operator clock when it arrived. */
+  readonly receivedAt: number;
+}
+
+export class ReportStore {
+  readonly #latest = new Map<string, ReceivedReport>();
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #onReport: (key: string) => void;
+
+  constructor(options: { clock: Clock; logger: Logger; onReport: (key: string) => void }) {
+    this.#clock = options.clock;
+    this.#log = options.logger.child({ component: 'reports' });
+    this.#onReport = options.onReport;
+  }
+
+  /** A message from `botcore.<namespace>.<bot>.status`. */
+  receive(subject: string, body: unknown): void {
+    const bot = parseStatusSubject(subject);
+    if (bot === undefined) return;
+    const result = validateRuntimeReport(body);
+    if (!result.valid) {
+      this.#log.warn(
+        { subject, errors: describeContractErrors(result.errors) },
+        'dropped an invalid runtime report',
+      );
+      return;
+    }
+    const key = `${bot.namespace}/${bot.name}`;
+    this.#latest.set(key, { report: result.value, receivedAt: this.#clock.now() });
+    this.#onReport(key);
+  }
+
+  get(key: string): ReceivedReport | undefined {
+    return this.#latest.get(key);
+  }
+
+  delete(key: string): void {
+    this.#latest.delete(key);
+  }
+}
+
+/** Calls `fire(key)` at most once per `intervalMs` per key; a call inside the interval is delayed, not lost. */
+export class BoundedTrigger {
+  readonly #intervalMs: number;
+  readonly #clock: Clock;
+  readonly #fire: (key: string) => void;
+  readonly #last = new Map<string, number>();
+  readonly #scheduled = new Map<string, TimerHandle>();
+
+  constructor(intervalMs: number, clock: Clock, fire: (key: string) => void) {
+    this.#intervalMs = intervalMs;
+    this.#clock = clock;
+    this.#fire = fire;
+  }
+
+  trigger(key: string): void {
+    if (this.#scheduled.has(key)) return;
+    const now = this.#clock.now();
+    const last = this.#last.get(key);
+    const wait = last === undefined ? 0 : last + this.#intervalMs - now;
+    if (wait <= 0) {
+      this.#last.set(key, now);
+      this.#fire(key);
+      return;
+    }
+    this.#scheduled.set(
+      key,
+      this.#clock.setTimer(wait, () => {
+        this.#scheduled.delete(key);
+        this.#last.set(key, this.#clock.now());
+        this.#fire(key);
+      }),
+    );
+  }
+
+  stop(): void {
+    for (const timer of this.#scheduled.values()) timer.cancel();
+    this.#scheduled.clear();
+  }
+}
