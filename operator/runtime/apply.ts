@@ -4,10 +4,12 @@
 // manifest changes nothing (same resourceVersion: no write, no event), which
 // is what makes a resync where nothing changed free.
 import {
+  CustomObjectsApi,
   type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
+  setHeaderOptions,
 } from '@kubernetes/client-node';
 
 export const defaultFieldManager = 'botcore-operator';
@@ -26,13 +28,49 @@ export interface ApplyOptions {
 
 export class ServerSideApplier {
   readonly #api: KubernetesObjectApi;
+  readonly #customObjects: CustomObjectsApi;
   readonly #fieldManager: string;
   readonly #force: boolean;
 
   constructor(kubeConfig: KubeConfig, options: Omit<ApplyOptions, 'dryRun'> = {}) {
     this.#api = KubernetesObjectApi.makeApiClient(kubeConfig);
+    this.#customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
     this.#fieldManager = options.fieldManager ?? defaultFieldManager;
     this.#force = options.force ?? true;
+  }
+
+  /**
+   * Applies `status` of a custom resource through its status subresource
+   * (spec and metadata are left alone). `object` names the resource
+   * (apiVersion, kind, namespace, name) and carries the status to own; an
+   * unchanged status is no write.
+   */
+  async applyStatus<T extends KubernetesObject & { status?: unknown }>(
+    object: T,
+    plural: string,
+    options: Pick<ApplyOptions, 'dryRun'> = {},
+  ): Promise<T> {
+    const { apiVersion = '', kind, metadata = {} } = applyBody(object);
+    const slash = apiVersion.indexOf('/');
+    if (slash < 0) throw new TypeError('applyStatus is for custom resources (apiVersion group/version)');
+    const name = metadata.name ?? '';
+    const request = {
+      group: apiVersion.slice(0, slash),
+      version: apiVersion.slice(slash + 1),
+      plural,
+      name,
+      body: { apiVersion, kind, metadata: { name, namespace: metadata.namespace }, status: object.status },
+      fieldManager: this.#fieldManager,
+      force: this.#force,
+      ...(options.dryRun ? { dryRun: 'All' } : {}),
+    };
+    const headers = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
+    const namespace = metadata.namespace;
+    const result: unknown =
+      namespace === undefined
+        ? await this.#customObjects.patchClusterCustomObjectStatus(request, headers)
+        : await this.#customObjects.patchNamespacedCustomObjectStatus({ ...request, namespace }, headers);
+    return result as T;
   }
 
   /** Applies the manifest and returns the object as the server now has it. */

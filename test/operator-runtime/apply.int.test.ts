@@ -1,10 +1,17 @@
 // Server-side apply on the real API server: it creates, it leaves an
 // unchanged object untouched (same resourceVersion: a resync costs no write),
-// it updates what changed, and it owns its fields under its field manager.
-import type { CoreV1Api, V1ConfigMap } from '@kubernetes/client-node';
+// it updates what changed, and it owns its fields under its field manager;
+// status goes through the status subresource without touching the spec.
+import {
+  ApiextensionsV1Api,
+  type CoreV1Api,
+  CustomObjectsApi,
+  type KubernetesObject,
+  type V1ConfigMap,
+} from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerSideApplier } from '../../operator/runtime/apply.ts';
-import { coreApi, createNamespace, deleteNamespace, kubeConfig } from './helpers.ts';
+import { coreApi, createNamespace, deleteNamespace, kubeConfig, uniqueName, waitFor } from './helpers.ts';
 
 let core: CoreV1Api;
 let namespace: string;
@@ -68,5 +75,94 @@ describe('ServerSideApplier on a real API server', () => {
     const forcing = new ServerSideApplier(kubeConfig(), { fieldManager: 'botcore-operator' });
     const taken = await forcing.apply(body('ours'));
     expect(taken.data).toEqual({ k: 'ours' });
+  });
+});
+
+describe('ServerSideApplier.applyStatus on a custom resource', () => {
+  const group = `${uniqueName('rt')}.test.botcore.dev`;
+  const plural = 'gadgets';
+  const extensions = () => kubeConfig().makeApiClient(ApiextensionsV1Api);
+
+  beforeAll(async () => {
+    await extensions().createCustomResourceDefinition({
+      body: {
+        metadata: { name: `${plural}.${group}` },
+        spec: {
+          group,
+          scope: 'Namespaced',
+          names: { plural, singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              subresources: { status: {} },
+              schema: {
+                openAPIV3Schema: {
+                  type: 'object',
+                  properties: {
+                    spec: { type: 'object', properties: { size: { type: 'integer' } } },
+                    status: { type: 'object', properties: { phase: { type: 'string' } } },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      },
+    });
+    await waitFor('the CRD to be established', async () => {
+      const crd = await extensions().readCustomResourceDefinition({ name: `${plural}.${group}` });
+      return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+    });
+  });
+
+  afterAll(async () => {
+    await extensions()
+      .deleteCustomResourceDefinition({ name: `${plural}.${group}` })
+      .catch(() => {});
+  });
+
+  interface Gadget extends KubernetesObject {
+    spec?: { size?: number };
+    status?: { phase?: string };
+  }
+
+  it('writes status only, and not at all when it did not change', async () => {
+    const objects = kubeConfig().makeApiClient(CustomObjectsApi);
+    const gadget: Gadget = {
+      apiVersion: `${group}/v1`,
+      kind: 'Gadget',
+      metadata: { name: 'g1', namespace },
+      spec: { size: 2 },
+    };
+    await waitFor('creating the gadget', async () => {
+      await objects.createNamespacedCustomObject({ group, version: 'v1', namespace, plural, body: gadget });
+      return true;
+    });
+    const applier = new ServerSideApplier(kubeConfig());
+    const first = await applier.applyStatus<Gadget>(
+      { ...gadget, spec: { size: 99 }, status: { phase: 'Running' } },
+      plural,
+    );
+    expect(first.status).toEqual({ phase: 'Running' });
+    // The status subresource ignores the spec it was sent.
+    expect(first.spec).toEqual({ size: 2 });
+    expect(first.metadata?.generation).toBe(1);
+
+    const again = await applier.applyStatus<Gadget>({ ...gadget, status: { phase: 'Running' } }, plural);
+    expect(again.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+
+    const changed = await applier.applyStatus<Gadget>({ ...gadget, status: { phase: 'Halted' } }, plural);
+    expect(changed.metadata?.resourceVersion).not.toBe(first.metadata?.resourceVersion);
+    const read = (await objects.getNamespacedCustomObject({
+      group,
+      version: 'v1',
+      namespace,
+      plural,
+      name: 'g1',
+    })) as Gadget;
+    expect(read.status).toEqual({ phase: 'Halted' });
+    expect(read.metadata?.generation).toBe(1);
   });
 });
