@@ -159,7 +159,11 @@ describe('Kubernetes API server', () => {
     });
     const asReader = restricted.makeApiClient(CoreV1Api);
 
-    const configMaps = await asReader.listNamespacedConfigMap({ namespace: ns });
+    // The RBAC authorizer learns of new Roles through its own watch: allow it a moment.
+    const configMaps = await eventually(
+      () => asReader.listNamespacedConfigMap({ namespace: ns }),
+      'the Role to take effect for the service account',
+    );
     expect(Array.isArray(configMaps.items)).toBe(true);
     const secrets = await asReader.listNamespacedSecret({ namespace: ns }).catch((error: unknown) => error);
     expect(statusCode(secrets)).toBe(403);
