@@ -64,7 +64,7 @@ export interface RiskPolicyRef {
 }
 
 /** A candle file. */
-export interface ReplaySpecFilesItem {
+export interface ReplayFile {
   /** The symbol whose candles the file holds, e.g. `ETH/BTC`. */
   symbol: string;
   /** Path of the file, inside the runtime container or on the local machine; relative paths resolve from the working directory. */
@@ -74,7 +74,7 @@ export interface ReplaySpecFilesItem {
 /** The candle files to replay when `source` is `replay`. */
 export interface ReplaySpec {
   /** One candle file per symbol of `spec.symbols` (CSV or JSON, see docs/market-data.md). */
-  files: ReplaySpecFilesItem[];
+  files: ReplayFile[];
   /** Times real time: 1 is real time, 60 plays an hour of candles per minute; 0 is as fast as possible. */
   speed: number;
   /** Start again from the first candle after the last one. */
@@ -152,7 +152,7 @@ export interface StochasticParams {
 }
 
 /** A key of a ConfigMap (in `binaryData`) in the bot namespace that holds the model. */
-export interface OnnxParamsModelConfigMapRef {
+export interface ConfigMapKeyRef {
   /** Name of the ConfigMap. */
   name: string;
   /** Key of the model in the ConfigMap. */
@@ -160,9 +160,9 @@ export interface OnnxParamsModelConfigMapRef {
 }
 
 /** Where the ONNX model file comes from: exactly one of `configMapRef` and `path`. */
-export interface OnnxParamsModel {
+export interface OnnxModelSource {
   /** A key of a ConfigMap (in `binaryData`) in the bot namespace that holds the model. */
-  configMapRef?: OnnxParamsModelConfigMapRef;
+  configMapRef?: ConfigMapKeyRef;
   /** Absolute path of the model file inside the runtime container or on the local machine. */
   path?: string;
 }
@@ -170,7 +170,7 @@ export interface OnnxParamsModel {
 /** Parameters of a strategy that runs an ONNX model. The model takes a window of candle features and outputs the probability that the price goes up. Required with `type: onnx` and allowed with no other type; `{}` selects the defaults. */
 export interface OnnxParams {
   /** Where the ONNX model file comes from: exactly one of `configMapRef` and `path`. */
-  model: OnnxParamsModel;
+  model: OnnxModelSource;
   /** Number of most recent candles fed to the model. */
   inputWindow: number;
   /** Candle features fed to the model, in this order. */
@@ -232,7 +232,7 @@ export interface ExecutionSpec {
 }
 
 /** Secret key holding the API key. */
-export interface AdvisorSpecApiKeySecretRef {
+export interface SecretKeyRef {
   /** Name of the Secret. */
   name: string;
   /** Key in the Secret. */
@@ -240,7 +240,7 @@ export interface AdvisorSpecApiKeySecretRef {
 }
 
 /** Spending limits; the advisor is skipped for the rest of the UTC day once one is reached. */
-export interface AdvisorSpecBudget {
+export interface AdvisorBudget {
   /** Most requests per UTC day. */
   maxRequestsPerDay: number;
   /** Most spend per UTC day, in US dollars. A decimal string greater than zero, such as "1000" or "0.25". */
@@ -254,13 +254,13 @@ export interface AdvisorSpec {
   /** Model name passed to the API. */
   model: string;
   /** Secret key holding the API key. */
-  apiKeySecretRef?: AdvisorSpecApiKeySecretRef;
+  apiKeySecretRef?: SecretKeyRef;
   /** `veto`: the advisor may cancel a decision; `confirm`: a decision needs its approval; `observe`: it is only logged. */
   role: "veto" | "confirm" | "observe";
   /** How long to wait for an answer; on time-out the decision stands (`veto`, `observe`) or is dropped (`confirm`). */
   timeoutMs: number;
   /** Spending limits; the advisor is skipped for the rest of the UTC day once one is reached. */
-  budget: AdvisorSpecBudget;
+  budget: AdvisorBudget;
 }
 
 /** Optional AI assistance. ONNX models are a strategy type (`spec.strategies[].onnx`); this holds the language-model advisor. */
@@ -270,7 +270,7 @@ export interface AiSpec {
 }
 
 /** Resources of each strategy pod. */
-export interface RuntimeSpecResources {
+export interface RuntimeResources {
   /** CPU request and limit. A Kubernetes quantity such as "500m", "1", "256Mi" or "2Gi". */
   cpu?: string;
   /** Memory request and limit. A Kubernetes quantity such as "500m", "1", "256Mi" or "2Gi". */
@@ -286,7 +286,7 @@ export interface RuntimeSpec {
   /** Log level of the runtime. */
   logLevel: "debug" | "info" | "warn" | "error";
   /** Resources of each strategy pod. */
-  resources?: RuntimeSpecResources;
+  resources?: RuntimeResources;
   /** Node labels the runtime pods must be scheduled on. */
   nodeSelector?: Record<string, string>;
 }

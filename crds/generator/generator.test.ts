@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { kinds } from '../schema/index.ts';
+import { kinds, riskPolicy, tradingBot } from '../schema/index.ts';
 import { table } from './docs.ts';
 import { renderAll } from './render.ts';
+import { renderTypes } from './types.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -59,6 +60,12 @@ describe('generated files', () => {
     expect(types).toMatch(/export interface RsiParams \{[^}]*period: number;/);
     expect(types).toMatch(/riskPolicyRef\?: RiskPolicyRef;/);
     expect(types).not.toMatch(/\benum\b/);
+  });
+
+  it('refuses two different objects with the same type name', () => {
+    const a = { ...tradingBot, spec: { ...tradingBot.spec, 'x-botcore-type-name': 'Same' } };
+    const b = { ...riskPolicy, spec: { ...riskPolicy.spec, 'x-botcore-type-name': 'Same' } };
+    expect(() => renderTypes([a, b])).toThrow('two different objects are both named Same');
   });
 
   it('pads Markdown tables as Biome formats them', () => {

@@ -48,7 +48,14 @@ class TypeWriter {
     }
   }
 
+  private readonly schemas = new Map<string, string>();
+
   private declareInterface(schema: JSONSchemaProps, name: string): string {
+    const shape = JSON.stringify(schema);
+    const known = this.schemas.get(name);
+    if (known !== undefined && known !== shape)
+      throw new Error(`two different objects are both named ${name}`);
+    this.schemas.set(name, shape);
     if (this.declarations.has(name)) return name;
     this.declarations.set(name, '');
     const required = new Set(schema.required ?? []);

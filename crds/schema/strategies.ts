@@ -166,7 +166,7 @@ const onnx = obj(
               default: 'model.onnx',
             }),
           },
-          { required: ['name'] },
+          { required: ['name'], 'x-botcore-type-name': 'ConfigMapKeyRef' },
         ),
         path: str('Absolute path of the model file inside the runtime container or on the local machine.', {
           pattern: '^/.*\\.onnx$',
@@ -174,6 +174,7 @@ const onnx = obj(
         }),
       },
       {
+        'x-botcore-type-name': 'OnnxModelSource',
         'x-kubernetes-validations': [
           rule(
             'has(self.configMapRef) != has(self.path)',

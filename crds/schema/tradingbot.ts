@@ -122,7 +122,7 @@ const marketData = obj(
                 { pattern: '\\.(csv|json)$', minLength: 5, maxLength: 1024 },
               ),
             },
-            { required: ['symbol', 'path'] },
+            { required: ['symbol', 'path'], 'x-botcore-type-name': 'ReplayFile' },
           ),
           {
             minItems: 1,
@@ -281,7 +281,7 @@ const advisor = obj(
         name: str('Name of the Secret.', { pattern: patterns.dnsSubdomain, maxLength: 253 }),
         key: str('Key in the Secret.', { pattern: patterns.configKey, maxLength: 253, default: 'apiKey' }),
       },
-      { required: ['name'] },
+      { required: ['name'], 'x-botcore-type-name': 'SecretKeyRef' },
     ),
     role: oneOf(
       '`veto`: the advisor may cancel a decision; `confirm`: a decision needs its approval; `observe`: it is only logged.',
@@ -302,7 +302,7 @@ const advisor = obj(
         maxRequestsPerDay: int('Most requests per UTC day.', { minimum: 1, maximum: 100000, default: 1000 }),
         maxCostPerDay: positiveDecimal('Most spend per UTC day, in US dollars.', { default: '5' }),
       },
-      { default: {} },
+      { default: {}, 'x-botcore-type-name': 'AdvisorBudget' },
     ),
   },
   {
@@ -343,10 +343,11 @@ const runtime = obj(
     logLevel: oneOf('Log level of the runtime.', ['debug', 'info', 'warn', 'error'] as const, {
       default: 'info',
     }),
-    resources: obj('Resources of each strategy pod.', {
-      cpu: quantity('CPU request and limit.'),
-      memory: quantity('Memory request and limit.'),
-    }),
+    resources: obj(
+      'Resources of each strategy pod.',
+      { cpu: quantity('CPU request and limit.'), memory: quantity('Memory request and limit.') },
+      { 'x-botcore-type-name': 'RuntimeResources' },
+    ),
     nodeSelector: mapOf(
       'Node labels the runtime pods must be scheduled on.',
       str('A node label value.', { maxLength: 63 }),
