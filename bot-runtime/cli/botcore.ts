@@ -31,11 +31,11 @@ export function buildProgram(): Command {
     )
     .requiredOption(
       '--indicator <name>',
-      'rsi, sma, ema, macd, bollinger, stochastic, atr, obv, ad, mfi or volume-sma (see docs/indicators.md)',
+      'rsi, sma, ema, macd, bollinger, stochastic, atr, obv, ad, mfi, vwap or volume-sma (see docs/indicators.md)',
     )
     .option(
       '--period <n>',
-      'lookback in candles (rsi, sma, ema, bollinger, stochastic %K, atr, mfi, volume-sma)',
+      'lookback in candles (rsi, sma, ema, bollinger, stochastic %K, atr, mfi, vwap, volume-sma)',
       wholeNumber,
     )
     .option('--fast <n>', 'macd fast EMA period (12)', wholeNumber)

@@ -63,7 +63,7 @@ describe('botcore indicators --json', () => {
     expect(r.err).toMatch(/--fast 5 and --fast-period 6 name the same parameter/);
   });
 
-  it.each(['sma', 'ema', 'atr', 'obv', 'ad', 'mfi', 'volume-sma', 'bb', 'stoch'])(
+  it.each(['sma', 'ema', 'atr', 'obv', 'ad', 'mfi', 'vwap', 'volume-sma', 'bb', 'stoch'])(
     'computes %s',
     (indicator) => {
       const rows = json({ data: ETH, indicator });

@@ -10,7 +10,7 @@ import { IndicatorError, IndicatorErrorCode } from './params.ts';
 import { Rsi } from './rsi.ts';
 import { Sma } from './sma.ts';
 import { Stochastic } from './stochastic.ts';
-import { AccumulationDistribution, Obv } from './volume.ts';
+import { AccumulationDistribution, Obv, Vwap } from './volume.ts';
 
 type Column = ArrayLike<number>;
 
@@ -149,6 +149,20 @@ export function mfiBatch(
 ): Float64Array {
   const n = sameLength('mfi', high, low, close, volume);
   const ind = new Mfi(period);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = ind.update(high[i]!, low[i]!, close[i]!, volume[i]!);
+  return out;
+}
+
+export function vwapBatch(
+  high: Column,
+  low: Column,
+  close: Column,
+  volume: Column,
+  period = 0,
+): Float64Array {
+  const n = sameLength('vwap', high, low, close, volume);
+  const ind = new Vwap(period);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = ind.update(high[i]!, low[i]!, close[i]!, volume[i]!);
   return out;

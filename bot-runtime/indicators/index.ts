@@ -17,4 +17,4 @@ export { Rsi } from './rsi.ts';
 export { Sma } from './sma.ts';
 export { Stochastic } from './stochastic.ts';
 export type { RangeIndicator, SeriesIndicator, VolumeIndicator } from './types.ts';
-export { AccumulationDistribution, Obv } from './volume.ts';
+export { AccumulationDistribution, Obv, Vwap } from './volume.ts';

@@ -12,6 +12,7 @@ import {
   rsiBatch,
   smaBatch,
   stochasticBatch,
+  vwapBatch,
 } from './batch.ts';
 import { IndicatorError, IndicatorErrorCode } from './params.ts';
 
@@ -134,6 +135,14 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     params: [p('period', 14, 'lookback in candles')],
     outputs: ['value'],
     compute: (s, a) => [mfiBatch(s.high, s.low, s.close, s.volume, a.period)],
+  },
+  {
+    name: 'vwap',
+    aliases: [],
+    description: 'volume-weighted average price of the typical price (period 0: since the first candle)',
+    params: [p('period', 0, 'lookback in candles; 0 accumulates from the first candle')],
+    outputs: ['value'],
+    compute: (s, a) => [vwapBatch(s.high, s.low, s.close, s.volume, a.period)],
   },
   {
     name: 'volume-sma',

@@ -17,6 +17,7 @@ import {
   rsiBatch,
   smaBatch,
   stochasticBatch,
+  vwapBatch,
 } from './batch.ts';
 
 const require = createRequire(import.meta.url);
@@ -132,6 +133,11 @@ describe('technicalindicators vs TA-Lib (our implementation) on ETH-BTC_5m', () 
     }) as number[];
     expect(defined(mfiBatch(tp, tp, tp, [1, 1, 1, 1, 1, 1], 3))).toEqual([100, 100, 100]);
     expect(Math.min(...flat)).toBeLessThan(100);
+  });
+
+  it('VWAP (cumulative; TA-Lib has none): identical to ours with period 0', () => {
+    const theirs: number[] = ti.VWAP.calculate({ high, low, close, volume });
+    expect(theirs).toEqual(defined(vwapBatch(s.high, s.low, s.close, s.volume)));
   });
 
   it('A/D line: rounded to whole units', () => {
