@@ -7,7 +7,10 @@ export type SchemaType = 'object' | 'array' | 'string' | 'integer' | 'number' | 
 /** A CEL rule as the API server reads it from `x-kubernetes-validations`. */
 export interface ValidationRule {
   rule: string;
+  /** The message; also the fallback when `messageExpression` fails. */
   message: string;
+  /** CEL that builds the message from the values (a string without line breaks). */
+  messageExpression?: string;
   /** Relative JSONPath (e.g. `.riskPolicyRef`) the error is reported at. */
   fieldPath?: string;
   reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';

@@ -55,6 +55,10 @@ const exchange = obj(
         rule(
           'self == oldSelf',
           'exchange.name is immutable; create a new TradingBot to trade on another exchange',
+          {
+            messageExpression:
+              "'exchange.name is immutable (it is ' + oldSelf + '); create a new TradingBot to trade on another exchange'",
+          },
         ),
       ],
     }),
@@ -177,7 +181,10 @@ const capital = obj(
         maxLength: 12,
         default: 'USDT',
         'x-kubernetes-validations': [
-          rule('self == oldSelf', 'capital.currency is immutable; create a new TradingBot to change it'),
+          rule('self == oldSelf', 'capital.currency is immutable; create a new TradingBot to change it', {
+            messageExpression:
+              "'capital.currency is immutable (it is ' + oldSelf + '); create a new TradingBot to change it'",
+          }),
         ],
       },
     ),
@@ -476,7 +483,11 @@ export const tradingBotSpec = obj(
       rule(
         "self.symbols.all(s, s.endsWith('/' + self.capital.currency))",
         'every symbol must be quoted in capital.currency',
-        { fieldPath: '.symbols' },
+        {
+          fieldPath: '.symbols',
+          messageExpression:
+            "'every symbol must be quoted in capital.currency ' + self.capital.currency + ', e.g. BTC/' + self.capital.currency",
+        },
       ),
       rule(
         'self.strategies.all(s, !has(s.symbols) || s.symbols.all(x, x in self.symbols))',

@@ -63,20 +63,38 @@ function isScalar(value: unknown): boolean {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
+/** `messageExpression` when it yields a non-blank one-line string, else `message`, as the API server does. */
+function messageOf(rule: ValidationRule, vars: Record<string, unknown>): string {
+  if (!rule.messageExpression) return rule.message;
+  try {
+    const text: unknown = program(rule.messageExpression)(vars);
+    if (typeof text === 'string' && text.trim() !== '' && !text.includes('\n')) return text;
+  } catch {
+    // Falls back to `message`.
+  }
+  return rule.message;
+}
+
 /** The API server shows the value of a scalar `self` and omits objects and lists. */
-function ruleError(rule: ValidationRule, value: unknown, path: string): FieldError {
+function ruleError(
+  rule: ValidationRule,
+  value: unknown,
+  path: string,
+  vars: Record<string, unknown>,
+): FieldError {
   const field = withFieldPath(path, rule.fieldPath);
+  const message = messageOf(rule, vars);
   switch (rule.reason) {
     case 'FieldValueRequired':
-      return fieldErrors.required(field, rule.message);
+      return fieldErrors.required(field, message);
     case 'FieldValueForbidden':
-      return fieldErrors.forbidden(field, rule.message);
+      return fieldErrors.forbidden(field, message);
     case 'FieldValueDuplicate':
-      return { ...fieldErrors.duplicate(field, rule.message), detail: rule.message };
+      return { ...fieldErrors.duplicate(field, message), detail: message };
     default:
       return isScalar(value)
-        ? fieldErrors.invalid(field, value, rule.message)
-        : fieldErrors.invalidNoValue(field, rule.message);
+        ? fieldErrors.invalid(field, value, message)
+        : fieldErrors.invalidNoValue(field, message);
   }
 }
 
@@ -94,9 +112,10 @@ function evaluateRules(
   for (const rule of rules) {
     const transition = isTransitionRule(rule);
     if (transition && oldSelf === undefined) continue;
+    const vars = transition ? { self, oldSelf } : { self };
     let ok: unknown;
     try {
-      ok = program(rule.rule)(transition ? { self, oldSelf } : { self });
+      ok = program(rule.rule)(vars);
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       // The API server's shape: `Invalid value: "object": <error> evaluating rule: <message>`.
@@ -105,7 +124,7 @@ function evaluateRules(
       );
       continue;
     }
-    if (ok !== true) errors.push(ruleError(rule, value, path));
+    if (ok !== true) errors.push(ruleError(rule, value, path, vars));
   }
 }
 

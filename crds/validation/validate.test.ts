@@ -256,7 +256,7 @@ describe('transition rules', () => {
     const next = baseBot();
     (next.spec.exchange as { name: string }).name = 'okx';
     expect(validateTradingBot(next, { oldObject: baseBot() }).errors.map(formatFieldError)).toEqual([
-      'spec.exchange.name: Invalid value: "okx": exchange.name is immutable; create a new TradingBot to trade on another exchange',
+      'spec.exchange.name: Invalid value: "okx": exchange.name is immutable (it is binance); create a new TradingBot to trade on another exchange',
     ]);
   });
 });
