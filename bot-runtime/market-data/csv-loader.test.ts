@@ -101,6 +101,14 @@ describe('parseCandlesCsv', () => {
     expect(Array.from(series.volume)).toEqual([10, 0, 0, 4]);
   });
 
+  it('refuses to invent more than a million candles when filling (a wild timestamp)', () => {
+    const far = 2 * 1_000_000 * M5;
+    const e = errorOf(() => parseCandlesCsv(csv(row(0), row(far)), 'x_5m.csv', { gaps: 'fill' }));
+    expect(e.code).toBe('GAP');
+    expect(e.line).toBe(3);
+    expect(e.message).toMatch(/too sparse to fill/);
+  });
+
   it('keeps gaps as recorded but still reports them', () => {
     const { series, gaps } = parseCandlesCsv(csv(row(0), row(3 * M5)), 'x_5m.csv', { gaps: 'keep' });
     expect(series.length).toBe(2);

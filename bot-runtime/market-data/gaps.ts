@@ -14,6 +14,9 @@ import { CandleDataError, CandleDataErrorCode } from './errors.ts';
 export type GapPolicy = 'reject' | 'fill' | 'keep';
 export const GAP_POLICIES: readonly GapPolicy[] = ['reject', 'fill', 'keep'];
 
+/** The most flat candles `fill` invents for one input, so a wild timestamp cannot exhaust memory. */
+export const MAX_FILLED_CANDLES = 1_000_000;
+
 /** A hole in the data: `missing` candles between the row at `line` and the one before it. */
 export interface Gap {
   /** Line (CSV, 1-based) or element (JSON, 0-based) of the first row after the hole. */
@@ -34,6 +37,7 @@ export class CandleSequencer {
   readonly #builder: CandleSeriesBuilder;
   readonly #where: (line: number) => string;
   #lastLine = 0;
+  #filled = 0;
 
   constructor(
     source: string,
@@ -118,6 +122,14 @@ export class CandleSequencer {
           );
         }
         if (this.policy === 'fill') {
+          if (this.#filled + missing > MAX_FILLED_CANDLES) {
+            this.fail(
+              CandleDataErrorCode.GAP,
+              line,
+              `filling ${missing} missing candle(s) would pass ${MAX_FILLED_CANDLES} invented candles for this file; the data is too sparse to fill (use "keep")`,
+            );
+          }
+          this.#filled += missing;
           const c = b.lastClose;
           for (let ts = prev + step; ts < t; ts += step) b.push(ts, c, c, c, c, 0);
         }
