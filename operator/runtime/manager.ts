@@ -140,6 +140,7 @@ export class Manager {
     this.#stopping ??= (async () => {
       for (const step of this.shutdownSteps()) {
         try {
+          this.#log.info({ step: step.name }, 'manager stopping');
           await step.run();
         } catch (error) {
           this.#log.error({ err: error, step: step.name }, 'shutdown step failed');

@@ -66,18 +66,31 @@ describe('graceful shutdown of an operator process', () => {
     await waitFor('replica-2 to lead', () => second.messages().includes('replica is leading'), 15_000);
     await waitFor('replica-2 to reconcile', () => second.messages().includes('reconciled'));
 
-    // The shutdown went through its steps in order.
-    const steps = first.lines
-      .map((l) => JSON.parse(l) as { msg?: string; step?: string })
-      .filter((r) => r.msg === 'shutdown step')
-      .map((r) => r.step);
-    expect(steps).toEqual(['manager']);
-    const order = first
-      .messages()
+    // The shutdown went through its steps in order: stop leading (workers
+    // drain, then the lease is released), informers, queues, server.
+    const records = first.lines.map((l) => JSON.parse(l) as { msg?: string; step?: string });
+    const steps = records.filter((r) => r.msg === 'manager stopping').map((r) => r.step);
+    expect(steps).toEqual(['stop leading', 'stop informers', 'drain queues', 'close server']);
+    const order = records
+      .map((r) => (r.msg === 'manager stopping' ? `step ${r.step}` : r.msg))
       .filter((m) =>
-        ['stopped leading', 'workers paused', 'released the lease', 'shutdown complete'].includes(m ?? ''),
+        [
+          'step stop leading',
+          'stopped leading',
+          'workers paused',
+          'released the lease',
+          'step stop informers',
+          'shutdown complete',
+        ].includes(m ?? ''),
       );
-    expect(order).toEqual(['stopped leading', 'workers paused', 'released the lease', 'shutdown complete']);
+    expect(order).toEqual([
+      'step stop leading',
+      'stopped leading',
+      'workers paused',
+      'released the lease',
+      'step stop informers',
+      'shutdown complete',
+    ]);
 
     for (const line of [...first.lines, ...second.lines]) {
       expect(() => JSON.parse(line)).not.toThrow();
