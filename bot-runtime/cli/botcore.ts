@@ -78,6 +78,20 @@ export function buildProgram(): Command {
       process.exitCode = runIndicators({ ...opts, timeframeMs });
     });
 
+  program
+    .command('operator')
+    .description(
+      'run the operator against the current kubeconfig (in-cluster config in a pod); see botcore operator --help',
+    )
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[flags...]')
+    .action(async (flags: string[]) => {
+      const { runOperatorCommand } = await import('../../operator/cli.ts');
+      await runOperatorCommand(flags);
+    });
+
   return program;
 }
 

@@ -1,0 +1,21 @@
+// The RiskPolicy reconcile: finalizer, push to bound bots, status; or, once
+// deletion started, wait for the bound bots to go.
+import { parseKey, type Reconciler } from '../../runtime/index.ts';
+import { runSteps, type Step } from '../step.ts';
+import { boundBots, type PolicyContext, type RiskPolicyDeps } from './context.ts';
+import { ensureFinalizer, finalize } from './finalizers.ts';
+import { pushPolicy } from './push.ts';
+import { status } from './status.ts';
+
+export const reconcileSteps: ReadonlyArray<Step<PolicyContext>> = [ensureFinalizer, pushPolicy, status];
+export const deletionSteps: ReadonlyArray<Step<PolicyContext>> = [finalize];
+
+export function riskPolicyReconciler(deps: RiskPolicyDeps): Reconciler {
+  return async (key, { log, signal }) => {
+    const { namespace, name } = parseKey(key);
+    const policy = deps.policies.get(name, namespace);
+    if (policy === undefined) return undefined;
+    const ctx: PolicyContext = { key, policy, deps, log, signal, bound: boundBots(deps.bots, policy) };
+    return runSteps(policy.metadata.deletionTimestamp === undefined ? reconcileSteps : deletionSteps, ctx);
+  };
+}

@@ -1,0 +1,32 @@
+// The TradingBot reconcile: finalizer, config, workloads, prune, status; or,
+// once deletion started, finalize.
+import type { V1Deployment } from '@kubernetes/client-node';
+import { parseKey, type Reconciler } from '../../runtime/index.ts';
+import { runSteps, type Step } from '../step.ts';
+import type { BotContext, TradingBotDeps } from './context.ts';
+import { ensureConfig } from './ensure-config.ts';
+import { ensureFinalizer } from './ensure-finalizer.ts';
+import { ensureWorkloads } from './ensure-workloads.ts';
+import { finalize } from './finalize.ts';
+import { prune } from './prune.ts';
+import { status } from './status.ts';
+
+export const reconcileSteps: ReadonlyArray<Step<BotContext>> = [
+  ensureFinalizer,
+  ensureConfig,
+  ensureWorkloads,
+  prune,
+  status,
+];
+export const deletionSteps: ReadonlyArray<Step<BotContext>> = [finalize];
+
+export function tradingBotReconciler(deps: TradingBotDeps): Reconciler {
+  return async (key, { log, signal }) => {
+    const { namespace, name } = parseKey(key);
+    const bot = deps.bots.get(name, namespace);
+    // Gone: the garbage collector deletes the children (owner references).
+    if (bot === undefined) return undefined;
+    const ctx: BotContext = { key, bot, deps, log, signal, applied: new Map<string, V1Deployment>() };
+    return runSteps(bot.metadata.deletionTimestamp === undefined ? reconcileSteps : deletionSteps, ctx);
+  };
+}

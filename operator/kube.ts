@@ -1,0 +1,92 @@
+// The writes the controllers make, behind one small interface so the steps
+// are unit-tested against a fake: server-side apply (via Applier), delete,
+// finalizer changes with optimistic concurrency, status replacement, and a
+// fresh read for conflict retries.
+import {
+  ApiException,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
+import { Applier, serverSideApplyClient } from './apply.ts';
+
+export const group = 'trading.botcore.dev';
+export const version = 'v1alpha1';
+export const apiVersion = `${group}/${version}`;
+
+export type Plural = 'tradingbots' | 'riskpolicies';
+
+export interface ClusterClient {
+  readonly applier: Applier;
+  /** Deletes the object; a missing one is fine. */
+  delete(object: KubernetesObject): Promise<void>;
+  /** Sets metadata.finalizers, failing with 409 if the object changed since `object` was read. */
+  setFinalizers<T extends KubernetesObject>(plural: Plural, object: T, finalizers: string[]): Promise<T>;
+  /** Reads a custom object from the API server (not a cache); undefined when gone. */
+  read<T extends KubernetesObject>(plural: Plural, namespace: string, name: string): Promise<T | undefined>;
+  /** Replaces the status subresource; 409 when `object`'s resourceVersion is stale. */
+  replaceStatus<T extends KubernetesObject>(plural: Plural, object: T): Promise<T>;
+}
+
+export function statusCode(error: unknown): number | undefined {
+  if (error instanceof ApiException) return error.code;
+  const code = (error as { code?: unknown; statusCode?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+export function isConflict(error: unknown): boolean {
+  return statusCode(error) === 409;
+}
+
+export function clusterClient(kc: KubeConfig): ClusterClient {
+  const objects = KubernetesObjectApi.makeApiClient(kc);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const applier = new Applier(serverSideApplyClient(kc));
+  return {
+    applier,
+    async delete(object) {
+      try {
+        await objects.delete(object, undefined, undefined, undefined, undefined, 'Background');
+      } catch (error) {
+        if (statusCode(error) !== 404) throw error;
+      }
+      applier.forget(object);
+    },
+    async setFinalizers(plural, object, finalizers) {
+      const { namespace = '', name = '', resourceVersion } = object.metadata ?? {};
+      // Setting resourceVersion in the patch makes it a precondition: 409 if the object moved.
+      const body = [
+        { op: 'add', path: '/metadata/finalizers', value: finalizers },
+        { op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion },
+      ];
+      return (await custom.patchNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural,
+        name,
+        body,
+      })) as never;
+    },
+    async read(plural, namespace, name) {
+      try {
+        return (await custom.getNamespacedCustomObject({ group, version, namespace, plural, name })) as never;
+      } catch (error) {
+        if (statusCode(error) === 404) return undefined;
+        throw error;
+      }
+    },
+    async replaceStatus(plural, object) {
+      const { namespace = '', name = '' } = object.metadata ?? {};
+      return (await custom.replaceNamespacedCustomObjectStatus({
+        group,
+        version,
+        namespace,
+        plural,
+        name,
+        body: object,
+      })) as never;
+    },
+  };
+}
