@@ -43,6 +43,7 @@ describe('logger', () => {
         list: [{ password: secret }, { client_secret: secret }],
       },
       deep: { a: { b: { c: { d: { accessToken: secret } } } } },
+      kubeconfig: { users: [{ name: 'admin', user: { 'client-key-data': secret, keyData: secret } }] },
       object: { kind: 'Secret', metadata: { name: 'binance' }, data: { anything: secret } },
     };
     log.info(nested, 'calling the exchange');
@@ -108,6 +109,11 @@ describe('redactSecrets', () => {
       'clientSecret',
       'PASSWORD',
       'auth',
+      'client-key-data',
+      'keyData',
+      'passphrase',
+      'mnemonic',
+      'signature',
     ])
       expect(isSecretKey(key), key).toBe(true);
     for (const key of ['key', 'name', 'namespace', 'resourceVersion', 'controller', 'author'])
@@ -118,5 +124,8 @@ describe('redactSecrets', () => {
     expect(redactString('Authorization: Bearer abc.def')).toBe(`Authorization: Bearer ${REDACTED}`);
     expect(redactString('GET /x?api_key=123&limit=5')).toBe(`GET /x?api_key=${REDACTED}&limit=5`);
     expect(redactString('plain words')).toBe('plain words');
+    expect(redactString('POST /api/v3/order?symbol=BTCUSDT&timestamp=1&signature=9f86d08')).toBe(
+      `POST /api/v3/order?symbol=BTCUSDT&timestamp=1&signature=${REDACTED}`,
+    );
   });
 });

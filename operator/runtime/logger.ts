@@ -20,6 +20,13 @@ const secretKeyParts = [
   'privatekey',
   'cookie',
   'sessionid',
+  // kubeconfig client keys (client-key-data, keyData)
+  'keydata',
+  'passphrase',
+  // wallets and signed exchange requests
+  'mnemonic',
+  'seedphrase',
+  'signature',
 ];
 const exactSecretKeys = new Set(['auth', 'pwd', 'bearer']);
 
@@ -34,7 +41,7 @@ const secretInString: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
   // key=value or key: value pairs with a secret-looking key (URLs, env dumps, messages).
   [
-    /\b([A-Za-z_-]*(?:token|password|passwd|secret|api[-_]?key|apikey)[A-Za-z_-]*)(["']?\s*[=:]\s*["']?)[^\s&"',;}]+/gi,
+    /\b([A-Za-z_-]*(?:token|password|passwd|secret|api[-_]?key|apikey|signature|passphrase)[A-Za-z_-]*)(["']?\s*[=:]\s*["']?)[^\s&"',;}]+/gi,
     `$1$2${REDACTED}`,
   ],
   // user:password@host in URLs.
