@@ -1,4 +1,5 @@
 export { AsyncQueue } from './async-queue.ts';
+export { fetchInstrument, instrumentFromSymbolInfo } from './exchange-info.ts';
 export {
   BINANCE_REST_URL,
   BINANCE_WS_URL,

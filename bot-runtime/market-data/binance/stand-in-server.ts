@@ -28,6 +28,8 @@ export class BinanceStandIn {
   now: number;
   readonly requests: URL[] = [];
   readonly failures: StandInFailure[] = [];
+  /** What `GET /api/v3/exchangeInfo?symbol=` answers, per symbol (set by the test). */
+  readonly symbolInfo = new Map<string, unknown>();
   /** Stream paths (with query) clients connected to. */
   readonly streamPaths: string[] = [];
   readonly #subscribers = new Set<Subscriber>();
@@ -131,6 +133,19 @@ export class BinanceStandIn {
       const headers: Record<string, string> =
         failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {};
       send(failure.status, failure.body, headers);
+      return;
+    }
+    if (url.pathname === '/api/v3/exchangeInfo') {
+      const info = this.symbolInfo.get(url.searchParams.get('symbol') ?? '');
+      if (info === undefined) send(400, { code: -1121, msg: 'Invalid symbol.' });
+      else
+        send(200, {
+          timezone: 'UTC',
+          serverTime: this.now,
+          rateLimits: [],
+          exchangeFilters: [],
+          symbols: [info],
+        });
       return;
     }
     if (url.pathname !== '/api/v3/klines') {
