@@ -44,6 +44,7 @@ describe('generated files', () => {
       'Timeframe',
       'Positions',
       'Trades-Today',
+      'Risk',
       'Age',
     ]);
     expect(files.get('crds/trading.botcore.dev_tradingbots.yaml')).not.toMatch(/x-botcore-/);

@@ -87,7 +87,17 @@ const exchange = obj(
           },
         ),
       },
-      { required: ['name'], 'x-botcore-type-name': 'CredentialsSecretRef' },
+      {
+        required: ['name'],
+        'x-botcore-type-name': 'CredentialsSecretRef',
+        'x-kubernetes-validations': [
+          rule(
+            '!has(self.apiKeyKey) || !has(self.apiSecretKey) || self.apiKeyKey != self.apiSecretKey',
+            'apiKeyKey and apiSecretKey must name different keys of the Secret',
+            { fieldPath: '.apiSecretKey' },
+          ),
+        ],
+      },
     ),
   },
   {
@@ -623,6 +633,13 @@ export const tradingBot: KindDefinition = {
       type: 'integer',
       jsonPath: '.status.tradesToday',
       description: 'Fills today',
+      priority: 1,
+    },
+    {
+      name: 'Risk',
+      type: 'string',
+      jsonPath: '.status.risk.state',
+      description: 'Risk engine state',
       priority: 1,
     },
     { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Age' },

@@ -113,6 +113,9 @@ export const invalidCorpus: readonly InvalidCase[] = [
   bot('credentials-secret-bad-name', 'spec.exchange.credentialsSecretRef.name', (s) => {
     s.exchange.credentialsSecretRef = { name: 'My_Secret' };
   }),
+  bot('credentials-same-key-twice', 'spec.exchange.credentialsSecretRef.apiSecretKey', (s) => {
+    s.exchange.credentialsSecretRef = { name: 'creds', apiKeyKey: 'key', apiSecretKey: 'key' };
+  }),
   bot('testnet-not-boolean', 'spec.exchange.testnet', (s) => {
     s.exchange.testnet = 'yes';
   }),

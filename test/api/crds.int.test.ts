@@ -286,6 +286,7 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
             pnlToday: '-12.25',
             openPositions: 1,
             tradesToday: 7,
+            risk: { state: 'CoolingDown', reason: '5 losses in a row', until: '2026-01-01T01:00:00Z' },
             conditions: [
               {
                 type: 'Ready',
@@ -329,6 +330,7 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
       'TIMEFRAME',
       'POSITIONS',
       'TRADES-TODAY',
+      'RISK',
       'AGE',
     ]);
     expect(wide.rows.find((r) => r.NAME === 'rsi-btc')).toMatchObject({
@@ -336,6 +338,7 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
       TIMEFRAME: '1m',
       POSITIONS: '1',
       'TRADES-TODAY': '7',
+      RISK: 'CoolingDown',
     });
 
     await custom.patchNamespacedCustomObjectStatus(
