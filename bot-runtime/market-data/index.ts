@@ -16,6 +16,7 @@ export {
 } from './csv-loader.ts';
 export { CandleDataError, CandleDataErrorCode } from './errors.ts';
 export type { CandleEvent, CandleFeed, Sleep } from './feed.ts';
+export { type FeedGapOptions, withGapPolicy } from './feed-gaps.ts';
 export { CandleSequencer, findGaps, GAP_POLICIES, type Gap, type GapPolicy } from './gaps.ts';
 export { candlesFromJson, loadCandlesJson } from './json-loader.ts';
 export { loadCandles } from './load.ts';
