@@ -7,8 +7,6 @@ import { type FieldError, fieldErrors } from './field-error.ts';
 
 export type UnknownFields = 'reject' | 'prune';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -274,5 +272,3 @@ function validateObject(
     if (childSchema) validateSchema(child, childSchema, childPath(path, key), errors);
   }
 }
-
-export type { Json };

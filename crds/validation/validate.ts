@@ -1,6 +1,6 @@
 import type { RiskPolicy, TradingBot } from '../generated/types.ts';
 import { kinds, riskPolicy, rootSchema, tradingBot } from '../schema/index.ts';
-import type { KindDefinition } from '../schema/json-schema.ts';
+import type { JSONSchemaProps, KindDefinition } from '../schema/json-schema.ts';
 import { validateCel } from './cel.ts';
 import { type FieldError, fieldErrors, formatFieldError } from './field-error.ts';
 import { applyDefaults, isPlainObject, prune, type UnknownFields, validateSchema } from './structural.ts';
@@ -32,6 +32,16 @@ const dns1123SubdomainMessage =
 
 export const celSkippedDetail =
   'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
+
+const rootSchemas = new WeakMap<KindDefinition, JSONSchemaProps>();
+function schemaOf(kind: KindDefinition): JSONSchemaProps {
+  let schema = rootSchemas.get(kind);
+  if (!schema) {
+    schema = rootSchema(kind);
+    rootSchemas.set(kind, schema);
+  }
+  return schema;
+}
 
 function asJson(value: unknown): unknown {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
@@ -68,15 +78,13 @@ export function validateObject<T = unknown>(
     errors.push(fieldErrors.invalid('metadata.name', metadata.name, dns1123SubdomainMessage));
   }
 
-  const schema = rootSchema(kind);
+  const schema = schemaOf(kind);
   const unknown: FieldError[] = [];
   prune(object, schema, '', options.unknownFields ?? 'reject', unknown);
   if (unknown.length > 0) {
     // Like strict decoding on the API server: unknown fields fail the request before validation.
     return { valid: false, object: object as T, errors: [...errors, ...unknown] };
   }
-  if (object.spec === undefined && kind.spec.default !== undefined)
-    object.spec = structuredClone(kind.spec.default);
   applyDefaults(object, schema);
   const old = isPlainObject(options.oldObject)
     ? (asJson(options.oldObject) as Record<string, unknown>)
