@@ -52,4 +52,5 @@ export {
 } from './predicates.ts';
 export type { BackoffOptions, TokenBucketOptions } from './rate-limit.ts';
 export { installShutdown, type ShutdownHandle, type ShutdownStep } from './shutdown.ts';
+export { type ReconcileStep, runSteps, Step, StepError, type StepResult } from './steps.ts';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.ts';
