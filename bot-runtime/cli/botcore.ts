@@ -49,6 +49,10 @@ export function buildProgram(): Command {
     .option('--signal-period <n>', 'same as --signal (macd) or --d-period (stochastic)', wholeNumber)
     .option('--k-period <n>', 'same as --period (stochastic)', wholeNumber)
     .option('--stddev <k>', 'same as --std-dev', finiteNumber)
+    .option(
+      '--exact-variance',
+      "bollinger: two-pass variance instead of TA-Lib's (for markets priced near 1e-5)",
+    )
     .addOption(
       new Option(
         '--gaps <policy>',

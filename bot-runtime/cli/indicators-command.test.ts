@@ -48,6 +48,16 @@ describe('botcore indicators --json', () => {
     expect(st[0]!.d).toBe(stochasticBatch(eth.high, eth.low, eth.close).d[17]);
   });
 
+  it('--exact-variance opens the Bollinger bands TA-Lib collapses on ADA-BTC', () => {
+    const talib = json({ data: ADA, indicator: 'bb' });
+    const exact = json({ data: ADA, indicator: 'bb', exactVariance: true });
+    expect(talib.filter((r) => r.upper === r.middle).length).toBeGreaterThan(600);
+    expect(exact.filter((r) => r.upper === r.middle).length).toBeLessThan(50);
+    expect(run({ data: ADA, indicator: 'rsi', exactVariance: true }).err).toMatch(
+      /rsi takes no parameter "exactVariance"/,
+    );
+  });
+
   it('accepts the technicalindicators spellings of the parameters', () => {
     expect(json({ data: ETH, indicator: 'macd', fastPeriod: 5, slowPeriod: 35, signalPeriod: 5 })).toEqual(
       json({ data: ETH, indicator: 'macd', fast: 5, slow: 35, signal: 5 }),

@@ -30,6 +30,8 @@ export interface IndicatorsOptions {
   /** stochastic: the %K period. */
   readonly kPeriod?: number;
   readonly stddev?: number;
+  /** bollinger: two-pass variance instead of TA-Lib's. */
+  readonly exactVariance?: boolean;
 }
 
 /** One value from a parameter and its alias; giving both with different values is an error. */
@@ -74,6 +76,7 @@ export function runIndicators(options: IndicatorsOptions, io: Output = processOu
       dPeriod: isStochastic
         ? either(n, ['d-period', o.dPeriod], ['signal-period', o.signalPeriod])
         : o.dPeriod,
+      exactVariance: o.exactVariance ? 1 : undefined,
     });
     if (!isStochastic && o.kPeriod !== undefined) {
       throw new IndicatorError(IndicatorErrorCode.INVALID_PARAMETER, `${n} takes no parameter "k-period"`);

@@ -82,10 +82,17 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     name: 'bollinger',
     aliases: ['bb', 'bbands', 'bollinger-bands'],
     description: 'Bollinger Bands: SMA of the close ± stdDev population standard deviations',
-    params: [p('period', 20, 'lookback in candles'), p('stdDev', 2, 'band width in standard deviations')],
+    params: [
+      p('period', 20, 'lookback in candles'),
+      p('stdDev', 2, 'band width in standard deviations'),
+      p('exactVariance', 0, "1: two-pass variance instead of TA-Lib's (see docs/indicators.md)"),
+    ],
     outputs: ['upper', 'middle', 'lower'],
     compute: (s, a) => {
-      const r = bollingerBatch(s.close, a.period, { stdDev: a.stdDev! });
+      const r = bollingerBatch(s.close, a.period, {
+        stdDev: a.stdDev!,
+        variance: a.exactVariance ? 'exact' : 'talib',
+      });
       return [r.upper, r.middle, r.lower];
     },
   },
