@@ -21,6 +21,16 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('validate')
+    .description('check TradingBot and RiskPolicy manifests as the API server would, without a cluster')
+    .argument('<manifest...>', 'YAML files (other kinds in them are ignored)')
+    .option('--json', 'print the verdicts as JSON')
+    .action(async (files: string[], opts: { json?: boolean }) => {
+      const { runValidate } = await import('./validate-command.ts');
+      process.exitCode = await runValidate(files, opts);
+    });
+
+  program
     .command('indicators')
     .description(
       'compute a technical indicator over a candle file (CSV or JSON) and print one row per candle',
