@@ -27,7 +27,7 @@ import { RollingMax, RollingMin } from './rolling-extreme.ts';
 import { Rsi } from './rsi.ts';
 import { Sma } from './sma.ts';
 import { Stochastic } from './stochastic.ts';
-import { AccumulationDistribution, Obv } from './volume.ts';
+import { AccumulationDistribution, Obv, Vwap } from './volume.ts';
 
 const CANDLES = join(import.meta.dirname, '../../../shared/data/candles');
 
@@ -132,6 +132,35 @@ describe('properties', () => {
           ind.reset();
           const second = xs.map((x) => ind.update(x));
           expect(second).toEqual(first);
+        }
+      }),
+    );
+  });
+
+  it('reset() also renews the candle indicators (high/low/close/volume)', () => {
+    fc.assert(
+      fc.property(prices, fc.integer({ min: 1, max: 20 }), (xs, period) => {
+        const feed = (ind: { update(h: number, l: number, c: number, v: number): number }) =>
+          xs.map((x, i) => ind.update(x * 1.01, x * 0.99, x, (i % 7) + 1));
+        const inds = [
+          new Stochastic(period, 3, 2),
+          new Atr(period),
+          new Mfi(period + 1),
+          new Vwap(period),
+          new Obv(),
+          new AccumulationDistribution(),
+        ];
+        const adapt = (ind: (typeof inds)[number]) => ({
+          update: (h: number, l: number, c: number, v: number) => {
+            if (ind instanceof Obv) return ind.update(c, v);
+            if (ind instanceof Stochastic || ind instanceof Atr) return ind.update(h, l, c);
+            return ind.update(h, l, c, v);
+          },
+        });
+        for (const ind of inds) {
+          const first = feed(adapt(ind));
+          ind.reset();
+          expect(feed(adapt(ind))).toEqual(first);
         }
       }),
     );
