@@ -214,6 +214,34 @@ describe('BinanceKlineFeed against the stand-in', () => {
     expect(warnings.filter((w) => w.includes('malformed'))).toHaveLength(2);
   });
 
+  it('reconnects when the stream goes silent', async () => {
+    server = new BinanceStandIn({ ETHBTC: series }, '5m', closedBefore(3));
+    const { restUrl, wsUrl } = await server.start();
+    const warnings: string[] = [];
+    const s = server;
+    const f = new BinanceKlineFeed({
+      symbol: 'ETHBTC',
+      interval: '5m',
+      startTime: T(0),
+      restBaseUrl: restUrl,
+      wsBaseUrl: wsUrl,
+      now: () => s.now,
+      staleAfterMs: 30,
+      reconnect: { initialDelayMs: 1, maxDelayMs: 2 },
+      onWarning: (m) => warnings.push(m),
+    });
+    feed = f;
+    const it = f[Symbol.asyncIterator]();
+    expectCandles(await take(it, 3), 0);
+    const next = it.next();
+    // The stand-in sends nothing: the feed gives up on the silent connection and opens another.
+    await server.waitForConnections(2);
+    expect(warnings.some((w) => w.includes('silent for 30 ms'))).toBe(true);
+    server.now = closedBefore(4);
+    server.push('ETHBTC', T(3), true);
+    expectCandles([(await next).value as CandleEvent], 3);
+  });
+
   it('waits out a 429 for Retry-After seconds and retries', async () => {
     const { server, it } = await setup(closedBefore(5), T(0));
     server.failures.push({
