@@ -38,7 +38,8 @@ describe('NATS with JetStream', () => {
     const messages = await consumer.fetch({ max_messages: 2, expires: 5000 });
     for await (const message of messages) {
       received.push(codec.decode(message.data).seq);
-      message.ack();
+      // ackAck waits for the server to confirm, so the consumer state below is settled.
+      expect(await message.ackAck()).toBe(true);
     }
     expect(received).toEqual([1, 2]);
     expect((await jsm.consumers.info(stream, 'reader')).num_ack_pending).toBe(0);
