@@ -380,19 +380,19 @@ export interface ControlListener {
   stop(): void;
 }
 
-/** Plays the executor on the control subject: records each command and answers `reply` (or stays silent). */
+/** Plays the executor on the control subject: records each command and answers `reply` (null: stays silent). */
 export function executor(
   nc: NatsConnection,
   namespace: string,
   bot: string,
-  reply: Record<string, unknown> | undefined = { ok: true },
+  reply: Record<string, unknown> | null = { ok: true },
 ): ControlListener {
   const received: Array<Record<string, unknown>> = [];
   const sub = nc.subscribe(`botcore.${namespace}.${bot}.control`);
   void (async () => {
     for await (const message of sub) {
       received.push(JSON.parse(decoder.decode(message.data)) as Record<string, unknown>);
-      if (reply !== undefined && message.reply) message.respond(encoder.encode(JSON.stringify(reply)));
+      if (reply !== null && message.reply) message.respond(encoder.encode(JSON.stringify(reply)));
     }
   })();
   return { received, stop: () => sub.unsubscribe() };
