@@ -1,0 +1,632 @@
+// The trading kernel: data -> strategies -> ensemble -> risk -> venue ->
+// portfolio, for one bot. Backtest, replay-paper and (later) live build the
+// same kernel and differ only in the clock, the data source that calls `step`
+// and the venue. `step` is the hot path: it takes one closed candle as plain
+// numbers, allocates nothing, and touches decimals only when an order is
+// created or filled.
+//
+// The bot trades spot, long only: a buy signal opens a position when flat, a
+// sell signal closes it; every position carries a protective stop-loss at the
+// venue (RiskPolicy stopLossPercent below the entry).
+import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
+import {
+  applyOrderEvent,
+  createOrder,
+  type Decimal,
+  DomainError,
+  dec,
+  type Fill,
+  type Instrument,
+  type Order,
+  Portfolio,
+  ZERO,
+} from '../domain/index.ts';
+import {
+  DEFAULT_RISK_POLICY,
+  deny,
+  RiskCode,
+  RiskEngine,
+  RollingReturns,
+  sizePosition,
+} from '../risk/index.ts';
+import { createStrategy, Ensemble, type Strategy, strategyWeight } from '../strategies/index.ts';
+import type { Venue, VenueEvent } from '../venue/venue.ts';
+import type { Clock } from './clock.ts';
+import { GrowableSeries } from './series.ts';
+
+export interface Market {
+  readonly symbol: string;
+  readonly instrument: Instrument;
+}
+
+export interface KernelOptions {
+  /** The TradingBot spec with its defaults applied (crds/validation does that). */
+  readonly bot: TradingBotSpec;
+  readonly policy?: RiskPolicySpec;
+  readonly markets: readonly Market[];
+  readonly timeframeMs: number;
+  readonly venue: Venue;
+  readonly clock: Clock;
+  /** Starting cash in the instruments' quote currency; `bot.capital.amount` by default. */
+  readonly cash?: Decimal;
+  /** Candles before this open time only warm the strategies up (no orders, no equity points). */
+  readonly tradeFrom?: number;
+  /** Candles of rolling returns for the correlation limit (default 100). */
+  readonly correlationWindow?: number;
+  /** Correlation at or above which symbols count as one direction (default 0.7). */
+  readonly correlationThreshold?: number;
+  /** A working limit order is canceled after this many candles (default 3). */
+  readonly limitOrderTtlCandles?: number;
+}
+
+export type ExitReason = 'signal' | 'stopLoss';
+
+export interface OrderRecord {
+  readonly id: string;
+  readonly symbol: string;
+  readonly side: 'BUY' | 'SELL';
+  readonly type: 'MARKET' | 'LIMIT';
+  readonly quantity: string;
+  readonly price: string | undefined;
+  readonly ts: number;
+  /** Strategies whose signal agreed with the decision. */
+  readonly strategies: readonly string[];
+  status: string;
+}
+
+export interface FillRecord {
+  readonly orderId: string;
+  readonly tradeId: string;
+  readonly symbol: string;
+  readonly side: 'BUY' | 'SELL';
+  readonly quantity: string;
+  readonly price: string;
+  readonly fee: string;
+  readonly liquidity: 'MAKER' | 'TAKER';
+  readonly ts: number;
+}
+
+export interface TradeRecord {
+  readonly symbol: string;
+  readonly strategies: readonly string[];
+  readonly entryTime: number;
+  readonly exitTime: number;
+  readonly quantity: string;
+  readonly entryPrice: string;
+  readonly exitPrice: string;
+  /** Net of fees, in the quote currency. */
+  readonly pnl: string;
+  /** pnl / entry cost (fees included), as a ratio. */
+  readonly return: number;
+  readonly fees: string;
+  readonly exitReason: ExitReason;
+}
+
+interface OpenTrade {
+  strategies: readonly string[];
+  entryTime: number;
+  bought: Decimal;
+  cost: Decimal;
+  sold: Decimal;
+  proceeds: Decimal;
+  fees: Decimal;
+  exitReason: ExitReason;
+}
+
+interface Live {
+  order: Order;
+  record: OrderRecord;
+  k: number;
+  entry: boolean;
+  submittedAt: number;
+}
+
+export class Kernel {
+  readonly options: KernelOptions;
+  readonly symbols: readonly string[];
+  readonly instruments: readonly Instrument[];
+  readonly portfolio: Portfolio;
+  readonly risk: RiskEngine;
+  readonly equity = new GrowableSeries(4096);
+  readonly orders: OrderRecord[] = [];
+  readonly fills: FillRecord[] = [];
+  readonly trades: TradeRecord[] = [];
+  /** Strategy instances per symbol, in manifest order. */
+  readonly strategies: Strategy[][];
+  readonly #tf: number;
+  readonly #venue: Venue;
+  readonly #clock: Clock;
+  readonly #policy: RiskPolicySpec;
+  readonly #signals: Float64Array[];
+  readonly #ensembles: Ensemble[];
+  readonly #single: Strategy[];
+  readonly #posF: Float64Array;
+  readonly #lastClose: Float64Array;
+  readonly #returns: RollingReturns | undefined;
+  readonly #entry: (Live | undefined)[];
+  readonly #exit: (Live | undefined)[];
+  readonly #stop: (Decimal | undefined)[];
+  readonly #open: (OpenTrade | undefined)[];
+  readonly #live = new Map<string, Live>();
+  readonly #events: VenueEvent[] = [];
+  readonly #tradeFrom: number;
+  readonly #ttl: number;
+  readonly #limit: boolean;
+  readonly #limitOffset: Decimal;
+  readonly #stopFactor: Decimal;
+  readonly #sizingFee: Decimal;
+  readonly #currency: string;
+  #cashF: number;
+  #t = Number.NaN;
+  #seq = 0;
+  #stateVersion = 0;
+  #candles = 0;
+
+  constructor(options: KernelOptions) {
+    this.options = options;
+    const { bot, markets } = options;
+    if (markets.length === 0) throw new RangeError('the kernel needs at least one market');
+    this.symbols = markets.map((m) => m.symbol);
+    this.instruments = markets.map((m) => m.instrument);
+    this.#tf = options.timeframeMs;
+    this.#venue = options.venue;
+    this.#clock = options.clock;
+    this.#policy = options.policy ?? DEFAULT_RISK_POLICY;
+    this.#currency = this.instruments[0]!.quote;
+    const cash = options.cash ?? dec(bot.capital.amount);
+    this.portfolio = new Portfolio({ currency: this.#currency, cash, instruments: this.instruments });
+    this.#cashF = cash.toNumber();
+    const allocation = cash.times(dec(bot.capital.maxAllocationPercent ?? '100')).div(100);
+    this.risk = new RiskEngine(this.#policy, {
+      maxAllocation: allocation,
+      correlationThreshold: options.correlationThreshold,
+    });
+    this.#stateVersion = this.risk.state.version;
+
+    // Strategies per symbol: a strategy trades the symbols it lists, or all of them.
+    this.strategies = this.symbols.map((symbol) =>
+      bot.strategies
+        .map((spec, i) => ({ spec, i }))
+        .filter(({ spec }) => !spec.symbols || spec.symbols.includes(symbol))
+        .map(({ spec, i }) => createStrategy(spec, i)),
+    );
+    this.#ensembles = this.symbols.map((symbol) => {
+      const weights = bot.strategies
+        .filter((s) => !s.symbols || s.symbols.includes(symbol))
+        .map((s) => strategyWeight(s));
+      return new Ensemble(bot.combine, weights.length > 0 ? weights : [1]);
+    });
+    this.#signals = this.strategies.map((s) => new Float64Array(Math.max(1, s.length)));
+    // With one strategy on a symbol its signal is the decision: skip the ensemble.
+    this.#single = this.strategies.map((s) => (s.length === 1 ? s[0]! : (undefined as unknown as Strategy)));
+    const n = this.symbols.length;
+    this.#posF = new Float64Array(n);
+    this.#lastClose = new Float64Array(n);
+    this.#returns = n > 1 ? new RollingReturns(this.symbols, options.correlationWindow ?? 100) : undefined;
+    this.#entry = new Array(n).fill(undefined);
+    this.#exit = new Array(n).fill(undefined);
+    this.#stop = new Array(n).fill(undefined);
+    this.#open = new Array(n).fill(undefined);
+    this.#tradeFrom = options.tradeFrom ?? Number.NEGATIVE_INFINITY;
+    this.#ttl = (options.limitOrderTtlCandles ?? 3) * this.#tf;
+    const ex = bot.execution;
+    this.#limit = ex.orderType === 'limit';
+    this.#limitOffset = dec(ex.limitOffsetBps ?? 0).div(10_000);
+    this.#stopFactor = dec(1).minus(dec(this.#policy.stopLossPercent).div(100));
+    // Cash an entry needs beyond its notional: the taker fee and the slippage it may pay.
+    this.#sizingFee = dec(ex.takerFeePercent)
+      .div(100)
+      .plus(dec(ex.slippageBps + 10).div(10_000));
+  }
+
+  /** Candles stepped so far. */
+  get candles(): number {
+    return this.#candles;
+  }
+
+  /** Resets the strategies (their warm-up starts again). */
+  onStart(): void {
+    for (const list of this.strategies) for (const s of list) s.onStart();
+  }
+
+  /**
+   * One closed candle of symbol `k` (index into `markets`). Candles must come
+   * in open-time order across symbols; `t` is the open time.
+   */
+  step(k: number, t: number, open: number, high: number, low: number, close: number, volume: number): void {
+    this.#candles++;
+    const now = t + this.#tf;
+    if (t < this.#tradeFrom) {
+      // Warm-up only: strategies see the candle, nothing trades.
+      this.#signal(k, t, open, high, low, close, volume);
+      this.#lastClose[k] = close;
+      this.#returns?.push(k, close);
+      return;
+    }
+    if (t !== this.#t) {
+      if (!Number.isNaN(this.#t)) this.equity.push(this.#t + this.#tf, this.#equityF());
+      this.#t = t;
+    }
+    this.#clock.advance(now);
+    if (this.#venue.activeCount(k) !== 0) this.#match(k, t, open, high, low, close, volume);
+    this.#lastClose[k] = close;
+    this.#returns?.push(k, close);
+    const eq = this.#equityF();
+    this.risk.onEquity(now, eq);
+    if (this.risk.state.version !== this.#stateVersion) this.#onStateChange(now);
+    const sig = this.#signal(k, t, open, high, low, close, volume);
+    if (sig !== 0) this.#decide(k, sig, close, now);
+  }
+
+  /** Ends the run: the last equity point. Open positions stay open, marked at their last close. */
+  onStop(): void {
+    if (!Number.isNaN(this.#t)) this.equity.push(this.#t + this.#tf, this.#equityF());
+    for (const list of this.strategies) for (const s of list) s.onStop();
+  }
+
+  #signal(k: number, t: number, o: number, h: number, l: number, c: number, v: number): number {
+    const one = this.#single[k];
+    if (one !== undefined) return one.onBar(t, o, h, l, c, v);
+    const list = this.strategies[k]!;
+    const sig = this.#signals[k]!;
+    for (let i = 0; i < list.length; i++) sig[i] = list[i]!.onBar(t, o, h, l, c, v);
+    return list.length === 0 ? 0 : this.#ensembles[k]!.combine(sig);
+  }
+
+  #equityF(): number {
+    let eq = this.#cashF;
+    const pos = this.#posF;
+    const px = this.#lastClose;
+    for (let j = 0; j < pos.length; j++) if (pos[j] !== 0) eq += pos[j]! * px[j]!;
+    return eq;
+  }
+
+  /** Equity in decimals at the last closes (orders and reports; not per candle). */
+  equityDecimal(): Decimal {
+    return this.portfolio.equity(this.#marks()).amount;
+  }
+
+  #marks(): Record<string, Decimal> {
+    const marks: Record<string, Decimal> = {};
+    for (let j = 0; j < this.symbols.length; j++) {
+      if (this.#lastClose[j]! > 0)
+        marks[this.symbols[j]!] = this.instruments[j]!.priceFromNumber(this.#lastClose[j]!);
+    }
+    return marks;
+  }
+
+  #agreeing(k: number, sig: number): string[] {
+    const list = this.strategies[k]!;
+    if (list.length === 1) return [list[0]!.name];
+    const s = this.#signals[k]!;
+    return list.filter((_, i) => s[i] === sig).map((x) => x.name);
+  }
+
+  #decide(k: number, sig: number, close: number, now: number): void {
+    if (sig > 0) {
+      if (this.#posF[k] !== 0 || this.#entry[k] || this.#exit[k]) return;
+      this.#enter(k, close, now);
+      return;
+    }
+    const entry = this.#entry[k];
+    if (entry) this.#cancel(entry, now);
+    if (this.#posF[k]! > 0 && !this.#exit[k]) this.#close(k, close, now);
+  }
+
+  #enter(k: number, close: number, now: number): void {
+    const inst = this.instruments[k]!;
+    const symbol = inst.symbol;
+    const ref = inst.priceFromNumber(close);
+    const equity = this.equityDecimal();
+    const sized = sizePosition({
+      equity,
+      cash: this.portfolio.balance(this.#currency).amount,
+      currentNotional: ZERO,
+      riskPerTradePercent: this.#policy.riskPerTradePercent,
+      stopLossPercent: this.#policy.stopLossPercent,
+      maxPositionSizePercent: this.#policy.maxPositionSizePercent,
+      maxPositionNotional: this.#policy.maxPositionNotional,
+      maxAllocation: this.risk.options.maxAllocation,
+      feeRate: this.#sizingFee,
+    });
+    const price = this.#limit
+      ? inst.limitPrice('BUY', ref.times(dec(1).minus(this.#limitOffset)))
+      : undefined;
+    const quantity = inst.quantity(sized.notional.div(price ?? ref));
+    if (
+      quantity.isZero() ||
+      quantity.lt(inst.minQuantity) ||
+      quantity.times(price ?? ref).lt(inst.minNotional.amount)
+    ) {
+      this.risk.record(
+        deny(RiskCode.SIZE_BELOW_MINIMUM, {
+          notional: sized.notional.toDecimalPlaces(8),
+          bound_by: sized.boundBy,
+          quantity,
+          min_quantity: inst.minQuantity,
+        }),
+        now,
+        symbol,
+        'BUY',
+      );
+      return;
+    }
+    const verdict = this.risk.check(
+      { symbol, side: 'BUY', quantity, price: price ?? ref, position: ZERO },
+      { now, equity, positions: this.#positions(), correlation: this.#correlation },
+    );
+    if (verdict) return;
+    this.#submit(k, 'BUY', quantity, price, now, true, this.#agreeing(k, 1));
+  }
+
+  #close(k: number, close: number, now: number): void {
+    const inst = this.instruments[k]!;
+    const position = this.portfolio.position(inst.symbol).quantity;
+    if (!position.isPositive()) return;
+    const ref = inst.priceFromNumber(close);
+    const price = this.#limit
+      ? inst.limitPrice('SELL', ref.times(dec(1).plus(this.#limitOffset)))
+      : undefined;
+    const verdict = this.risk.check(
+      { symbol: inst.symbol, side: 'SELL', quantity: position, price: price ?? ref, position },
+      { now, equity: this.equityDecimal(), positions: this.#positions(), correlation: this.#correlation },
+    );
+    if (verdict) return;
+    this.#submit(k, 'SELL', position, price, now, false, this.#agreeing(k, -1));
+  }
+
+  #submit(
+    k: number,
+    side: 'BUY' | 'SELL',
+    quantity: Decimal,
+    price: Decimal | undefined,
+    now: number,
+    entry: boolean,
+    strategies: readonly string[],
+  ): void {
+    const inst = this.instruments[k]!;
+    const id = `O-${++this.#seq}`;
+    let order: Order;
+    try {
+      order = createOrder(inst, {
+        id,
+        side,
+        type: price ? 'LIMIT' : 'MARKET',
+        quantity,
+        ...(price ? { price } : {}),
+        ts: now,
+      });
+    } catch (e) {
+      if (e instanceof DomainError) {
+        this.risk.record(
+          deny(RiskCode.SIZE_BELOW_MINIMUM, { ...e.context, error: e.code }),
+          now,
+          inst.symbol,
+          side,
+        );
+        return;
+      }
+      throw e;
+    }
+    order = applyOrderEvent(order, { type: 'OrderSubmitted', ts: now });
+    const record: OrderRecord = {
+      id,
+      symbol: inst.symbol,
+      side,
+      type: order.type,
+      quantity: order.quantity.toFixed(),
+      price: order.price?.toFixed(),
+      ts: now,
+      strategies,
+      status: order.status,
+    };
+    this.orders.push(record);
+    const live: Live = { order, record, k, entry, submittedAt: now };
+    this.#live.set(id, live);
+    if (entry) {
+      this.#entry[k] = live;
+      this.#open[k] ??= {
+        strategies,
+        entryTime: now,
+        bought: ZERO,
+        cost: ZERO,
+        sold: ZERO,
+        proceeds: ZERO,
+        fees: ZERO,
+        exitReason: 'signal',
+      };
+    } else this.#exit[k] = live;
+    this.#venue.submit(order, now);
+  }
+
+  readonly #correlation = (a: string, b: string): number => {
+    if (!this.#returns) return Number.NaN;
+    return this.#returns.correlation(this.#returns.index(a), this.#returns.index(b));
+  };
+
+  #positions(): { symbol: string; notional: Decimal }[] {
+    const out: { symbol: string; notional: Decimal }[] = [];
+    for (let j = 0; j < this.symbols.length; j++) {
+      if (this.#posF[j] === 0) continue;
+      const p = this.portfolio.position(this.symbols[j]!);
+      out.push({
+        symbol: p.symbol,
+        notional: p.quantity.times(this.instruments[j]!.priceFromNumber(this.#lastClose[j]!)),
+      });
+    }
+    return out;
+  }
+
+  #match(k: number, t: number, o: number, h: number, l: number, c: number, v: number): void {
+    const events = this.#events;
+    this.#venue.onCandle(k, t, o, h, l, c, v, events);
+    for (let i = 0; i < events.length; i++) this.#apply(events[i]!);
+    events.length = 0;
+    // Limit orders that have worked long enough are canceled.
+    if (this.#limit) {
+      const now = t + this.#tf;
+      for (const live of [this.#entry[k], this.#exit[k]]) {
+        if (live && now - live.submittedAt >= this.#ttl) this.#cancel(live, now);
+      }
+    }
+  }
+
+  /** Asks the venue to cancel a working order (once). */
+  #cancel(live: Live, now: number): void {
+    if (live.order.status === 'PENDING_CANCEL') return;
+    live.order = applyOrderEvent(live.order, { type: 'OrderCancelRequested', ts: now });
+    live.record.status = live.order.status;
+    this.#venue.cancel(live.order.id, now);
+  }
+
+  #apply(e: VenueEvent): void {
+    if (e.type === 'StopFilled') {
+      const k = this.symbols.indexOf(e.fill.symbol);
+      // The stop ends the trade: an entry still working (partly filled) is canceled.
+      const entry = this.#entry[k];
+      if (entry) this.#cancel(entry, e.ts);
+      this.#book(k, e.fill, 'stopLoss', []);
+      return;
+    }
+    const live = this.#live.get(e.orderId);
+    if (!live) return;
+    switch (e.type) {
+      case 'OrderAccepted':
+        live.order = applyOrderEvent(live.order, {
+          type: 'OrderAccepted',
+          venueOrderId: e.venueOrderId,
+          ts: e.ts,
+        });
+        break;
+      case 'OrderFilled':
+        live.order = applyOrderEvent(live.order, { type: 'OrderFilled', fill: e.fill, ts: e.ts });
+        this.#book(live.k, e.fill, 'signal', live.record.strategies);
+        break;
+      case 'OrderCanceled':
+        live.order = applyOrderEvent(live.order, { type: 'OrderCanceled', ts: e.ts });
+        break;
+      case 'OrderRejected':
+        live.order = applyOrderEvent(live.order, { type: 'OrderRejected', reason: e.reason, ts: e.ts });
+        break;
+    }
+    live.record.status = live.order.status;
+    if (
+      live.order.status === 'FILLED' ||
+      live.order.status === 'CANCELED' ||
+      live.order.status === 'REJECTED'
+    ) {
+      this.#live.delete(live.order.id);
+      if (this.#entry[live.k] === live) this.#entry[live.k] = undefined;
+      if (this.#exit[live.k] === live) this.#exit[live.k] = undefined;
+      // An entry that never filled leaves no trade behind.
+      const open = this.#open[live.k];
+      if (open && live.entry && open.bought.isZero() && this.#posF[live.k] === 0)
+        this.#open[live.k] = undefined;
+    }
+  }
+
+  /** Books a fill: portfolio, float mirrors, the open trade, and the protective stop. */
+  #book(k: number, fill: Fill, reason: 'signal' | 'stopLoss', strategies: readonly string[]): void {
+    this.portfolio.applyFill(fill);
+    const inst = this.instruments[k]!;
+    const position = this.portfolio.position(inst.symbol);
+    this.#posF[k] = position.quantity.toNumber();
+    this.#cashF = this.portfolio.balance(this.#currency).amount.toNumber();
+    this.fills.push({
+      orderId: fill.orderId,
+      tradeId: fill.tradeId,
+      symbol: fill.symbol,
+      side: fill.side,
+      quantity: fill.quantity.toFixed(),
+      price: fill.price.toFixed(),
+      fee: fill.fee.amount.toFixed(),
+      liquidity: fill.liquidity,
+      ts: fill.ts,
+    });
+    this.#open[k] ??= {
+      strategies,
+      entryTime: fill.ts,
+      bought: ZERO,
+      cost: ZERO,
+      sold: ZERO,
+      proceeds: ZERO,
+      fees: ZERO,
+      exitReason: 'signal',
+    };
+    const trade = this.#open[k]!;
+    const notional = fill.price.times(fill.quantity);
+    trade.fees = trade.fees.plus(fill.fee.amount);
+    if (fill.side === 'BUY') {
+      if (trade.bought.isZero()) trade.entryTime = fill.ts;
+      trade.bought = trade.bought.plus(fill.quantity);
+      trade.cost = trade.cost.plus(notional);
+      // The stop follows the average entry and covers the whole position.
+      const stop = inst.price(position.averagePrice.times(this.#stopFactor), 'down');
+      this.#stop[k] = stop;
+      this.#venue.protect(k, stop, position.quantity, fill.ts);
+    } else {
+      trade.sold = trade.sold.plus(fill.quantity);
+      trade.proceeds = trade.proceeds.plus(notional);
+      if (reason === 'stopLoss') trade.exitReason = 'stopLoss';
+      if (reason === 'signal' && this.#stop[k])
+        this.#venue.protect(k, this.#stop[k]!, position.quantity, fill.ts);
+    }
+    if (position.quantity.isZero()) {
+      this.#stop[k] = undefined;
+      this.#venue.protect(k, ZERO, ZERO, fill.ts);
+      const pnl = trade.proceeds.minus(trade.cost).minus(trade.fees);
+      const cost = trade.cost.plus(trade.fees);
+      this.trades.push({
+        symbol: inst.symbol,
+        strategies: trade.strategies,
+        entryTime: trade.entryTime,
+        exitTime: fill.ts,
+        quantity: trade.bought.toFixed(),
+        entryPrice: trade.cost.div(trade.bought).toSignificantDigits(12).toFixed(),
+        exitPrice: trade.proceeds.div(trade.sold).toSignificantDigits(12).toFixed(),
+        pnl: pnl.toFixed(),
+        return: cost.isZero() ? 0 : pnl.div(cost).toNumber(),
+        fees: trade.fees.toFixed(),
+        exitReason: trade.exitReason,
+      });
+      this.#open[k] = undefined;
+      this.risk.onTradeClosed(fill.ts, inst.symbol, pnl, trade.exitReason === 'stopLoss');
+    }
+  }
+
+  /** The trading state changed: a halt or reduce-only state cancels working entries. */
+  #onStateChange(now: number): void {
+    this.#stateVersion = this.risk.state.version;
+    if (this.risk.state.state === 'ACTIVE') return;
+    for (let k = 0; k < this.symbols.length; k++) {
+      const entry = this.#entry[k];
+      if (entry) this.#cancel(entry, now);
+    }
+  }
+
+  /** Positions still open at the end, marked at the last close. */
+  openTrades(): {
+    symbol: string;
+    quantity: string;
+    entryPrice: string;
+    mark: string;
+    unrealizedPnl: string;
+    entryTime: number;
+  }[] {
+    const out = [];
+    for (let k = 0; k < this.symbols.length; k++) {
+      const p = this.portfolio.position(this.symbols[k]!);
+      if (p.quantity.isZero()) continue;
+      const mark = this.instruments[k]!.priceFromNumber(this.#lastClose[k]!);
+      out.push({
+        symbol: p.symbol,
+        quantity: p.quantity.toFixed(),
+        entryPrice: p.averagePrice.toSignificantDigits(12).toFixed(),
+        mark: mark.toFixed(),
+        unrealizedPnl: mark.minus(p.averagePrice).times(p.quantity).toFixed(),
+        entryTime: this.#open[k]?.entryTime ?? Number.NaN,
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,269 @@
+// The risk engine: the RiskPolicy's checks, the trading state, and the
+// history they need (day start, equity peak, losses, stop-losses, order
+// times). Every order passes `check` before it reaches a venue; the kernel
+// feeds equity on every candle through a float fast path that only touches
+// decimals when a limit is near.
+import type { RiskPolicySpec } from '../../crds/index.ts';
+import { type Decimal, dec } from '../domain/index.ts';
+import {
+  checkCooldown,
+  checkCorrelatedExposure,
+  checkDailyLoss,
+  checkDrawdown,
+  checkHalt,
+  checkOpenPositions,
+  checkOrderRate,
+  checkPairLock,
+  checkPositionSize,
+} from './checks.ts';
+import { type Denial, deny, formatDenial, RiskCode, type Verdict } from './denial.ts';
+import { TradingStateMachine } from './state.ts';
+
+const DAY_MS = 86_400_000;
+
+/** The documented RiskPolicy defaults (`spec: {}`), for bots without a policy. */
+export const DEFAULT_RISK_POLICY: RiskPolicySpec = {
+  maxDailyLossPercent: '5',
+  cooldown: { consecutiveLosses: 5, minutes: 60 },
+  maxPositionSizePercent: '25',
+  riskPerTradePercent: '2',
+  stopLossPercent: '2',
+  maxCorrelatedExposurePercent: '70',
+  maxOpenPositions: 5,
+  maxDrawdownPercent: '20',
+  pairLock: { stopLosses: 2, minutes: 60 },
+  maxOrdersPerMinute: 60,
+  halt: false,
+};
+
+export interface OrderIntent {
+  readonly symbol: string;
+  readonly side: 'BUY' | 'SELL';
+  readonly quantity: Decimal;
+  /** Reference price used to value the order. */
+  readonly price: Decimal;
+  /** Signed position in the symbol before the order. */
+  readonly position: Decimal;
+}
+
+export interface RiskContext {
+  readonly now: number;
+  readonly equity: Decimal;
+  /** Open positions, signed notional at their marks. */
+  readonly positions: readonly { symbol: string; notional: Decimal }[];
+  /** Rolling return correlation between two symbols (NaN when unknown). */
+  readonly correlation: (a: string, b: string) => number;
+}
+
+export interface RiskEngineOptions {
+  /** capital.maxAllocationPercent of the capital, as an amount in the quote currency. */
+  readonly maxAllocation?: Decimal;
+  /** Correlation at or above which two symbols count as one direction (default 0.7). */
+  readonly correlationThreshold?: number;
+}
+
+export interface DenialRecord extends Denial {
+  readonly t: number;
+  readonly symbol: string;
+  readonly side: 'BUY' | 'SELL';
+}
+
+export class RiskEngine {
+  readonly policy: RiskPolicySpec;
+  readonly options: RiskEngineOptions;
+  readonly state = new TradingStateMachine();
+  readonly denials: DenialRecord[] = [];
+  #day = Number.NaN;
+  #dayStart = 0;
+  #dailyFloor = Number.NEGATIVE_INFINITY;
+  #peak = 0;
+  #ddFloor = Number.NEGATIVE_INFINITY;
+  readonly #dailyFactor: number;
+  readonly #ddFactor: number;
+  #consecutiveLosses = 0;
+  #lastLossAt = Number.NEGATIVE_INFINITY;
+  readonly #stopLosses = new Map<string, number[]>();
+  readonly #orderTimes: number[] = [];
+
+  constructor(policy: RiskPolicySpec = DEFAULT_RISK_POLICY, options: RiskEngineOptions = {}) {
+    this.policy = policy;
+    this.options = options;
+    this.#dailyFactor = 1 - Number(policy.maxDailyLossPercent) / 100;
+    this.#ddFactor = 1 - Number(policy.maxDrawdownPercent) / 100;
+    if (policy.halt) this.setHalt(true, policy.haltReason);
+  }
+
+  /** spec.halt changed (or was set at start). */
+  setHalt(halt: boolean, reason?: string): void {
+    if (halt)
+      this.state.restrict({
+        state: 'HALTED',
+        code: RiskCode.HALT,
+        reason: reason ?? 'emergency halt',
+        until: undefined,
+      });
+    else this.state.lift(RiskCode.HALT);
+  }
+
+  get consecutiveLosses(): number {
+    return this.#consecutiveLosses;
+  }
+
+  get dayStartEquity(): number {
+    return this.#dayStart;
+  }
+
+  get peakEquity(): number {
+    return this.#peak;
+  }
+
+  /**
+   * Equity at a candle's close. Rolls the UTC day, tracks the peak, and halts
+   * on the daily loss (until 00:00 UTC) or the drawdown (until resumed).
+   */
+  onEquity(now: number, equity: number): void {
+    const day = Math.floor(now / DAY_MS);
+    if (day !== this.#day) {
+      this.#day = day;
+      this.#dayStart = equity;
+      this.#dailyFloor = equity * this.#dailyFactor;
+    }
+    if (equity > this.#peak) {
+      this.#peak = equity;
+      this.#ddFloor = equity * this.#ddFactor;
+    }
+    // Float guards first; the decimal checks decide (and give the figures).
+    if (equity <= this.#dailyFloor * (1 + 1e-12) && !this.state.has(RiskCode.DAILY_LOSS_LIMIT)) {
+      const v = checkDailyLoss(dec(this.#dayStart), dec(equity), this.policy.maxDailyLossPercent);
+      if (v)
+        this.state.restrict({
+          state: 'HALTED',
+          code: v.code,
+          reason: formatDenial(v),
+          until: (day + 1) * DAY_MS,
+        });
+    }
+    if (equity <= this.#ddFloor * (1 + 1e-12) && !this.state.has(RiskCode.MAX_DRAWDOWN)) {
+      const v = checkDrawdown(dec(this.#peak), dec(equity), this.policy.maxDrawdownPercent);
+      if (v)
+        this.state.restrict({ state: 'HALTED', code: v.code, reason: formatDenial(v), until: undefined });
+    }
+    this.state.tick(now);
+  }
+
+  /** A round trip closed with `pnl` (fees included); `stopLoss` when the protective stop closed it. */
+  onTradeClosed(now: number, symbol: string, pnl: Decimal, stopLoss: boolean): void {
+    if (pnl.isNegative() && !pnl.isZero()) {
+      this.#consecutiveLosses++;
+      this.#lastLossAt = now;
+      const v = checkCooldown(this.#consecutiveLosses, now, now, this.policy.cooldown);
+      if (v)
+        this.state.restrict({
+          state: 'REDUCING',
+          code: RiskCode.COOLDOWN,
+          reason: formatDenial(v),
+          until: now + this.policy.cooldown.minutes * 60_000,
+        });
+    } else {
+      this.#consecutiveLosses = 0;
+    }
+    if (stopLoss) {
+      const list = this.#stopLosses.get(symbol) ?? [];
+      list.push(now);
+      if (list.length > this.policy.pairLock.stopLosses) list.shift();
+      this.#stopLosses.set(symbol, list);
+    }
+  }
+
+  /**
+   * Checks one order. The trading state gates first (HALTED denies everything,
+   * REDUCING everything that does not reduce a position), then the order rate,
+   * then, for orders that add exposure, every other limit. An allowed order is
+   * counted for the order rate; a denial is recorded with its figures.
+   */
+  check(intent: OrderIntent, ctx: RiskContext): Verdict {
+    const v = this.#evaluate(intent, ctx);
+    if (v) this.denials.push({ ...v, t: ctx.now, symbol: intent.symbol, side: intent.side });
+    else {
+      this.#orderTimes.push(ctx.now);
+      while (this.#orderTimes.length > 0 && this.#orderTimes[0]! <= ctx.now - 60_000)
+        this.#orderTimes.shift();
+    }
+    return v;
+  }
+
+  #evaluate(intent: OrderIntent, ctx: RiskContext): Verdict {
+    const p = this.policy;
+    this.state.tick(ctx.now);
+    const halt = checkHalt(this.state.has(RiskCode.HALT), p.haltReason);
+    if (halt) return halt;
+    const signedQty = intent.side === 'BUY' ? intent.quantity : intent.quantity.negated();
+    const after = intent.position.plus(signedQty);
+    const reduces =
+      !intent.position.isZero() &&
+      after.abs().lte(intent.position.abs()) &&
+      (after.isZero() || after.isPositive() === intent.position.isPositive());
+    const state = this.state.state;
+    if (state === 'HALTED') {
+      const c = this.state.current!;
+      return deny(RiskCode.TRADING_HALTED, { state, by: c.code, reason: c.reason });
+    }
+    const rate = checkOrderRate(this.#orderTimes, ctx.now, p.maxOrdersPerMinute);
+    if (rate) return rate;
+    if (reduces) return undefined;
+    if (state === 'REDUCING') {
+      const c = this.state.current!;
+      if (c.code === RiskCode.COOLDOWN)
+        return checkCooldown(this.#consecutiveLosses, this.#lastLossAt, ctx.now, p.cooldown) ?? undefined;
+      return deny(RiskCode.REDUCE_ONLY, { state, by: c.code, reason: c.reason });
+    }
+    const daily = checkDailyLoss(dec(this.#dayStart), ctx.equity, p.maxDailyLossPercent);
+    if (daily) return daily;
+    const dd = checkDrawdown(
+      dec(Math.max(this.#peak, ctx.equity.toNumber())),
+      ctx.equity,
+      p.maxDrawdownPercent,
+    );
+    if (dd) return dd;
+    const cool = checkCooldown(this.#consecutiveLosses, this.#lastLossAt, ctx.now, p.cooldown);
+    if (cool) return cool;
+    const lock = checkPairLock(intent.symbol, this.#stopLosses.get(intent.symbol) ?? [], ctx.now, p.pairLock);
+    if (lock) return lock;
+    const open = ctx.positions.filter((x) => !x.notional.isZero()).length;
+    const opens = checkOpenPositions(open, intent.position.isZero(), p.maxOpenPositions);
+    if (opens) return opens;
+    const resulting = after.times(intent.price);
+    const size = checkPositionSize(resulting, ctx.equity, {
+      maxPositionSizePercent: p.maxPositionSizePercent,
+      maxPositionNotional: p.maxPositionNotional,
+      maxAllocation: this.options.maxAllocation,
+    });
+    if (size) return size;
+    const others = ctx.positions.map((x) => ({
+      symbol: x.symbol,
+      notional: x.notional,
+      correlation: ctx.correlation(intent.symbol, x.symbol),
+    }));
+    return checkCorrelatedExposure(
+      intent.symbol,
+      after.isNegative() ? -1 : 1,
+      resulting,
+      others,
+      ctx.equity,
+      p.maxCorrelatedExposurePercent,
+      this.options.correlationThreshold ?? 0.7,
+    );
+  }
+
+  /** Records a denial decided outside the checks (sizing), so reports count it with the rest. */
+  record(d: Denial, now: number, symbol: string, side: 'BUY' | 'SELL'): void {
+    this.denials.push({ ...d, t: now, symbol, side });
+  }
+
+  /** Denials counted by code, for reports. */
+  denialCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const d of this.denials) out[d.code] = (out[d.code] ?? 0) + 1;
+    return out;
+  }
+}

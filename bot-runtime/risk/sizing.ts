@@ -1,0 +1,48 @@
+// Position sizing: risk a fixed share of equity between entry and stop-loss,
+// then cap by every limit that bounds one position and by the cash there is.
+//   notional = equity * riskPerTrade% / stopLoss%
+import { Decimal, dec } from '../domain/index.ts';
+
+export interface SizingInput {
+  readonly equity: Decimal;
+  /** Cash available to buy with (fees come out of it too). */
+  readonly cash: Decimal;
+  /** Notional already held in the symbol (positive). */
+  readonly currentNotional: Decimal;
+  readonly riskPerTradePercent: string;
+  readonly stopLossPercent: string;
+  readonly maxPositionSizePercent: string;
+  readonly maxPositionNotional?: string;
+  /** capital.maxAllocationPercent of the bot's capital, as an amount. */
+  readonly maxAllocation?: Decimal;
+  /** Fee rate charged on the entry (0.001 for 0.1 %), kept free in the cash. */
+  readonly feeRate: Decimal;
+}
+
+export interface Sized {
+  /** Notional to add, in the quote currency; zero when nothing fits. */
+  readonly notional: Decimal;
+  /** What bound it: `risk`, `maxPositionSize`, `maxPositionNotional`, `maxAllocation` or `cash`. */
+  readonly boundBy: string;
+}
+
+export function sizePosition(x: SizingInput): Sized {
+  const hundred = dec(100);
+  let notional = x.equity.times(dec(x.riskPerTradePercent)).div(dec(x.stopLossPercent));
+  let boundBy = 'risk';
+  const caps: [string, Decimal][] = [
+    ['maxPositionSize', x.equity.times(dec(x.maxPositionSizePercent)).div(hundred).minus(x.currentNotional)],
+  ];
+  if (x.maxPositionNotional !== undefined)
+    caps.push(['maxPositionNotional', dec(x.maxPositionNotional).minus(x.currentNotional)]);
+  if (x.maxAllocation !== undefined) caps.push(['maxAllocation', x.maxAllocation.minus(x.currentNotional)]);
+  caps.push(['cash', x.cash.div(x.feeRate.plus(1))]);
+  for (const [name, cap] of caps) {
+    if (cap.lt(notional)) {
+      notional = cap;
+      boundBy = name;
+    }
+  }
+  if (notional.lte(0)) return { notional: new Decimal(0), boundBy };
+  return { notional, boundBy };
+}

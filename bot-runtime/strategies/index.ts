@@ -1,0 +1,16 @@
+export { BollingerStrategy } from './bollinger.ts';
+export { type CombineMethod, Ensemble } from './ensemble.ts';
+export { MacdStrategy } from './macd.ts';
+export { defaultParams, type ParamsByType, resolveParams } from './params.ts';
+export { createStrategy, STRATEGY_TYPES, strategyWeight } from './registry.ts';
+export { RsiStrategy } from './rsi.ts';
+export { K_SMOOTHING, StochasticStrategy } from './stochastic.ts';
+export {
+  SIGNAL,
+  type Signal,
+  type Strategy,
+  StrategyError,
+  StrategyErrorCode,
+  type StrategyType,
+} from './types.ts';
+export { VolumeStrategy } from './volume.ts';

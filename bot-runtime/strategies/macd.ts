@@ -1,0 +1,47 @@
+// MACD: buy when the MACD line crosses above its signal line, sell when it
+// crosses below (the histogram changes sign).
+import type { MacdParams } from '../../crds/index.ts';
+import { Macd } from '../indicators/index.ts';
+import { resolveParams } from './params.ts';
+import type { Signal, Strategy } from './types.ts';
+
+export class MacdStrategy implements Strategy {
+  readonly name: string;
+  readonly type = 'macd' as const;
+  readonly params: MacdParams;
+  readonly warmup: number;
+  readonly #macd: Macd;
+  #prevHist = Number.NaN;
+  #seen = 0;
+
+  constructor(name: string, params?: Partial<MacdParams>) {
+    this.name = name;
+    this.params = resolveParams('macd', params);
+    this.#macd = new Macd(this.params.fastPeriod, this.params.slowPeriod, this.params.signalPeriod);
+    this.warmup = this.#macd.warmup + 1;
+  }
+
+  get ready(): boolean {
+    return this.#seen >= this.warmup;
+  }
+
+  onStart(): void {
+    this.#macd.reset();
+    this.#prevHist = Number.NaN;
+    this.#seen = 0;
+  }
+
+  onBar(_t: number, _o: number, _h: number, _l: number, close: number, _v: number): Signal {
+    this.#seen++;
+    const m = this.#macd;
+    const line = m.update(close);
+    const prev = this.#prevHist;
+    const hist = !Number.isNaN(line) ? m.histogram : Number.NaN;
+    this.#prevHist = hist;
+    if (prev <= 0 && hist > 0) return 1;
+    if (prev >= 0 && hist < 0) return -1;
+    return 0;
+  }
+
+  onStop(): void {}
+}

@@ -1,0 +1,318 @@
+// The paper venue: fills orders against the candles that follow them.
+//
+// Fill model (docs/backtesting.md explains it with examples):
+// - An order reaches the venue `latencyMs` (+ seeded jitter) after it was sent
+//   and works from the candle during which it arrives. Within that candle a
+//   market order fills at the candle's open: the closest known price.
+// - A buy limit at or above the open fills at the open as taker; below it, it
+//   rests and fills as maker at its price when the low trades through it
+//   (low < limit); sells mirror this.
+// - Taker fills pay slippage: `slippageBps` plus a volume-share impact of
+//   `impactBps * sqrt(quantity / candle volume)` (+ seeded jitter), against the
+//   taker and clamped to the candle's range. Maker fills pay none.
+// - With `partialFills`, one candle fills at most `maxVolumeShare` of its
+//   volume across all orders of the symbol; the rest works on the next candles.
+// - The protective stop of a position triggers when the low reaches it and
+//   fills at the stop (or at the open when the candle opens below it), as taker.
+// - Fees: maker or taker percentage of the fill's notional, in the quote currency.
+// Money, prices and quantities are decimals; the candle's floats are read
+// through the instrument (tick grid) only when an order is there to fill.
+import type { ExecutionSpec } from '../../../crds/index.ts';
+import { Decimal, dec, type Fill, type Instrument, Money, type Order } from '../../domain/index.ts';
+import type { Venue, VenueEvent } from '../venue.ts';
+import { Prng } from './prng.ts';
+
+export interface PaperVenueOptions {
+  /** Instrument of each symbol index the kernel uses. */
+  readonly instruments: readonly Instrument[];
+  readonly timeframeMs: number;
+  readonly execution: Pick<
+    ExecutionSpec,
+    'makerFeePercent' | 'takerFeePercent' | 'slippageBps' | 'latencyMs' | 'partialFills'
+  >;
+  /** Largest share of a candle's volume one symbol's orders may fill (default 0.1). */
+  readonly maxVolumeShare?: number;
+  /** Impact in bps of an order as large as the candle's volume (default 10; square-root law). */
+  readonly impactBps?: number;
+  /** Extra latency, uniform in [0, jitter) ms, from the seeded PRNG (default 0). */
+  readonly latencyJitterMs?: number;
+  /** Extra slippage, uniform in [0, jitter) bps, from the seeded PRNG (default 0). */
+  readonly slippageJitterBps?: number;
+  readonly seed?: number;
+}
+
+interface Working {
+  readonly order: Order;
+  readonly k: number;
+  readonly buy: boolean;
+  readonly limit: Decimal | undefined;
+  readonly limitF: number;
+  readonly arrival: number;
+  remaining: Decimal;
+  accepted: boolean;
+  fills: number;
+  cancelAt: number;
+}
+
+interface Stop {
+  id: string;
+  price: Decimal;
+  priceF: number;
+  quantity: Decimal;
+  triggered: boolean;
+  fills: number;
+}
+
+const BPS = new Decimal(10_000);
+
+export class PaperVenue implements Venue {
+  readonly options: PaperVenueOptions;
+  readonly #instruments: readonly Instrument[];
+  readonly #tf: number;
+  readonly #maker: Decimal;
+  readonly #taker: Decimal;
+  readonly #share: number;
+  readonly #impact: number;
+  readonly #prng: Prng;
+  #working: Working[] = [];
+  readonly #stops: (Stop | undefined)[];
+  readonly #active: Int32Array;
+  #stopSeq = 0;
+
+  constructor(options: PaperVenueOptions) {
+    this.options = options;
+    this.#instruments = options.instruments;
+    this.#tf = options.timeframeMs;
+    this.#maker = dec(options.execution.makerFeePercent).div(100);
+    this.#taker = dec(options.execution.takerFeePercent).div(100);
+    this.#share = options.maxVolumeShare ?? 0.1;
+    if (!(this.#share > 0 && this.#share <= 1))
+      throw new RangeError(`maxVolumeShare must be in (0, 1], got ${this.#share}`);
+    this.#impact = options.impactBps ?? 10;
+    this.#prng = new Prng(options.seed ?? 1);
+    this.#stops = options.instruments.map(() => undefined);
+    this.#active = new Int32Array(options.instruments.length);
+  }
+
+  /** Fee rate of a taker fill (for sizing: the cash an entry needs). */
+  get takerFeeRate(): Decimal {
+    return this.#taker;
+  }
+
+  activeCount(k: number): number {
+    return this.#active[k]!;
+  }
+
+  #index(symbol: string): number {
+    const k = this.#instruments.findIndex((i) => i.symbol === symbol);
+    if (k < 0) throw new RangeError(`paper venue: unknown symbol ${symbol}`);
+    return k;
+  }
+
+  submit(order: Order, now: number): void {
+    const k = this.#index(order.symbol);
+    const jitter = this.options.latencyJitterMs
+      ? Math.floor(this.#prng.next() * this.options.latencyJitterMs)
+      : 0;
+    this.#working.push({
+      order,
+      k,
+      buy: order.side === 'BUY',
+      limit: order.price,
+      limitF: order.price ? order.price.toNumber() : Number.NaN,
+      arrival: now + this.options.execution.latencyMs + jitter,
+      remaining: order.quantity.minus(order.filledQuantity),
+      accepted: false,
+      fills: 0,
+      cancelAt: Number.POSITIVE_INFINITY,
+    });
+    this.#active[k]!++;
+  }
+
+  cancel(orderId: string, now: number): void {
+    const w = this.#working.find((x) => x.order.id === orderId);
+    if (w && w.cancelAt === Number.POSITIVE_INFINITY) w.cancelAt = now + this.options.execution.latencyMs;
+  }
+
+  protect(k: number, stopPrice: Decimal, quantity: Decimal, _now: number): void {
+    const had = this.#stops[k] !== undefined;
+    if (quantity.lte(0)) {
+      this.#stops[k] = undefined;
+      if (had) this.#active[k]!--;
+      return;
+    }
+    const inst = this.#instruments[k]!;
+    const price = inst.price(stopPrice, 'down');
+    const old = this.#stops[k];
+    this.#stops[k] = {
+      id: old?.id ?? `${inst.symbol}-SL-${++this.#stopSeq}`,
+      price,
+      priceF: price.toNumber(),
+      quantity,
+      triggered: old?.triggered ?? false,
+      fills: old?.fills ?? 0,
+    };
+    if (!had) this.#active[k]!++;
+  }
+
+  onCandle(
+    k: number,
+    t: number,
+    open: number,
+    high: number,
+    low: number,
+    close: number,
+    volume: number,
+    out: VenueEvent[],
+  ): void {
+    if (this.#active[k] === 0) return;
+    void close;
+    const inst = this.#instruments[k]!;
+    const end = t + this.#tf;
+    const partial = this.options.execution.partialFills;
+    // Volume this candle can still give to this symbol's orders (decimal, lot-rounded).
+    let room = partial ? inst.quantity(dec(volume * this.#share)) : undefined;
+
+    const stop = this.#stops[k];
+    if (stop && (stop.triggered || low <= stop.priceF)) {
+      if (!stop.triggered) {
+        stop.triggered = true;
+        // One-cancels-other: the stop takes the position, working sells of the symbol are canceled.
+        for (const w of this.#working) {
+          if (w.k === k && !w.buy) {
+            w.cancelAt = t;
+          }
+        }
+      }
+      const base = open <= stop.priceF || stop.fills > 0 ? inst.priceFromNumber(open) : stop.price;
+      let qty = stop.quantity;
+      if (room !== undefined && room.lt(qty)) qty = room;
+      if (qty.gt(0) && qty.gte(inst.minQuantity)) {
+        const price = this.#slip(inst, false, base, qty, volume, high, low);
+        const fill = this.#fill(stop.id, ++stop.fills, inst, 'SELL', qty, price, 'TAKER', Math.max(t, 0));
+        out.push({ type: 'StopFilled', orderId: stop.id, fill, ts: fill.ts });
+        if (room !== undefined) room = room.minus(qty);
+        stop.quantity = stop.quantity.minus(qty);
+        if (stop.quantity.lte(0)) {
+          this.#stops[k] = undefined;
+          this.#active[k]!--;
+        }
+      }
+    }
+
+    let removed = false;
+    for (const w of this.#working) {
+      if (w.k !== k || w.arrival >= end) continue;
+      const ts = Math.max(t, w.arrival);
+      if (w.cancelAt <= t) {
+        // The cancel arrived before this candle opened.
+        this.#finish(w, out, ts);
+        removed = true;
+        continue;
+      }
+      if (!w.accepted) {
+        w.accepted = true;
+        out.push({
+          type: 'OrderAccepted',
+          orderId: w.order.id,
+          venueOrderId: `P-${w.order.id}`,
+          ts: w.arrival,
+        });
+      }
+      let base: Decimal | undefined;
+      let maker = false;
+      if (w.limit === undefined) base = inst.priceFromNumber(open);
+      else if (w.buy ? open <= w.limitF : open >= w.limitF) base = inst.priceFromNumber(open);
+      else if (w.buy ? low < w.limitF : high > w.limitF) {
+        base = w.limit;
+        maker = true;
+      }
+      if (base !== undefined) {
+        let qty = w.remaining;
+        if (room !== undefined && room.lt(qty)) qty = room;
+        if (qty.gt(0) && (qty.gte(inst.minQuantity) || qty.eq(w.remaining))) {
+          const price = maker ? base : this.#slip(inst, w.buy, base, qty, volume, high, low);
+          const fill = this.#fill(
+            w.order.id,
+            ++w.fills,
+            inst,
+            w.order.side,
+            qty,
+            price,
+            maker ? 'MAKER' : 'TAKER',
+            ts,
+          );
+          out.push({ type: 'OrderFilled', orderId: w.order.id, fill, ts });
+          if (room !== undefined) room = room.minus(qty);
+          w.remaining = w.remaining.minus(qty);
+          if (w.remaining.lte(0)) {
+            w.cancelAt = Number.NEGATIVE_INFINITY; // done: drop without an event
+            removed = true;
+            this.#active[k]!--;
+            continue;
+          }
+        }
+      }
+      if (w.cancelAt < end) {
+        this.#finish(w, out, Math.max(t, w.cancelAt));
+        removed = true;
+      }
+    }
+    if (removed) this.#working = this.#working.filter((w) => w.cancelAt !== Number.NEGATIVE_INFINITY);
+  }
+
+  #finish(w: Working, out: VenueEvent[], ts: number): void {
+    out.push({ type: 'OrderCanceled', orderId: w.order.id, ts });
+    w.cancelAt = Number.NEGATIVE_INFINITY;
+    this.#active[w.k]!--;
+  }
+
+  #slip(
+    inst: Instrument,
+    buy: boolean,
+    base: Decimal,
+    qty: Decimal,
+    volume: number,
+    high: number,
+    low: number,
+  ): Decimal {
+    const share = volume > 0 ? Math.min(1, qty.toNumber() / volume) : 1;
+    let bps = this.options.execution.slippageBps + this.#impact * Math.sqrt(share);
+    if (this.options.slippageJitterBps) bps += this.#prng.next() * this.options.slippageJitterBps;
+    // Slippage figures are ratios: round them to 1e-6 bp so the decimal price is reproducible text.
+    const factor = new Decimal(bps.toFixed(6)).div(BPS);
+    if (buy) {
+      const p = inst.price(base.times(factor.plus(1)), 'up');
+      const cap = inst.priceFromNumber(high, 'down');
+      return p.gt(cap) && cap.gte(base) ? cap : p;
+    }
+    const raw = base.times(new Decimal(1).minus(factor));
+    const p = raw.gt(0) ? inst.price(raw, 'down') : inst.tickSize;
+    const floor = inst.priceFromNumber(low, 'up');
+    return p.lt(floor) && floor.lte(base) ? floor : p;
+  }
+
+  #fill(
+    orderId: string,
+    n: number,
+    inst: Instrument,
+    side: 'BUY' | 'SELL',
+    quantity: Decimal,
+    price: Decimal,
+    liquidity: 'MAKER' | 'TAKER',
+    ts: number,
+  ): Fill {
+    const rate = liquidity === 'MAKER' ? this.#maker : this.#taker;
+    return {
+      orderId,
+      tradeId: `${orderId}-${n}`,
+      symbol: inst.symbol,
+      side,
+      quantity,
+      price,
+      fee: new Money(price.times(quantity).times(rate), inst.quote),
+      liquidity,
+      ts,
+    };
+  }
+}
