@@ -207,9 +207,13 @@ export function waitForBot(
       last = await readBot(c, namespace, name);
       return last !== undefined && check(last) ? last : undefined;
     },
-    () => `${what} (bot ${namespace}/${name}; last status ${JSON.stringify(last?.status)})`,
+    what,
     timeoutMs,
-  );
+  ).catch((error: unknown) => {
+    throw new Error(
+      `${String(error)}; bot ${namespace}/${name} last status: ${JSON.stringify(last?.status)}`,
+    );
+  });
 }
 
 export async function deploymentsOf(c: Clients, namespace: string, bot: string): Promise<V1Deployment[]> {

@@ -1,5 +1,7 @@
 // The RiskPolicy reconcile: finalizer, push to bound bots, status; or, once
 // deletion started, wait for the bound bots to go.
+
+import { statusCode } from '../../kube.ts';
 import { parseKey, type Reconciler } from '../../runtime/index.ts';
 import { runSteps, type Step } from '../step.ts';
 import { boundBots, type PolicyContext, type RiskPolicyDeps } from './context.ts';
@@ -16,6 +18,20 @@ export function riskPolicyReconciler(deps: RiskPolicyDeps): Reconciler {
     const policy = deps.policies.get(name, namespace);
     if (policy === undefined) return undefined;
     const ctx: PolicyContext = { key, policy, deps, log, signal, bound: boundBots(deps.bots, policy) };
-    return runSteps(policy.metadata.deletionTimestamp === undefined ? reconcileSteps : deletionSteps, ctx);
+    try {
+      return await runSteps(
+        policy.metadata.deletionTimestamp === undefined ? reconcileSteps : deletionSteps,
+        ctx,
+      );
+    } catch (error) {
+      // The cache was behind: the policy is already gone. Nothing to do.
+      if (
+        statusCode(error) === 404 &&
+        (await deps.client.read('riskpolicies', namespace ?? '', name)) === undefined
+      ) {
+        return undefined;
+      }
+      throw error;
+    }
   };
 }

@@ -1,6 +1,7 @@
 // The TradingBot reconcile: finalizer, config, workloads, prune, status; or,
 // once deletion started, finalize.
 import type { V1Deployment } from '@kubernetes/client-node';
+import { statusCode } from '../../kube.ts';
 import { parseKey, type Reconciler } from '../../runtime/index.ts';
 import { runSteps, type Step } from '../step.ts';
 import type { BotContext, TradingBotDeps } from './context.ts';
@@ -27,6 +28,20 @@ export function tradingBotReconciler(deps: TradingBotDeps): Reconciler {
     // Gone: the garbage collector deletes the children (owner references).
     if (bot === undefined) return undefined;
     const ctx: BotContext = { key, bot, deps, log, signal, applied: new Map<string, V1Deployment>() };
-    return runSteps(bot.metadata.deletionTimestamp === undefined ? reconcileSteps : deletionSteps, ctx);
+    try {
+      return await runSteps(
+        bot.metadata.deletionTimestamp === undefined ? reconcileSteps : deletionSteps,
+        ctx,
+      );
+    } catch (error) {
+      // The cache was behind: the bot is already gone (its finalizer just came off). Nothing to do.
+      if (
+        statusCode(error) === 404 &&
+        (await deps.client.read('tradingbots', namespace ?? '', name)) === undefined
+      ) {
+        return undefined;
+      }
+      throw error;
+    }
   };
 }
