@@ -1,0 +1,79 @@
+// The Bus contract on the real NATS server (JetStream), plus what only NATS has:
+// streams created idempotently with their limits, and the consumer's config.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { busContract } from '../../test/runtime-faults/contract/bus-contract.ts';
+import { NatsBus, streamLimits } from './nats-bus.ts';
+import { eventKinds } from './subjects.ts';
+
+const servers = () => {
+  const url = process.env.NATS_URL;
+  if (!url) throw new Error('NATS_URL is not set: run through the integration project');
+  return url;
+};
+
+async function freshBot(): Promise<{ open: () => Promise<NatsBus>; remove: () => Promise<void> }> {
+  const address = { namespace: 'contract', bot: `bus-${randomBytes(4).toString('hex')}` };
+  const clients: NatsBus[] = [];
+  const open = async () => {
+    const bus = await NatsBus.connect({ servers: servers(), address });
+    clients.push(bus);
+    return bus;
+  };
+  return {
+    open,
+    remove: async () => {
+      const [first] = clients;
+      if (first && !first.connection.isClosed()) {
+        const jsm = await first.connection.jetstreamManager();
+        for (const kind of eventKinds)
+          await jsm.streams.delete(first.subjects.stream(kind)).catch(() => false);
+      }
+      for (const c of clients) await c.close();
+    },
+  };
+}
+
+busContract('NATS JetStream', async () => {
+  const bot = await freshBot();
+  const bus = await bot.open();
+  return { bus, peer: bot.open, close: bot.remove };
+});
+
+describe('NatsBus streams', () => {
+  it('creates the four streams once, with their limits, whichever role connects first', async () => {
+    const bot = await freshBot();
+    try {
+      const [a, b] = await Promise.all([bot.open(), bot.open()]);
+      await a.ensureStreams();
+      const jsm = await b!.connection.jetstreamManager();
+      for (const kind of eventKinds) {
+        const info = await jsm.streams.info(a!.subjects.stream(kind));
+        expect(info.config.subjects).toEqual([a!.subjects.event(kind)]);
+        expect(info.config.duplicate_window).toBe(120_000_000_000);
+        expect(info.config.max_age).toBe(streamLimits[kind].maxAgeMs * 1_000_000);
+        expect(info.config.storage).toBe('file');
+      }
+    } finally {
+      await bot.remove();
+    }
+  });
+
+  it('makes durable pull consumers with explicit acks, one outstanding by default', async () => {
+    const bot = await freshBot();
+    try {
+      const bus = await bot.open();
+      await bus.publishEvent('fills', 'f-1', { n: 1 });
+      await bus.fetchEvents('fills', { name: 'executor-ledger', ackWaitMs: 7000 }, 1, 1000);
+      const jsm = await bus.connection.jetstreamManager();
+      const info = await jsm.consumers.info(bus.subjects.stream('fills'), 'executor-ledger');
+      expect(info.config.durable_name).toBe('executor-ledger');
+      expect(info.config.ack_policy).toBe('explicit');
+      expect(info.config.max_ack_pending).toBe(1);
+      expect(info.config.ack_wait).toBe(7_000_000_000);
+      expect(info.num_ack_pending).toBe(1);
+    } finally {
+      await bot.remove();
+    }
+  });
+});

@@ -1,0 +1,342 @@
+// The bus between pods: core NATS for the candle fan-out, status reports and
+// control request/reply; JetStream for durable events (one stream per bot and
+// kind, de-duplicated by `Nats-Msg-Id`, read by durable pull consumers with
+// explicit acks). Streams and consumers are created idempotently on first
+// use, so every role may start first. docs/messaging.md has the design.
+import type { Context, TextMapPropagator } from '@opentelemetry/api';
+import {
+  AckPolicy,
+  type ConnectionOptions,
+  type Consumer,
+  connect,
+  DeliverPolicy,
+  DiscardPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  type MsgHdrs,
+  type NatsConnection,
+  NatsError,
+  nanos,
+  headers as natsHeaders,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+} from 'nats';
+import type { ControlReply, ControlRequest, RuntimeReport } from '../../crds/runtime-config/index.ts';
+import type {
+  Bus,
+  ConsumerSpec,
+  ControlDelivery,
+  Delivery,
+  MarketDataMessage,
+  PublishAck,
+  PublishOptions,
+  Subscription,
+} from './bus.ts';
+import {
+  type BotAddress,
+  type BotSubjects,
+  botSubjects,
+  consumerName,
+  type EventKind,
+  eventKinds,
+  symbolToken,
+} from './subjects.ts';
+import { extractTrace, injectTrace } from './trace.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Retention per event kind (docs/messaging.md says why). */
+export const streamLimits: Readonly<Record<EventKind, { maxAgeMs: number; maxMessages: number }>> = {
+  signals: { maxAgeMs: 1 * DAY_MS, maxMessages: 1_000_000 },
+  orders: { maxAgeMs: 30 * DAY_MS, maxMessages: 10_000_000 },
+  fills: { maxAgeMs: 30 * DAY_MS, maxMessages: 10_000_000 },
+  positions: { maxAgeMs: 7 * DAY_MS, maxMessages: 1_000_000 },
+};
+
+export const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
+const DEFAULT_ACK_WAIT_MS = 30_000;
+// JetStream API error codes (nats-server's errors.json).
+const STREAM_NAME_IN_USE = 10058;
+const CONSUMER_NAME_EXISTS = 10013;
+const CONSUMER_ALREADY_EXISTS = 10148;
+
+export interface NatsBusOptions {
+  readonly servers: string | string[];
+  readonly address: BotAddress;
+  /** Client name shown by the server (`<bot>-<role>`). */
+  readonly name?: string;
+  readonly duplicateWindowMs?: number;
+  readonly defaultAckWaitMs?: number;
+  /** Timeout of a JetStream publish (the PubAck) and of an ack's confirmation. */
+  readonly requestTimeoutMs?: number;
+  readonly replicas?: number;
+  readonly propagator?: TextMapPropagator;
+  /** Extra client options (reconnect policy, TLS, credentials). */
+  readonly connection?: Partial<ConnectionOptions>;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const encode = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value));
+const decode = <T>(data: Uint8Array): T => JSON.parse(decoder.decode(data)) as T;
+
+export class NatsBus implements Bus {
+  readonly connection: NatsConnection;
+  readonly subjects: BotSubjects;
+  readonly #jsm: JetStreamManager;
+  readonly #js: JetStreamClient;
+  readonly #options: NatsBusOptions;
+  readonly #consumers = new Map<string, Promise<Consumer>>();
+  #streams: Promise<void> | undefined;
+
+  private constructor(nc: NatsConnection, jsm: JetStreamManager, options: NatsBusOptions) {
+    this.connection = nc;
+    this.#jsm = jsm;
+    this.#js = nc.jetstream({ timeout: options.requestTimeoutMs ?? 5000 });
+    this.#options = options;
+    this.subjects = botSubjects(options.address);
+  }
+
+  /** Connects (retrying reconnects forever) and ensures the bot's streams. */
+  static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    const subjects = botSubjects(options.address);
+    const nc = await connect({
+      servers: options.servers,
+      name: options.name ?? `${options.address.bot}-runtime`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      ...options.connection,
+    });
+    try {
+      const jsm = await nc.jetstreamManager({ timeout: options.requestTimeoutMs ?? 5000 });
+      const bus = new NatsBus(nc, jsm, options);
+      await bus.ensureStreams();
+      return bus;
+    } catch (error) {
+      await nc.close();
+      throw new Error(
+        `cannot set up the JetStream streams of ${subjects.prefix}: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /** Creates each stream, or brings its limits up to date; safe to call from every role at once. */
+  ensureStreams(): Promise<void> {
+    this.#streams ??= (async () => {
+      for (const kind of eventKinds) await this.#ensureStream(kind);
+    })().catch((error: unknown) => {
+      this.#streams = undefined;
+      throw error;
+    });
+    return this.#streams;
+  }
+
+  streamConfig(kind: EventKind): Partial<StreamConfig> & { name: string } {
+    const limits = streamLimits[kind];
+    return {
+      name: this.subjects.stream(kind),
+      subjects: [this.subjects.event(kind)],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      discard: DiscardPolicy.Old,
+      max_age: nanos(limits.maxAgeMs),
+      max_msgs: limits.maxMessages,
+      duplicate_window: nanos(this.#options.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS),
+      num_replicas: this.#options.replicas ?? 1,
+    };
+  }
+
+  async #ensureStream(kind: EventKind): Promise<void> {
+    const config = this.streamConfig(kind);
+    try {
+      await this.#jsm.streams.add(config);
+    } catch (error) {
+      if (apiErrorCode(error) !== STREAM_NAME_IN_USE) throw error;
+      await this.#jsm.streams.update(config.name, config);
+    }
+  }
+
+  #consumer(kind: EventKind, spec: ConsumerSpec): Promise<Consumer> {
+    const name = consumerName(spec.name);
+    const key = `${kind}/${name}`;
+    let consumer = this.#consumers.get(key);
+    if (!consumer) {
+      consumer = this.#ensureConsumer(kind, spec).catch((error: unknown) => {
+        this.#consumers.delete(key);
+        throw error;
+      });
+      this.#consumers.set(key, consumer);
+    }
+    return consumer;
+  }
+
+  async #ensureConsumer(kind: EventKind, spec: ConsumerSpec): Promise<Consumer> {
+    await this.ensureStreams();
+    const stream = this.subjects.stream(kind);
+    const config = {
+      durable_name: spec.name,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(spec.ackWaitMs ?? this.#options.defaultAckWaitMs ?? DEFAULT_ACK_WAIT_MS),
+      max_ack_pending: spec.maxAckPending ?? 1,
+      max_deliver: -1,
+      filter_subject: this.subjects.event(kind),
+    };
+    try {
+      await this.#jsm.consumers.add(stream, config);
+    } catch (error) {
+      const code = apiErrorCode(error);
+      if (code !== CONSUMER_NAME_EXISTS && code !== CONSUMER_ALREADY_EXISTS) throw error;
+      await this.#jsm.consumers.update(stream, spec.name, {
+        ack_wait: config.ack_wait,
+        max_ack_pending: config.max_ack_pending,
+      });
+    }
+    return this.#js.consumers.get(stream, spec.name);
+  }
+
+  #headers(options: PublishOptions | undefined): MsgHdrs {
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries(injectTrace(options?.context, this.#options.propagator))) h.set(k, v);
+    return h;
+  }
+
+  #context(h: MsgHdrs | undefined): { context: Context; traceparent: string | undefined } {
+    const carrier: Record<string, string> = {};
+    if (h) for (const k of h.keys()) carrier[k.toLowerCase()] = h.get(k);
+    return { context: extractTrace(carrier, this.#options.propagator), traceparent: carrier.traceparent };
+  }
+
+  publishMarketData(message: MarketDataMessage, options?: PublishOptions): void {
+    this.connection.publish(this.subjects.marketData(message.symbol, message.timeframe), encode(message), {
+      headers: this.#headers(options),
+    });
+  }
+
+  async subscribeMarketData(
+    filter: { readonly symbol?: string; readonly timeframe?: string },
+    handler: (message: MarketDataMessage, context: Context) => void,
+  ): Promise<Subscription> {
+    const symbol = filter.symbol === undefined ? '*' : symbolToken(filter.symbol);
+    const subject = `${this.subjects.prefix}.md.${symbol}.${filter.timeframe ?? '*'}`;
+    const sub = this.connection.subscribe(subject, {
+      callback: (error, msg) => {
+        if (error) return;
+        handler(decode<MarketDataMessage>(msg.data), this.#context(msg.headers).context);
+      },
+    });
+    await this.connection.flush();
+    return { unsubscribe: async () => sub.unsubscribe() };
+  }
+
+  async publishEvent<T>(
+    kind: EventKind,
+    id: string,
+    payload: T,
+    options?: PublishOptions,
+  ): Promise<PublishAck> {
+    if (!id) throw new Error('a durable event needs a message id');
+    const ack = await this.#js.publish(this.subjects.event(kind), encode(payload), {
+      msgID: id,
+      headers: this.#headers(options),
+      timeout: this.#options.requestTimeoutMs ?? 5000,
+    });
+    return { seq: ack.seq, duplicate: ack.duplicate };
+  }
+
+  async fetchEvents<T = unknown>(
+    kind: EventKind,
+    spec: ConsumerSpec,
+    max: number,
+    waitMs: number,
+  ): Promise<Delivery<T>[]> {
+    const consumer = await this.#consumer(kind, spec);
+    // JetStream will not hold a pull request open for less than a second.
+    const messages = await consumer.fetch({ max_messages: max, expires: Math.max(1000, waitMs) });
+    const out: Delivery<T>[] = [];
+    for await (const m of messages) out.push(this.#delivery<T>(kind, m));
+    return out;
+  }
+
+  #delivery<T>(kind: EventKind, m: JsMsg): Delivery<T> {
+    const { context, traceparent } = this.#context(m.headers);
+    const timeout = this.#options.requestTimeoutMs ?? 5000;
+    return {
+      kind,
+      id: m.headers?.get('Nats-Msg-Id') ?? '',
+      seq: m.seq,
+      payload: decode<T>(m.data),
+      deliveryCount: m.info.redeliveryCount,
+      context,
+      traceparent,
+      ack: async () => {
+        if (!(await m.ackAck({ timeout }))) throw new Error(`ack of ${kind} seq ${m.seq} not confirmed`);
+      },
+      nak: (delayMs) => m.nak(delayMs),
+    };
+  }
+
+  async unacknowledged(kind: EventKind, spec: ConsumerSpec): Promise<number> {
+    await this.#consumer(kind, spec);
+    const info = await this.#jsm.consumers.info(this.subjects.stream(kind), spec.name);
+    return info.num_pending + info.num_ack_pending;
+  }
+
+  async request(request: ControlRequest, timeoutMs: number, options?: PublishOptions): Promise<ControlReply> {
+    const reply = await this.connection.request(this.subjects.control, encode(request), {
+      timeout: timeoutMs,
+      headers: this.#headers(options),
+    });
+    return decode<ControlReply>(reply.data);
+  }
+
+  async serveControl(handler: (delivery: ControlDelivery) => Promise<ControlReply>): Promise<Subscription> {
+    // A queue group: during a rollout two executors may overlap, and a command must run once.
+    const sub = this.connection.subscribe(this.subjects.control, {
+      queue: 'executor',
+      callback: (error, msg) => {
+        if (error) return;
+        let request: ControlRequest;
+        try {
+          request = decode<ControlRequest>(msg.data);
+        } catch {
+          msg.respond(encode({ ok: false, message: 'the request is not JSON' } satisfies ControlReply));
+          return;
+        }
+        handler({ request, context: this.#context(msg.headers).context }).then(
+          (reply) => msg.respond(encode(reply)),
+          (e: unknown) =>
+            msg.respond(encode({ ok: false, message: (e as Error).message } satisfies ControlReply)),
+        );
+      },
+    });
+    await this.connection.flush();
+    return { unsubscribe: async () => sub.unsubscribe() };
+  }
+
+  publishStatus(report: RuntimeReport, options?: PublishOptions): void {
+    this.connection.publish(this.subjects.status, encode(report), { headers: this.#headers(options) });
+  }
+
+  async subscribeStatus(handler: (report: RuntimeReport) => void): Promise<Subscription> {
+    const sub = this.connection.subscribe(this.subjects.status, {
+      callback: (error, msg) => {
+        if (!error) handler(decode<RuntimeReport>(msg.data));
+      },
+    });
+    await this.connection.flush();
+    return { unsubscribe: async () => sub.unsubscribe() };
+  }
+
+  async close(): Promise<void> {
+    if (this.connection.isClosed()) return;
+    await this.connection.drain().catch(() => this.connection.close());
+  }
+}
+
+function apiErrorCode(error: unknown): number | undefined {
+  if (error instanceof NatsError) return error.api_error?.err_code;
+  return undefined;
+}
