@@ -70,7 +70,20 @@ export function alignTimeframe(
   return series;
 }
 
-export function runBacktest(input: BacktestInput): BacktestResult {
+export interface BuiltKernel {
+  readonly kernel: Kernel;
+  readonly markets: readonly { symbol: string; series: CandleSeries; instrument: Instrument }[];
+  readonly timeframeMs: number;
+  readonly currency: string;
+  readonly cash: Decimal;
+  readonly warnings: string[];
+}
+
+/**
+ * The kernel a backtest runs: a candle clock and the paper venue. Replay-paper
+ * builds the same one and drives it from a feed instead of the columns.
+ */
+export function buildKernel(input: BacktestInput): BuiltKernel {
   const warnings: string[] = [];
   const { bot } = input;
   const markets = input.markets.map((m) => ({
@@ -99,8 +112,6 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     seed: input.seed ?? 1,
     ...input.venue,
   });
-  const from = input.from ?? Number.NEGATIVE_INFINITY;
-  const to = input.to ?? Number.POSITIVE_INFINITY;
   const kernel = new Kernel({
     bot,
     policy: input.policy,
@@ -109,8 +120,15 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     venue,
     clock: new CandleClock(),
     cash,
-    tradeFrom: from,
+    tradeFrom: input.from,
   });
+  return { kernel, markets, timeframeMs, currency, cash, warnings };
+}
+
+export function runBacktest(input: BacktestInput): BacktestResult {
+  const { kernel, markets, timeframeMs, currency, cash, warnings } = buildKernel(input);
+  const from = input.from ?? Number.NEGATIVE_INFINITY;
+  const to = input.to ?? Number.POSITIVE_INFINITY;
   kernel.onStart();
   const progress = input.onProgress;
   let total = 0;

@@ -213,9 +213,10 @@ export class RiskEngine {
     if (reduces) return undefined;
     if (state === 'REDUCING') {
       const c = this.state.current!;
-      if (c.code === RiskCode.COOLDOWN)
-        return checkCooldown(this.#consecutiveLosses, this.#lastLossAt, ctx.now, p.cooldown) ?? undefined;
-      return deny(RiskCode.REDUCE_ONLY, { state, by: c.code, reason: c.reason });
+      const until = c.until === undefined ? 'resumed' : new Date(c.until).toISOString();
+      // A cooldown denies as COOLDOWN for as long as it runs, whatever trades close meanwhile.
+      if (c.code === RiskCode.COOLDOWN) return deny(RiskCode.COOLDOWN, { state, until, reason: c.reason });
+      return deny(RiskCode.REDUCE_ONLY, { state, by: c.code, until, reason: c.reason });
     }
     const daily = checkDailyLoss(dec(this.#dayStart), ctx.equity, p.maxDailyLossPercent);
     if (daily) return daily;
