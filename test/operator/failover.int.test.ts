@@ -13,7 +13,6 @@ import {
   condition,
   createBot,
   createNamespace,
-  deploymentsOf,
   healthyReport,
   installCrds,
   keepReporting,

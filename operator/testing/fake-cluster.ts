@@ -1,0 +1,125 @@
+// An in-memory stand-in for the API server and the operator's caches, for
+// the controllers' unit tests: objects with resourceVersions, optimistic
+// concurrency on finalizer and status writes, server-side apply through the
+// real Applier, and a record of every write.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { ApiException } from '@kubernetes/client-node';
+import { Applier } from '../apply.ts';
+import type { Cache } from '../controllers/tradingbot/context.ts';
+import type { ClusterClient, Plural } from '../kube.ts';
+import type { EventRecorder, EventType } from '../runtime/index.ts';
+
+const kindOfPlural: Record<Plural, string> = { tradingbots: 'TradingBot', riskpolicies: 'RiskPolicy' };
+
+function key(kind: string | undefined, namespace: string | undefined, name: string | undefined): string {
+  return `${kind}/${namespace ?? ''}/${name ?? ''}`;
+}
+
+function apiError(code: number, message: string): ApiException<string> {
+  return new ApiException(code, message, message, {});
+}
+
+export class FakeCluster {
+  readonly objects = new Map<string, KubernetesObject>();
+  readonly writes: string[] = [];
+  /** Status writes to fail with 409 before succeeding. */
+  conflictsToInject = 0;
+  #version = 100;
+
+  put<T extends KubernetesObject>(object: T): T {
+    const stored = structuredClone(object);
+    stored.metadata = { ...stored.metadata, resourceVersion: String(++this.#version) };
+    this.objects.set(key(stored.kind, stored.metadata.namespace, stored.metadata.name), stored);
+    return structuredClone(stored);
+  }
+
+  get<T extends KubernetesObject>(kind: string, namespace: string, name: string): T | undefined {
+    const found = this.objects.get(key(kind, namespace, name));
+    return found === undefined ? undefined : (structuredClone(found) as T);
+  }
+
+  /** A cache that sees the fake server's current state, for one kind. */
+  cache<T extends KubernetesObject>(kind: string): Cache<T> {
+    return {
+      get: (name, namespace) => this.get<T>(kind, namespace ?? '', name),
+      list: (namespace) =>
+        [...this.objects.values()]
+          .filter((o) => o.kind === kind && (namespace === undefined || o.metadata?.namespace === namespace))
+          .map((o) => structuredClone(o) as T),
+    };
+  }
+
+  readonly client: ClusterClient = {
+    applier: new Applier({
+      apply: async <T extends KubernetesObject>(object: T): Promise<T> => {
+        this.writes.push(`apply ${object.kind}/${object.metadata?.name}`);
+        const existing = this.get<T>(
+          object.kind ?? '',
+          object.metadata?.namespace ?? '',
+          object.metadata?.name ?? '',
+        );
+        const { resourceVersion: _rv, ...meta } = existing?.metadata ?? {};
+        if (
+          existing !== undefined &&
+          JSON.stringify({ ...existing, metadata: meta }) === JSON.stringify(object)
+        ) {
+          return existing;
+        }
+        return this.put(object);
+      },
+    }),
+    delete: async (object) => {
+      this.writes.push(`delete ${object.kind}/${object.metadata?.name}`);
+      this.objects.delete(key(object.kind, object.metadata?.namespace, object.metadata?.name));
+    },
+    setFinalizers: async <T extends KubernetesObject>(
+      plural: Plural,
+      object: T,
+      finalizers: string[],
+    ): Promise<T> => {
+      const current = this.get<T>(
+        kindOfPlural[plural],
+        object.metadata?.namespace ?? '',
+        object.metadata?.name ?? '',
+      );
+      if (current === undefined) throw apiError(404, 'not found');
+      if (current.metadata?.resourceVersion !== object.metadata?.resourceVersion)
+        throw apiError(409, 'conflict');
+      this.writes.push(`finalizers ${plural}/${object.metadata?.name} [${finalizers.join(',')}]`);
+      if (finalizers.length === 0 && current.metadata?.deletionTimestamp !== undefined) {
+        this.objects.delete(key(current.kind, current.metadata?.namespace, current.metadata?.name));
+        return { ...current, metadata: { ...current.metadata, finalizers } };
+      }
+      return this.put({ ...current, metadata: { ...current.metadata, finalizers } });
+    },
+    read: async <T extends KubernetesObject>(plural: Plural, namespace: string, name: string) =>
+      this.get<T>(kindOfPlural[plural], namespace, name),
+    replaceStatus: async <T extends KubernetesObject>(plural: Plural, object: T): Promise<T> => {
+      const current = this.get<T & { status?: unknown }>(
+        kindOfPlural[plural],
+        object.metadata?.namespace ?? '',
+        object.metadata?.name ?? '',
+      );
+      if (current === undefined) throw apiError(404, 'not found');
+      if (this.conflictsToInject > 0) {
+        this.conflictsToInject--;
+        this.put(current); // someone else wrote it
+        throw apiError(409, 'conflict');
+      }
+      if (current.metadata?.resourceVersion !== object.metadata?.resourceVersion)
+        throw apiError(409, 'conflict');
+      this.writes.push(`status ${plural}/${object.metadata?.name}`);
+      return this.put({ ...current, status: (object as { status?: unknown }).status });
+    },
+  };
+}
+
+export class RecordingEvents implements EventRecorder {
+  readonly events: Array<{ type: EventType; reason: string; message: string; name: string | undefined }> = [];
+  event(object: KubernetesObject, type: EventType, reason: string, message: string): void {
+    this.events.push({ type, reason, message, name: object.metadata?.name });
+  }
+  reasons(): string[] {
+    return this.events.map((e) => e.reason);
+  }
+}
