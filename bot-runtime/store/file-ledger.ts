@@ -1,0 +1,239 @@
+// The embedded ledger of `botcore run`: an append-only JSON-lines journal,
+// replayed into memory on open. A write resolves only after its line is on
+// disk (fdatasync; concurrent writes share one sync), so a fill that was
+// acknowledged survives a crash. A crash mid-write leaves at most a torn last
+// line, which open() cuts off: that write was never acknowledged. Any other bad
+// line is corruption and open() refuses to guess.
+import { existsSync } from 'node:fs';
+import { type FileHandle, mkdir, open, readFile, truncate } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Ledger, RecordedFill } from './ledger.ts';
+import type {
+  EquityPointRecord,
+  FillRecord,
+  OrderEventRecord,
+  OrderRecord,
+  PositionSnapshot,
+  StoredFill,
+} from './records.ts';
+
+type Entry =
+  | { readonly k: 'order'; readonly v: OrderRecord }
+  | { readonly k: 'event'; readonly v: OrderEventRecord }
+  | { readonly k: 'fill'; readonly v: StoredFill }
+  | { readonly k: 'position'; readonly v: PositionSnapshot }
+  | { readonly k: 'equity'; readonly v: EquityPointRecord };
+
+export class LedgerCorruptError extends Error {
+  override readonly name = 'LedgerCorruptError';
+}
+
+export class FileLedger implements Ledger {
+  readonly path: string;
+  readonly #fh: FileHandle;
+  readonly #orders = new Map<string, OrderRecord>();
+  readonly #events = new Map<string, OrderEventRecord>();
+  readonly #eventsByOrder = new Map<string, OrderEventRecord[]>();
+  readonly #fills = new Map<string, StoredFill>();
+  readonly #fillList: StoredFill[] = [];
+  readonly #positions = new Map<string, PositionSnapshot>();
+  readonly #equity = new Map<number, EquityPointRecord>();
+  #lastSeq = 0;
+  #queue: { line: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  #flushing: Promise<void> | undefined;
+  #failed: unknown;
+  #closed = false;
+  /** Bytes cut from a torn last line when the journal was opened (0 when clean). */
+  readonly repairedBytes: number;
+
+  private constructor(path: string, fh: FileHandle, repairedBytes: number) {
+    this.path = path;
+    this.#fh = fh;
+    this.repairedBytes = repairedBytes;
+  }
+
+  static async open(path: string): Promise<FileLedger> {
+    await mkdir(dirname(path), { recursive: true });
+    const created = !existsSync(path);
+    const text = created ? '' : await readFile(path, 'utf8');
+    const entries: Entry[] = [];
+    let good = 0;
+    let repaired = 0;
+    let offset = 0;
+    while (offset < text.length) {
+      const end = text.indexOf('\n', offset);
+      const line = end < 0 ? text.slice(offset) : text.slice(offset, end);
+      const next = end < 0 ? text.length : end + 1;
+      let entry: Entry | undefined;
+      try {
+        entry = JSON.parse(line) as Entry;
+      } catch {
+        entry = undefined;
+      }
+      if (entry === undefined || end < 0) {
+        // Only the last line may be torn (no newline yet, or cut mid-way).
+        if (next < text.length) {
+          throw new LedgerCorruptError(`${path}: line at byte ${offset} is not a journal entry`);
+        }
+        repaired = Buffer.byteLength(text.slice(offset));
+        break;
+      }
+      entries.push(entry);
+      offset = next;
+      good = Buffer.byteLength(text.slice(0, offset));
+    }
+    if (repaired > 0) await truncate(path, good);
+    const fh = await open(path, 'a');
+    if (created) {
+      // The new file's name must be durable too.
+      const dir = await open(dirname(path), 'r');
+      await dir.sync().finally(() => dir.close());
+    }
+    const ledger = new FileLedger(path, fh, repaired);
+    for (const entry of entries) ledger.#apply(entry);
+    return ledger;
+  }
+
+  /** Applies an entry to memory; false when it changes nothing (a duplicate). */
+  #apply(entry: Entry): boolean {
+    switch (entry.k) {
+      case 'order':
+        if (this.#orders.has(entry.v.orderId)) return false;
+        this.#orders.set(entry.v.orderId, entry.v);
+        return true;
+      case 'event': {
+        if (this.#events.has(entry.v.eventId)) return false;
+        this.#events.set(entry.v.eventId, entry.v);
+        const list = this.#eventsByOrder.get(entry.v.orderId) ?? [];
+        list.push(entry.v);
+        list.sort((a, b) => a.index - b.index);
+        this.#eventsByOrder.set(entry.v.orderId, list);
+        return true;
+      }
+      case 'fill':
+        if (this.#fills.has(entry.v.fillId)) return false;
+        this.#fills.set(entry.v.fillId, entry.v);
+        this.#fillList.push(entry.v);
+        this.#lastSeq = Math.max(this.#lastSeq, entry.v.seq);
+        return true;
+      case 'position': {
+        const current = this.#positions.get(entry.v.symbol);
+        if (current && current.fillSeq >= entry.v.fillSeq) return false;
+        this.#positions.set(entry.v.symbol, entry.v);
+        return true;
+      }
+      case 'equity':
+        if (this.#equity.has(entry.v.t)) return false;
+        this.#equity.set(entry.v.t, entry.v);
+        return true;
+    }
+  }
+
+  /** Applies in memory at once (so a concurrent duplicate sees it) and resolves once on disk. */
+  async #record(entry: Entry): Promise<boolean> {
+    this.#usable();
+    if (!this.#apply(entry)) {
+      await this.#durable();
+      return false;
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.#queue.push({ line: `${JSON.stringify(entry)}\n`, resolve, reject });
+      this.#flushing ??= this.#flush();
+    });
+    return true;
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue;
+      this.#queue = [];
+      try {
+        await this.#fh.write(batch.map((b) => b.line).join(''));
+        await this.#fh.datasync();
+        for (const b of batch) b.resolve();
+      } catch (error) {
+        // Memory now holds what the disk may not: refuse further use; reopening replays the truth.
+        this.#failed = error;
+        for (const b of [...batch, ...this.#queue]) b.reject(error);
+        this.#queue = [];
+      }
+    }
+    this.#flushing = undefined;
+  }
+
+  /** Waits until whatever is queued (a duplicate's original, say) is on disk, so "already recorded" is true. */
+  async #durable(): Promise<void> {
+    if (this.#flushing) await this.#flushing;
+    this.#usable();
+  }
+
+  #usable(): void {
+    if (this.#closed) throw new Error(`ledger ${this.path} is closed`);
+    if (this.#failed !== undefined) {
+      throw new Error(`ledger ${this.path} failed to write; reopen it: ${(this.#failed as Error).message}`);
+    }
+  }
+
+  recordOrder(order: OrderRecord): Promise<boolean> {
+    return this.#record({ k: 'order', v: order });
+  }
+
+  recordOrderEvent(event: OrderEventRecord): Promise<boolean> {
+    return this.#record({ k: 'event', v: event });
+  }
+
+  async recordFill(fill: FillRecord): Promise<RecordedFill> {
+    const existing = this.#fills.get(fill.fillId);
+    if (existing) {
+      this.#usable();
+      await this.#durable();
+      return { seq: existing.seq, inserted: false };
+    }
+    const seq = this.#lastSeq + 1;
+    await this.#record({ k: 'fill', v: { ...fill, seq } });
+    return { seq, inserted: true };
+  }
+
+  recordPosition(snapshot: PositionSnapshot): Promise<boolean> {
+    return this.#record({ k: 'position', v: snapshot });
+  }
+
+  recordEquity(point: EquityPointRecord): Promise<boolean> {
+    return this.#record({ k: 'equity', v: point });
+  }
+
+  async hasFill(fillId: string): Promise<boolean> {
+    return this.#fills.has(fillId);
+  }
+
+  async fills(): Promise<StoredFill[]> {
+    return [...this.#fillList];
+  }
+
+  async orders(): Promise<OrderRecord[]> {
+    return [...this.#orders.values()];
+  }
+
+  async orderEvents(orderId: string): Promise<OrderEventRecord[]> {
+    return [...(this.#eventsByOrder.get(orderId) ?? [])];
+  }
+
+  async positions(): Promise<PositionSnapshot[]> {
+    return [...this.#positions.values()];
+  }
+
+  async equity(from = Number.NEGATIVE_INFINITY, to = Number.POSITIVE_INFINITY): Promise<EquityPointRecord[]> {
+    return [...this.#equity.values()].filter((p) => p.t >= from && p.t < to).sort((a, b) => a.t - b.t);
+  }
+
+  async ping(): Promise<void> {
+    this.#usable();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#flushing;
+    this.#closed = true;
+    await this.#fh.close();
+  }
+}
