@@ -1,7 +1,15 @@
 // The resilient informer against the real API server: it sees adds, updates
 // and deletes; it re-lists when its resourceVersion has expired (410 Gone);
 // and it comes back by itself, with backoff, after its connection is cut.
-import type { CoreV1Api, KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
+import {
+  ApiextensionsV1Api,
+  type CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type V1ConfigMap,
+} from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listWatch, ResilientInformer } from '../../operator/runtime/informer.ts';
 import {
@@ -11,6 +19,7 @@ import {
   deleteNamespace,
   kubeConfig,
   kubeConfigVia,
+  uniqueName,
   waitFor,
 } from './helpers.ts';
 
@@ -91,37 +100,65 @@ describe('ResilientInformer on a real API server', () => {
   });
 
   it('re-lists and keeps going when its resourceVersion has expired (410 Gone)', async () => {
-    await putConfigMap('two', 'gone-1', 'x');
-    const api = coreApi(kc);
-    let lists = 0;
-    // The first list claims a resourceVersion long compacted away, so the
-    // watch that follows starts from it and the server answers 410 Gone.
-    const list = async () => {
-      lists++;
-      const result = await api.listNamespacedConfigMap({ namespace, labelSelector: 'group=two' });
-      if (lists === 1) result.metadata = { ...result.metadata, resourceVersion: '1' };
-      return result;
-    };
-    const { informer, events } = configMapInformer(kc, 'two', list);
+    // A resource defined just now: its watch cache starts at the current
+    // revision, so on any cluster, fresh or old, a watch from resourceVersion
+    // 1 is answered 410 Gone ("too old resource version").
+    const probes = await definePlural(kc, `probes${uniqueName('x').replace(/[^a-z0-9]/g, '')}`);
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const coordinates = { group: probes.group, version: 'v1', namespace, plural: probes.plural };
+    const create = (name: string) =>
+      custom.createNamespacedCustomObject({
+        ...coordinates,
+        body: { apiVersion: `${probes.group}/v1`, kind: probes.kind, metadata: { name }, spec: {} },
+      });
     try {
-      await informer.start();
-      await waitFor('a second list after 410', () => lists >= 2);
-      await informer.waitForSync();
-      await putConfigMap('two', 'gone-2', 'y');
-      await waitFor('add of gone-2 after the re-list', () => events.includes('add gone-2 y'));
-      // The re-list itself was no error: no restart was needed.
-      expect(informer.restarts).toBe(0);
-      expect(events.filter((e) => e === 'add gone-1 x')).toHaveLength(1);
-      // The re-list found gone-1 unchanged: no spurious update (and so no reconcile).
-      expect(events.filter((e) => e.startsWith('update gone-1'))).toEqual([]);
-      expect(
-        informer
-          .list(namespace)
-          .map((o) => o.metadata?.name)
-          .sort(),
-      ).toEqual(['gone-1', 'gone-2']);
+      await create('gone-1');
+      let lists = 0;
+      const source = listWatch<KubernetesObject>(kc, {
+        path: `/apis/${probes.group}/v1/namespaces/${namespace}/${probes.plural}`,
+        list: async () => {
+          lists++;
+          const result = (await custom.listNamespacedCustomObject(
+            coordinates,
+          )) as KubernetesListObject<KubernetesObject>;
+          // The first list claims resourceVersion 1, so the watch that follows gets 410 Gone.
+          if (lists === 1) result.metadata = { ...result.metadata, resourceVersion: '1' };
+          return result;
+        },
+      });
+      const informer = new ResilientInformer<KubernetesObject>({
+        name: 'probes',
+        source,
+        restartBackoff: { baseDelayMs: 100, maxDelayMs: 1_000 },
+      });
+      const events: string[] = [];
+      informer.addHandlers({
+        add: (o) => events.push(`add ${o.metadata?.name}`),
+        update: (o) => events.push(`update ${o.metadata?.name}`),
+        delete: (o) => events.push(`delete ${o.metadata?.name}`),
+      });
+      try {
+        await informer.start();
+        await waitFor('a second list after 410', () => lists >= 2);
+        await informer.waitForSync();
+        await create('gone-2');
+        await waitFor('add of gone-2 after the re-list', () => events.includes('add gone-2'));
+        // The re-list itself was no error: no restart was needed.
+        expect(informer.restarts).toBe(0);
+        expect(events.filter((e) => e === 'add gone-1')).toHaveLength(1);
+        // The re-list found gone-1 unchanged: no spurious update (and so no reconcile).
+        expect(events.filter((e) => e.startsWith('update gone-1'))).toEqual([]);
+        expect(
+          informer
+            .list(namespace)
+            .map((o) => o.metadata?.name)
+            .sort(),
+        ).toEqual(['gone-1', 'gone-2']);
+      } finally {
+        await informer.stop();
+      }
     } finally {
-      await informer.stop();
+      await probes.remove();
     }
   });
 
@@ -158,3 +195,42 @@ describe('ResilientInformer on a real API server', () => {
     }
   });
 });
+
+/** Defines a namespaced custom resource with an open schema; resolves once it is served. */
+async function definePlural(kc: KubeConfig, plural: string) {
+  const group = 'gone.botcore.dev';
+  const kind = `${plural[0]?.toUpperCase()}${plural.slice(1)}`;
+  const extensions = kc.makeApiClient(ApiextensionsV1Api);
+  const name = `${plural}.${group}`;
+  await extensions.createCustomResourceDefinition({
+    body: {
+      metadata: { name },
+      spec: {
+        group,
+        scope: 'Namespaced',
+        names: { plural, singular: plural, kind, listKind: `${kind}List` },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } },
+          },
+        ],
+      },
+    },
+  });
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  // Established is not enough: the new watch cache answers 429 while it initialises,
+  // and a list at resourceVersion 0 is served from that cache.
+  await waitFor(`${name} to be served from its watch cache`, async () => {
+    await custom.listClusterCustomObject({ group, version: 'v1', plural, resourceVersion: '0' });
+    return true;
+  });
+  return {
+    group,
+    plural,
+    kind,
+    remove: () => extensions.deleteCustomResourceDefinition({ name }).then(() => undefined),
+  };
+}
