@@ -58,14 +58,16 @@ export class FakeCluster {
           object.metadata?.namespace ?? '',
           object.metadata?.name ?? '',
         );
+        // Like server-side apply: the status (written by others) is kept; an unchanged object keeps its version.
         const { resourceVersion: _rv, ...meta } = existing?.metadata ?? {};
+        const { status, ...rest } = (existing ?? {}) as T & { status?: unknown };
         if (
           existing !== undefined &&
-          JSON.stringify({ ...existing, metadata: meta }) === JSON.stringify(object)
+          JSON.stringify({ ...rest, metadata: meta }) === JSON.stringify(object)
         ) {
           return existing;
         }
-        return this.put(object);
+        return this.put(status === undefined ? object : { ...object, status });
       },
     }),
     delete: async (object) => {

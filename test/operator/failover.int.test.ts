@@ -22,6 +22,7 @@ import {
   removeNamespace,
   startOperatorProcess,
   waitForBot,
+  waitForEvent,
 } from './harness.ts';
 
 let c: Clients;
@@ -103,6 +104,16 @@ describe('operator failures', () => {
         ) || undefined,
       'the first operator stuck on the quota',
     );
+    // Someone on call sees why: the bot is Degraded with the API server's words, and an event says so.
+    const stuck = await waitForBot(
+      c,
+      ns,
+      'crash',
+      'Degraded by the quota',
+      (b) => condition(b, 'Degraded')?.reason === 'ReconcileFailed',
+    );
+    expect(condition(stuck, 'Degraded')?.message).toContain('exceeded quota');
+    await waitForEvent(c, ns, 'crash', 'ReconcileFailed');
     await first.kill();
     const afterKill = await children('crash');
     expect([...afterKill.keys()].filter((id) => id.startsWith('Deployment/'))).toHaveLength(3);

@@ -1,8 +1,11 @@
 // The TradingBot reconcile: finalizer, config, workloads, prune, status; or,
 // once deletion started, finalize.
 import type { V1Deployment } from '@kubernetes/client-node';
+import { ConditionType, setConditions } from '../../conditions.ts';
+import { describeError } from '../../errors.ts';
 import { statusCode } from '../../kube.ts';
 import { parseKey, type Reconciler } from '../../runtime/index.ts';
+import { writeStatus } from '../status-writer.ts';
 import { runSteps, type Step } from '../step.ts';
 import type { BotContext, TradingBotDeps } from './context.ts';
 import { ensureConfig } from './ensure-config.ts';
@@ -20,6 +23,30 @@ export const reconcileSteps: ReadonlyArray<Step<BotContext>> = [
   status,
 ];
 export const deletionSteps: ReadonlyArray<Step<BotContext>> = [finalize];
+
+/**
+ * A step failed (an apply refused by a quota or an admission webhook, a
+ * conflict that kept coming): say so in status and in an event, then let the
+ * queue retry with backoff. The next successful pass computes status afresh.
+ */
+async function reportFailure(ctx: BotContext, error: unknown): Promise<void> {
+  const message = `reconcile failed: ${describeError(error)}`;
+  ctx.deps.events.event(ctx.bot, 'Warning', 'ReconcileFailed', message);
+  try {
+    await writeStatus(ctx.deps.client, 'tradingbots', ctx.bot, (bot) => ({
+      ...bot.status,
+      phase: 'Degraded' as const,
+      conditions: setConditions(
+        bot.status?.conditions,
+        [{ type: ConditionType.degraded, status: 'True', reason: 'ReconcileFailed', message }],
+        bot.metadata.generation,
+        new Date(ctx.deps.clock.now()),
+      ),
+    }));
+  } catch (statusError) {
+    ctx.log.warn({ err: statusError }, 'could not record the failure in status');
+  }
+}
 
 export function tradingBotReconciler(deps: TradingBotDeps): Reconciler {
   return async (key, { log, signal }) => {
@@ -41,6 +68,7 @@ export function tradingBotReconciler(deps: TradingBotDeps): Reconciler {
       ) {
         return undefined;
       }
+      if (!signal.aborted) await reportFailure(ctx, error);
       throw error;
     }
   };

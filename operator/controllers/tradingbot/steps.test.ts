@@ -95,7 +95,7 @@ describe('ensure-workloads and prune', () => {
     const bot = h.cluster.put(testBot());
     await reconcileOnce(h);
     const before = h.cluster.get<V1Deployment>('Deployment', 'trading', 'alpha-feed');
-    await reconcileOnce(h, h.cluster.put({ ...bot, spec: { ...bot.spec, timeframe: '1h' } }));
+    await reconcileOnce(h, h.cluster.put({ ...bot, spec: { ...bot.spec, timeframe: '1h' as const } }));
     const after = h.cluster.get<V1Deployment>('Deployment', 'trading', 'alpha-feed');
     const hash = (d: V1Deployment | undefined) =>
       d?.spec?.template.metadata?.annotations?.['trading.botcore.dev/config-hash'];
