@@ -1,0 +1,195 @@
+// GET /api/v1/stream: a WebSocket that sends `hello` (the bot and its status)
+// and then every change the source publishes. The source is subscribed to
+// once, whatever the number of clients; each update is serialized once (by
+// the same schemas as the JSON API, so no field outside them can leak) and
+// the same bytes go to every client. A client that cannot keep up (more than
+// `maxBufferedBytes` waiting) is dropped rather than slowing the others; a
+// client whose token expires is closed; dead peers are found by ping.
+import type { Tracer } from '@opentelemetry/api';
+import build from 'fast-json-stringify';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { WebSocket } from 'ws';
+import { StreamFullError } from './errors.ts';
+import type { TradingMetrics } from './metrics.ts';
+import { ErrorResponse } from './schemas/common.ts';
+import {
+  STREAM_PROTOCOL,
+  StreamEquity,
+  StreamHello,
+  StreamPositions,
+  StreamStatus,
+  StreamTrade,
+} from './schemas/stream.ts';
+import type { BotStatusSource, StatusEvent } from './status-source.ts';
+import { startBroadcastSpan } from './tracing.ts';
+
+export const STREAM_PATH = '/api/v1/stream';
+
+/** Close codes the stream uses (4000-4999 are the application's). */
+export const StreamCloseCode = {
+  TOKEN_EXPIRED: 4401,
+  TOO_SLOW: 4408,
+  SHUTTING_DOWN: 1001,
+} as const;
+
+export interface StreamPluginOptions {
+  readonly source: BotStatusSource;
+  readonly metrics: TradingMetrics;
+  readonly tracer: Tracer;
+  readonly maxSubscribers: number;
+  readonly maxBufferedBytes: number;
+  readonly heartbeatMs: number;
+  readonly clockToleranceMs: number;
+  readonly now: () => number;
+}
+
+interface Client {
+  readonly socket: WebSocket;
+  alive: boolean;
+  expiry: NodeJS.Timeout | undefined;
+}
+
+const serializers = {
+  hello: build(StreamHello),
+  status: build(StreamStatus),
+  positions: build(StreamPositions),
+  trade: build(StreamTrade),
+  equity: build(StreamEquity),
+};
+
+function serialize(event: StatusEvent): string {
+  switch (event.type) {
+    case 'status':
+      return serializers.status(event);
+    case 'positions':
+      return serializers.positions(event);
+    case 'trade':
+      return serializers.trade(event);
+    case 'equity':
+      return serializers.equity(event);
+  }
+}
+
+async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions): Promise<void> {
+  const { source, metrics, tracer } = options;
+  const clients = new Set<Client>();
+  metrics.setStreamSubscribers(() => clients.size);
+
+  const drop = (client: Client, code: number, reason: string): void => {
+    clients.delete(client);
+    if (client.expiry) clearTimeout(client.expiry);
+    client.socket.close(code, reason);
+    // A peer that never answers the close handshake is cut after a while.
+    setTimeout(() => client.socket.terminate(), 5000).unref();
+  };
+
+  const unsubscribe = source.subscribe((event) => {
+    if (clients.size === 0) return;
+    const span = startBroadcastSpan(tracer, event.type, event.trace);
+    const frame = Buffer.from(serialize(event));
+    let slow = 0;
+    for (const client of clients) {
+      if (client.socket.bufferedAmount > options.maxBufferedBytes) {
+        slow++;
+        drop(client, StreamCloseCode.TOO_SLOW, 'too slow');
+        continue;
+      }
+      client.socket.send(frame, { binary: false });
+    }
+    span.setAttribute('botcore.stream.subscribers', clients.size);
+    if (slow > 0) span.setAttribute('botcore.stream.dropped', slow);
+    span.end();
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const client of clients) {
+      if (!client.alive) {
+        clients.delete(client);
+        if (client.expiry) clearTimeout(client.expiry);
+        client.socket.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+    }
+  }, options.heartbeatMs);
+  heartbeat.unref();
+
+  app.addHook('onClose', async () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  });
+  // Before the server stops accepting: tell every client, so they reconnect elsewhere.
+  app.addHook('preClose', async () => {
+    for (const client of clients) drop(client, StreamCloseCode.SHUTTING_DOWN, 'shutting down');
+  });
+
+  app.route({
+    method: 'GET',
+    url: STREAM_PATH,
+    config: { tokenInSubprotocol: true },
+    schema: {
+      description: 'A WebSocket of live updates (hello, status, positions, trade, equity messages).',
+      response: {
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        429: ErrorResponse,
+        503: ErrorResponse,
+      },
+    },
+    preHandler: async () => {
+      if (clients.size >= options.maxSubscribers) throw new StreamFullError();
+    },
+    // A plain GET (no upgrade) is answered with an error that says what to do.
+    handler: async (_request, reply) => {
+      reply.code(400);
+      return {
+        statusCode: 400,
+        code: 'BOTCORE_HTTP_BAD_REQUEST',
+        error: 'Bad Request',
+        message: 'open /api/v1/stream as a WebSocket',
+      };
+    },
+    wsHandler: async (socket, request) => {
+      const client: Client = { socket, alive: true, expiry: undefined };
+      socket.on('pong', () => {
+        client.alive = true;
+      });
+      socket.on('close', () => {
+        clients.delete(client);
+        if (client.expiry) clearTimeout(client.expiry);
+      });
+      socket.on('error', () => {
+        clients.delete(client);
+      });
+      // Clients only listen; anything they send is ignored.
+      const trader = request.trader;
+      if (trader && trader.exp < Number.MAX_SAFE_INTEGER) {
+        const left = trader.exp * 1000 + options.clockToleranceMs - options.now();
+        client.expiry = setTimeout(() => drop(client, StreamCloseCode.TOKEN_EXPIRED, 'token expired'), left);
+        client.expiry.unref();
+      }
+      clients.add(client);
+      try {
+        const status = await source.status();
+        socket.send(serializers.hello({ type: 'hello', bot: source.bot, status }));
+      } catch (err) {
+        request.log.error({ err }, 'stream hello failed');
+        drop(client, 1011, 'internal error');
+      }
+    },
+  });
+}
+
+/** The `ws` server option that picks our subprotocol (the token one is never echoed back). */
+export function selectProtocol(protocols: Set<string>): string | false {
+  return protocols.has(STREAM_PROTOCOL) ? STREAM_PROTOCOL : false;
+}
+
+export default fp(streamPlugin, {
+  name: 'botcore-status-stream',
+  fastify: '5.x',
+  dependencies: ['@fastify/websocket', 'botcore-status-auth'],
+});
