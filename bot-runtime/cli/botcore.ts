@@ -106,6 +106,69 @@ export function buildProgram(): Command {
       await runOperatorCommand(flags);
     });
 
+  program
+    .command('backtest')
+    .description('run a TradingBot manifest over candle files and print the report (see docs/backtesting.md)')
+    .argument(
+      '<manifest>',
+      'TradingBot manifest (YAML); a RiskPolicy in the same file is used when the bot refers to it',
+    )
+    .requiredOption('--data <csv...>', 'candle files, one per market: ETH-BTC_5m.csv, or ETH/BTC=path.csv')
+    .option('--from <time>', 'first candle to trade (2018-01-10, ISO time or epoch ms); earlier ones warm up')
+    .option('--to <time>', 'last candle to trade')
+    .option('--json', 'print the full report as JSON')
+    .option('--report <file.html>', 'also write the HTML report (equity and drawdown charts, tables)')
+    .option('--policy <file>', 'RiskPolicy manifest (default: the RiskPolicy documented defaults)')
+    .option('--seed <n>', 'seed of the paper venue (default 1)', wholeNumber)
+    .option(
+      '--capital <amount>',
+      'starting cash in the quote currency of the data (default spec.capital.amount)',
+    )
+    .action(async (manifest: string, opts) => {
+      const { runBacktestCommand } = await import('./backtest-command.ts');
+      process.exitCode = await runBacktestCommand({
+        manifest,
+        ...opts,
+        progress: process.stderr.isTTY === true && opts.json !== true,
+      });
+    });
+
+  program
+    .command('sweep')
+    .description(
+      "search a strategy's parameters (grid or random) in worker threads, ranked on an in-sample period and checked out of sample",
+    )
+    .argument('<manifest>', 'TradingBot manifest (YAML)')
+    .requiredOption('--data <csv...>', 'candle files, one per market')
+    .requiredOption(
+      '--param <name=values...>',
+      'a parameter and its values: period=7,14,21 or period=5..30:5',
+    )
+    .option('--strategy <name>', 'strategy to tune (default: the first)')
+    .option('--random <n>', 'try n random combinations instead of the whole grid', wholeNumber)
+    .option('--seed <n>', 'seed of the random search and the paper venue (default 1)', wholeNumber)
+    .option('--split <ratio>', 'share of the period used in sample (default 0.7)', finiteNumber)
+    .option(
+      '--metric <name>',
+      'ranking metric: sharpe, sortino, calmar, cagr, totalReturn, profitFactor, expectancy, winRate (default sharpe)',
+    )
+    .option('--top <n>', 'rows to print (default 10)', wholeNumber)
+    .option(
+      '--workers <n>',
+      'worker threads (default: CPUs - 1, at least 1; 0 runs in this thread)',
+      wholeNumber,
+    )
+    .option('--policy <file>', 'RiskPolicy manifest')
+    .option(
+      '--capital <amount>',
+      'starting cash in the quote currency of the data (default spec.capital.amount)',
+    )
+    .option('--json', 'print the ranking as JSON')
+    .action(async (manifest: string, opts) => {
+      const { runSweepCommand } = await import('./sweep-command.ts');
+      process.exitCode = await runSweepCommand({ manifest, ...opts });
+    });
+
   return program;
 }
 
