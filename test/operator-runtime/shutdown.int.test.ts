@@ -83,14 +83,12 @@ describe('graceful shutdown of an operator process', () => {
           'shutdown complete',
         ].includes(m ?? ''),
       );
-    expect(order).toEqual([
-      'step stop leading',
-      'stopped leading',
-      'workers paused',
-      'released the lease',
-      'step stop informers',
-      'shutdown complete',
-    ]);
+    // Safety: in-flight work stops before the lease is given up, so two
+    // replicas never act at once. The release itself is bounded by the renew
+    // deadline, so on a loaded machine its log line may come after later steps.
+    expect(order.slice(0, 3)).toEqual(['step stop leading', 'stopped leading', 'workers paused']);
+    expect(order.indexOf('released the lease')).toBeGreaterThan(order.indexOf('workers paused'));
+    expect(order.indexOf('shutdown complete')).toBeGreaterThan(order.indexOf('step stop informers'));
 
     for (const line of [...first.lines, ...second.lines]) {
       expect(() => JSON.parse(line)).not.toThrow();
