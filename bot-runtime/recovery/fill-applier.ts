@@ -1,0 +1,139 @@
+// Applies fills to the durable state exactly once. The ledger's idempotent
+// `recordFill` decides whether a fill is new; positions are the fold of the
+// ledger's fills in ledger order, snapshotted after each fill with the fill's
+// seq, so a snapshot can only move forward. The live fill consumer and
+// recovery share this one path.
+
+import type { Bus, ConsumerSpec } from '../bus/bus.ts';
+import { applyFillToPosition, flatPosition, type Position } from '../domain/index.ts';
+import type { HotState } from '../store/hot-state.ts';
+import type { Ledger } from '../store/ledger.ts';
+import {
+  type FillRecord,
+  fillFromRecord,
+  type PositionSnapshot,
+  positionToSnapshot,
+  type StoredFill,
+} from '../store/records.ts';
+
+/** The executor's durable consumer of its fills stream: strictly ordered, one outstanding. */
+export const LEDGER_CONSUMER: ConsumerSpec = { name: 'executor-ledger', ackWaitMs: 10_000, maxAckPending: 1 };
+
+export type ApplyResult = 'applied' | 'duplicate';
+
+export interface FillApplierOptions {
+  /** Hot state to keep up to date; failures here never fail a fill (it is a cache). */
+  readonly hot?: HotState;
+  /** Publishes each position change (`positions` stream, id `<symbol>@<fillSeq>`). */
+  readonly bus?: Bus;
+  readonly now?: () => number;
+  readonly onHotStateError?: (error: unknown) => void;
+}
+
+interface Held {
+  position: Position;
+  /** Ledger seq of the symbol's last fill. */
+  fillSeq: number;
+}
+
+export class FillApplier {
+  readonly #ledger: Ledger;
+  readonly #options: FillApplierOptions;
+  readonly #positions = new Map<string, Held>();
+  readonly #applied = new Set<string>();
+  #hotStale = false;
+
+  constructor(ledger: Ledger, options: FillApplierOptions = {}) {
+    this.#ledger = ledger;
+    this.#options = options;
+  }
+
+  /** Folds fills already in the ledger (recovery's first step); touches no store. */
+  load(fills: readonly StoredFill[]): void {
+    for (const fill of [...fills].sort((a, b) => a.seq - b.seq)) {
+      if (this.#applied.has(fill.fillId)) continue;
+      this.#fold(fill, fill.seq);
+    }
+  }
+
+  #fold(record: FillRecord, seq: number): void {
+    const held = this.#positions.get(record.symbol);
+    const position = applyFillToPosition(
+      held?.position ?? flatPosition(record.symbol, record.quote),
+      fillFromRecord(record),
+    );
+    this.#positions.set(record.symbol, { position, fillSeq: seq });
+    this.#applied.add(record.fillId);
+  }
+
+  /** Records the fill (once), folds it into its position, and persists the position. */
+  async apply(record: FillRecord): Promise<ApplyResult> {
+    // Validates before anything is written: a bad fill must not reach the ledger.
+    applyFillToPosition(flatPosition(record.symbol, record.quote), fillFromRecord(record));
+    const { seq, inserted } = await this.#ledger.recordFill(record);
+    const result: ApplyResult = !inserted && this.#applied.has(record.fillId) ? 'duplicate' : 'applied';
+    if (result === 'applied') this.#fold(record, seq);
+    // Also for a duplicate: the crash that caused the redelivery may have come before these writes.
+    await this.persist(record.symbol);
+    return result;
+  }
+
+  /** Writes the symbol's snapshot to the ledger, the bus and the hot state (each idempotent). */
+  async persist(symbol: string): Promise<void> {
+    const held = this.#positions.get(symbol);
+    if (!held) return;
+    const snapshot = positionToSnapshot(held.position, held.fillSeq, (this.#options.now ?? Date.now)());
+    await this.#ledger.recordPosition(snapshot);
+    await this.#options.bus?.publishEvent('positions', `${symbol}@${held.fillSeq}`, snapshot);
+    await this.#writeHot([snapshot]);
+  }
+
+  async #writeHot(snapshots: PositionSnapshot[]): Promise<void> {
+    const hot = this.#options.hot;
+    if (!hot) return;
+    try {
+      if (this.#hotStale) {
+        await hot.replacePositions(this.snapshots());
+        this.#hotStale = false;
+      } else {
+        await hot.setPositions(snapshots);
+      }
+    } catch (error) {
+      this.#hotStale = true;
+      this.#options.onHotStateError?.(error);
+    }
+  }
+
+  /** Rewrites every position everywhere (after recovery). */
+  async persistAll(): Promise<void> {
+    for (const symbol of this.#positions.keys()) {
+      const held = this.#positions.get(symbol)!;
+      await this.#ledger.recordPosition(
+        positionToSnapshot(held.position, held.fillSeq, (this.#options.now ?? Date.now)()),
+      );
+    }
+    this.#hotStale = true;
+    await this.#writeHot([]);
+  }
+
+  hasApplied(fillId: string): boolean {
+    return this.#applied.has(fillId);
+  }
+
+  get appliedCount(): number {
+    return this.#applied.size;
+  }
+
+  position(symbol: string): Position | undefined {
+    return this.#positions.get(symbol)?.position;
+  }
+
+  positions(): Position[] {
+    return [...this.#positions.values()].map((h) => h.position);
+  }
+
+  snapshots(): PositionSnapshot[] {
+    const now = (this.#options.now ?? Date.now)();
+    return [...this.#positions.values()].map((h) => positionToSnapshot(h.position, h.fillSeq, now));
+  }
+}
