@@ -24,6 +24,7 @@ import { connectBus, disconnectedBus, type RuntimeBus } from './bus.ts';
 import { riskPolicyReconciler } from './controllers/riskpolicy/reconciler.ts';
 import { tradingBotReconciler } from './controllers/tradingbot/reconciler.ts';
 import { apiVersion, clusterClient, group, version } from './kube.ts';
+import { operatorMetrics } from './metrics.ts';
 import { managedSelector } from './render/labels.ts';
 import type { RenderSettings } from './render/settings.ts';
 import { BoundedTrigger, ReportStore } from './reports.ts';
@@ -199,7 +200,13 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
 
   let botController: Controller | undefined;
   const trigger = new BoundedTrigger(options.statusIntervalMs, clock, (key) => botController?.queue.add(key));
-  const reports = new ReportStore({ clock, logger: log, onReport: (key) => trigger.trigger(key) });
+  const metrics = operatorMetrics(manager.registry, () => bots.list());
+  const reports = new ReportStore({
+    clock,
+    logger: log,
+    onReport: (key) => trigger.trigger(key),
+    counted: (result) => metrics.reports.inc({ result }),
+  });
   bus.subscribe(statusSubjectWildcard, (subject, body) => reports.receive(subject, body));
 
   const settings: RenderSettings = {
@@ -228,6 +235,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       haltTimeoutMs: options.haltTimeoutMs,
       haltRequestTimeoutMs: options.haltRequestTimeoutMs,
       reportStaleAfterMs: options.reportStaleAfterMs,
+      metrics,
     }),
   });
   const specOrDeletion = anyOf(generationChanged, deletionStarted) as UpdatePredicate<TradingBot>;
@@ -252,7 +260,16 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     logger: log,
     metrics: manager.metrics,
     concurrency: options.concurrency,
-    reconcile: riskPolicyReconciler({ client, bots, policies, events, bus, clock, pushed: new Map() }),
+    reconcile: riskPolicyReconciler({
+      client,
+      bots,
+      policies,
+      events,
+      bus,
+      clock,
+      pushed: new Map(),
+      metrics,
+    }),
   });
   policyController.watch(policies, undefined, {
     updatePredicate: anyOf(generationChanged, deletionStarted) as UpdatePredicate<RiskPolicy>,

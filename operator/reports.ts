@@ -20,8 +20,15 @@ export class ReportStore {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #onReport: (key: string) => void;
+  readonly #counted: ((result: 'accepted' | 'invalid') => void) | undefined;
 
-  constructor(options: { clock: Clock; logger: Logger; onReport: (key: string) => void }) {
+  constructor(options: {
+    clock: Clock;
+    logger: Logger;
+    onReport: (key: string) => void;
+    counted?: (result: 'accepted' | 'invalid') => void;
+  }) {
+    this.#counted = options.counted;
     this.#clock = options.clock;
     this.#log = options.logger.child({ component: 'reports' });
     this.#onReport = options.onReport;
@@ -32,6 +39,7 @@ export class ReportStore {
     const bot = parseStatusSubject(subject);
     if (bot === undefined) return;
     const result = validateRuntimeReport(body);
+    this.#counted?.(result.valid ? 'accepted' : 'invalid');
     if (!result.valid) {
       this.#log.warn(
         { subject, errors: describeContractErrors(result.errors) },

@@ -35,7 +35,11 @@ describe('runSteps', () => {
     const ctx: Ctx = { signal: abort.signal, ran: [] };
     const aborting: Step<Ctx> = {
       name: 'x',
-      run: async (c) => (c.ran.push('x'), abort.abort(new Error('lost')), proceed),
+      run: async (c) => {
+        c.ran.push('x');
+        abort.abort(new Error('lost'));
+        return proceed;
+      },
     };
     await expect(runSteps([aborting, step('after', proceed)], ctx)).rejects.toThrow('lost');
     expect(ctx.ran).toEqual(['x']);

@@ -377,6 +377,12 @@ describe('TradingBot controller', () => {
     expect(metrics).toMatch(
       /botcore_operator_reconcile_total\{controller="tradingbot",result="success"\} [1-9]/,
     );
+    expect(metrics).toMatch(/botcore_operator_tradingbots\{phase="Running"\} 1\b/);
+    expect(metrics).toMatch(/botcore_operator_runtime_reports_total\{result="accepted"\} [1-9]/);
+    expect(metrics).toMatch(
+      /botcore_operator_child_applies_total\{kind="Deployment",result="drift_corrected"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/botcore_operator_child_prunes_total\{kind="Deployment"\} 1\b/);
     // A live bot whose credentials Secret exists: the values reach pods only by reference.
     await c.core.createNamespacedSecret({
       namespace: ns,

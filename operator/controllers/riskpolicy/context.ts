@@ -1,6 +1,7 @@
 import type { RiskPolicy, TradingBot } from '../../../crds/index.ts';
 import type { RuntimeBus } from '../../bus.ts';
 import type { ClusterClient } from '../../kube.ts';
+import type { OperatorMetrics } from '../../metrics.ts';
 import type { Clock, EventRecorder, Logger } from '../../runtime/index.ts';
 import type { Cache } from '../tradingbot/context.ts';
 
@@ -13,6 +14,7 @@ export interface RiskPolicyDeps {
   readonly clock: Clock;
   /** What was last pushed to each bot (`ns/bot` → policy uid/generation), so a push happens once per change. */
   readonly pushed: Map<string, string>;
+  readonly metrics?: OperatorMetrics;
 }
 
 export interface PolicyContext {

@@ -23,6 +23,7 @@ export const pushPolicy: Step<PolicyContext> = {
       if (deps.pushed.get(key) === version) continue;
       deps.bus.publish(subjectsFor(bot.metadata.namespace ?? '', bot.metadata.name ?? '').control, request);
       deps.pushed.set(key, version);
+      deps.metrics?.policyPushes.inc();
       pushed.push(bot.metadata.name ?? '');
     }
     if (pushed.length > 0)

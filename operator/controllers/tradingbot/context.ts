@@ -10,6 +10,7 @@ import type {
 import type { RiskPolicy, TradingBot } from '../../../crds/index.ts';
 import type { RuntimeBus } from '../../bus.ts';
 import type { ClusterClient } from '../../kube.ts';
+import type { OperatorMetrics } from '../../metrics.ts';
 import type { DesiredChildren } from '../../render/children.ts';
 import type { RenderSettings } from '../../render/settings.ts';
 import type { ReceivedReport } from '../../reports.ts';
@@ -45,6 +46,7 @@ export interface TradingBotDeps {
   readonly haltRequestTimeoutMs: number;
   /** A report older than this does not count as the runtime being healthy. */
   readonly reportStaleAfterMs: number;
+  readonly metrics?: OperatorMetrics;
 }
 
 export interface BotContext {

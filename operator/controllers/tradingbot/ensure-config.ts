@@ -1,5 +1,6 @@
 // Step 2: find the RiskPolicy, render every child, apply the ConfigMap.
 import type { RiskPolicy } from '../../../crds/index.ts';
+import { applyResult } from '../../metrics.ts';
 import { renderChildren } from '../../render/children.ts';
 import { proceed, type Step } from '../step.ts';
 import type { BotContext } from './context.ts';
@@ -26,6 +27,7 @@ export const ensureConfig: Step<BotContext> = {
     const name = configMap.metadata?.name ?? '';
     const live = deps.children.configMaps.get(name, bot.metadata.namespace);
     const result = await deps.client.applier.apply(configMap, live);
+    deps.metrics?.applies.inc({ kind: 'ConfigMap', result: applyResult(result) });
     if (result.driftCorrected) {
       deps.events.event(
         bot,

@@ -1,6 +1,7 @@
 // Step 3: the ServiceAccount, Service, NetworkPolicy and one Deployment per
 // role, applied in that order (the pods need their account first).
 import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
+import { applyResult } from '../../metrics.ts';
 import { annotationKeys } from '../../render/labels.ts';
 import { proceed, type Step } from '../step.ts';
 import type { BotContext, Cache } from './context.ts';
@@ -23,6 +24,7 @@ export const ensureWorkloads: Step<BotContext> = {
       if (cache === undefined) continue; // the ConfigMap: ensure-config's
       const name = object.metadata?.name ?? '';
       const result = await deps.client.applier.apply(object, cache.get(name, namespace));
+      deps.metrics?.applies.inc({ kind: object.kind ?? '', result: applyResult(result) });
       if (result.created) created.push(`${object.kind}/${name}`);
       if (result.driftCorrected) corrected.push(`${object.kind}/${name}`);
     }
@@ -32,6 +34,7 @@ export const ensureWorkloads: Step<BotContext> = {
       const live = deps.children.deployments.get(name, namespace);
       const result = await deps.client.applier.apply<V1Deployment>(deployment, live);
       ctx.applied.set(name, result.object);
+      deps.metrics?.applies.inc({ kind: 'Deployment', result: applyResult(result) });
       if (result.created) created.push(`Deployment/${name}`);
       if (result.driftCorrected) corrected.push(`Deployment/${name}`);
       const liveHash = live?.spec?.template.metadata?.annotations?.[annotationKeys.configHash];

@@ -55,6 +55,7 @@ export const finalize: Step<BotContext> = {
         'Finalized',
         'deleted while suspended: no executor runs, nothing to halt',
       );
+      deps.metrics?.haltAndFlatten.inc({ result: 'suspended' });
     } else if (remaining > 0) {
       const outcome = await requestHalt(ctx, Math.min(deps.haltRequestTimeoutMs, remaining));
       if (outcome.kind === 'failed') {
@@ -64,6 +65,7 @@ export const finalize: Step<BotContext> = {
         );
         return stop(Math.max(100, Math.min(retryEveryMs, deadline - deps.clock.now())));
       }
+      deps.metrics?.haltAndFlatten.inc({ result: 'confirmed' });
       const flattened = outcome.reply.flattened ?? [];
       deps.events.event(
         bot,
@@ -72,6 +74,7 @@ export const finalize: Step<BotContext> = {
         `the executor halted trading${flattened.length > 0 ? ` and closed ${flattened.join(', ')}` : ''}${outcome.reply.message ? `: ${outcome.reply.message}` : ''}`,
       );
     } else {
+      deps.metrics?.haltAndFlatten.inc({ result: 'timeout' });
       deps.events.event(
         bot,
         'Warning',

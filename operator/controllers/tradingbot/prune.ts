@@ -35,6 +35,7 @@ export const prune: Step<BotContext> = {
         if (wanted.has(childId(typed)) || object.metadata?.deletionTimestamp !== undefined) continue;
         await deps.client.delete(typed);
         deleted.push(childId(typed));
+        deps.metrics?.prunes.inc({ kind });
       }
     }
     if (deleted.length > 0) {
