@@ -58,8 +58,12 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
   const scope = botKey(bot);
   app.decorateRequest('trader', null);
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config.auth === 'public') return;
+  // preValidation, not onRequest: the rate limit (an onRequest hook of each route) runs first, so a
+  // flood of forged tokens is cut before any signature is checked; and a request that fails both
+  // authentication and validation hears about the token, not about its query.
+  app.addHook('preValidation', async (request, reply) => {
+    // Unknown paths answer 404 whoever asks: the routes are documented, their data is not.
+    if (request.is404 || request.routeOptions.config.auth === 'public') return;
     if (!verifier) {
       request.trader = ANONYMOUS;
       return;

@@ -249,8 +249,8 @@ $('token-form').addEventListener('submit', (ev) => {
   $('token-input').value = '';
   if (!value) return;
   sessionStorage.setItem(TOKEN_KEY, value);
-  start();
+  void start();
 });
 $('sign-out').addEventListener('click', () => showLogin(''));
 
-start();
+void start();
