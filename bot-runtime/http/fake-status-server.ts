@@ -1,6 +1,7 @@
 // Test support (kept out of the build by its name): a status server over a
 // memory source, with a real token issuer and the log lines it wrote.
 import { Writable } from 'node:stream';
+import type { LightMyRequestResponse } from 'fastify';
 import { Registry } from 'prom-client';
 import { type FakeIssuer, fakeIssuer, TEST_BOT, testConfig } from './fake-tokens.ts';
 import { MemoryStatusSource } from './memory-status-source.ts';
@@ -21,7 +22,7 @@ export interface TestServer {
     url: string,
     token?: string | null,
     headers?: Record<string, string>,
-  ): ReturnType<StatusServer['app']['inject']>;
+  ): Promise<LightMyRequestResponse>;
 }
 
 export const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -95,7 +96,7 @@ export function seededSource(): MemoryStatusSource {
       feeCurrency: 'BTC',
       liquidity: i % 4 === 0 ? 'maker' : 'taker',
       time: new Date(T0 + i * 600_000).toISOString(),
-      ...(i % 2 === 1 ? { realizedPnl: (i % 5 === 0 ? '-' : '') + '0.0003' } : {}),
+      ...(i % 2 === 1 ? { realizedPnl: i % 5 === 0 ? '-0.0003' : '0.0003' } : {}),
     });
   }
   source.update({
