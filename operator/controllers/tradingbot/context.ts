@@ -37,7 +37,7 @@ export interface TradingBotDeps {
   readonly children: ChildCaches;
   readonly events: EventRecorder;
   readonly bus: RuntimeBus;
-  readonly reports: { get(key: string): ReceivedReport | undefined };
+  readonly reports: { get(key: string): ReceivedReport | undefined; delete?(key: string): void };
   readonly settings: RenderSettings;
   readonly clock: Clock;
   /** How long deletion waits for the executor to confirm halt-and-flatten. */

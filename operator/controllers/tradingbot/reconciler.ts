@@ -53,7 +53,10 @@ export function tradingBotReconciler(deps: TradingBotDeps): Reconciler {
     const { namespace, name } = parseKey(key);
     const bot = deps.bots.get(name, namespace);
     // Gone: the garbage collector deletes the children (owner references).
-    if (bot === undefined) return undefined;
+    if (bot === undefined) {
+      deps.reports.delete?.(key);
+      return undefined;
+    }
     const ctx: BotContext = { key, bot, deps, log, signal, applied: new Map<string, V1Deployment>() };
     try {
       return await runSteps(

@@ -1,0 +1,30 @@
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { botHarness } from '../../testing/bot-deps.ts';
+import { testBot, testPolicy } from '../../testing/fixtures.ts';
+import { ensureConfig } from './ensure-config.ts';
+
+describe('ensure-config', () => {
+  it('renders the children and applies the ConfigMap with the current policy', async () => {
+    const h = botHarness();
+    h.cluster.put(testPolicy('guard', { maxOpenPositions: 4 }));
+    const ctx = h.context(h.cluster.put(testBot('alpha', { riskPolicyRef: { name: 'guard' } })));
+    await ensureConfig.run(ctx);
+    const cm = h.cluster.get<V1ConfigMap>('ConfigMap', 'trading', 'alpha-config');
+    expect(JSON.parse(cm?.data?.['risk-policy.json'] ?? 'null')).toMatchObject({
+      name: 'guard',
+      spec: { maxOpenPositions: 4 },
+    });
+    expect(ctx.desired?.workloads).toHaveLength(4);
+    expect(ctx.policy?.metadata.name).toBe('guard');
+  });
+
+  it('touches nothing when the referenced policy is missing', async () => {
+    const h = botHarness();
+    const ctx = h.context(h.cluster.put(testBot('alpha', { riskPolicyRef: { name: 'absent' } })));
+    await ensureConfig.run(ctx);
+    expect(ctx.policyMissing).toBe(true);
+    expect(ctx.desired).toBeUndefined();
+    expect(h.cluster.writes).toEqual([]);
+  });
+});

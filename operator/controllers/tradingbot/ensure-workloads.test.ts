@@ -1,0 +1,56 @@
+import type { V1Deployment } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { type BotHarness, botHarness } from '../../testing/bot-deps.ts';
+import { testBot } from '../../testing/fixtures.ts';
+import { ensureConfig } from './ensure-config.ts';
+import { ensureWorkloads } from './ensure-workloads.ts';
+import { prune } from './prune.ts';
+
+/** ensure-config, ensure-workloads and prune, as one reconcile runs them. */
+async function reconcileOnce(h: BotHarness, bot = h.deps.bots.get('alpha', 'trading')) {
+  if (bot === undefined) throw new Error('no bot');
+  const ctx = h.context(bot);
+  await ensureConfig.run(ctx);
+  await ensureWorkloads.run(ctx);
+  await prune.run(ctx);
+  return ctx;
+}
+
+describe('ensure-workloads', () => {
+  it('creates every child once, then writes nothing while nothing changed', async () => {
+    const h = botHarness();
+    h.cluster.put(testBot());
+    await reconcileOnce(h);
+    expect(h.events.reasons()).toEqual(['Created']);
+    expect(h.events.events[0]?.message).toContain('Deployment/alpha-strategy-trend');
+    const writes = h.cluster.writes.length;
+    expect(writes).toBe(8);
+    await reconcileOnce(h);
+    expect(h.cluster.writes).toHaveLength(writes);
+  });
+
+  it('restores a hand-edited Deployment and says so', async () => {
+    const h = botHarness();
+    h.cluster.put(testBot());
+    await reconcileOnce(h);
+    const executor = h.cluster.get<V1Deployment>('Deployment', 'trading', 'alpha-executor');
+    if (executor?.spec === undefined) throw new Error('no executor');
+    h.cluster.put({ ...executor, spec: { ...executor.spec, replicas: 5 } });
+    await reconcileOnce(h);
+    expect(h.cluster.get<V1Deployment>('Deployment', 'trading', 'alpha-executor')?.spec?.replicas).toBe(1);
+    expect(h.events.reasons()).toContain('DriftCorrected');
+  });
+
+  it('rolls the Deployments when the config changes', async () => {
+    const h = botHarness();
+    const bot = h.cluster.put(testBot());
+    await reconcileOnce(h);
+    const before = h.cluster.get<V1Deployment>('Deployment', 'trading', 'alpha-feed');
+    await reconcileOnce(h, h.cluster.put({ ...bot, spec: { ...bot.spec, timeframe: '1h' as const } }));
+    const after = h.cluster.get<V1Deployment>('Deployment', 'trading', 'alpha-feed');
+    const hash = (d: V1Deployment | undefined) =>
+      d?.spec?.template.metadata?.annotations?.['trading.botcore.dev/config-hash'];
+    expect(hash(after)).not.toBe(hash(before));
+    expect(h.events.reasons()).toContain('ConfigChanged');
+  });
+});
