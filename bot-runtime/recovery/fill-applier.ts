@@ -112,8 +112,18 @@ export class FillApplier {
         positionToSnapshot(held.position, held.fillSeq, (this.#options.now ?? Date.now)()),
       );
     }
+    await this.refreshHotState();
+  }
+
+  /** Rewrites the hot state's positions from memory (call when Redis is back after an outage). */
+  async refreshHotState(): Promise<void> {
     this.#hotStale = true;
     await this.#writeHot([]);
+  }
+
+  /** True while the hot state missed a write and waits for a rewrite. */
+  get hotStateStale(): boolean {
+    return this.#hotStale;
   }
 
   hasApplied(fillId: string): boolean {
