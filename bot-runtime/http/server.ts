@@ -30,8 +30,9 @@ import { loadVerificationKeys, type VerificationKey } from './keys.ts';
 import { createTradingMetrics, type TradingMetrics } from './metrics.ts';
 import { metricsRoute } from './metrics-route.ts';
 import { pageRoutes } from './page-routes.ts';
+import { scrubbedError } from './redact.ts';
 import type { BotStatusSource } from './status-source.ts';
-import streamPlugin, { selectProtocol } from './stream-plugin.ts';
+import streamPlugin, { StreamCloseCode, selectProtocol } from './stream-plugin.ts';
 import { TokenVerifier } from './token-verifier.ts';
 import { endRequestSpan, startRequestSpan, statusTracer } from './tracing.ts';
 
@@ -86,7 +87,11 @@ export const REDACTED_LOG_PATHS = [
 
 /** The endpoint's logger: JSON lines, with the redactions above; to stdout unless told otherwise. */
 export function statusLogger(level: string, destination?: DestinationStream): FastifyBaseLogger {
-  const options = { level, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } };
+  const options = {
+    level,
+    redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+    serializers: { err: scrubbedError },
+  };
   return destination ? pino(options, destination) : pino(options);
 }
 
@@ -119,7 +124,11 @@ export async function buildStatusServer(options: StatusServerOptions): Promise<S
   }
 
   const app = Fastify({
-    loggerInstance: options.logger ?? statusLogger(config.logLevel),
+    // A child of the process's logger, so the redactions hold whoever made the parent.
+    loggerInstance: (options.logger ?? statusLogger(config.logLevel)).child(
+      { component: 'status-endpoint' },
+      { redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' }, serializers: { err: scrubbedError } },
+    ),
     // Requests are not logged one by one (a page polls, Prometheus scrapes); refusals and failures are.
     logController: new LogController({ disableRequestLogging: true }),
     // The client address is the one the nearest `trustProxyHops` proxies (sidecar, gateway) report.
@@ -171,6 +180,14 @@ export async function buildStatusServer(options: StatusServerOptions): Promise<S
   });
   await app.register(websocket, {
     options: { handleProtocols: selectProtocol, maxPayload: 4096 },
+    // On shutdown, say so (1001 "going away") so that clients reconnect to another pod.
+    preClose(done) {
+      for (const client of this.websocketServer.clients) {
+        client.close(StreamCloseCode.SHUTTING_DOWN, 'shutting down');
+      }
+      this.websocketServer.close();
+      done();
+    },
   });
   if (config.cors.origins.length > 0) {
     await app.register(cors, {
