@@ -95,4 +95,5 @@ export const DEBIAN_PACKAGES = [
   { binary: 'nats-server', pkg: 'nats-server', why: 'NATS with JetStream, the runtime bus' },
   { binary: 'redis-server', pkg: 'redis-server', why: 'Redis, the runtime hot-state cache' },
   { binary: 'openssl', pkg: 'openssl', why: 'the test control plane certificates' },
+  { binary: 'chromium', pkg: 'chromium', why: 'the status page browser test (playwright-core drives it)' },
 ] as const;
