@@ -2,7 +2,7 @@
 // paper venue, fed straight from the columns (no candle objects, no feed).
 import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
 import { type Decimal, dec, Instrument } from '../domain/index.ts';
-import { CandleClock, Kernel } from '../kernel/index.ts';
+import { CandleClock, Kernel, type KernelOptions } from '../kernel/index.ts';
 import { type CandleSeries, formatTimeframe, parseTimeframe, resample } from '../market-data/index.ts';
 import { PaperVenue, type PaperVenueOptions } from '../venue/paper/index.ts';
 
@@ -31,6 +31,8 @@ export interface BacktestInput {
   >;
   /** Starting cash; `spec.capital.amount` by default. */
   readonly cash?: Decimal;
+  /** Strategies instead of the registry's (see KernelOptions.strategyFactory). */
+  readonly strategyFactory?: KernelOptions['strategyFactory'];
   /** Called every 65,536 candles and at the end. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -121,6 +123,7 @@ export function buildKernel(input: BacktestInput): BuiltKernel {
     clock: new CandleClock(),
     cash,
     tradeFrom: input.from,
+    strategyFactory: input.strategyFactory,
   });
   return { kernel, markets, timeframeMs, currency, cash, warnings };
 }

@@ -16,21 +16,42 @@ const LTC = join(ROOT, '../shared/data/candles/LTC-BTC_5m.csv');
 function capture() {
   let out = '';
   let err = '';
-  return { io: { out: (t: string) => (out += t), err: (t: string) => (err += t) }, get: () => ({ out, err }) };
+  return {
+    io: { out: (t: string) => (out += t), err: (t: string) => (err += t) },
+    get: () => ({ out, err }),
+  };
 }
 
 describe('botcore backtest', () => {
   it('prints the full JSON report for an example bot on the real ETH/BTC candles', async () => {
-    const { stdout } = await run(process.execPath, [cli, 'backtest', join(ROOT, 'examples/bots/rsi-paper.yaml'), '--data', ETH, '--json'], {
-      maxBuffer: 64 << 20,
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [cli, 'backtest', join(ROOT, 'examples/bots/rsi-paper.yaml'), '--data', ETH, '--json'],
+      {
+        maxBuffer: 64 << 20,
+      },
+    );
     const r = JSON.parse(stdout);
     expect(r.bot).toBe('rsi-btc');
     expect(r.symbols).toEqual(['ETH/BTC']);
     expect(r.period.candles).toBe(5760);
     for (const k of [
-      'totalReturn', 'cagr', 'sharpe', 'sortino', 'calmar', 'maxDrawdown', 'maxDrawdownDurationMs', 'profitFactor',
-      'expectancy', 'winRate', 'trades', 'averageTradeDurationMs', 'exposure', 'feesPaid', 'bestTrade', 'worstTrade',
+      'totalReturn',
+      'cagr',
+      'sharpe',
+      'sortino',
+      'calmar',
+      'maxDrawdown',
+      'maxDrawdownDurationMs',
+      'profitFactor',
+      'expectancy',
+      'winRate',
+      'trades',
+      'averageTradeDurationMs',
+      'exposure',
+      'feesPaid',
+      'bestTrade',
+      'worstTrade',
     ])
       expect(r.metrics, k).toHaveProperty(k);
     expect(r.metrics.trades).toBeGreaterThan(5);
@@ -62,10 +83,20 @@ describe('botcore backtest', () => {
   it('uses a RiskPolicy given with --policy, and --from/--to bound the period', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'botcore-bt-'));
     const policy = join(dir, 'halt.yaml');
-    writeFileSync(policy, 'apiVersion: trading.botcore.dev/v1alpha1\nkind: RiskPolicy\nmetadata: {name: h}\nspec: {halt: true, haltReason: drill}\n');
+    writeFileSync(
+      policy,
+      'apiVersion: trading.botcore.dev/v1alpha1\nkind: RiskPolicy\nmetadata: {name: h}\nspec: {halt: true, haltReason: drill}\n',
+    );
     const c = capture();
     const code = await runBacktestCommand(
-      { manifest: join(ROOT, 'examples/bots/rsi-paper.yaml'), data: [ETH], policy, json: true, from: '2018-01-15', to: '2018-01-20' },
+      {
+        manifest: join(ROOT, 'examples/bots/rsi-paper.yaml'),
+        data: [ETH],
+        policy,
+        json: true,
+        from: '2018-01-15',
+        to: '2018-01-20',
+      },
       c.io,
     );
     expect(code).toBe(0);
@@ -87,7 +118,12 @@ describe('botcore backtest', () => {
     expect(await runBacktestCommand({ manifest: bad, data: [ETH] }, c.io)).toBe(2);
     expect(c.get().err).toContain('spec.strategies[0].rsi.period');
     const d = capture();
-    expect(await runBacktestCommand({ manifest: join(ROOT, 'examples/bots/rsi-paper.yaml'), data: ['/tmp/candles.csv'] }, d.io)).toBe(2);
+    expect(
+      await runBacktestCommand(
+        { manifest: join(ROOT, 'examples/bots/rsi-paper.yaml'), data: ['/tmp/candles.csv'] },
+        d.io,
+      ),
+    ).toBe(2);
     expect(d.get().err).toContain('name the market');
   });
 
@@ -104,7 +140,10 @@ describe('botcore backtest', () => {
     const bot = adaptBot(
       {
         symbols: ['BTC/USDT', 'ETH/USDT'],
-        strategies: [{ name: 'a', type: 'rsi', weight: '1', symbols: ['BTC/USDT'] }, { name: 'b', type: 'macd', weight: '1' }],
+        strategies: [
+          { name: 'a', type: 'rsi', weight: '1', symbols: ['BTC/USDT'] },
+          { name: 'b', type: 'macd', weight: '1' },
+        ],
       } as never,
       ['ETH/BTC'],
       warnings,
@@ -129,7 +168,9 @@ describe('botcore sweep', () => {
     const inline = JSON.parse(a.get().out);
     expect(inline.combinations).toBe(6);
     expect(inline.results).toHaveLength(6);
-    const sharpe = inline.results.map((r: { inSample: { sharpe: number | null } }) => r.inSample.sharpe ?? Number.NEGATIVE_INFINITY);
+    const sharpe = inline.results.map(
+      (r: { inSample: { sharpe: number | null } }) => r.inSample.sharpe ?? Number.NEGATIVE_INFINITY,
+    );
     expect(sharpe).toEqual([...sharpe].sort((x: number, y: number) => y - x));
     expect(inline.results[0].outOfSample).toHaveProperty('totalReturn');
     const b = capture();

@@ -57,6 +57,12 @@ export interface KernelOptions {
   readonly correlationThreshold?: number;
   /** A working limit order is canceled after this many candles (default 3). */
   readonly limitOrderTtlCandles?: number;
+  /**
+   * Builds the strategies of symbol `k` instead of the registry (benchmarks
+   * compare indicator implementations with everything else equal). One per
+   * entry of bot.strategies that trades the symbol, in the same order.
+   */
+  readonly strategyFactory?: (symbol: string, k: number) => Strategy[];
 }
 
 export type ExitReason = 'signal' | 'stopLoss';
@@ -158,6 +164,7 @@ export class Kernel {
   readonly #currency: string;
   #cashF: number;
   #t = Number.NaN;
+  #lastEq = 0;
   #seq = 0;
   #stateVersion = 0;
   #candles = 0;
@@ -184,11 +191,13 @@ export class Kernel {
     this.#stateVersion = this.risk.state.version;
 
     // Strategies per symbol: a strategy trades the symbols it lists, or all of them.
-    this.strategies = this.symbols.map((symbol) =>
-      bot.strategies
-        .map((spec, i) => ({ spec, i }))
-        .filter(({ spec }) => !spec.symbols || spec.symbols.includes(symbol))
-        .map(({ spec, i }) => createStrategy(spec, i)),
+    this.strategies = this.symbols.map((symbol, k) =>
+      options.strategyFactory
+        ? options.strategyFactory(symbol, k)
+        : bot.strategies
+            .map((spec, i) => ({ spec, i }))
+            .filter(({ spec }) => !spec.symbols || spec.symbols.includes(symbol))
+            .map(({ spec, i }) => createStrategy(spec, i)),
     );
     this.#ensembles = this.symbols.map((symbol) => {
       const weights = bot.strategies
@@ -244,7 +253,8 @@ export class Kernel {
       return;
     }
     if (t !== this.#t) {
-      if (!Number.isNaN(this.#t)) this.equity.push(this.#t + this.#tf, this.#equityF());
+      // The previous open time is over: its equity (after its last candle) is a point of the curve.
+      if (!Number.isNaN(this.#t)) this.equity.push(this.#t + this.#tf, this.#lastEq);
       this.#t = t;
     }
     this.#clock.advance(now);
@@ -252,6 +262,7 @@ export class Kernel {
     this.#lastClose[k] = close;
     this.#returns?.push(k, close);
     const eq = this.#equityF();
+    this.#lastEq = eq;
     this.risk.onEquity(now, eq);
     if (this.risk.state.version !== this.#stateVersion) this.#onStateChange(now);
     const sig = this.#signal(k, t, open, high, low, close, volume);
@@ -260,7 +271,7 @@ export class Kernel {
 
   /** Ends the run: the last equity point. Open positions stay open, marked at their last close. */
   onStop(): void {
-    if (!Number.isNaN(this.#t)) this.equity.push(this.#t + this.#tf, this.#equityF());
+    if (!Number.isNaN(this.#t)) this.equity.push(this.#t + this.#tf, this.#lastEq);
     for (const list of this.strategies) for (const s of list) s.onStop();
   }
 
@@ -316,6 +327,8 @@ export class Kernel {
   #enter(k: number, close: number, now: number): void {
     const inst = this.instruments[k]!;
     const symbol = inst.symbol;
+    // Halted, cooling down, locked or over the order rate: denied before any sizing.
+    if (this.risk.precheck(symbol, 'BUY', now)) return;
     const ref = inst.priceFromNumber(close);
     const equity = this.equityDecimal();
     const sized = sizePosition({

@@ -73,7 +73,8 @@ export class RiskEngine {
   readonly options: RiskEngineOptions;
   readonly state = new TradingStateMachine();
   readonly denials: DenialRecord[] = [];
-  #day = Number.NaN;
+  /** Start of the next UTC day: the day rolls when a candle closes at or after it. */
+  #nextDay = Number.NEGATIVE_INFINITY;
   #dayStart = 0;
   #dailyFloor = Number.NEGATIVE_INFINITY;
   #peak = 0;
@@ -122,9 +123,8 @@ export class RiskEngine {
    * on the daily loss (until 00:00 UTC) or the drawdown (until resumed).
    */
   onEquity(now: number, equity: number): void {
-    const day = Math.floor(now / DAY_MS);
-    if (day !== this.#day) {
-      this.#day = day;
+    if (now >= this.#nextDay || now < this.#nextDay - DAY_MS) {
+      this.#nextDay = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
       this.#dayStart = equity;
       this.#dailyFloor = equity * this.#dailyFactor;
     }
@@ -140,7 +140,7 @@ export class RiskEngine {
           state: 'HALTED',
           code: v.code,
           reason: formatDenial(v),
-          until: (day + 1) * DAY_MS,
+          until: this.#nextDay,
         });
     }
     if (equity <= this.#ddFloor * (1 + 1e-12) && !this.state.has(RiskCode.MAX_DRAWDOWN)) {
@@ -192,23 +192,23 @@ export class RiskEngine {
     return v;
   }
 
-  #evaluate(intent: OrderIntent, ctx: RiskContext): Verdict {
+  /**
+   * The checks that need neither a size nor a decimal: the halt, the trading
+   * state, the order rate, and for an order that adds exposure the cooldown and
+   * the pair lock. `check` runs them first; the kernel also runs them before
+   * sizing an entry (`precheck`), so a halted bot spends nothing on its signals.
+   */
+  #gate(symbol: string, reduces: boolean, now: number): Verdict {
     const p = this.policy;
-    this.state.tick(ctx.now);
+    this.state.tick(now);
     const halt = checkHalt(this.state.has(RiskCode.HALT), p.haltReason);
     if (halt) return halt;
-    const signedQty = intent.side === 'BUY' ? intent.quantity : intent.quantity.negated();
-    const after = intent.position.plus(signedQty);
-    const reduces =
-      !intent.position.isZero() &&
-      after.abs().lte(intent.position.abs()) &&
-      (after.isZero() || after.isPositive() === intent.position.isPositive());
     const state = this.state.state;
     if (state === 'HALTED') {
       const c = this.state.current!;
       return deny(RiskCode.TRADING_HALTED, { state, by: c.code, reason: c.reason });
     }
-    const rate = checkOrderRate(this.#orderTimes, ctx.now, p.maxOrdersPerMinute);
+    const rate = checkOrderRate(this.#orderTimes, now, p.maxOrdersPerMinute);
     if (rate) return rate;
     if (reduces) return undefined;
     if (state === 'REDUCING') {
@@ -218,18 +218,40 @@ export class RiskEngine {
       if (c.code === RiskCode.COOLDOWN) return deny(RiskCode.COOLDOWN, { state, until, reason: c.reason });
       return deny(RiskCode.REDUCE_ONLY, { state, by: c.code, until, reason: c.reason });
     }
-    const daily = checkDailyLoss(dec(this.#dayStart), ctx.equity, p.maxDailyLossPercent);
-    if (daily) return daily;
-    const dd = checkDrawdown(
-      dec(Math.max(this.#peak, ctx.equity.toNumber())),
-      ctx.equity,
-      p.maxDrawdownPercent,
-    );
-    if (dd) return dd;
-    const cool = checkCooldown(this.#consecutiveLosses, this.#lastLossAt, ctx.now, p.cooldown);
+    const cool = checkCooldown(this.#consecutiveLosses, this.#lastLossAt, now, p.cooldown);
     if (cool) return cool;
-    const lock = checkPairLock(intent.symbol, this.#stopLosses.get(intent.symbol) ?? [], ctx.now, p.pairLock);
-    if (lock) return lock;
+    return checkPairLock(symbol, this.#stopLosses.get(symbol) ?? [], now, p.pairLock);
+  }
+
+  /** The cheap part of `check` for an order that opens or adds; a denial is recorded. */
+  precheck(symbol: string, side: 'BUY' | 'SELL', now: number): Verdict {
+    const v = this.#gate(symbol, false, now);
+    if (v) this.denials.push({ ...v, t: now, symbol, side });
+    return v;
+  }
+
+  #evaluate(intent: OrderIntent, ctx: RiskContext): Verdict {
+    const p = this.policy;
+    const signedQty = intent.side === 'BUY' ? intent.quantity : intent.quantity.negated();
+    const after = intent.position.plus(signedQty);
+    const reduces =
+      !intent.position.isZero() &&
+      after.abs().lte(intent.position.abs()) &&
+      (after.isZero() || after.isPositive() === intent.position.isPositive());
+    const gate = this.#gate(intent.symbol, reduces, ctx.now);
+    if (gate || reduces) return gate;
+    // The decimal checks run only near a limit (the float floors say when); they decide.
+    const eqF = ctx.equity.toNumber();
+    const daily =
+      eqF <= this.#dailyFloor * (1 + 1e-9)
+        ? checkDailyLoss(dec(this.#dayStart), ctx.equity, p.maxDailyLossPercent)
+        : undefined;
+    if (daily) return daily;
+    const dd =
+      eqF <= this.#ddFloor * (1 + 1e-9)
+        ? checkDrawdown(dec(Math.max(this.#peak, eqF)), ctx.equity, p.maxDrawdownPercent)
+        : undefined;
+    if (dd) return dd;
     const open = ctx.positions.filter((x) => !x.notional.isZero()).length;
     const opens = checkOpenPositions(open, intent.position.isZero(), p.maxOpenPositions);
     if (opens) return opens;

@@ -170,10 +170,12 @@ export class PaperVenue implements Venue {
     const inst = this.#instruments[k]!;
     const end = t + this.#tf;
     const partial = this.options.execution.partialFills;
+    const stop = this.#stops[k];
+    // Nothing can fill this candle: a stop not reached and no order that has arrived (the common case, kept float-only).
+    if ((stop === undefined || (!stop.triggered && low > stop.priceF)) && !this.#anyArrived(k, end)) return;
     // Volume this candle can still give to this symbol's orders (decimal, lot-rounded).
     let room = partial ? inst.quantity(dec(volume * this.#share)) : undefined;
 
-    const stop = this.#stops[k];
     if (stop && (stop.triggered || low <= stop.priceF)) {
       if (!stop.triggered) {
         stop.triggered = true;
@@ -259,6 +261,15 @@ export class PaperVenue implements Venue {
       }
     }
     if (removed) this.#working = this.#working.filter((w) => w.cancelAt !== Number.NEGATIVE_INFINITY);
+  }
+
+  #anyArrived(k: number, end: number): boolean {
+    const list = this.#working;
+    for (let i = 0; i < list.length; i++) {
+      const w = list[i]!;
+      if (w.k === k && w.arrival < end) return true;
+    }
+    return false;
   }
 
   #finish(w: Working, out: VenueEvent[], ts: number): void {
