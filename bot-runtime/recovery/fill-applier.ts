@@ -5,6 +5,7 @@
 // recovery share this one path.
 
 import type { Bus, ConsumerSpec } from '../bus/bus.ts';
+import { messageIds } from '../bus/message-ids.ts';
 import { applyFillToPosition, flatPosition, type Position } from '../domain/index.ts';
 import type { HotState } from '../store/hot-state.ts';
 import type { Ledger } from '../store/ledger.ts';
@@ -84,7 +85,7 @@ export class FillApplier {
     if (!held) return;
     const snapshot = positionToSnapshot(held.position, held.fillSeq, (this.#options.now ?? Date.now)());
     await this.#ledger.recordPosition(snapshot);
-    await this.#options.bus?.publishEvent('positions', `${symbol}@${held.fillSeq}`, snapshot);
+    await this.#options.bus?.publishEvent('positions', messageIds.position(symbol, held.fillSeq), snapshot);
     await this.#writeHot([snapshot]);
   }
 

@@ -256,3 +256,37 @@ describe('reconcileLedger', () => {
     ]);
   });
 });
+
+describe('recover while the bus is away', () => {
+  it('keeps trying until the deadline, then says what is outstanding and why', async () => {
+    const ledger = await FileLedger.open(await journal());
+    const away = {
+      unacknowledged: async () => Promise.reject(new Error('NATS connection closed')),
+    } as unknown as InProcessBus;
+    await expect(recover(ledger, away, { consumer, timeoutMs: 300 })).rejects.toThrow(
+      /fill messages still unacknowledged after 300 ms \(consumer executor-ledger\) \(last error: NATS connection closed\)/,
+    );
+    await ledger.close();
+  });
+
+  it('finishes once the bus answers again', async () => {
+    const ledger = await FileLedger.open(await journal());
+    const bus = new InProcessBus();
+    const [f] = fills(1);
+    await bus.publishEvent('fills', f!.fillId, f);
+    let failures = 3;
+    const flaky = new Proxy(bus, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          key === 'unacknowledged' && failures-- > 0
+            ? Promise.reject(new Error('reconnecting'))
+            : value.apply(target, args);
+      },
+    }) as InProcessBus;
+    const report = await recover(ledger, flaky, { consumer, timeoutMs: 10_000 });
+    expect(report.replayed).toBe(1);
+    await ledger.close();
+  });
+});

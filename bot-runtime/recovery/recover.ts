@@ -46,25 +46,35 @@ export async function recover(
   let duplicates = 0;
   const timeoutMs = options.timeoutMs ?? 3 * (consumer.ackWaitMs ?? 30_000);
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const outstanding = await bus.unacknowledged('fills', consumer);
-    if (outstanding === 0) break;
-    if (Date.now() > deadline) {
-      throw new RecoveryIncompleteError(
-        `${outstanding} fill messages still unacknowledged after ${timeoutMs} ms (consumer ${consumer.name})`,
+    let outstanding: number | undefined;
+    try {
+      outstanding = await bus.unacknowledged('fills', consumer);
+      if (outstanding === 0) break;
+      const deliveries = await bus.fetchEvents<FillRecord>(
+        'fills',
+        consumer,
+        consumer.maxAckPending ?? 1,
+        1000,
       );
+      for (const delivery of deliveries) {
+        const result = await applier.apply(delivery.payload);
+        if (result === 'applied') replayed++;
+        else duplicates++;
+        await delivery.ack();
+      }
+    } catch (error) {
+      // A server away (NATS restarting, MongoDB not yet up): try again until the deadline.
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const deliveries = await bus.fetchEvents<FillRecord>(
-      'fills',
-      consumer,
-      consumer.maxAckPending ?? 1,
-      1000,
-    );
-    for (const delivery of deliveries) {
-      const result = await applier.apply(delivery.payload);
-      if (result === 'applied') replayed++;
-      else duplicates++;
-      await delivery.ack();
+    if (Date.now() > deadline) {
+      const what = outstanding === undefined ? 'fill messages' : `${outstanding} fill messages`;
+      const why = lastError === undefined ? '' : ` (last error: ${(lastError as Error).message})`;
+      throw new RecoveryIncompleteError(
+        `${what} still unacknowledged after ${timeoutMs} ms (consumer ${consumer.name})${why}`,
+      );
     }
   }
   return { applier, fromLedger: fills.length, replayed, duplicates };

@@ -2,6 +2,8 @@
 // every money amount, price and quantity as a decimal string, made from and
 // back into the domain's values. The same record travels in a JetStream
 // message, a MongoDB document and a line of the file journal.
+
+import { messageIds } from '../bus/message-ids.ts';
 import {
   dec,
   type Fill,
@@ -77,9 +79,8 @@ export interface EquityPointRecord {
   readonly currency: string;
 }
 
-export function fillIdOf(orderId: string, tradeId: string): string {
-  return `${orderId}:${tradeId}`;
-}
+/** The fill's id everywhere: `messageIds.fill`. */
+export const fillIdOf: (orderId: string, tradeId: string) => string = messageIds.fill;
 
 export function fillToRecord(fill: Fill, quote: string): FillRecord {
   return {
@@ -147,7 +148,7 @@ export function orderEventToRecord(
   const { type, ts, ...rest } = event;
   const data: Record<string, unknown> =
     event.type === 'OrderFilled' ? { fill: fillToRecord(event.fill, quote) } : { ...rest };
-  return { eventId: `${orderId}#${index}`, orderId, index, type, ts, data };
+  return { eventId: messageIds.orderEvent(orderId, index), orderId, index, type, ts, data };
 }
 
 export function orderEventFromRecord(r: OrderEventRecord): OrderEvent {
