@@ -55,7 +55,7 @@ export class Applier {
 
   async apply<T extends KubernetesObject>(desired: T, live: T | undefined): Promise<ApplyResult<T>> {
     const id = objectId(desired);
-    const hash = contentHash(desired);
+    const hash = hashOf(desired);
     const liveHash = live?.metadata?.annotations?.[appliedHashAnnotation];
     const liveVersion = live?.metadata?.resourceVersion;
     if (
@@ -96,6 +96,18 @@ function changed(before: KubernetesObject, after: KubernetesObject): boolean {
   const g1 = after.metadata?.generation;
   if (g0 !== undefined && g1 !== undefined) return g0 !== g1;
   return before.metadata?.resourceVersion !== after.metadata?.resourceVersion;
+}
+
+/** Rendered objects are reused while their inputs do not change: hash each once. */
+const hashes = new WeakMap<object, string>();
+
+function hashOf(object: KubernetesObject): string {
+  let hash = hashes.get(object);
+  if (hash === undefined) {
+    hash = contentHash(object);
+    hashes.set(object, hash);
+  }
+  return hash;
 }
 
 export function objectId(object: KubernetesObject): string {

@@ -206,6 +206,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     logger: log,
     onReport: (key) => trigger.trigger(key),
     counted: (result) => metrics.reports.inc({ result }),
+    refreshMs: Math.max(options.statusIntervalMs, options.reportStaleAfterMs / 4),
   });
   bus.subscribe(statusSubjectWildcard, (subject, body) => reports.receive(subject, body));
 

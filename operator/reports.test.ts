@@ -42,3 +42,26 @@ describe('ReportStore', () => {
     expect(store.get('ns/bot')?.report).toMatchObject({ healthy: true, equity: '10.5' });
   });
 });
+
+describe('ReportStore wake-ups', () => {
+  it('wakes the controller on a change, not on a repeat, and again after the refresh period', async () => {
+    const clock = new FakeClock(0);
+    const seen: number[] = [];
+    const store = new ReportStore({
+      clock,
+      logger: silentLogger(),
+      onReport: () => seen.push(clock.now()),
+      refreshMs: 10_000,
+    });
+    const report = (time: string, equity: string) => ({ time, healthy: true, equity });
+    store.receive('botcore.ns.bot.status', report('2026-01-01T00:00:00Z', '1'));
+    await clock.advance(1000);
+    store.receive('botcore.ns.bot.status', report('2026-01-01T00:00:01Z', '1'));
+    expect(store.get('ns/bot')).toMatchObject({ receivedAt: 1000, report: { time: '2026-01-01T00:00:01Z' } });
+    await clock.advance(1000);
+    store.receive('botcore.ns.bot.status', report('2026-01-01T00:00:02Z', '2'));
+    await clock.advance(10_000);
+    store.receive('botcore.ns.bot.status', report('2026-01-01T00:00:12Z', '2'));
+    expect(seen).toEqual([0, 2000, 12_000]);
+  });
+});

@@ -1,12 +1,16 @@
 // Runtime reports: the latest one per bot, and a trigger that folds them into
 // status at a bounded rate (at most one reconcile per bot per interval,
-// however fast the executor publishes).
+// however fast the executor publishes). A report that repeats the last one
+// (apart from its time) only refreshes it in memory; it wakes the controller
+// again after `refreshMs`, so lastUpdateTime moves on without a reconcile
+// per report.
 import {
   describeContractErrors,
   parseStatusSubject,
   type RuntimeReport,
   validateRuntimeReport,
 } from '../crds/runtime-config/index.ts';
+import { canonicalJson } from './render/hash.ts';
 import type { Clock, Logger, TimerHandle } from './runtime/index.ts';
 
 export interface ReceivedReport {
@@ -21,13 +25,19 @@ export class ReportStore {
   readonly #log: Logger;
   readonly #onReport: (key: string) => void;
   readonly #counted: ((result: 'accepted' | 'invalid') => void) | undefined;
+  readonly #refreshMs: number;
+  /** What the last report that woke the controller said (without its time), and when. */
+  readonly #woke = new Map<string, { content: string; at: number }>();
 
   constructor(options: {
     clock: Clock;
     logger: Logger;
     onReport: (key: string) => void;
     counted?: (result: 'accepted' | 'invalid') => void;
+    /** A repeated report wakes the controller at most this often (default 30 s). */
+    refreshMs?: number;
   }) {
+    this.#refreshMs = options.refreshMs ?? 30_000;
     this.#counted = options.counted;
     this.#clock = options.clock;
     this.#log = options.logger.child({ component: 'reports' });
@@ -48,7 +58,12 @@ export class ReportStore {
       return;
     }
     const key = `${bot.namespace}/${bot.name}`;
-    this.#latest.set(key, { report: result.value, receivedAt: this.#clock.now() });
+    const now = this.#clock.now();
+    this.#latest.set(key, { report: result.value, receivedAt: now });
+    const content = canonicalJson({ ...result.value, time: undefined });
+    const woke = this.#woke.get(key);
+    if (woke !== undefined && woke.content === content && now - woke.at < this.#refreshMs) return;
+    this.#woke.set(key, { content, at: now });
     this.#onReport(key);
   }
 
@@ -58,6 +73,7 @@ export class ReportStore {
 
   delete(key: string): void {
     this.#latest.delete(key);
+    this.#woke.delete(key);
   }
 }
 

@@ -26,9 +26,18 @@ export class FakeCluster {
   conflictsToInject = 0;
   #version = 100;
 
+  /** Stores the object with a new resourceVersion; a spec change moves metadata.generation, as the API server does. */
   put<T extends KubernetesObject>(object: T): T {
     const stored = structuredClone(object);
-    stored.metadata = { ...stored.metadata, resourceVersion: String(++this.#version) };
+    const before = this.objects.get(key(stored.kind, stored.metadata?.namespace, stored.metadata?.name)) as
+      | (KubernetesObject & { spec?: unknown })
+      | undefined;
+    const spec = (stored as { spec?: unknown }).spec;
+    let generation = stored.metadata?.generation ?? before?.metadata?.generation ?? 1;
+    if (before !== undefined && JSON.stringify(before.spec) !== JSON.stringify(spec)) {
+      generation = (before.metadata?.generation ?? 0) + 1;
+    }
+    stored.metadata = { ...stored.metadata, generation, resourceVersion: String(++this.#version) };
     this.objects.set(key(stored.kind, stored.metadata.namespace, stored.metadata.name), stored);
     return structuredClone(stored);
   }

@@ -28,3 +28,21 @@ describe('ensure-config', () => {
     expect(h.cluster.writes).toEqual([]);
   });
 });
+
+describe('renderCached', () => {
+  it('reuses a rendering while the bot and policy generations stay, and renders anew when one moves', async () => {
+    const { renderCached } = await import('./ensure-config.ts');
+    const { testSettings } = await import('../../testing/fixtures.ts');
+    const bot = testBot();
+    const first = renderCached(bot, undefined, testSettings);
+    expect(renderCached({ ...bot }, undefined, testSettings)).toBe(first);
+    const changed = renderCached(
+      { ...bot, metadata: { ...bot.metadata, generation: 2 }, spec: { ...bot.spec, timeframe: '5m' } },
+      undefined,
+      testSettings,
+    );
+    expect(changed).not.toBe(first);
+    expect(changed.config.timeframe).toBe('5m');
+    expect(renderCached(bot, testPolicy('p'), testSettings)).not.toBe(changed);
+  });
+});

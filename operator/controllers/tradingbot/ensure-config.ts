@@ -1,9 +1,43 @@
 // Step 2: find the RiskPolicy, render every child, apply the ConfigMap.
-import type { RiskPolicy } from '../../../crds/index.ts';
+import type { RiskPolicy, TradingBot } from '../../../crds/index.ts';
 import { applyResult } from '../../metrics.ts';
+import type { DesiredChildren } from '../../render/children.ts';
 import { renderChildren } from '../../render/children.ts';
+import type { RenderSettings } from '../../render/settings.ts';
 import { proceed, type Step } from '../step.ts';
 import type { BotContext } from './context.ts';
+
+/**
+ * Rendering is pure, so its result is reused while the inputs are the same:
+ * the bot's spec (uid and generation), the policy's spec and the settings.
+ * Reconciles woken by reports or child status then cost no rendering or hashing.
+ */
+const rendered = new WeakMap<RenderSettings, Map<string, { version: string; desired: DesiredChildren }>>();
+
+export function renderCached(
+  bot: TradingBot,
+  policy: RiskPolicy | undefined,
+  settings: RenderSettings,
+): DesiredChildren {
+  let bySettings = rendered.get(settings);
+  if (bySettings === undefined) {
+    bySettings = new Map();
+    rendered.set(settings, bySettings);
+  }
+  const key = `${bot.metadata.namespace}/${bot.metadata.name}`;
+  const version = [
+    bot.metadata.uid,
+    bot.metadata.generation,
+    policy?.metadata.uid,
+    policy?.metadata.generation,
+  ].join('/');
+  const hit = bySettings.get(key);
+  if (hit !== undefined && hit.version === version && bot.metadata.generation !== undefined)
+    return hit.desired;
+  const desired = renderChildren(bot, policy, settings);
+  bySettings.set(key, { version, desired });
+  return desired;
+}
 
 export const ensureConfig: Step<BotContext> = {
   name: 'ensure-config',
@@ -20,7 +54,7 @@ export const ensureConfig: Step<BotContext> = {
       }
     }
     ctx.policy = policy;
-    const desired = renderChildren(bot, policy, deps.settings);
+    const desired = renderCached(bot, policy, deps.settings);
     ctx.desired = desired;
     const configMap = desired.supporting.find((o) => o.kind === 'ConfigMap');
     if (configMap === undefined) throw new Error('rendering produced no ConfigMap');
