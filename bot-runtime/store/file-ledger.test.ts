@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fillRecord, ledgerContract } from '../../test/runtime-faults/contract/ledger-contract.ts';
-import { FileLedger, LedgerCorruptError } from './file-ledger.ts';
+import { FileLedger, LedgerCorruptError, LedgerLockedError } from './file-ledger.ts';
 
 async function tempJournal(): Promise<{ path: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'botcore-ledger-'));
@@ -83,6 +83,22 @@ describe('FileLedger journal', () => {
       const whole = await readFile(path, 'utf8');
       await writeFile(path, `{"k":"fi\n${whole}`);
       await expect(FileLedger.open(path)).rejects.toBeInstanceOf(LedgerCorruptError);
+    } finally {
+      await remove();
+    }
+  });
+
+  it('lets one ledger at a time open a journal, and takes over the lock of a dead process', async () => {
+    const { path, remove } = await tempJournal();
+    try {
+      const first = await FileLedger.open(path);
+      await expect(FileLedger.open(path)).rejects.toBeInstanceOf(LedgerLockedError);
+      await first.close();
+      // A pid that cannot run (beyond pid_max): what a SIGKILLed owner leaves looks like this.
+      await writeFile(`${path}.lock`, '2147483646\n');
+      const second = await FileLedger.open(path);
+      expect(await readFile(`${path}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+      await second.close();
     } finally {
       await remove();
     }

@@ -5,7 +5,7 @@
 // line, which open() cuts off: that write was never acknowledged. Any other bad
 // line is corruption and open() refuses to guess.
 import { existsSync } from 'node:fs';
-import { type FileHandle, mkdir, open, readFile, truncate } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Ledger, RecordedFill } from './ledger.ts';
 import type {
@@ -26,6 +26,41 @@ type Entry =
 
 export class LedgerCorruptError extends Error {
   override readonly name = 'LedgerCorruptError';
+}
+
+export class LedgerLockedError extends Error {
+  override readonly name = 'LedgerLockedError';
+}
+
+/**
+ * One process per journal: `<journal>.lock` holds the owner's pid. A lock
+ * whose process is gone (killed, crashed) is stale and taken over, so a
+ * restart after SIGKILL needs no clean-up.
+ */
+async function takeLock(lockPath: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(lockPath, `${process.pid}\n`, { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) {
+      throw new LedgerLockedError(`${lockPath}: the journal is open in process ${owner}`);
+    }
+    await rm(lockPath, { force: true });
+  }
+  throw new LedgerLockedError(`${lockPath}: could not take the lock`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export class FileLedger implements Ledger {
@@ -54,6 +89,16 @@ export class FileLedger implements Ledger {
 
   static async open(path: string): Promise<FileLedger> {
     await mkdir(dirname(path), { recursive: true });
+    await takeLock(`${path}.lock`);
+    try {
+      return await FileLedger.#replay(path);
+    } catch (error) {
+      await rm(`${path}.lock`, { force: true });
+      throw error;
+    }
+  }
+
+  static async #replay(path: string): Promise<FileLedger> {
     const created = !existsSync(path);
     const text = created ? '' : await readFile(path, 'utf8');
     const entries: Entry[] = [];
@@ -235,5 +280,6 @@ export class FileLedger implements Ledger {
     await this.#flushing;
     this.#closed = true;
     await this.#fh.close();
+    await rm(`${this.path}.lock`, { force: true });
   }
 }
