@@ -72,3 +72,8 @@ export function mongoProbe(client: MongoClient, required = true): DependencyProb
     },
   };
 }
+
+/** Anything with a ping, e.g. the standalone file ledger: `pingProbe('ledger', () => ledger.ping())`. */
+export function pingProbe(name: string, ping: () => Promise<void>, required = true): DependencyProbe {
+  return { name, required, ping };
+}

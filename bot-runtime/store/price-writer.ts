@@ -1,0 +1,86 @@
+// Latest prices into the hot state: candles arrive far more often than anyone
+// reads a price, so the writer keeps the newest price per symbol and writes
+// them all in one pipeline every `flushMs`. A failed write keeps the prices
+// for the next round (newer ones replace them); Redis being away never blocks
+// the market-data path.
+import type { Bus, Subscription } from '../bus/bus.ts';
+import { dec } from '../domain/index.ts';
+import type { HotState, PriceRecord } from './hot-state.ts';
+
+export interface PriceWriterOptions {
+  readonly flushMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+export class PriceWriter {
+  readonly #hot: HotState;
+  readonly #flushMs: number;
+  readonly #onError: (error: unknown) => void;
+  #pending = new Map<string, PriceRecord>();
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> | undefined;
+
+  constructor(hot: HotState, options: PriceWriterOptions = {}) {
+    this.#hot = hot;
+    this.#flushMs = options.flushMs ?? 250;
+    this.#onError = options.onError ?? (() => undefined);
+  }
+
+  /** Keeps the price if it is not older than the one waiting for the symbol. */
+  offer(record: PriceRecord): void {
+    const waiting = this.#pending.get(record.symbol);
+    if (waiting && waiting.ts > record.ts) return;
+    this.#pending.set(record.symbol, record);
+  }
+
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** Writes what is waiting; resolves when done (failures go to onError and stay pending). */
+  flush(): Promise<void> {
+    this.#flushing ??= this.#write().finally(() => {
+      this.#flushing = undefined;
+    });
+    return this.#flushing;
+  }
+
+  async #write(): Promise<void> {
+    if (this.#pending.size === 0) return;
+    const batch = this.#pending;
+    this.#pending = new Map();
+    try {
+      await this.#hot.setPrices([...batch.values()]);
+    } catch (error) {
+      for (const record of batch.values()) {
+        const newer = this.#pending.get(record.symbol);
+        if (!newer || newer.ts < record.ts) this.#pending.set(record.symbol, record);
+      }
+      this.#onError(error);
+    }
+  }
+
+  start(): void {
+    this.#timer ??= setInterval(() => {
+      void this.flush();
+    }, this.#flushMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.flush();
+  }
+
+  /** Offers the close of every candle of the bot (`symbol` as the feed names it). */
+  async follow(bus: Bus): Promise<Subscription> {
+    return bus.subscribeMarketData({}, (message) => {
+      this.offer({
+        symbol: message.symbol,
+        price: dec(message.candle.close).toFixed(),
+        ts: message.candle.t,
+      });
+    });
+  }
+}
