@@ -68,11 +68,11 @@ export async function testServer(
   };
 }
 
-/** A source with a day of equity, two positions and 120 trades. */
-export function seededSource(): MemoryStatusSource {
+/** A source with a day of equity from `start`, two positions and 120 trades. */
+export function seededSource(start = T0): MemoryStatusSource {
   const source = new MemoryStatusSource({ bot: TEST_BOT, currency: 'BTC', initialEquity: '1' });
   for (let i = 0; i < 24 * 60; i++)
-    source.recordEquity(T0 + i * 60_000, (1 + Math.sin(i / 90) / 50).toFixed(8));
+    source.recordEquity(start + i * 60_000, (1 + Math.sin(i / 90) / 50).toFixed(8));
   source.setPositions([
     {
       symbol: 'ETH/BTC',
@@ -95,7 +95,7 @@ export function seededSource(): MemoryStatusSource {
       fee: '0.0000256',
       feeCurrency: 'BTC',
       liquidity: i % 4 === 0 ? 'maker' : 'taker',
-      time: new Date(T0 + i * 600_000).toISOString(),
+      time: new Date(start + i * 600_000).toISOString(),
       ...(i % 2 === 1 ? { realizedPnl: i % 5 === 0 ? '-0.0003' : '0.0003' } : {}),
     });
   }
@@ -103,7 +103,7 @@ export function seededSource(): MemoryStatusSource {
     risk: {
       state: 'CoolingDown',
       reason: 'COOLDOWN: losses=5',
-      until: new Date(T0 + 86_400_000).toISOString(),
+      until: new Date(start + 86_400_000).toISOString(),
     },
     strategies: [{ name: 'rsi-fast', type: 'rsi', ready: true, lastSignal: 'buy' }],
   });

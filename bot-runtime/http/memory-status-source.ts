@@ -4,6 +4,7 @@
 // equity points, a Portfolio after each fill, risk and phase changes); the
 // status endpoint reads it and streams every change to its subscribers.
 
+import { trace } from '@opentelemetry/api';
 import type { StrategyStatus } from '../../crds/index.ts';
 import {
   type DecimalValue,
@@ -372,6 +373,11 @@ export class MemoryStatusSource implements BotStatusSource {
   }
 
   #emit(event: StatusEvent): void {
+    if (this.#listeners.size === 0) return;
+    // Recorded inside a span (the executor's fill, say): the update carries it, so that the stream's
+    // fan-out links back to it.
+    const active = trace.getActiveSpan();
+    if (active) event = { ...event, trace: active.spanContext() };
     for (const listener of this.#listeners) {
       try {
         listener(event);

@@ -177,6 +177,12 @@ export async function buildStatusServer(options: StatusServerOptions): Promise<S
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowSeconds * 1000,
     errorResponseBuilder: (_request, context) => new RateLimitedError(context.after),
+    // The quota headers only on a 429 (with Retry-After): answers under the limit stay small.
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
   });
   await app.register(websocket, {
     options: { handleProtocols: selectProtocol, maxPayload: 4096 },
