@@ -6,6 +6,7 @@ describe('messageIds', () => {
   it('gives one fact one id', () => {
     expect(messageIds.fill('o-1', 't-7')).toBe('o-1:t-7');
     expect(fillIdOf('o-1', 't-7')).toBe(messageIds.fill('o-1', 't-7'));
+    expect(messageIds.order('o-1')).toBe('o-1#new');
     expect(messageIds.orderEvent('o-1', 3)).toBe('o-1#3');
     expect(messageIds.position('ETHBTC', 42)).toBe('ETHBTC@42');
     expect(messageIds.signal('rsi-fast', 'ETH/BTC', 1_700_000_000_000)).toBe(

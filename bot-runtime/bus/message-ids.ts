@@ -5,7 +5,9 @@ import type { EventKind } from './subjects.ts';
 export const messageIds = {
   /** A fill: the venue's trade id is unique per order. Equal to `FillRecord.fillId`. */
   fill: (orderId: string, tradeId: string): string => `${orderId}:${tradeId}`,
-  /** An order event: its place in the order's history (0 is the order record itself). */
+  /** A new order (its record before any event). */
+  order: (orderId: string): string => `${orderId}#new`,
+  /** An order event: its 0-based place in the order's history. */
   orderEvent: (orderId: string, index: number): string => `${orderId}#${index}`,
   /** A position change: the ledger seq of the last fill folded in. */
   position: (symbol: string, fillSeq: number): string => `${symbol}@${fillSeq}`,
@@ -19,6 +21,7 @@ export type MessageIdKind = keyof typeof messageIds;
 /** Which stream each id belongs to. */
 export const messageIdStream: Readonly<Record<MessageIdKind, EventKind>> = {
   fill: 'fills',
+  order: 'orders',
   orderEvent: 'orders',
   position: 'positions',
   signal: 'signals',
