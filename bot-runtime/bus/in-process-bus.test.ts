@@ -45,4 +45,20 @@ describe('InProcessBus', () => {
     await second?.ack();
     expect(await bus.unacknowledged('fills', spec)).toBe(0);
   });
+
+  it('keeps a failing subscriber from failing the publisher or the other subscribers', async () => {
+    const errors: unknown[] = [];
+    const bus = new InProcessBus({ onHandlerError: (e) => errors.push(e) });
+    const got: number[] = [];
+    await bus.subscribeMarketData({}, () => {
+      throw new Error('strategy bug');
+    });
+    await bus.subscribeMarketData({}, (m) => {
+      got.push(m.candle.t);
+    });
+    const candle = { t: 7, open: 1, high: 1, low: 1, close: 1, volume: 1 };
+    bus.publishMarketData({ symbol: 'ETH/BTC', timeframe: '1m', candle });
+    expect(got).toEqual([7]);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['strategy bug']);
+  });
 });

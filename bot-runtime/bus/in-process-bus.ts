@@ -28,6 +28,8 @@ export interface InProcessBusOptions {
   readonly defaultAckWaitMs?: number;
   readonly now?: () => number;
   readonly propagator?: TextMapPropagator;
+  /** A subscriber's handler threw; stderr by default. */
+  readonly onHandlerError?: (error: unknown) => void;
 }
 
 interface Stored {
@@ -65,6 +67,7 @@ export class InProcessBus implements Bus {
   readonly #ackWaitMs: number;
   readonly #now: () => number;
   readonly #propagator: TextMapPropagator | undefined;
+  readonly #onHandlerError: (error: unknown) => void;
   readonly #streams = new Map<EventKind, StreamState>();
   readonly #consumers = new Map<string, ConsumerState>();
   readonly #marketData = new Set<{
@@ -81,6 +84,8 @@ export class InProcessBus implements Bus {
     this.#ackWaitMs = options.defaultAckWaitMs ?? DEFAULT_ACK_WAIT_MS;
     this.#now = options.now ?? Date.now;
     this.#propagator = options.propagator;
+    this.#onHandlerError =
+      options.onHandlerError ?? ((error) => console.error('botcore bus: a subscriber failed:', error));
     for (const kind of eventKinds) {
       this.#streams.set(kind, { messages: [], firstSeq: 1, lastSeq: 0, ids: new Map(), waiters: new Set() });
     }
@@ -107,7 +112,12 @@ export class InProcessBus implements Bus {
       const { symbol, timeframe } = sub.filter;
       if (symbol !== undefined && symbol !== message.symbol) continue;
       if (timeframe !== undefined && timeframe !== message.timeframe) continue;
-      sub.handler(message, ctx);
+      // One failing subscriber must not fail the publisher or starve the others (as on NATS).
+      try {
+        sub.handler(message, ctx);
+      } catch (error) {
+        this.#onHandlerError(error);
+      }
     }
   }
 
@@ -331,7 +341,13 @@ export class InProcessBus implements Bus {
   publishStatus(report: RuntimeReport, _options?: PublishOptions): void {
     this.#open();
     const json = JSON.stringify(report);
-    for (const handler of this.#status) handler(JSON.parse(json) as RuntimeReport);
+    for (const handler of this.#status) {
+      try {
+        handler(JSON.parse(json) as RuntimeReport);
+      } catch (error) {
+        this.#onHandlerError(error);
+      }
+    }
   }
 
   async subscribeStatus(handler: (report: RuntimeReport) => void): Promise<Subscription> {

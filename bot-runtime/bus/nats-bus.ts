@@ -73,6 +73,8 @@ export interface NatsBusOptions {
   readonly requestTimeoutMs?: number;
   readonly replicas?: number;
   readonly propagator?: TextMapPropagator;
+  /** A subscriber's handler threw (or a subscription failed); stderr by default. */
+  readonly onHandlerError?: (error: unknown) => void;
   /** Extra client options (reconnect policy, TLS, credentials). */
   readonly connection?: Partial<ConnectionOptions>;
 }
@@ -223,8 +225,12 @@ export class NatsBus implements Bus {
     const subject = `${this.subjects.prefix}.md.${symbol}.${filter.timeframe ?? '*'}`;
     const sub = this.connection.subscribe(subject, {
       callback: (error, msg) => {
-        if (error) return;
-        handler(decode<MarketDataMessage>(msg.data), this.#context(msg.headers).context);
+        if (error) return this.#handlerError(error);
+        try {
+          handler(decode<MarketDataMessage>(msg.data), this.#context(msg.headers).context);
+        } catch (e) {
+          this.#handlerError(e);
+        }
       },
     });
     await this.connection.flush();
@@ -316,6 +322,10 @@ export class NatsBus implements Bus {
     return { unsubscribe: async () => sub.unsubscribe() };
   }
 
+  #handlerError(error: unknown): void {
+    (this.#options.onHandlerError ?? defaultHandlerError)(error);
+  }
+
   publishStatus(report: RuntimeReport, options?: PublishOptions): void {
     this.connection.publish(this.subjects.status, encode(report), { headers: this.#headers(options) });
   }
@@ -323,7 +333,12 @@ export class NatsBus implements Bus {
   async subscribeStatus(handler: (report: RuntimeReport) => void): Promise<Subscription> {
     const sub = this.connection.subscribe(this.subjects.status, {
       callback: (error, msg) => {
-        if (!error) handler(decode<RuntimeReport>(msg.data));
+        if (error) return this.#handlerError(error);
+        try {
+          handler(decode<RuntimeReport>(msg.data));
+        } catch (e) {
+          this.#handlerError(e);
+        }
       },
     });
     await this.connection.flush();
@@ -339,4 +354,8 @@ export class NatsBus implements Bus {
 function apiErrorCode(error: unknown): number | undefined {
   if (error instanceof NatsError) return error.api_error?.err_code;
   return undefined;
+}
+
+function defaultHandlerError(error: unknown): void {
+  console.error('botcore bus: a subscriber failed:', error);
 }
