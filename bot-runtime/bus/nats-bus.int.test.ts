@@ -76,4 +76,19 @@ describe('NatsBus streams', () => {
       await bot.remove();
     }
   });
+
+  it('brings an existing consumer up to date when a newer role asks for other settings', async () => {
+    const bot = await freshBot();
+    try {
+      const [old, updated] = [await bot.open(), await bot.open()];
+      await old.unacknowledged('fills', { name: 'executor-ledger', ackWaitMs: 7000 });
+      await updated.unacknowledged('fills', { name: 'executor-ledger', ackWaitMs: 3000, maxAckPending: 2 });
+      const jsm = await updated.connection.jetstreamManager();
+      const info = await jsm.consumers.info(updated.subjects.stream('fills'), 'executor-ledger');
+      expect(info.config.ack_wait).toBe(3_000_000_000);
+      expect(info.config.max_ack_pending).toBe(2);
+    } finally {
+      await bot.remove();
+    }
+  });
 });

@@ -122,7 +122,18 @@ export function busContract(name: string, makeFixture: () => Promise<BusFixture>
       expect(again.id).toBe('p-1');
       expect(again.deliveryCount).toBeGreaterThan(1);
       await again.ack();
-      expect(await bus.unacknowledged('positions', spec)).toBe(0);
+      // At least once: NATS 2.9 may hand out one more copy when a redelivery raced the expiry of
+      // an earlier pull request. Whatever comes is this same message, and acking it settles it.
+      const extra: string[] = [];
+      await eventually(async () => {
+        if ((await bus.unacknowledged('positions', spec)) === 0) return true;
+        for (const d of await bus.fetchEvents('positions', spec, 1, 1000)) {
+          extra.push(d.id);
+          await d.ack();
+        }
+        return undefined;
+      }, 'nothing outstanding');
+      expect(extra.every((id) => id === 'p-1')).toBe(true);
     });
 
     it('gives every durable consumer its own copy', async () => {
