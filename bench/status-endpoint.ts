@@ -15,10 +15,12 @@
 // Standalone: `node bench/status-endpoint.ts` (prints one JSON line per
 // figure). From a runner: `await run()` (same lines; the figures returned).
 // Knobs: BENCH_STATUS_SECONDS (10), BENCH_STATUS_CONNECTIONS (16),
-// BENCH_WS_SUBSCRIBERS (10000), BENCH_WS_UPDATES (20).
+// BENCH_WS_SUBSCRIBERS (10000), BENCH_WS_UPDATES (20), BENCH_STATUS_ONLY
+// (`http` or `stream`: one half only).
 import { type ChildProcess, fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import { connect as netConnect } from 'node:net';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import WebSocket, { WebSocketServer } from 'ws';
 
@@ -28,6 +30,7 @@ const CONNECTIONS = Number(process.env.BENCH_STATUS_CONNECTIONS ?? 16);
 const SUBSCRIBERS = Number(process.env.BENCH_WS_SUBSCRIBERS ?? 10_000);
 const UPDATES = Number(process.env.BENCH_WS_UPDATES ?? 20);
 const UPDATE_INTERVAL_MS = 500;
+const ONLY = process.env.BENCH_STATUS_ONLY;
 const WARMUP_MS = 2000;
 
 export interface Figure {
@@ -101,13 +104,16 @@ async function serve(kind: ServeKind): Promise<void> {
     const { count, intervalMs } = m.publish;
     let sent = 0;
     let last = 0;
+    let busyMs = 0;
     const tick = () => {
       // Strictly increasing times: the curve refuses to go backwards.
       const t = Math.max(Date.now(), last + 1);
       last = t;
+      const t0 = performance.now();
       for (const p of publishers) p(t);
+      busyMs += performance.now() - t0;
       if (++sent < count) setTimeout(tick, intervalMs);
-      else tell({ published: sent });
+      else tell({ published: sent, fanOutMs: busyMs / sent });
     };
     tick();
   });
@@ -215,6 +221,8 @@ interface StreamResult {
   readonly p99: number;
   readonly max: number;
   readonly connectSeconds: number;
+  /** Server time to hand one update to every socket (the synchronous fan-out), averaged. */
+  readonly fanOutMs?: number;
 }
 
 const BUDGET_MS = 100;
@@ -348,11 +356,12 @@ async function measureStream(kind: ServeKind): Promise<StreamResult> {
       await nextMessage<number>(clients, 'connected');
       // Let the last handshakes settle before timing anything.
       await new Promise((r) => setTimeout(r, 1000));
+      const fanOut = nextMessage<number>(server, 'fanOutMs');
       server.send({ publish: { count: UPDATES, intervalMs: UPDATE_INTERVAL_MS } });
-      await nextMessage<number>(server, 'published');
+      const fanOutMs = await fanOut;
       await new Promise((r) => setTimeout(r, 2000));
       clients.send({ report: true });
-      return await nextMessage<StreamResult>(clients, 'result');
+      return { ...(await nextMessage<StreamResult>(clients, 'result')), fanOutMs };
     } finally {
       await stop(clients);
     }
@@ -366,10 +375,18 @@ const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 export async function run(print: (line: string) => void = console.log): Promise<Figure[]> {
   const figures: Figure[] = [];
   const emit = (f: Figure) => {
-    figures.push(f);
-    print(JSON.stringify(f));
+    // The machine's 1-minute load average: these figures assume the cores are ours; a busy machine halves them.
+    const figure = { ...f, loadAverage1m: round(loadavg()[0] ?? 0, 1) };
+    figures.push(figure);
+    print(JSON.stringify(figure));
   };
 
+  if (ONLY !== 'stream') await runHttp(emit);
+  if (ONLY !== 'http') await runStream(emit);
+  return figures;
+}
+
+async function runHttp(emit: (f: Figure) => void): Promise<void> {
   const base = await measureHttp('baseline');
   const ours = await measureHttp('status');
   const rps = ours.requests / ours.seconds;
@@ -400,7 +417,9 @@ export async function run(print: (line: string) => void = console.log): Promise<
     max: round(ours.max),
     connections: CONNECTIONS,
   });
+}
 
+async function runStream(emit: (f: Figure) => void): Promise<void> {
   const wsBase = await measureStream('baseline');
   const ws = await measureStream('status');
   emit({
@@ -427,10 +446,11 @@ export async function run(print: (line: string) => void = console.log): Promise<
     baselineName: 'bare ws server sending the same frames, no auth',
     p50: round(ws.p50, 1),
     max: round(ws.max, 1),
+    serverFanOutMs: round(ws.fanOutMs ?? 0, 1),
+    baselineServerFanOutMs: round(wsBase.fanOutMs ?? 0, 1),
     subscribers: ws.connected,
     note: 'publication to receipt in another process, over all subscribers and updates (ms clock)',
   });
-  return figures;
 }
 
 // ------------------------------------------------------------------- entry
