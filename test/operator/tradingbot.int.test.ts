@@ -323,6 +323,23 @@ describe('TradingBot controller', () => {
     expect(event.type).toBe('Warning');
   });
 
+  it('re-creates a child deleted by hand', async () => {
+    const service = await c.core.readNamespacedService({ name: 'alpha-status', namespace: ns });
+    const deployment = await c.apps.readNamespacedDeployment({ name: 'alpha-feed', namespace: ns });
+    await c.core.deleteNamespacedService({ name: 'alpha-status', namespace: ns });
+    await c.apps.deleteNamespacedDeployment({ name: 'alpha-feed', namespace: ns });
+    const newService = await eventually(async () => {
+      const s = await c.core.readNamespacedService({ name: 'alpha-status', namespace: ns });
+      return s.metadata?.uid !== service.metadata?.uid ? s : undefined;
+    }, 'the Service re-created');
+    expect(newService.spec?.ports?.[0]?.port).toBe(8080);
+    await eventually(async () => {
+      const d = await c.apps.readNamespacedDeployment({ name: 'alpha-feed', namespace: ns });
+      return d.metadata?.uid !== deployment.metadata?.uid ? d : undefined;
+    }, 'the feed Deployment re-created');
+    await waitForBot(c, ns, 'alpha', 'Ready again', (b) => condition(b, 'Ready')?.status === 'True');
+  });
+
   it('wins against a conflicting writer of its fields, and keeps status right while others write the bot', async () => {
     // Another field manager claims replicas with server-side apply: refused without force...
     const other = {
