@@ -124,6 +124,7 @@ export function buildKernel(input: BacktestInput): BuiltKernel {
     cash,
     tradeFrom: input.from,
     strategyFactory: input.strategyFactory,
+    expectedPoints: Math.max(...markets.map((m) => m.series.length)),
   });
   return { kernel, markets, timeframeMs, currency, cash, warnings };
 }
@@ -140,12 +141,12 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   let last = Number.NEGATIVE_INFINITY;
   if (markets.length === 1) {
     const s = markets[0]!.series;
-    const { time, open, high, low, close, volume } = s;
+    const { time } = s;
     const n = s.length;
     let end = n;
     while (end > 0 && time[end - 1]! > to) end--;
     for (let i = 0; i < end; i++) {
-      kernel.step(0, time[i]!, open[i]!, high[i]!, low[i]!, close[i]!, volume[i]!);
+      kernel.stepAt(0, s, i);
       if ((i & 0xffff) === 0xffff) progress?.(i + 1, total);
     }
     let a = 0;
@@ -175,7 +176,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
       const s = markets[pick]!.series;
       const i = next[pick]!;
       next[pick] = i + 1;
-      kernel.step(pick, t, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!);
+      kernel.stepAt(pick, s, i);
       if (t >= from) {
         if (t < first) first = t;
         last = t;

@@ -12,7 +12,7 @@ import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
 import {
   applyOrderEvent,
   createOrder,
-  type Decimal,
+  Decimal,
   DomainError,
   dec,
   type Fill,
@@ -21,18 +21,28 @@ import {
   Portfolio,
   ZERO,
 } from '../domain/index.ts';
+import type { CandleSeries } from '../market-data/index.ts';
 import {
   DEFAULT_RISK_POLICY,
   deny,
+  divDown,
   RiskCode,
   RiskEngine,
   RollingReturns,
   sizePosition,
 } from '../risk/index.ts';
 import { createStrategy, Ensemble, type Strategy, strategyWeight } from '../strategies/index.ts';
+import { Grid } from '../venue/grid.ts';
 import type { Venue, VenueEvent } from '../venue/venue.ts';
 import type { Clock } from './clock.ts';
 import { GrowableSeries } from './series.ts';
+
+const Display = Decimal.clone({ precision: 12, rounding: Decimal.ROUND_HALF_EVEN });
+
+/** `a / b` to 12 significant digits, as text (average prices in reports). */
+function displayDiv(a: Decimal, b: Decimal): string {
+  return new Display(a).div(new Display(b)).toFixed();
+}
 
 export interface Market {
   readonly symbol: string;
@@ -63,6 +73,8 @@ export interface KernelOptions {
    * entry of bot.strategies that trades the symbol, in the same order.
    */
   readonly strategyFactory?: (symbol: string, k: number) => Strategy[];
+  /** Equity points to make room for up front (the candles of the longest market), so the curve never regrows. */
+  readonly expectedPoints?: number;
 }
 
 export type ExitReason = 'signal' | 'stopLoss';
@@ -80,17 +92,8 @@ export interface OrderRecord {
   status: string;
 }
 
-export interface FillRecord {
-  readonly orderId: string;
-  readonly tradeId: string;
-  readonly symbol: string;
-  readonly side: 'BUY' | 'SELL';
-  readonly quantity: string;
-  readonly price: string;
-  readonly fee: string;
-  readonly liquidity: 'MAKER' | 'TAKER';
-  readonly ts: number;
-}
+/** Fills are kept as the venue reported them (decimals); reports format them. */
+export type FillRecord = Fill;
 
 export interface TradeRecord {
   readonly symbol: string;
@@ -131,9 +134,10 @@ export class Kernel {
   readonly options: KernelOptions;
   readonly symbols: readonly string[];
   readonly instruments: readonly Instrument[];
+  readonly #grids: readonly Grid[];
   readonly portfolio: Portfolio;
   readonly risk: RiskEngine;
-  readonly equity = new GrowableSeries(4096);
+  readonly equity: GrowableSeries;
   readonly orders: OrderRecord[] = [];
   readonly fills: FillRecord[] = [];
   readonly trades: TradeRecord[] = [];
@@ -152,6 +156,9 @@ export class Kernel {
   readonly #entry: (Live | undefined)[];
   readonly #exit: (Live | undefined)[];
   readonly #stop: (Decimal | undefined)[];
+  /** The stop as a float (NaN: none), and whether it has triggered with quantity left. */
+  readonly #stopF: Float64Array;
+  readonly #stopHot: Uint8Array;
   readonly #open: (OpenTrade | undefined)[];
   readonly #live = new Map<string, Live>();
   readonly #events: VenueEvent[] = [];
@@ -164,6 +171,12 @@ export class Kernel {
   readonly #currency: string;
   #cashF: number;
   #t = Number.NaN;
+  #bt = 0;
+  #bo = 0;
+  #bh = 0;
+  #bl = 0;
+  #bc = 0;
+  #bv = 0;
   #lastEq = 0;
   #seq = 0;
   #stateVersion = 0;
@@ -171,10 +184,12 @@ export class Kernel {
 
   constructor(options: KernelOptions) {
     this.options = options;
+    this.equity = new GrowableSeries(Math.max(16, (options.expectedPoints ?? 4096) + 1));
     const { bot, markets } = options;
     if (markets.length === 0) throw new RangeError('the kernel needs at least one market');
     this.symbols = markets.map((m) => m.symbol);
     this.instruments = markets.map((m) => m.instrument);
+    this.#grids = this.instruments.map((i) => new Grid(i));
     this.#tf = options.timeframeMs;
     this.#venue = options.venue;
     this.#clock = options.clock;
@@ -215,6 +230,8 @@ export class Kernel {
     this.#entry = new Array(n).fill(undefined);
     this.#exit = new Array(n).fill(undefined);
     this.#stop = new Array(n).fill(undefined);
+    this.#stopF = new Float64Array(n).fill(Number.NaN);
+    this.#stopHot = new Uint8Array(n);
     this.#open = new Array(n).fill(undefined);
     this.#tradeFrom = options.tradeFrom ?? Number.NEGATIVE_INFINITY;
     this.#ttl = (options.limitOrderTtlCandles ?? 3) * this.#tf;
@@ -243,30 +260,75 @@ export class Kernel {
    * in open-time order across symbols; `t` is the open time.
    */
   step(k: number, t: number, open: number, high: number, low: number, close: number, volume: number): void {
+    this.#bt = t;
+    this.#bo = open;
+    this.#bh = high;
+    this.#bl = low;
+    this.#bc = close;
+    this.#bv = volume;
+    this.#process(k);
+  }
+
+  /**
+   * `step` for candle `i` of a columnar series: what the backtest runner calls.
+   * Passing an index instead of six doubles keeps V8 from boxing them when the
+   * call is not inlined (one allocation per double per candle).
+   */
+  stepAt(k: number, s: CandleSeries, i: number): void {
+    this.#bt = s.time[i]!;
+    this.#bo = s.open[i]!;
+    this.#bh = s.high[i]!;
+    this.#bl = s.low[i]!;
+    this.#bc = s.close[i]!;
+    this.#bv = s.volume[i]!;
+    this.#process(k);
+  }
+
+  // The candle is in fields (doubles stored in place); the private steps read it from there.
+  #process(k: number): void {
     this.#candles++;
-    const now = t + this.#tf;
+    const t = this.#bt;
+    const low = this.#bl;
+    const close = this.#bc;
     if (t < this.#tradeFrom) {
       // Warm-up only: strategies see the candle, nothing trades.
-      this.#signal(k, t, open, high, low, close, volume);
+      this.#signal(k);
       this.#lastClose[k] = close;
       this.#returns?.push(k, close);
       return;
     }
+    const now = t + this.#tf;
     if (t !== this.#t) {
       // The previous open time is over: its equity (after its last candle) is a point of the curve.
-      if (!Number.isNaN(this.#t)) this.equity.push(this.#t + this.#tf, this.#lastEq);
+      if (!Number.isNaN(this.#t)) {
+        const curve = this.equity;
+        if (curve.n === curve.t.length) curve.grow();
+        curve.t[curve.n] = this.#t + this.#tf;
+        curve.v[curve.n++] = this.#lastEq;
+      }
       this.#t = t;
     }
     this.#clock.advance(now);
-    if (this.#venue.activeCount(k) !== 0) this.#match(k, t, open, high, low, close, volume);
+    // The venue has work only for a working order or a stop the low reached (or a triggered stop).
+    if (
+      (this.#entry[k] !== undefined ||
+        this.#exit[k] !== undefined ||
+        low <= this.#stopF[k]! ||
+        this.#stopHot[k] === 1) &&
+      this.#venue.activeCount(k) !== 0
+    )
+      this.#match(k);
     this.#lastClose[k] = close;
     this.#returns?.push(k, close);
     const eq = this.#equityF();
     this.#lastEq = eq;
-    this.risk.onEquity(now, eq);
-    if (this.risk.state.version !== this.#stateVersion) this.#onStateChange(now);
-    const sig = this.#signal(k, t, open, high, low, close, volume);
-    if (sig !== 0) this.#decide(k, sig, close, now);
+    const risk = this.risk;
+    if (now >= risk.quietUntil || eq <= risk.quietLow || eq > risk.quietHigh) {
+      risk.onEquity(now, eq);
+      if (risk.state.version !== this.#stateVersion) this.#onStateChange(now);
+    }
+    const sig = this.#signal(k);
+    if (sig !== 0) this.#decide(k, sig, now);
   }
 
   /** Ends the run: the last equity point. Open positions stay open, marked at their last close. */
@@ -275,12 +337,13 @@ export class Kernel {
     for (const list of this.strategies) for (const s of list) s.onStop();
   }
 
-  #signal(k: number, t: number, o: number, h: number, l: number, c: number, v: number): number {
+  #signal(k: number): number {
     const one = this.#single[k];
-    if (one !== undefined) return one.onBar(t, o, h, l, c, v);
+    if (one !== undefined) return one.onBar(this.#bt, this.#bo, this.#bh, this.#bl, this.#bc, this.#bv);
     const list = this.strategies[k]!;
     const sig = this.#signals[k]!;
-    for (let i = 0; i < list.length; i++) sig[i] = list[i]!.onBar(t, o, h, l, c, v);
+    for (let i = 0; i < list.length; i++)
+      sig[i] = list[i]!.onBar(this.#bt, this.#bo, this.#bh, this.#bl, this.#bc, this.#bv);
     return list.length === 0 ? 0 : this.#ensembles[k]!.combine(sig);
   }
 
@@ -299,9 +362,9 @@ export class Kernel {
 
   #marks(): Record<string, Decimal> {
     const marks: Record<string, Decimal> = {};
+    // Only what the portfolio holds needs a mark.
     for (let j = 0; j < this.symbols.length; j++) {
-      if (this.#lastClose[j]! > 0)
-        marks[this.symbols[j]!] = this.instruments[j]!.priceFromNumber(this.#lastClose[j]!);
+      if (this.#posF[j] !== 0) marks[this.symbols[j]!] = this.#grids[j]!.priceFromNumber(this.#lastClose[j]!);
     }
     return marks;
   }
@@ -313,7 +376,8 @@ export class Kernel {
     return list.filter((_, i) => s[i] === sig).map((x) => x.name);
   }
 
-  #decide(k: number, sig: number, close: number, now: number): void {
+  #decide(k: number, sig: number, now: number): void {
+    const close = this.#bc;
     if (sig > 0) {
       if (this.#posF[k] !== 0 || this.#entry[k] || this.#exit[k]) return;
       this.#enter(k, close, now);
@@ -329,7 +393,7 @@ export class Kernel {
     const symbol = inst.symbol;
     // Halted, cooling down, locked or over the order rate: denied before any sizing.
     if (this.risk.precheck(symbol, 'BUY', now)) return;
-    const ref = inst.priceFromNumber(close);
+    const ref = this.#grids[k]!.priceFromNumber(close);
     const equity = this.equityDecimal();
     const sized = sizePosition({
       equity,
@@ -343,9 +407,9 @@ export class Kernel {
       feeRate: this.#sizingFee,
     });
     const price = this.#limit
-      ? inst.limitPrice('BUY', ref.times(dec(1).minus(this.#limitOffset)))
+      ? this.#grids[k]!.limitPrice('BUY', ref.times(dec(1).minus(this.#limitOffset)))
       : undefined;
-    const quantity = inst.quantity(sized.notional.div(price ?? ref));
+    const quantity = this.#grids[k]!.quantity(divDown(sized.notional, price ?? ref));
     if (
       quantity.isZero() ||
       quantity.lt(inst.minQuantity) ||
@@ -376,13 +440,14 @@ export class Kernel {
     const inst = this.instruments[k]!;
     const position = this.portfolio.position(inst.symbol).quantity;
     if (!position.isPositive()) return;
-    const ref = inst.priceFromNumber(close);
+    const ref = this.#grids[k]!.priceFromNumber(close);
     const price = this.#limit
-      ? inst.limitPrice('SELL', ref.times(dec(1).plus(this.#limitOffset)))
+      ? this.#grids[k]!.limitPrice('SELL', ref.times(dec(1).plus(this.#limitOffset)))
       : undefined;
     const verdict = this.risk.check(
       { symbol: inst.symbol, side: 'SELL', quantity: position, price: price ?? ref, position },
-      { now, equity: this.equityDecimal(), positions: this.#positions(), correlation: this.#correlation },
+      // A close only reduces: the gate (state, rate) decides it, and equity is not read.
+      { now, equity: dec(this.#lastEq), positions: [], correlation: this.#correlation },
     );
     if (verdict) return;
     this.#submit(k, 'SELL', position, price, now, false, this.#agreeing(k, -1));
@@ -464,15 +529,16 @@ export class Kernel {
       const p = this.portfolio.position(this.symbols[j]!);
       out.push({
         symbol: p.symbol,
-        notional: p.quantity.times(this.instruments[j]!.priceFromNumber(this.#lastClose[j]!)),
+        notional: p.quantity.times(this.#grids[j]!.priceFromNumber(this.#lastClose[j]!)),
       });
     }
     return out;
   }
 
-  #match(k: number, t: number, o: number, h: number, l: number, c: number, v: number): void {
+  #match(k: number): void {
+    const t = this.#bt;
     const events = this.#events;
-    this.#venue.onCandle(k, t, o, h, l, c, v, events);
+    this.#venue.onCandle(k, t, this.#bo, this.#bh, this.#bl, this.#bc, this.#bv, events);
     for (let i = 0; i < events.length; i++) this.#apply(events[i]!);
     events.length = 0;
     // Limit orders that have worked long enough are canceled.
@@ -545,17 +611,7 @@ export class Kernel {
     const position = this.portfolio.position(inst.symbol);
     this.#posF[k] = position.quantity.toNumber();
     this.#cashF = this.portfolio.balance(this.#currency).amount.toNumber();
-    this.fills.push({
-      orderId: fill.orderId,
-      tradeId: fill.tradeId,
-      symbol: fill.symbol,
-      side: fill.side,
-      quantity: fill.quantity.toFixed(),
-      price: fill.price.toFixed(),
-      fee: fill.fee.amount.toFixed(),
-      liquidity: fill.liquidity,
-      ts: fill.ts,
-    });
+    this.fills.push(fill);
     this.#open[k] ??= {
       strategies,
       entryTime: fill.ts,
@@ -574,18 +630,25 @@ export class Kernel {
       trade.bought = trade.bought.plus(fill.quantity);
       trade.cost = trade.cost.plus(notional);
       // The stop follows the average entry and covers the whole position.
-      const stop = inst.price(position.averagePrice.times(this.#stopFactor), 'down');
+      const stop = this.#grids[k]!.price(position.averagePrice.times(this.#stopFactor), 'down');
       this.#stop[k] = stop;
+      this.#stopF[k] = stop.toNumber();
       this.#venue.protect(k, stop, position.quantity, fill.ts);
     } else {
       trade.sold = trade.sold.plus(fill.quantity);
       trade.proceeds = trade.proceeds.plus(notional);
-      if (reason === 'stopLoss') trade.exitReason = 'stopLoss';
+      if (reason === 'stopLoss') {
+        trade.exitReason = 'stopLoss';
+        // Triggered with quantity left (the volume cap): the venue fills the rest on the next candles.
+        this.#stopHot[k] = 1;
+      }
       if (reason === 'signal' && this.#stop[k])
         this.#venue.protect(k, this.#stop[k]!, position.quantity, fill.ts);
     }
     if (position.quantity.isZero()) {
       this.#stop[k] = undefined;
+      this.#stopF[k] = Number.NaN;
+      this.#stopHot[k] = 0;
       this.#venue.protect(k, ZERO, ZERO, fill.ts);
       const pnl = trade.proceeds.minus(trade.cost).minus(trade.fees);
       const cost = trade.cost.plus(trade.fees);
@@ -595,10 +658,11 @@ export class Kernel {
         entryTime: trade.entryTime,
         exitTime: fill.ts,
         quantity: trade.bought.toFixed(),
-        entryPrice: trade.cost.div(trade.bought).toSignificantDigits(12).toFixed(),
-        exitPrice: trade.proceeds.div(trade.sold).toSignificantDigits(12).toFixed(),
+        // Average prices for display, to 12 significant digits; the return is a ratio (float).
+        entryPrice: displayDiv(trade.cost, trade.bought),
+        exitPrice: displayDiv(trade.proceeds, trade.sold),
         pnl: pnl.toFixed(),
-        return: cost.isZero() ? 0 : pnl.div(cost).toNumber(),
+        return: cost.isZero() ? 0 : pnl.toNumber() / cost.toNumber(),
         fees: trade.fees.toFixed(),
         exitReason: trade.exitReason,
       });

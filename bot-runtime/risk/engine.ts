@@ -73,6 +73,15 @@ export class RiskEngine {
   readonly options: RiskEngineOptions;
   readonly state = new TradingStateMachine();
   readonly denials: DenialRecord[] = [];
+  /**
+   * The band in which `onEquity` would change nothing: before `quietUntil` (the
+   * day's end; -Infinity while a restriction is in force), with equity above
+   * `quietLow` (the daily-loss and drawdown floors) and at most `quietHigh` (the
+   * peak). The kernel skips the call inside it. Maintained by onEquity.
+   */
+  quietUntil = Number.NEGATIVE_INFINITY;
+  quietLow = Number.POSITIVE_INFINITY;
+  quietHigh = Number.NEGATIVE_INFINITY;
   /** Start of the next UTC day: the day rolls when a candle closes at or after it. */
   #nextDay = Number.NEGATIVE_INFINITY;
   #dayStart = 0;
@@ -96,6 +105,7 @@ export class RiskEngine {
 
   /** spec.halt changed (or was set at start). */
   setHalt(halt: boolean, reason?: string): void {
+    this.quietUntil = Number.NEGATIVE_INFINITY;
     if (halt)
       this.state.restrict({
         state: 'HALTED',
@@ -149,6 +159,13 @@ export class RiskEngine {
         this.state.restrict({ state: 'HALTED', code: v.code, reason: formatDenial(v), until: undefined });
     }
     this.state.tick(now);
+    this.#quiet();
+  }
+
+  #quiet(): void {
+    this.quietUntil = this.state.restrictions.length === 0 ? this.#nextDay : Number.NEGATIVE_INFINITY;
+    this.quietLow = Math.max(this.#dailyFloor, this.#ddFloor) * (1 + 1e-12);
+    this.quietHigh = this.#peak;
   }
 
   /** A round trip closed with `pnl` (fees included); `stopLoss` when the protective stop closed it. */
@@ -157,13 +174,15 @@ export class RiskEngine {
       this.#consecutiveLosses++;
       this.#lastLossAt = now;
       const v = checkCooldown(this.#consecutiveLosses, now, now, this.policy.cooldown);
-      if (v)
+      if (v) {
+        this.quietUntil = Number.NEGATIVE_INFINITY;
         this.state.restrict({
           state: 'REDUCING',
           code: RiskCode.COOLDOWN,
           reason: formatDenial(v),
           until: now + this.policy.cooldown.minutes * 60_000,
         });
+      }
     } else {
       this.#consecutiveLosses = 0;
     }

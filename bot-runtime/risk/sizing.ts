@@ -26,17 +26,33 @@ export interface Sized {
   readonly boundBy: string;
 }
 
+/**
+ * Divisions for sizing: 24 significant digits, rounded toward zero, so a size
+ * never exceeds the cap it was divided from. (The domain's 60 digits are for
+ * sums that must never round; a size is rounded down to the lot size next, and
+ * 60-digit divisions are what made sizing the slowest step of an order.)
+ */
+const Sizing = Decimal.clone({ precision: 24, rounding: Decimal.ROUND_DOWN });
+
+/** `a / b` rounded toward zero at 24 significant digits, as a domain Decimal. */
+export function divDown(a: Decimal, b: Decimal): Decimal {
+  return dec(new Sizing(a).div(new Sizing(b)));
+}
+
 export function sizePosition(x: SizingInput): Sized {
   const hundred = dec(100);
-  let notional = x.equity.times(dec(x.riskPerTradePercent)).div(dec(x.stopLossPercent));
+  let notional = divDown(x.equity.times(dec(x.riskPerTradePercent)), dec(x.stopLossPercent));
   let boundBy = 'risk';
   const caps: [string, Decimal][] = [
-    ['maxPositionSize', x.equity.times(dec(x.maxPositionSizePercent)).div(hundred).minus(x.currentNotional)],
+    [
+      'maxPositionSize',
+      divDown(x.equity.times(dec(x.maxPositionSizePercent)), hundred).minus(x.currentNotional),
+    ],
   ];
   if (x.maxPositionNotional !== undefined)
     caps.push(['maxPositionNotional', dec(x.maxPositionNotional).minus(x.currentNotional)]);
   if (x.maxAllocation !== undefined) caps.push(['maxAllocation', x.maxAllocation.minus(x.currentNotional)]);
-  caps.push(['cash', x.cash.div(x.feeRate.plus(1))]);
+  caps.push(['cash', divDown(x.cash, x.feeRate.plus(1))]);
   for (const [name, cap] of caps) {
     if (cap.lt(notional)) {
       notional = cap;

@@ -19,6 +19,7 @@
 // through the instrument (tick grid) only when an order is there to fill.
 import type { ExecutionSpec } from '../../../crds/index.ts';
 import { Decimal, dec, type Fill, type Instrument, Money, type Order } from '../../domain/index.ts';
+import { Grid } from '../grid.ts';
 import type { Venue, VenueEvent } from '../venue.ts';
 import { Prng } from './prng.ts';
 
@@ -68,6 +69,7 @@ const BPS = new Decimal(10_000);
 export class PaperVenue implements Venue {
   readonly options: PaperVenueOptions;
   readonly #instruments: readonly Instrument[];
+  readonly #grids: readonly Grid[];
   readonly #tf: number;
   readonly #maker: Decimal;
   readonly #taker: Decimal;
@@ -82,6 +84,7 @@ export class PaperVenue implements Venue {
   constructor(options: PaperVenueOptions) {
     this.options = options;
     this.#instruments = options.instruments;
+    this.#grids = options.instruments.map((i) => new Grid(i));
     this.#tf = options.timeframeMs;
     this.#maker = dec(options.execution.makerFeePercent).div(100);
     this.#taker = dec(options.execution.takerFeePercent).div(100);
@@ -142,7 +145,8 @@ export class PaperVenue implements Venue {
       return;
     }
     const inst = this.#instruments[k]!;
-    const price = inst.price(stopPrice, 'down');
+    // The caller gives a price on the tick grid (the kernel rounds the stop down to it).
+    const price = stopPrice;
     const old = this.#stops[k];
     this.#stops[k] = {
       id: old?.id ?? `${inst.symbol}-SL-${++this.#stopSeq}`,
@@ -168,13 +172,17 @@ export class PaperVenue implements Venue {
     if (this.#active[k] === 0) return;
     void close;
     const inst = this.#instruments[k]!;
+    const grid = this.#grids[k]!;
     const end = t + this.#tf;
     const partial = this.options.execution.partialFills;
     const stop = this.#stops[k];
     // Nothing can fill this candle: a stop not reached and no order that has arrived (the common case, kept float-only).
     if ((stop === undefined || (!stop.triggered && low > stop.priceF)) && !this.#anyArrived(k, end)) return;
-    // Volume this candle can still give to this symbol's orders (decimal, lot-rounded).
-    let room = partial ? inst.quantity(dec(volume * this.#share)) : undefined;
+    // Volume this candle can still give to this symbol's orders: a float guard, and the
+    // decimal (lot-rounded) figure only when a fill comes near it.
+    const roomF = partial ? volume * this.#share : Number.POSITIVE_INFINITY;
+    let used = 0;
+    let usedD: Decimal | undefined;
 
     if (stop && (stop.triggered || low <= stop.priceF)) {
       if (!stop.triggered) {
@@ -186,14 +194,18 @@ export class PaperVenue implements Venue {
           }
         }
       }
-      const base = open <= stop.priceF || stop.fills > 0 ? inst.priceFromNumber(open) : stop.price;
+      const base = open <= stop.priceF || stop.fills > 0 ? grid.priceFromNumber(open) : stop.price;
       let qty = stop.quantity;
-      if (room !== undefined && room.lt(qty)) qty = room;
+      if (qty.toNumber() + used >= roomF * (1 - 1e-9)) {
+        const room = grid.quantity(dec(roomF)).minus(usedD ?? 0);
+        if (room.lt(qty)) qty = room;
+      }
       if (qty.gt(0) && qty.gte(inst.minQuantity)) {
-        const price = this.#slip(inst, false, base, qty, volume, high, low);
+        const price = this.#slip(grid, false, base, qty, volume, high, low);
         const fill = this.#fill(stop.id, ++stop.fills, inst, 'SELL', qty, price, 'TAKER', Math.max(t, 0));
         out.push({ type: 'StopFilled', orderId: stop.id, fill, ts: fill.ts });
-        if (room !== undefined) room = room.minus(qty);
+        used += qty.toNumber();
+        usedD = usedD ? usedD.plus(qty) : qty;
         stop.quantity = stop.quantity.minus(qty);
         if (stop.quantity.lte(0)) {
           this.#stops[k] = undefined;
@@ -223,17 +235,20 @@ export class PaperVenue implements Venue {
       }
       let base: Decimal | undefined;
       let maker = false;
-      if (w.limit === undefined) base = inst.priceFromNumber(open);
-      else if (w.buy ? open <= w.limitF : open >= w.limitF) base = inst.priceFromNumber(open);
+      if (w.limit === undefined) base = grid.priceFromNumber(open);
+      else if (w.buy ? open <= w.limitF : open >= w.limitF) base = grid.priceFromNumber(open);
       else if (w.buy ? low < w.limitF : high > w.limitF) {
         base = w.limit;
         maker = true;
       }
       if (base !== undefined) {
         let qty = w.remaining;
-        if (room !== undefined && room.lt(qty)) qty = room;
+        if (qty.toNumber() + used >= roomF * (1 - 1e-9)) {
+          const room = grid.quantity(dec(roomF)).minus(usedD ?? 0);
+          if (room.lt(qty)) qty = room;
+        }
         if (qty.gt(0) && (qty.gte(inst.minQuantity) || qty.eq(w.remaining))) {
-          const price = maker ? base : this.#slip(inst, w.buy, base, qty, volume, high, low);
+          const price = maker ? base : this.#slip(grid, w.buy, base, qty, volume, high, low);
           const fill = this.#fill(
             w.order.id,
             ++w.fills,
@@ -245,7 +260,8 @@ export class PaperVenue implements Venue {
             ts,
           );
           out.push({ type: 'OrderFilled', orderId: w.order.id, fill, ts });
-          if (room !== undefined) room = room.minus(qty);
+          used += qty.toNumber();
+          usedD = usedD ? usedD.plus(qty) : qty;
           w.remaining = w.remaining.minus(qty);
           if (w.remaining.lte(0)) {
             w.cancelAt = Number.NEGATIVE_INFINITY; // done: drop without an event
@@ -279,7 +295,7 @@ export class PaperVenue implements Venue {
   }
 
   #slip(
-    inst: Instrument,
+    inst: Grid,
     buy: boolean,
     base: Decimal,
     qty: Decimal,
@@ -292,15 +308,22 @@ export class PaperVenue implements Venue {
     if (this.options.slippageJitterBps) bps += this.#prng.next() * this.options.slippageJitterBps;
     // Slippage figures are ratios: round them to 1e-6 bp so the decimal price is reproducible text.
     const factor = new Decimal(bps.toFixed(6)).div(BPS);
+    // Clamped to the candle's range; the float guard skips the clamp's decimals when far from it.
     if (buy) {
       const p = inst.price(base.times(factor.plus(1)), 'up');
-      const cap = inst.priceFromNumber(high, 'down');
-      return p.gt(cap) && cap.gte(base) ? cap : p;
+      if (p.toNumber() > high) {
+        const cap = inst.priceFromNumber(high, 'down');
+        if (p.gt(cap) && cap.gte(base)) return cap;
+      }
+      return p;
     }
     const raw = base.times(new Decimal(1).minus(factor));
-    const p = raw.gt(0) ? inst.price(raw, 'down') : inst.tickSize;
-    const floor = inst.priceFromNumber(low, 'up');
-    return p.lt(floor) && floor.lte(base) ? floor : p;
+    const p = raw.gt(0) ? inst.price(raw, 'down') : inst.instrument.tickSize;
+    if (p.toNumber() < low) {
+      const floor = inst.priceFromNumber(low, 'up');
+      if (p.lt(floor) && floor.lte(base)) return floor;
+    }
+    return p;
   }
 
   #fill(
