@@ -17,7 +17,64 @@ export function buildProgram(): Command {
     .description('run the demo: a paper-trading bot from examples/ on replayed real candles')
     .action(async () => {
       const { runStart } = await import('./start.ts');
-      await runStart();
+      process.exitCode = await runStart();
+    });
+
+  program
+    .command('run')
+    .description(
+      'run a TradingBot on this machine: every role in one process, paper mode, state kept across restarts',
+    )
+    .argument(
+      '<manifest>',
+      'TradingBot manifest (YAML); a RiskPolicy in the same file is used when the bot names it',
+    )
+    .option(
+      '--state-dir <dir>',
+      'where the journal and the local signing key live (default ~/.local/state/botcore/<namespace>/<bot>)',
+    )
+    .option('--port <n>', 'status endpoint port (default 8080)', wholeNumber)
+    .option('--host <addr>', 'status endpoint address (default 127.0.0.1)')
+    .option(
+      '--speed <n>',
+      "replay speed in times real time (default: the manifest's; 0 = as fast as possible)",
+      finiteNumber,
+    )
+    .option(
+      '--data <csv...>',
+      "candle files to replay instead of the manifest's: ETH-BTC_5m.csv or ETH/BTC=path.csv",
+    )
+    .option(
+      '--policy <file>',
+      'RiskPolicy manifest (default: the one spec.riskPolicyRef names in the same file)',
+    )
+    .option('--live', 'accept mode: live (needs a RiskPolicy); without it botcore run refuses live bots')
+    .option('--no-auth', 'serve the status endpoint without tokens (loopback addresses only)')
+    .option('--token-file <file>', 'where to write the trader token (default <state-dir>/status.token)')
+    .option('--quiet', 'do not print each trade')
+    .action(async (manifest: string, opts) => {
+      const { runRunCommand } = await import('./run-command.ts');
+      process.exitCode = await runRunCommand({ manifest, ...opts });
+    });
+
+  program
+    .command('runtime')
+    .description(
+      'run one role of a bot in a pod, with the configuration the operator renders (see crds/runtime-config)',
+    )
+    .requiredOption('--role <role>', 'feed, strategy or executor')
+    .option('--strategy <name>', 'the strategy a strategy role runs')
+    .option(
+      '--config <file>',
+      'runtime configuration (default $BOTCORE_CONFIG, else /etc/botcore/config.json)',
+    )
+    .option(
+      '--risk-policy <file>',
+      'risk policy document (default risk-policy.json beside the configuration)',
+    )
+    .action(async (opts) => {
+      const { runRuntimeCommand } = await import('./runtime-command.ts');
+      process.exitCode = await runRuntimeCommand(opts);
     });
 
   program

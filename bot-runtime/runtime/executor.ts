@@ -1,0 +1,295 @@
+// The executor: owns the bot's state. It joins candles with the strategies'
+// signals, steps the trading kernel (ensemble, RiskPolicy, sizing, paper
+// venue, portfolio: the same code as a backtest), records orders, fills and
+// equity in the ledger, and feeds the status source the status endpoint
+// serves.
+//
+// Restart: positions come back from the ledger (recover()), and so do the
+// trades and the equity curve the status source shows. On a replay the
+// kernel is then brought back to where it stood by stepping it again over the
+// candles it had already seen (`resumeAfter`): the paper venue is seeded and
+// the kernel reads no wall clock, so it re-reports the same fills with the
+// same ids, which the ledger drops as duplicates. No fill is counted twice
+// and none is lost, even when the last run died between a fill and its write.
+import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
+import type { Bus, Subscription } from '../bus/bus.ts';
+import { consumeEvents, type RunningConsumer } from '../bus/consume.ts';
+import { type Decimal, dec, type Fill, type Instrument, type Marks } from '../domain/index.ts';
+import type { MemoryStatusSource } from '../http/memory-status-source.ts';
+import type { RiskView } from '../http/status-source.ts';
+import { CandleClock, Kernel } from '../kernel/index.ts';
+import type { Candle } from '../market-data/candle.ts';
+import { FillApplier } from '../recovery/fill-applier.ts';
+import { recover } from '../recovery/recover.ts';
+import type { Ledger } from '../store/ledger.ts';
+import { fillFromRecord, fillToRecord } from '../store/records.ts';
+import { PaperVenue } from '../venue/paper/index.ts';
+import { RecordingVenue } from './recording-venue.ts';
+import { RemoteStrategy, type SignalJoin, type SignalMessage, strategiesFor } from './signals.ts';
+
+export const SIGNALS_CONSUMER = { name: 'executor-signals', ackWaitMs: 10_000, maxAckPending: 256 } as const;
+
+export interface ExecutorMarket {
+  readonly symbol: string;
+  readonly instrument: Instrument;
+}
+
+export interface ExecutorOptions {
+  readonly bus: Bus;
+  readonly ledger: Ledger;
+  readonly bot: TradingBotSpec;
+  readonly policy?: RiskPolicySpec;
+  readonly markets: readonly ExecutorMarket[];
+  readonly timeframeMs: number;
+  readonly join: SignalJoin;
+  /** The status endpoint's source; the executor writes it. */
+  readonly source?: MemoryStatusSource;
+  /** Seed of the paper venue (default 1). */
+  readonly seed?: number;
+  readonly cash?: Decimal;
+  readonly onError?: (error: unknown) => void;
+  /** Called after each candle is fully processed (ledger written). */
+  readonly onCandle?: (symbol: string, candle: Candle) => void;
+}
+
+export interface ExecutorResume {
+  /** Close time of the last candle whose equity the ledger holds; candles up to it are re-stepped silently. */
+  readonly resumeAfter: number;
+  readonly fillsFromLedger: number;
+}
+
+export class Executor {
+  readonly kernel: Kernel;
+  readonly #options: ExecutorOptions;
+  readonly #venue: RecordingVenue;
+  readonly #index: Map<string, number>;
+  readonly #quote: string;
+  #applier: FillApplier | undefined;
+  #ordersSeen = 0;
+  #resumeAfter = Number.NEGATIVE_INFINITY;
+  #lastClose: number[];
+  #draining = false;
+  #md: Subscription | undefined;
+  #signals: RunningConsumer | undefined;
+  #idle: Promise<void> = Promise.resolve();
+  #equityWrites = new Set<Promise<unknown>>();
+  #failed: unknown;
+
+  constructor(options: ExecutorOptions) {
+    this.#options = options;
+    const { bot, markets, join } = options;
+    this.#index = new Map(markets.map((m, k) => [m.symbol, k]));
+    this.#quote = markets[0]!.instrument.quote;
+    this.#lastClose = markets.map(() => Number.NaN);
+    const paper = new PaperVenue({
+      instruments: markets.map((m) => m.instrument),
+      timeframeMs: options.timeframeMs,
+      execution: bot.execution,
+      seed: options.seed ?? 1,
+    });
+    this.#venue = new RecordingVenue(paper);
+    this.kernel = new Kernel({
+      bot,
+      policy: options.policy,
+      markets,
+      timeframeMs: options.timeframeMs,
+      venue: this.#venue,
+      clock: new CandleClock(),
+      cash: options.cash,
+      strategyFactory: (symbol) =>
+        strategiesFor(bot, symbol).map(
+          ({ spec, index }) => new RemoteStrategy(spec, index, symbol, join, join.states.get(spec.name)!),
+        ),
+    });
+  }
+
+  get currency(): string {
+    return this.#quote;
+  }
+
+  get applier(): FillApplier {
+    if (!this.#applier) throw new Error('the executor has not recovered yet');
+    return this.#applier;
+  }
+
+  /** Rebuilds positions, trades and equity from the ledger. Call before start(). */
+  async recover(): Promise<ExecutorResume> {
+    const { ledger, bus, source } = this.#options;
+    const report = await recover(ledger, bus);
+    this.#applier = report.applier;
+    const equity = await ledger.equity();
+    this.#resumeAfter = equity.at(-1)?.t ?? Number.NEGATIVE_INFINITY;
+    if (source) {
+      // The trades (our fills) with the PnL each booked, folded again in ledger order.
+      const realized = new Map<string, Decimal>();
+      const folder = new FillApplier(ledger);
+      for (const f of await ledger.fills()) {
+        folder.load([f]);
+        const after = folder.position(f.symbol)?.realizedPnl.amount ?? dec(0);
+        const before = realized.get(f.symbol) ?? dec(0);
+        realized.set(f.symbol, after);
+        source.recordFill(fillFromRecord(f), after.eq(before) ? undefined : after.minus(before));
+      }
+      for (const p of equity) source.recordEquity(p.t, p.equity);
+    }
+    return { resumeAfter: this.#resumeAfter, fillsFromLedger: report.fromLedger };
+  }
+
+  /** Follows candles and signals on the bus. */
+  async start(): Promise<void> {
+    if (!this.#applier) await this.recover();
+    const { bus, join } = this.#options;
+    this.kernel.onStart();
+    this.#md = await bus.subscribeMarketData({}, (m) => {
+      if (!this.#index.has(m.symbol)) return;
+      join.addCandle(m);
+      this.#kick();
+    });
+    this.#signals = consumeEvents<SignalMessage>(
+      bus,
+      'signals',
+      SIGNALS_CONSUMER,
+      async (d) => {
+        join.addSignal(d.payload);
+        this.#kick();
+      },
+      { batch: 64, waitMs: 200, onError: (e) => this.#options.onError?.(e) },
+    );
+  }
+
+  #kick(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    this.#idle = this.#drain().finally(() => {
+      this.#draining = false;
+    });
+  }
+
+  async #drain(): Promise<void> {
+    for (;;) {
+      const next = this.#options.join.next();
+      if (!next) return;
+      try {
+        await this.step(next.symbol, next.candle);
+      } catch (error) {
+        this.#failed ??= error;
+        this.#options.onError?.(error);
+      }
+    }
+  }
+
+  /** Processes one closed candle with its signals already joined. */
+  async step(symbol: string, c: Candle): Promise<void> {
+    const k = this.#index.get(symbol);
+    if (k === undefined) return;
+    const { ledger, source } = this.#options;
+    const now = c.t + this.#options.timeframeMs;
+    const replaying = now <= this.#resumeAfter;
+    this.kernel.step(k, c.t, c.open, c.high, c.low, c.close, c.volume);
+    this.#lastClose[k] = c.close;
+
+    // Orders the kernel made: recorded once by id (their ids repeat on a re-step, so do nothing twice).
+    const orders = this.kernel.orders;
+    for (; this.#ordersSeen < orders.length; this.#ordersSeen++) {
+      const o = orders[this.#ordersSeen]!;
+      await ledger.recordOrder({
+        orderId: o.id,
+        symbol: o.symbol,
+        side: o.side,
+        type: o.type,
+        quantity: o.quantity,
+        ...(o.price === undefined ? {} : { price: o.price }),
+        timeInForce: 'GTC',
+        ts: o.ts,
+      });
+    }
+    let traded = false;
+    for (const fill of this.#venue.takeFills()) traded = (await this.#recordFill(fill)) || traded;
+
+    if (replaying) return;
+    const marks = this.#marks();
+    const equity = this.kernel.portfolio.equity(marks).amount;
+    // Equity points are independent facts: written without holding up the next candle (the journal batches them).
+    const write = ledger
+      .recordEquity({ t: now, equity: equity.toFixed(), currency: this.#quote })
+      .catch((e) => this.#options.onError?.(e))
+      .finally(() => this.#equityWrites.delete(write));
+    this.#equityWrites.add(write);
+    if (source) {
+      source.syncPortfolio(this.kernel.portfolio, marks, now);
+      if (traded || this.#strategiesChanged())
+        source.update({ risk: this.riskView(), strategies: this.#strategyStatus() });
+    }
+    this.#options.onCandle?.(symbol, c);
+  }
+
+  async #recordFill(fill: Fill): Promise<boolean> {
+    const applier = this.applier;
+    const before = applier.position(fill.symbol)?.realizedPnl.amount ?? dec(0);
+    const result = await applier.apply(fillToRecord(fill, this.#quote));
+    if (result === 'duplicate') return false;
+    const after = applier.position(fill.symbol)?.realizedPnl.amount ?? dec(0);
+    this.#options.source?.recordFill(fill, after.eq(before) ? undefined : after.minus(before));
+    return true;
+  }
+
+  #marks(): Marks {
+    const marks: Record<string, Decimal> = {};
+    this.#options.markets.forEach((m, k) => {
+      const close = this.#lastClose[k]!;
+      if (!Number.isNaN(close)) marks[m.symbol] = m.instrument.priceFromNumber(close);
+    });
+    return marks;
+  }
+
+  #readyKey = '';
+  #strategiesChanged(): boolean {
+    const key = [...this.#options.join.states.values()].map((s) => `${s.ready}`).join();
+    if (key === this.#readyKey) return false;
+    this.#readyKey = key;
+    return true;
+  }
+
+  #strategyStatus() {
+    return [...this.#options.join.states.values()].map((s) => ({
+      name: s.name,
+      type: s.type,
+      ready: s.ready,
+      lastSignal:
+        s.lastSignal > 0 ? ('buy' as const) : s.lastSignal < 0 ? ('sell' as const) : ('hold' as const),
+      ...(s.lastSignalTime === undefined
+        ? {}
+        : { lastSignalTime: new Date(s.lastSignalTime + this.#options.timeframeMs).toISOString() }),
+      ...(s.ready ? {} : { message: 'warming up' }),
+    }));
+  }
+
+  riskView(): RiskView {
+    const sm = this.kernel.risk.state;
+    const current = sm.current;
+    const state = sm.state === 'HALTED' ? 'Halted' : sm.state === 'REDUCING' ? 'Reducing' : 'Active';
+    return {
+      state: state === 'Reducing' && current?.code === 'COOLDOWN' ? 'CoolingDown' : state,
+      ...(current ? { reason: current.reason } : {}),
+      ...(current?.until === undefined ? {} : { until: new Date(current.until).toISOString() }),
+    };
+  }
+
+  /** The first error that stopped a candle, if any. */
+  get failure(): unknown {
+    return this.#failed;
+  }
+
+  /** Waits until every candle that can be processed has been, and the ledger has it. */
+  async settle(): Promise<void> {
+    await this.#idle;
+    await Promise.all([...this.#equityWrites]);
+  }
+
+  async stop(): Promise<void> {
+    await this.#md?.unsubscribe();
+    await this.#signals?.unsubscribe();
+    await this.settle();
+    this.kernel.onStop();
+  }
+}

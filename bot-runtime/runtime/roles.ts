@@ -1,0 +1,207 @@
+// `botcore runtime --role feed|strategy|executor`: one role of a bot in its
+// own pod, over NATS, with the configuration the operator rendered (checked at
+// boot by loadBootConfig). The same pieces as `botcore run`: the feed
+// publishes candles, each strategy worker publishes signals, the executor
+// joins them, trades through the kernel on the paper venue, records to the
+// MongoDB ledger, serves the status endpoint and reports to the operator.
+import { Registry } from 'prom-client';
+import type { RuntimeReport } from '../../crds/runtime-config/index.ts';
+import { defaultInstrument } from '../backtest/runner.ts';
+import type { Bus } from '../bus/bus.ts';
+import { NatsBus } from '../bus/nats-bus.ts';
+import { dec } from '../domain/index.ts';
+import { parseStatusServerConfig } from '../http/config.ts';
+import { loadVerificationKeys } from '../http/keys.ts';
+import { MemoryStatusSource } from '../http/memory-status-source.ts';
+import { buildStatusServer, type StatusServer, statusLogger } from '../http/server.ts';
+import { BinanceKlineFeed } from '../market-data/binance/index.ts';
+import { type CandleEvent, type CandleFeed, parseTimeframe } from '../market-data/index.ts';
+import { MongoLedger } from '../store/mongo-ledger.ts';
+import { Executor } from './executor.ts';
+import { runFeed } from './feed.ts';
+import { startHealthServer } from './health-server.ts';
+import { LoopingReplay, loadReplayMarkets, replayFiles } from './replay.ts';
+import { type BootConfig, botSpecOf } from './runtime-config.ts';
+import { SignalJoin, StrategyWorker } from './signals.ts';
+
+export interface RunningRole {
+  stop(): Promise<void>;
+}
+
+export interface RoleOptions {
+  readonly log?: (line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Health port instead of the configuration's (tests run several roles on one machine). */
+  readonly healthPort?: number;
+  /** Status endpoint port instead of the configuration's. */
+  readonly statusPort?: number;
+}
+
+const json = (level: string, msg: string, extra: Record<string, unknown> = {}) =>
+  `${JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra })}\n`;
+
+export async function runRole(boot: BootConfig, options: RoleOptions = {}): Promise<RunningRole> {
+  const log = options.log ?? ((line: string) => process.stdout.write(line));
+  const { config } = boot;
+  const bot = botSpecOf(config);
+  const address = { namespace: config.bot.namespace, bot: config.bot.name };
+  const registry = new Registry();
+  let ready = false;
+  const health = await startHealthServer(options.healthPort ?? config.health.port, () => ready, registry);
+  const bus: Bus = await NatsBus.connect({
+    servers: boot.connections.nats,
+    address,
+    name: `${config.bot.name}-${boot.role}${boot.strategy ? `-${boot.strategy}` : ''}`,
+  });
+  const onError = (e: unknown) => log(json('error', (e as Error).message, { role: boot.role }));
+  log(json('info', 'role started', { role: boot.role, bot: `${address.namespace}/${address.bot}` }));
+
+  if (boot.role === 'feed') {
+    const feed = feedOf(boot);
+    ready = true;
+    const done = runFeed(bus, feed, config.timeframe).catch(onError);
+    return {
+      async stop() {
+        feed.close();
+        await done;
+        await bus.close();
+        await health.close();
+      },
+    };
+  }
+
+  if (boot.role === 'strategy') {
+    const worker = new StrategyWorker({ bus, bot, strategy: boot.strategy!, onError });
+    await worker.start();
+    ready = true;
+    return {
+      async stop() {
+        await worker.stop();
+        await bus.close();
+        await health.close();
+      },
+    };
+  }
+
+  // The executor.
+  const ledger = await MongoLedger.open({
+    url: boot.connections.mongodb!,
+    database: `botcore_${address.namespace}_${address.bot}`.replace(/-/g, '_'),
+  });
+  const instruments = config.symbols.map((s) => defaultInstrument(s));
+  const cash = dec(config.capital.amount);
+  const source = new MemoryStatusSource({
+    bot: { namespace: address.namespace, name: address.bot },
+    mode: config.mode,
+    currency: instruments[0]!.quote,
+    initialEquity: cash,
+  });
+  const join = new SignalJoin(bot);
+  const timeframeMs = parseTimeframe(config.timeframe);
+  const executor = new Executor({
+    bus,
+    ledger,
+    bot,
+    policy: boot.policy?.spec,
+    markets: config.symbols.map((symbol, k) => ({ symbol, instrument: instruments[k]! })),
+    timeframeMs,
+    join,
+    source,
+    cash,
+    onError,
+  });
+  await executor.recover();
+  await executor.start();
+  let status: StatusServer | undefined;
+  if (config.statusEndpoint) {
+    const env = options.env ?? process.env;
+    const statusConfig = parseStatusServerConfig({
+      bot: { namespace: address.namespace, name: address.bot },
+      host: '0.0.0.0',
+      port: options.statusPort ?? config.statusEndpoint.port,
+      logLevel: config.logLevel,
+      auth:
+        config.statusEndpoint.auth === 'none'
+          ? { mode: 'none' }
+          : {
+              mode: 'jwt',
+              audience: env.BOTCORE_STATUS_AUDIENCE ?? 'botcore-status',
+              issuers: (env.BOTCORE_STATUS_ISSUERS ?? 'botcore').split(','),
+              publicKeys: { env: 'BOTCORE_STATUS_PUBLIC_KEYS' },
+            },
+    });
+    status = await buildStatusServer({
+      config: statusConfig,
+      source,
+      registry,
+      logger: statusLogger(statusConfig.logLevel),
+      ...(statusConfig.auth.mode === 'jwt'
+        ? { keys: loadVerificationKeys({ env: 'BOTCORE_STATUS_PUBLIC_KEYS' }, env) }
+        : {}),
+    });
+    await status.listen();
+  }
+  const control = await bus.serveControl(async ({ request }) => {
+    if (request.command === 'apply-risk-policy') {
+      return {
+        ok: false,
+        message: 'the executor applies a changed RiskPolicy on restart; in-place updates are not wired yet',
+      };
+    }
+    return { ok: false, message: 'halt-and-flatten is not wired in this runtime yet' };
+  });
+  const report = (): RuntimeReport => {
+    const s = source.status();
+    return {
+      time: new Date().toISOString(),
+      healthy: executor.failure === undefined,
+      ...(executor.failure === undefined ? {} : { message: (executor.failure as Error).message }),
+      currency: s.currency,
+      equity: s.equity,
+      pnlToday: s.pnlToday,
+      pnlTotal: s.pnlTotal,
+      openPositions: s.openPositions,
+      tradesToday: s.tradesToday,
+      risk: { state: s.risk.state, ...(s.risk.reason ? { reason: s.risk.reason } : {}) },
+      strategies: s.strategies.map((x) => ({ name: x.name, ready: x.ready })),
+    };
+  };
+  const timer = setInterval(() => bus.publishStatus(report()), 5000);
+  ready = true;
+  return {
+    async stop() {
+      clearInterval(timer);
+      await control.unsubscribe();
+      await executor.stop();
+      await status?.close();
+      await bus.close();
+      await ledger.close();
+      await health.close();
+    },
+  };
+}
+
+function feedOf(boot: BootConfig): CandleFeed {
+  const { config } = boot;
+  const bot = botSpecOf(config);
+  if (config.marketData.source === 'replay') {
+    const warnings: string[] = [];
+    const markets = loadReplayMarkets(bot, replayFiles(bot, undefined), warnings);
+    const speed = config.marketData.replay?.speed ?? 1;
+    return new LoopingReplay(markets, { speed, loop: config.marketData.replay?.loop ?? false });
+  }
+  if (config.exchange.name !== 'binance') {
+    throw new Error(
+      `marketData.source exchange: only binance has a market-data feed so far, not ${config.exchange.name}`,
+    );
+  }
+  // The exchange names markets without the slash (ETHBTC); the bot, as BASE/QUOTE.
+  const bySymbol = new Map(config.symbols.map((s) => [s.replace('/', ''), s]));
+  const inner = new BinanceKlineFeed({ symbols: [...bySymbol.keys()], interval: config.timeframe });
+  return {
+    close: () => inner.close(),
+    async *[Symbol.asyncIterator](): AsyncIterator<CandleEvent> {
+      for await (const e of inner) yield { ...e, symbol: bySymbol.get(e.symbol.toUpperCase()) ?? e.symbol };
+    },
+  };
+}

@@ -1,0 +1,217 @@
+// Strategy workers and the executor's side of their signals. A worker runs
+// one strategy of the manifest on the candles of the bus and publishes one
+// signal per symbol and candle (0 while warming up) on the durable `signals`
+// stream, with id `<strategy>:<symbol>:<open time>`. The executor joins
+// candles with the signals of every strategy that trades the symbol and only
+// then steps the kernel, whose strategies are RemoteStrategy stand-ins that
+// answer with the received signal. So the kernel's ensemble, risk, sizing and
+// venue code runs unchanged, whether the strategy ran in this process or in
+// its own pod.
+import type { Strategy as StrategySpec, TradingBotSpec } from '../../crds/index.ts';
+import type { Bus, MarketDataMessage, Subscription } from '../bus/bus.ts';
+import { messageIds } from '../bus/message-ids.ts';
+import { publishDurably } from '../bus/publish-durably.ts';
+import type { Candle } from '../market-data/candle.ts';
+import { createStrategy, type Signal, type Strategy } from '../strategies/index.ts';
+
+/** The payload on the `signals` stream. */
+export interface SignalMessage {
+  readonly strategy: string;
+  readonly symbol: string;
+  /** Open time of the candle the signal answers. */
+  readonly t: number;
+  readonly signal: Signal;
+  readonly ready: boolean;
+}
+
+/** The manifest's strategies that trade `symbol`, in manifest order (the kernel's order). */
+export function strategiesFor(bot: TradingBotSpec, symbol: string): { spec: StrategySpec; index: number }[] {
+  return bot.strategies
+    .map((spec, index) => ({ spec, index }))
+    .filter(({ spec }) => !spec.symbols || spec.symbols.includes(symbol));
+}
+
+export interface StrategyWorkerOptions {
+  readonly bus: Bus;
+  readonly bot: TradingBotSpec;
+  /** Name of the strategy in spec.strategies. */
+  readonly strategy: string;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** One strategy of the bot, on every symbol it trades. */
+export class StrategyWorker {
+  readonly name: string;
+  readonly #options: StrategyWorkerOptions;
+  readonly #instances = new Map<string, Strategy>();
+  #subscription: Subscription | undefined;
+  #pending: Promise<unknown> = Promise.resolve();
+
+  constructor(options: StrategyWorkerOptions) {
+    this.#options = options;
+    const index = options.bot.strategies.findIndex((s) => s.name === options.strategy);
+    const spec = options.bot.strategies[index];
+    if (!spec) throw new Error(`strategy "${options.strategy}" is not in spec.strategies`);
+    this.name = spec.name;
+    for (const symbol of options.bot.symbols) {
+      if (spec.symbols && !spec.symbols.includes(symbol)) continue;
+      const s = createStrategy(spec, index);
+      s.onStart();
+      this.#instances.set(symbol, s);
+    }
+  }
+
+  async start(): Promise<void> {
+    this.#subscription = await this.#options.bus.subscribeMarketData({}, (m) => this.onCandle(m));
+  }
+
+  /** Computes the signal of one closed candle and publishes it (in candle order). */
+  onCandle(message: MarketDataMessage): void {
+    const s = this.#instances.get(message.symbol);
+    if (!s) return;
+    const c = message.candle;
+    const signal = s.onBar(c.t, c.open, c.high, c.low, c.close, c.volume);
+    const payload: SignalMessage = {
+      strategy: this.name,
+      symbol: message.symbol,
+      t: c.t,
+      signal,
+      ready: s.ready,
+    };
+    const id = messageIds.signal(this.name, message.symbol, c.t);
+    // Publishes are chained so signals reach the stream in candle order.
+    this.#pending = this.#pending.then(() =>
+      publishDurably(this.#options.bus, 'signals', id, payload).catch((e) => this.#options.onError?.(e)),
+    );
+  }
+
+  get ready(): boolean {
+    for (const s of this.#instances.values()) if (!s.ready) return false;
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    await this.#subscription?.unsubscribe();
+    await this.#pending;
+    for (const s of this.#instances.values()) s.onStop();
+  }
+}
+
+/** What the executor knows of a strategy: its last signal and readiness. */
+export interface StrategyState {
+  readonly name: string;
+  readonly type: StrategySpec['type'];
+  ready: boolean;
+  lastSignal: Signal;
+  lastSignalTime: number | undefined;
+}
+
+/**
+ * The kernel's view of a strategy that runs elsewhere: `onBar` answers the
+ * signal the worker sent for that candle (the join guarantees it is there).
+ */
+export class RemoteStrategy implements Strategy {
+  readonly name: string;
+  readonly type: Strategy['type'];
+  readonly warmup: number;
+  readonly #symbol: string;
+  readonly #join: SignalJoin;
+  readonly #state: StrategyState;
+
+  constructor(spec: StrategySpec, index: number, symbol: string, join: SignalJoin, state: StrategyState) {
+    // The real strategy is built once to check its parameters and learn its warm-up.
+    const local = createStrategy(spec, index);
+    this.name = local.name;
+    this.type = local.type;
+    this.warmup = local.warmup;
+    this.#symbol = symbol;
+    this.#join = join;
+    this.#state = state;
+  }
+
+  get ready(): boolean {
+    return this.#state.ready;
+  }
+
+  onStart(): void {}
+  onStop(): void {}
+
+  onBar(t: number): Signal {
+    return this.#join.signal(this.name, this.#symbol, t);
+  }
+}
+
+interface WaitingCandle {
+  readonly symbol: string;
+  readonly timeframe: string;
+  readonly candle: Candle;
+}
+
+/**
+ * Candles in arrival order, each released once every strategy of its symbol
+ * has sent the candle's signal. The head waits for its signals, so the kernel
+ * sees candles in the feed's order.
+ */
+export class SignalJoin {
+  readonly #expected: Map<string, readonly string[]>;
+  readonly #signals = new Map<string, Map<string, Signal>>();
+  readonly #queue: WaitingCandle[] = [];
+  readonly states: Map<string, StrategyState>;
+
+  constructor(bot: TradingBotSpec) {
+    this.#expected = new Map(bot.symbols.map((s) => [s, strategiesFor(bot, s).map((x) => x.spec.name)]));
+    this.states = new Map(
+      bot.strategies.map((s) => [
+        s.name,
+        { name: s.name, type: s.type, ready: false, lastSignal: 0 as Signal, lastSignalTime: undefined },
+      ]),
+    );
+  }
+
+  addCandle(message: MarketDataMessage): void {
+    this.#queue.push({ symbol: message.symbol, timeframe: message.timeframe, candle: message.candle });
+  }
+
+  addSignal(m: SignalMessage): void {
+    const key = `${m.symbol}|${m.t}`;
+    let got = this.#signals.get(key);
+    if (!got) {
+      got = new Map();
+      this.#signals.set(key, got);
+    }
+    got.set(m.strategy, m.signal);
+    const state = this.states.get(m.strategy);
+    if (state) {
+      state.ready = m.ready;
+      if (m.signal !== 0) {
+        state.lastSignal = m.signal;
+        state.lastSignalTime = m.t;
+      }
+    }
+  }
+
+  /** The next candle whose signals are all in, or undefined. */
+  next(): WaitingCandle | undefined {
+    const head = this.#queue[0];
+    if (!head) return undefined;
+    const got = this.#signals.get(`${head.symbol}|${head.candle.t}`);
+    const expected = this.#expected.get(head.symbol) ?? [];
+    for (const name of expected) if (!got?.has(name)) return undefined;
+    this.#queue.shift();
+    return head;
+  }
+
+  /** The signal of a released candle; forgotten once read. */
+  signal(strategy: string, symbol: string, t: number): Signal {
+    const key = `${symbol}|${t}`;
+    const got = this.#signals.get(key);
+    const s = got?.get(strategy) ?? 0;
+    got?.delete(strategy);
+    if (got?.size === 0) this.#signals.delete(key);
+    return s;
+  }
+
+  get waiting(): number {
+    return this.#queue.length;
+  }
+}

@@ -1,0 +1,211 @@
+// `botcore run`: every role of a bot in one process. The feed replays candle
+// files onto an in-process bus, one worker per strategy publishes signals,
+// and the executor trades on the paper venue, writes a journal in the state
+// directory (the embedded store) and serves the status endpoint. Nothing
+// external is needed. After a restart (even a SIGKILL) the executor recovers
+// from the journal, so positions and trades survive and no fill counts twice.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { defaultInstrument } from '../backtest/runner.ts';
+import { InProcessBus } from '../bus/in-process-bus.ts';
+import { adaptBot } from '../cli/backtest-command.ts';
+import { dec } from '../domain/index.ts';
+import { parseStatusServerConfig } from '../http/config.ts';
+import { MemoryStatusSource } from '../http/memory-status-source.ts';
+import { buildStatusServer, type StatusServer, statusLogger } from '../http/server.ts';
+import { FileLedger } from '../store/file-ledger.ts';
+import { Executor } from './executor.ts';
+import { runFeed } from './feed.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIssuer } from './local-auth.ts';
+import type { RunManifest } from './manifest.ts';
+import { LoopingReplay, loadReplayMarkets, replayFiles } from './replay.ts';
+import { SignalJoin, StrategyWorker } from './signals.ts';
+
+export interface StandaloneOptions {
+  readonly manifest: RunManifest;
+  readonly stateDir: string;
+  readonly host: string;
+  readonly port: number;
+  /** Replay speed (times real time); the manifest's by default. */
+  readonly speed?: number;
+  /** Candle files instead of the manifest's replay files. */
+  readonly data?: readonly string[];
+  /** `jwt` (default): tokens signed by the local key; `none`: no token (loopback only). */
+  readonly auth?: 'jwt' | 'none';
+  readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly cwd?: string;
+  /** Notes for the person running it (warnings, what was recovered). */
+  readonly notice?: (line: string) => void;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface StandaloneBot {
+  /** `http://host:port` */
+  readonly url: string;
+  /** A trader token for this bot (undefined with auth none). */
+  readonly token: string | undefined;
+  /** The page, with the token in the fragment (never sent to the server). */
+  readonly pageUrl: string;
+  readonly stateDir: string;
+  readonly executor: Executor;
+  /** What the status endpoint serves (subscribe for trades as they happen). */
+  readonly source: MemoryStatusSource;
+  readonly recovered: { readonly fills: number; readonly resumeAfter: number };
+  /** Resolves when the replay has ended (never, when it loops). */
+  readonly replayDone: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** `$XDG_STATE_HOME/botcore/<namespace>/<bot>`, `~/.local/state/botcore/<namespace>/<bot>` by default. */
+export function defaultStateDir(namespace: string, name: string, env = process.env): string {
+  const base = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(base, 'botcore', namespace, name);
+}
+
+export class StandaloneError extends Error {
+  override readonly name = 'StandaloneError';
+}
+
+export async function startStandalone(o: StandaloneOptions): Promise<StandaloneBot> {
+  const { manifest } = o;
+  const notice = o.notice ?? (() => undefined);
+  const onError = o.onError ?? ((e) => notice(`error: ${(e as Error).message}`));
+  const files = replayFiles(manifest.bot, o.data, o.cwd);
+  if (files.length === 0) {
+    throw new StandaloneError(
+      `TradingBot "${manifest.name}" takes its candles from the exchange (spec.marketData.source: exchange); ` +
+        'botcore run replays candle files: give --data <csv> or set marketData.source: replay',
+    );
+  }
+  const warnings: string[] = [];
+  const markets = loadReplayMarkets(manifest.bot, files, warnings);
+  const bot = adaptBot(
+    manifest.bot,
+    markets.map((m) => m.symbol),
+    warnings,
+  );
+  for (const w of warnings) notice(`note: ${w}`);
+  const timeframeMs = markets[0]!.series.timeframeMs;
+  const instruments = markets.map((m) => defaultInstrument(m.symbol));
+  const cash = dec(bot.capital.amount);
+  const ref = { namespace: manifest.namespace, name: manifest.name };
+
+  const ledger = await FileLedger.open(join(o.stateDir, 'ledger.jsonl'));
+  if (ledger.repairedBytes > 0)
+    notice(`note: cut ${ledger.repairedBytes} bytes of an unfinished last write from the journal`);
+  const bus = new InProcessBus();
+  const join_ = new SignalJoin(bot);
+  let clock = 0;
+  const source = new MemoryStatusSource({
+    bot: ref,
+    mode: 'paper',
+    currency: instruments[0]!.quote,
+    initialEquity: cash,
+    // Replay time: "today" is the day of the candles being replayed.
+    now: () => (clock > 0 ? clock : Date.now()),
+  });
+  source.setReady(false);
+  const executor = new Executor({
+    bus,
+    ledger,
+    bot,
+    policy: manifest.policy,
+    markets: markets.map((m, k) => ({ symbol: m.symbol, instrument: instruments[k]! })),
+    timeframeMs,
+    join: join_,
+    source,
+    cash,
+    onError,
+  });
+  const workers = bot.strategies.map((s) => new StrategyWorker({ bus, bot, strategy: s.name, onError }));
+  let server: StatusServer | undefined;
+  let feed: LoopingReplay | undefined;
+  try {
+    const resume = await executor.recover();
+    source.setPositions(
+      executor.applier
+        .positions()
+        .filter((p) => !p.quantity.isZero())
+        .map((p) => ({
+          symbol: p.symbol,
+          side: p.quantity.isNegative() ? ('short' as const) : ('long' as const),
+          quantity: p.quantity.abs().toFixed(),
+          entryPrice: p.averagePrice.toFixed(),
+          realizedPnl: p.realizedPnl.amount.toFixed(),
+        })),
+    );
+    for (const w of workers) await w.start();
+    await executor.start();
+    source.update({ risk: executor.riskView() });
+
+    const auth = o.auth ?? 'jwt';
+    const issuer = auth === 'jwt' ? localIssuer(join(o.stateDir, 'status-key.pem')) : undefined;
+    const config = parseStatusServerConfig({
+      bot: ref,
+      host: o.host,
+      port: o.port,
+      logLevel: o.logLevel ?? 'warn',
+      auth:
+        auth === 'jwt'
+          ? {
+              mode: 'jwt',
+              audience: LOCAL_AUDIENCE,
+              issuers: [LOCAL_ISSUER],
+              publicKeys: { env: 'BOTCORE_LOCAL_STATUS_KEY' },
+            }
+          : { mode: 'none' },
+    });
+    server = await buildStatusServer({
+      config,
+      source,
+      logger: statusLogger(config.logLevel, process.stderr),
+      ...(issuer ? { keys: [issuer.verificationKey] } : {}),
+    });
+    const address = await server.listen();
+    const url = address.replace('://[::1]', '://[::1]');
+    const token = issuer ? await issuer.sign(ref) : undefined;
+    source.setReady(true);
+
+    const replay = manifest.bot.marketData.replay;
+    const speed = o.speed ?? replay?.speed ?? 1;
+    feed = new LoopingReplay(markets, {
+      speed: speed > 0 ? speed : Number.POSITIVE_INFINITY,
+      loop: replay?.loop ?? false,
+      fastUntil: resume.resumeAfter,
+    });
+    const replayDone = runFeed(bus, feed, bot.timeframe, (_s, t) => {
+      if (t + timeframeMs > clock) clock = t + timeframeMs;
+    }).catch(onError);
+    const running = feed;
+    const runningServer = server;
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      token,
+      pageUrl: token ? `${url}/#token=${token}` : `${url}/#token=local`,
+      stateDir: o.stateDir,
+      executor,
+      source,
+      recovered: { fills: resume.fillsFromLedger, resumeAfter: resume.resumeAfter },
+      replayDone,
+      stop() {
+        stopping ??= (async () => {
+          void running.close();
+          await replayDone;
+          for (const w of workers) await w.stop();
+          await executor.stop();
+          await runningServer.close();
+          await bus.close();
+          await ledger.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    feed?.close();
+    await server?.close().catch(() => undefined);
+    await bus.close().catch(() => undefined);
+    await ledger.close().catch(() => undefined);
+    throw error;
+  }
+}
