@@ -3,6 +3,7 @@
 // plugin) and answers through its response schema, so only declared fields
 // ever leave the process.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import fp from 'fastify-plugin';
 import { BadCursorError } from './errors.ts';
 import { authenticatedErrors } from './schemas/common.ts';
 import { EquityQuery, EquityResponse } from './schemas/equity.ts';
@@ -16,7 +17,7 @@ export interface ApiRoutesOptions {
   readonly source: BotStatusSource;
 }
 
-export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app, { source }) => {
+const apiRoutesPlugin: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app, { source }) => {
   app.get(
     '/api/v1/status',
     {
@@ -94,3 +95,11 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (app
 function badRequest(message: string) {
   return { statusCode: 400, code: 'BOTCORE_HTTP_BAD_REQUEST', error: 'Bad Request', message } as const;
 }
+
+/** Named, with its dependencies; encapsulated, so its hooks and routes stay its own. */
+export const apiRoutes = fp(apiRoutesPlugin, {
+  name: 'botcore-status-api',
+  fastify: '5.x',
+  dependencies: ['botcore-status-auth', '@fastify/rate-limit'],
+  encapsulate: true,
+});

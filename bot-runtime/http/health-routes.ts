@@ -4,6 +4,7 @@
 // whether the bot can answer (readiness: the source is ready and every
 // required dependency is up). Neither says more than names and booleans.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import fp from 'fastify-plugin';
 import { ErrorResponse, publicErrors } from './schemas/common.ts';
 import { HealthzResponse, ReadyzResponse } from './schemas/health.ts';
 import type { BotStatusSource } from './status-source.ts';
@@ -12,7 +13,7 @@ export interface HealthRoutesOptions {
   readonly source: BotStatusSource;
 }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { source }) => {
+const healthRoutesPlugin: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { source }) => {
   const open = { auth: 'public', rateLimit: false } as const;
 
   app.get(
@@ -42,3 +43,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
     },
   );
 };
+
+/** Named, with its dependencies; encapsulated, so its hooks and routes stay its own. */
+export const healthRoutes = fp(healthRoutesPlugin, {
+  name: 'botcore-status-health',
+  fastify: '5.x',
+  dependencies: ['botcore-status-auth'],
+  encapsulate: true,
+});

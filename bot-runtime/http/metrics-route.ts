@@ -2,6 +2,7 @@
 // scrapes without a token; the mesh's authorization policy lets only it
 // reach the port), or behind a token with `metrics.public: false`.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import fp from 'fastify-plugin';
 import type { Registry } from 'prom-client';
 import { Type } from 'typebox';
 import { authenticatedErrors } from './schemas/common.ts';
@@ -11,7 +12,7 @@ export interface MetricsRouteOptions {
   readonly public: boolean;
 }
 
-export const metricsRoute: FastifyPluginAsyncTypebox<MetricsRouteOptions> = async (app, options) => {
+const metricsRoutePlugin: FastifyPluginAsyncTypebox<MetricsRouteOptions> = async (app, options) => {
   const { registry } = options;
   app.get(
     '/metrics',
@@ -28,3 +29,11 @@ export const metricsRoute: FastifyPluginAsyncTypebox<MetricsRouteOptions> = asyn
     },
   );
 };
+
+/** Named, with its dependencies; encapsulated, so its hooks and routes stay its own. */
+export const metricsRoute = fp(metricsRoutePlugin, {
+  name: 'botcore-status-metrics',
+  fastify: '5.x',
+  dependencies: ['botcore-status-auth', '@fastify/rate-limit'],
+  encapsulate: true,
+});

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { ErrorResponse, publicErrors } from './schemas/common.ts';
 
@@ -35,7 +36,7 @@ export interface PageRoutesOptions {
   readonly dir?: string;
 }
 
-export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (app, options) => {
+const pageRoutesPlugin: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (app, options) => {
   const dir = options.dir ?? DEFAULT_PAGE_DIR;
   const read = (name: string): string => {
     try {
@@ -79,3 +80,11 @@ export const pageRoutes: FastifyPluginAsyncTypebox<PageRoutesOptions> = async (a
     },
   );
 };
+
+/** Named, with its dependencies; encapsulated, so its hooks and routes stay its own. */
+export const pageRoutes = fp(pageRoutesPlugin, {
+  name: 'botcore-status-page',
+  fastify: '5.x',
+  dependencies: ['botcore-status-auth', '@fastify/rate-limit'],
+  encapsulate: true,
+});
