@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AuthorizationV1Api,
+  CoordinationV1Api,
   KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
@@ -47,6 +48,7 @@ let ns: string;
 let nc: NatsConnection;
 let operator: OperatorProcess;
 let kubeconfigPath: string;
+const leaseName = uniqueName('rbac-test');
 const stops: Array<() => void> = [];
 
 async function applyRbacManifests(): Promise<void> {
@@ -116,7 +118,7 @@ beforeAll(async () => {
       '--leader-election-namespace',
       'botcore-system',
       '--lease-name',
-      uniqueName('rbac-test'),
+      leaseName,
     ],
     env: { KUBECONFIG: '' },
   });
@@ -127,6 +129,10 @@ afterAll(async () => {
   for (const stop of stops) stop();
   await operator?.stop();
   await nc?.drain();
+  await c.kc
+    .makeApiClient(CoordinationV1Api)
+    .deleteNamespacedLease({ name: leaseName, namespace: 'botcore-system' })
+    .catch(() => {});
   if (ns) await removeNamespace(c, ns);
 });
 
