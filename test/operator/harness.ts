@@ -65,11 +65,20 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function createNamespace(c: Clients, prefix: string): Promise<string> {
+export async function createNamespace(
+  c: Clients,
+  prefix: string,
+  labels: Record<string, string> = {},
+): Promise<string> {
   const name = uniqueName(prefix);
-  await c.core.createNamespace({ body: { metadata: { name, labels: { 'botcore.dev/test': prefix } } } });
+  await c.core.createNamespace({
+    body: { metadata: { name, labels: { 'botcore.dev/test': prefix, ...labels } } },
+  });
   return name;
 }
+
+/** Pod Security admission rejects any pod of the namespace that breaks the restricted profile. */
+export const restrictedPodSecurity = { 'pod-security.kubernetes.io/enforce': 'restricted' };
 
 /** Drops our finalizers (the operator may be gone) and deletes the namespace. */
 export async function removeNamespace(c: Clients, namespace: string): Promise<void> {

@@ -137,6 +137,19 @@ afterAll(async () => {
 });
 
 describe('RBAC', () => {
+  it('has an operator Deployment the API server accepts, running as that ServiceAccount', async () => {
+    const api = KubernetesObjectApi.makeApiClient(c.kc);
+    const [deployment] = parseAllDocuments(
+      readFileSync(join(root, 'operator', 'deploy', 'operator.yaml'), 'utf8'),
+    ).map(
+      (d) => d.toJS() as KubernetesObject & { spec: { template: { spec: { serviceAccountName: string } } } },
+    );
+    if (deployment === undefined) throw new Error('no Deployment in operator/deploy/operator.yaml');
+    expect(deployment.spec.template.spec.serviceAccountName).toBe('botcore-operator');
+    const accepted = await api.create(deployment, undefined, 'All');
+    expect(accepted.metadata?.namespace).toBe('botcore-system');
+  });
+
   it('grants cluster-wide what the informers need, and nothing it does not use', async () => {
     for (const [group, resource] of [
       ['trading.botcore.dev', 'tradingbots'],

@@ -25,6 +25,7 @@ import {
   publishReport,
   readBot,
   removeNamespace,
+  restrictedPodSecurity,
   startOperatorProcess,
   waitForBot,
   waitForEvent,
@@ -39,7 +40,8 @@ const stopReporting: Array<() => void> = [];
 beforeAll(async () => {
   c = clients();
   await installCrds(c.kc);
-  ns = await createNamespace(c, 'op-bot');
+  // The namespace enforces the restricted Pod Security profile: pods that break it are refused.
+  ns = await createNamespace(c, 'op-bot', restrictedPodSecurity);
   nc = await natsConnection();
   operator = startOperatorProcess({ namespace: ns });
   await operator.healthPort();
