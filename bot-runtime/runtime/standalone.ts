@@ -95,14 +95,18 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
     notice(`note: cut ${ledger.repairedBytes} bytes of an unfinished last write from the journal`);
   const bus = new InProcessBus();
   const join_ = new SignalJoin(bot);
-  let clock = 0;
+  // Replay time, as far as the executor has processed it.
+  let executorClock: () => number = () => 0;
   const source = new MemoryStatusSource({
     bot: ref,
     mode: 'paper',
     currency: instruments[0]!.quote,
     initialEquity: cash,
     // Replay time: "today" is the day of the candles being replayed.
-    now: () => (clock > 0 ? clock : Date.now()),
+    now: () => {
+      const t = executorClock();
+      return t > 0 ? t : Date.now();
+    },
   });
   source.setReady(false);
   const executor = new Executor({
@@ -117,6 +121,8 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
     cash,
     onError,
   });
+  const kernelClock = executor.kernel.options.clock;
+  executorClock = () => kernelClock.now();
   const workers = bot.strategies.map((s) => new StrategyWorker({ bus, bot, strategy: s.name, onError }));
   let server: StatusServer | undefined;
   let feed: LoopingReplay | undefined;
@@ -173,9 +179,7 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
       loop: replay?.loop ?? false,
       fastUntil: resume.resumeAfter,
     });
-    const replayDone = runFeed(bus, feed, bot.timeframe, (_s, t) => {
-      if (t + timeframeMs > clock) clock = t + timeframeMs;
-    }).catch(onError);
+    const replayDone = runFeed(bus, feed, bot.timeframe).catch(onError);
     const running = feed;
     const runningServer = server;
     let stopping: Promise<void> | undefined;

@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBacktest } from '../backtest/runner.ts';
+import { loadCandles } from '../market-data/index.ts';
+import { fillIdOf } from '../store/records.ts';
+import { loadRunManifest } from './manifest.ts';
+import { startStandalone } from './standalone.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const data = join(root, 'examples', 'data', 'ETH-BTC_5m.csv');
+
+async function demo() {
+  const m = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
+  // One pass, as fast as possible.
+  return {
+    ...m,
+    bot: {
+      ...m.bot,
+      marketData: { ...m.bot.marketData, replay: { ...m.bot.marketData.replay!, loop: false } },
+    },
+  };
+}
+
+describe('botcore run, in one process', () => {
+  it('trades exactly as the backtest of the same manifest: feed, strategy worker and executor over the bus reuse the kernel', async () => {
+    const manifest = await demo();
+    const stateDir = mkdtempSync(join(tmpdir(), 'botcore-standalone-'));
+    const bot = await startStandalone({
+      manifest,
+      stateDir,
+      host: '127.0.0.1',
+      port: 0,
+      speed: 0,
+      cwd: root,
+    });
+    try {
+      await bot.replayDone;
+      await bot.executor.settle();
+      const reference = runBacktest({
+        bot: manifest.bot,
+        markets: [{ symbol: 'ETH/BTC', series: loadCandles(data, { gaps: 'keep' }).series }],
+      }).kernel;
+      const ids = (fills: readonly { orderId: string; tradeId: string }[]) =>
+        fills.map((f) => fillIdOf(f.orderId, f.tradeId));
+      expect(reference.fills.length).toBeGreaterThan(10);
+      expect(ids(bot.executor.kernel.fills)).toEqual(ids(reference.fills));
+      expect(bot.executor.kernel.trades).toEqual(reference.trades);
+
+      // The ledger holds each fill once, and the status endpoint's trades are those fills, newest first.
+      const journal = readFileSync(join(stateDir, 'ledger.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { k: string; v: { fillId?: string } });
+      expect(journal.filter((e) => e.k === 'fill').map((e) => e.v.fillId)).toEqual(ids(reference.fills));
+      const page = bot.source.trades({ limit: 500 });
+      expect(page.items.map((t) => fillIdOf(t.orderId, t.id)).reverse()).toEqual(ids(reference.fills));
+      const status = bot.source.status();
+      expect(status.equity).toBe(bot.executor.kernel.equityDecimal().toFixed());
+    } finally {
+      await bot.stop();
+    }
+  }, 60_000);
+
+  it('a restart resumes from the journal: nothing counted twice, the rest of the run as if never stopped', async () => {
+    const manifest = await demo();
+    const stateDir = mkdtempSync(join(tmpdir(), 'botcore-standalone-restart-'));
+    const first = await startStandalone({
+      manifest,
+      stateDir,
+      host: '127.0.0.1',
+      port: 0,
+      speed: 0,
+      cwd: root,
+    });
+    // Stop as soon as a few trades are in (the replay runs on in the background until then).
+    await new Promise<void>((resolve) => {
+      const off = first.source.subscribe((e) => {
+        if (e.type === 'trade' && first.source.trades({ limit: 500 }).items.length >= 6) {
+          off();
+          resolve();
+        }
+      });
+    });
+    await first.stop();
+    const before = first.source.trades({ limit: 500 }).items.map((t) => t.id);
+    const kept = before.length;
+    expect(kept).toBeGreaterThanOrEqual(6);
+
+    const second = await startStandalone({
+      manifest,
+      stateDir,
+      host: '127.0.0.1',
+      port: 0,
+      speed: 0,
+      cwd: root,
+    });
+    try {
+      expect(second.recovered.fills).toBe(kept);
+      expect(second.source.trades({ limit: 500 }).items.map((t) => t.id)).toEqual(before);
+      await second.replayDone;
+      await second.executor.settle();
+      const reference = runBacktest({
+        bot: manifest.bot,
+        markets: [{ symbol: 'ETH/BTC', series: loadCandles(data, { gaps: 'keep' }).series }],
+      }).kernel;
+      const after = second.source.trades({ limit: 500 }).items.map((t) => `${t.orderId}:${t.id}`);
+      expect(new Set(after).size).toBe(after.length);
+      expect(after.reverse()).toEqual(reference.fills.map((f) => fillIdOf(f.orderId, f.tradeId)));
+      expect(second.executor.applier.positions().map((p) => p.quantity.toFixed())).toEqual(
+        reference.portfolio.positions().map((p) => p.quantity.toFixed()),
+      );
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+});
