@@ -9,6 +9,8 @@
 // four strategies, and the peak memory of the process.
 import { createRequire } from 'node:module';
 import { resourceUsage } from 'node:process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { runBacktest } from '../bot-runtime/backtest/runner.ts';
 import { Rsi } from '../bot-runtime/indicators/index.ts';
 import type { CandleSeries } from '../bot-runtime/market-data/index.ts';
@@ -74,6 +76,8 @@ const backtest = (strategyFactory?: () => Strategy[]) => () =>
   runBacktest({ bot: rsiBot, policy, markets: [{ symbol: 'ETH/BTC', series }], strategyFactory });
 
 const ours = measure(backtest());
+// Peak memory so far: the candles and our backtests only (technicalindicators has not run yet).
+const oursPeakRss = resourceUsage().maxRSS * 1024;
 const theirs = measure(backtest(() => [new TiRsiStrategy('rsi', 14, 30, 70)]));
 const k = ours.result.kernel;
 // Both compute RSI with Wilder's smoothing, but technicalindicators rounds and seeds
@@ -155,10 +159,35 @@ emit({
   trades: ensemble.result.kernel.trades.length,
 });
 
+// What one finished backtest keeps alive (equity curve, orders, fills, trades), after full GCs.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+gc();
+const before = process.memoryUsage();
+let kept: unknown = backtest()();
+gc();
+const after = process.memoryUsage();
 emit({
-  name: 'backtest.peakRss',
+  name: 'backtest.rsi.retainedBytes',
+  value: after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers),
+  unit: 'bytes',
+  candles: N,
+  note: 'heap and array buffers held by one backtest result (the candles themselves excluded)',
+});
+kept = undefined;
+void kept;
+
+emit({
+  name: 'backtest.rsi.peakRss',
+  value: oursPeakRss,
+  unit: 'bytes',
+  candles: N,
+  note: 'process peak after generating the candles and running our RSI backtest 1 + BENCH_RUNS times',
+});
+emit({
+  name: 'bench.peakRss',
   value: resourceUsage().maxRSS * 1024,
   unit: 'bytes',
   candles: N,
-  note: 'whole bench process: the candle columns, equity curves and both technicalindicators runs',
+  note: 'whole bench process at the end, technicalindicators runs included',
 });
