@@ -237,6 +237,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       haltRequestTimeoutMs: options.haltRequestTimeoutMs,
       reportStaleAfterMs: options.reportStaleAfterMs,
       metrics,
+      policyPushes: new Map(),
     }),
   });
   const specOrDeletion = anyOf(generationChanged, deletionStarted) as UpdatePredicate<TradingBot>;

@@ -167,6 +167,14 @@ export const runtimeReportSchema: JSONSchemaProps = obj(
       until: str('Until (RFC 3339).', { format: 'date-time' }),
       dailyLossPercent: str('Daily loss %.', { pattern: patterns.decimal }),
     }),
+    policy: obj(
+      'The RiskPolicy the executor applies now.',
+      {
+        name: str('Name of the RiskPolicy.', { minLength: 1, maxLength: 253 }),
+        generation: int('Its metadata.generation.', { minimum: 0 }),
+      },
+      { required: ['name', 'generation'] },
+    ),
     strategies: arr(
       'Per strategy.',
       obj(

@@ -107,6 +107,8 @@ export interface RuntimeReport {
     readonly until?: string;
     readonly dailyLossPercent?: string;
   };
+  /** The RiskPolicy the executor applies now; the operator pushes again when it lags. */
+  readonly policy?: { readonly name: string; readonly generation: number };
   readonly strategies?: ReadonlyArray<{
     readonly name: string;
     readonly ready: boolean;

@@ -125,6 +125,30 @@ describe('RiskPolicy controller', () => {
     expect(podsAfter).toEqual(podsBefore);
   });
 
+  it('pushes again to an executor whose reports show it missed a change', async () => {
+    const current = await readPolicy(c, ns, 'guard');
+    const generation = current?.metadata.generation ?? 0;
+    // bot-a's executor says it still applies the first version of the policy.
+    for (const stop of stops.splice(0, 1)) stop();
+    const before = policyPushes('bot-a').length;
+    const lagging = keepReporting(nc, ns, 'bot-a', () =>
+      healthyReport({ policy: { name: 'guard', generation: 1 } }),
+    );
+    try {
+      const pushes = await eventually(async () => {
+        const list = policyPushes('bot-a').slice(before);
+        return list.length >= 2 ? list : undefined;
+      }, 'the current policy pushed again, more than once while it lags');
+      expect(pushes.every((p) => p.policy.generation === generation)).toBe(true);
+    } finally {
+      lagging();
+    }
+    // Back to an executor that reports the current policy (the other tests need bot-a Ready).
+    stops.unshift(
+      keepReporting(nc, ns, 'bot-a', () => healthyReport({ policy: { name: 'guard', generation } })),
+    );
+  });
+
   it('halts every bound bot on halt: true, shown in both resources, and resumes them', async () => {
     await mergePatch(c, ns, 'riskpolicies', 'guard', {
       spec: { halt: true, haltReason: 'exchange incident' },

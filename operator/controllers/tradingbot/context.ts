@@ -47,6 +47,8 @@ export interface TradingBotDeps {
   /** A report older than this does not count as the runtime being healthy. */
   readonly reportStaleAfterMs: number;
   readonly metrics?: OperatorMetrics;
+  /** Re-pushes of the policy per bot (`ns/bot`), so they happen at most every few seconds. */
+  readonly policyPushes?: Map<string, { generation: number; at: number }>;
 }
 
 export interface BotContext {

@@ -14,11 +14,13 @@ import { ensureWorkloads } from './ensure-workloads.ts';
 import { finalize } from './finalize.ts';
 import { prune } from './prune.ts';
 import { status } from './status.ts';
+import { syncPolicy } from './sync-policy.ts';
 
 export const reconcileSteps: ReadonlyArray<Step<BotContext>> = [
   ensureFinalizer,
   ensureConfig,
   ensureWorkloads,
+  syncPolicy,
   prune,
   status,
 ];
