@@ -61,7 +61,7 @@ export function svgChart(points: readonly [number, number][], title: string, o: 
   for (let i = 0; i <= 4; i++) {
     const t = t0 + ((t1 - t0) * i) / 4;
     ticks.push(
-      `<text x="${x(t).toFixed(1)}" y="${H - 6}" font-size="10" text-anchor="middle">${new Date(t).toISOString().slice(0, 10)}</text>`,
+      `<text x="${x(t).toFixed(1)}" y="${H - 6}" font-size="10" text-anchor="${i === 0 ? 'start' : i === 4 ? 'end' : 'middle'}">${new Date(t).toISOString().slice(0, 10)}</text>`,
     );
   }
   const top = o.invert ? lo : hi;
