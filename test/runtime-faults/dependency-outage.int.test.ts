@@ -3,31 +3,20 @@
 // monitor reports the service down and no position may open; afterwards it
 // reports it up again by itself, every fill is in the ledger exactly once, and
 // positions (in MongoDB and in Redis) equal the sum of the fills.
-// The servers are shared with other suites: each outage is a few seconds, and
-// `up()` in `finally` brings the server back whatever happened.
-import { randomBytes } from 'node:crypto';
+// The servers are private instances of the real test servers
+// (private-servers.ts), so stopping one disturbs no other suite.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NatsBus } from '../../bot-runtime/bus/nats-bus.ts';
 import { DependencyMonitor } from '../../bot-runtime/health/dependency-monitor.ts';
 import { mongoProbe, natsProbe, redisProbe } from '../../bot-runtime/health/probes.ts';
 import { reconcileLedger } from '../../bot-runtime/recovery/reconcile.ts';
 import { MongoLedger } from '../../bot-runtime/store/mongo-ledger.ts';
 import { RedisHotState } from '../../bot-runtime/store/redis-hot-state.ts';
-import { up } from '../servers/environment.ts';
-import { stateDir } from '../servers/paths.ts';
-import { processFiles, runningPid, stopProcess } from '../servers/process.ts';
 import { eventually } from './contract/bus-contract.ts';
-import {
-  FAULT_CONSUMER,
-  freshAddress,
-  removeBot,
-  serverUrl,
-  startExecutor,
-  startProducer,
-  streamFills,
-} from './harness.ts';
+import { FAULT_CONSUMER, freshAddress, startExecutor, startProducer, streamFills } from './harness.ts';
+import { type PrivateServers, startPrivateServers } from './private-servers.ts';
 
 const TOTAL = 120;
 
@@ -37,24 +26,27 @@ const outages = [
   { component: 'ferretdb', dependency: 'mongodb' },
 ] as const;
 
+let servers: PrivateServers | undefined;
+beforeAll(async () => {
+  servers = await startPrivateServers();
+});
 afterAll(async () => {
-  // Whatever a failed test left behind, the shared servers run again.
-  if (outages.some((o) => runningPid(processFiles(stateDir(), o.component)) === undefined)) await up();
+  await servers?.remove();
 });
 
 describe.each(outages)(
   '$component stopped and started during a stream of fills',
   ({ component, dependency }) => {
     it(`reports ${dependency} down then up, stops opening positions meanwhile, and loses or doubles no fill`, async () => {
+      if (!servers) throw new Error('the private servers did not start');
       const address = freshAddress(`outage-${component}`);
-      const database = `faults_${randomBytes(4).toString('hex')}`;
-      const bus = await NatsBus.connect({ servers: serverUrl('NATS_URL'), address, requestTimeoutMs: 2000 });
+      const bus = await NatsBus.connect({ servers: servers.natsUrl, address, requestTimeoutMs: 2000 });
       const ledger = await MongoLedger.open({
-        url: serverUrl('MONGODB_URL'),
-        database,
+        url: servers.mongoUrl,
+        database: `faults_${address.bot.replaceAll('-', '_')}`,
         client: { serverSelectionTimeoutMS: 1500, heartbeatFrequencyMS: 500 },
       });
-      const hot = new RedisHotState({ url: serverUrl('REDIS_URL'), address });
+      const hot = new RedisHotState({ url: servers.redisUrl, address });
       await hot.ready();
       const changes: string[] = [];
       const executor = await startExecutor({ bus, ledger, hot });
@@ -72,31 +64,40 @@ describe.each(outages)(
         },
       );
       await monitor.start();
-      const producer = startProducer(bus, streamFills(TOTAL), 15);
-      const files = processFiles(stateDir(), component);
+      // The first half streams before the outage, the second half into it.
+      const fills = streamFills(TOTAL);
+      const before = startProducer(bus, fills.slice(0, TOTAL / 2), 5);
+      let during: ReturnType<typeof startProducer> | undefined;
+      const server = servers.servers[component];
       let openedDuringOutage: boolean | undefined;
+      let appliedAtOutage = Number.NaN;
       try {
         expect(monitor.canOpenPositions()).toBe(true);
+        await before.done;
         await eventually(
-          () => (executor.applier.appliedCount >= TOTAL / 4 ? true : undefined),
-          'a quarter of the fills',
+          () => (executor.applier.appliedCount >= TOTAL / 2 ? true : undefined),
+          'the first half applied',
         );
         try {
-          expect(await stopProcess(files)).toBe(true);
+          await server.stop();
           await eventually(
             () => (monitor.isUp(dependency) ? undefined : true),
             `${dependency} reported down`,
           );
           openedDuringOutage = monitor.canOpenPositions();
+          appliedAtOutage = executor.applier.appliedCount;
           expect(monitor.message()).toContain(dependency);
-          // Keep it down a little while fills go on arriving.
+          // Fills go on arriving while it is down.
+          during = startProducer(bus, fills.slice(TOTAL / 2), 10);
           await sleep(1500);
         } finally {
-          await up();
+          await server.start();
         }
         await eventually(() => (monitor.isUp(dependency) ? true : undefined), `${dependency} reported up`);
         expect(openedDuringOutage).toBe(false);
-        await producer.done;
+        // The outage came in the middle of the stream, with fills still to apply.
+        expect(appliedAtOutage).toBeLessThan(TOTAL);
+        await during?.done;
         await eventually(async () => {
           if (executor.applier.appliedCount < TOTAL) return undefined;
           return (await bus.unacknowledged('fills', FAULT_CONSUMER)) === 0 ? true : undefined;
@@ -120,13 +121,13 @@ describe.each(outages)(
         expect(down).toBeGreaterThan(-1);
         expect(changes.indexOf(`${dependency}:up`, down)).toBeGreaterThan(down);
       } finally {
-        producer.stop();
+        before.stop();
+        during?.stop();
         monitor.stop();
         await executor.stop();
         await bus.close();
         await ledger.close();
         await hot.close();
-        await removeBot(address, database);
       }
     }, 120_000);
   },
