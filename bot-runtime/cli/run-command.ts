@@ -3,6 +3,7 @@
 // is and how to open it, then the trades as they happen, until SIGINT/SIGTERM.
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { dec } from '../domain/index.ts';
 import { CandleDataError } from '../market-data/index.ts';
 import { loadRunManifest, RunManifestError } from '../runtime/manifest.ts';
 import { replayFiles } from '../runtime/replay.ts';
@@ -90,7 +91,7 @@ export async function startRun(
       bot.source.subscribe((e) => {
         if (e.type !== 'trade') return;
         const t = e.trade;
-        const pnl = t.realizedPnl ? `  pnl ${t.realizedPnl}` : '';
+        const pnl = t.realizedPnl ? `  pnl ${dec(t.realizedPnl).toDecimalPlaces(8).toFixed()}` : '';
         io.out(
           `${t.time.slice(0, 16).replace('T', ' ')}  ${t.side.padEnd(4)} ${t.quantity} ${t.symbol} @ ${t.price}${pnl}\n`,
         );
