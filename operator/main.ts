@@ -199,7 +199,14 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     log.warn('no NATS URL: no halt-and-flatten, policy pushes or runtime reports');
 
   let botController: Controller | undefined;
-  const trigger = new BoundedTrigger(options.statusIntervalMs, clock, (key) => botController?.queue.add(key));
+  let policyController: Controller | undefined;
+  // A report wakes its bot (figures, health) and the bot's policy (its lastBreach).
+  const trigger = new BoundedTrigger(options.statusIntervalMs, clock, (key) => {
+    botController?.queue.add(key);
+    const [namespace, name] = key.split('/');
+    const ref = name === undefined ? undefined : bots.get(name, namespace)?.spec.riskPolicyRef;
+    if (ref !== undefined) policyController?.queue.add(`${namespace}/${ref.name}`);
+  });
   const metrics = operatorMetrics(manager.registry, () => bots.list());
   const reports = new ReportStore({
     clock,
@@ -257,7 +264,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     botController.watch(informer, owner);
   }
 
-  const policyController = new Controller({
+  policyController = new Controller({
     name: 'riskpolicy',
     logger: log,
     metrics: manager.metrics,
@@ -271,6 +278,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       clock,
       pushed: new Map(),
       metrics,
+      reports,
     }),
   });
   policyController.watch(policies, undefined, {

@@ -2,7 +2,7 @@
 // so a strategy or an execution model means the same thing in both.
 import { arr, bool, int, obj, oneOf, patterns, str } from '../schema/builders.ts';
 import type { JSONSchemaProps } from '../schema/json-schema.ts';
-import { riskPolicySpec } from '../schema/riskpolicy.ts';
+import { riskPolicySpec, riskRules } from '../schema/riskpolicy.ts';
 import { tradingBotSpec } from '../schema/tradingbot.ts';
 import { runtimeConfigVersion, runtimeRoles } from './types.ts';
 
@@ -167,6 +167,15 @@ export const runtimeReportSchema: JSONSchemaProps = obj(
       until: str('Until (RFC 3339).', { format: 'date-time' }),
       dailyLossPercent: str('Daily loss %.', { pattern: patterns.decimal }),
     }),
+    lastBreach: obj(
+      'The most recent time the risk engine hit a limit.',
+      {
+        rule: oneOf('The limit.', riskRules),
+        time: str('When (RFC 3339).', { format: 'date-time' }),
+        message: str('What happened, with the figures.', { maxLength: 1024 }),
+      },
+      { required: ['rule', 'time'] },
+    ),
     policy: obj(
       'The RiskPolicy the executor applies now.',
       {

@@ -6,6 +6,7 @@ import type {
   CombineSpec,
   ExecutionSpec,
   MarketDataSpec,
+  RiskBreach,
   RiskPolicySpec,
   Strategy,
   TradingBotSpec,
@@ -106,6 +107,12 @@ export interface RuntimeReport {
     readonly reason?: string;
     readonly until?: string;
     readonly dailyLossPercent?: string;
+  };
+  /** The most recent time the risk engine hit a limit (shown as the RiskPolicy's lastBreach). */
+  readonly lastBreach?: {
+    readonly rule: RiskBreach['rule'];
+    readonly time: string;
+    readonly message?: string;
   };
   /** The RiskPolicy the executor applies now; the operator pushes again when it lags. */
   readonly policy?: { readonly name: string; readonly generation: number };

@@ -22,6 +22,7 @@ import {
   mergePatch,
   natsConnection,
   type OperatorProcess,
+  publishReport,
   readPolicy,
   removeNamespace,
   startOperatorProcess,
@@ -199,6 +200,28 @@ describe('RiskPolicy controller', () => {
       async () => ((await readPolicy(c, ns, 'guard'))?.status?.halted === false ? true : undefined),
       'policy not halted',
     );
+  });
+
+  it('shows the latest breach a bound bot reports in the policy status, with an event', async () => {
+    const time = new Date(Date.now() - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    publishReport(
+      nc,
+      ns,
+      'bot-b',
+      healthyReport({ lastBreach: { rule: 'maxDailyLoss', time, message: 'daily loss 5.1 %' } }),
+    );
+    const policy = await eventually(async () => {
+      const p = await readPolicy(c, ns, 'guard');
+      return p?.status?.lastBreach?.time === time ? p : undefined;
+    }, 'lastBreach in the policy status');
+    expect(policy.status?.lastBreach).toEqual({
+      bot: 'bot-b',
+      rule: 'maxDailyLoss',
+      time,
+      message: 'daily loss 5.1 %',
+    });
+    const event = await waitForEvent(c, ns, 'guard', 'RiskBreach');
+    expect(event.message).toBe('bot-b hit maxDailyLoss: daily loss 5.1 %');
   });
 
   it('refuses deletion while live bots are bound, with an event that says why, and allows it once they are not', async () => {

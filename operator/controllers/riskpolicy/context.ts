@@ -2,6 +2,7 @@ import type { RiskPolicy, TradingBot } from '../../../crds/index.ts';
 import type { RuntimeBus } from '../../bus.ts';
 import type { ClusterClient } from '../../kube.ts';
 import type { OperatorMetrics } from '../../metrics.ts';
+import type { ReceivedReport } from '../../reports.ts';
 import type { Clock, EventRecorder, Logger } from '../../runtime/index.ts';
 import type { Cache } from '../tradingbot/context.ts';
 
@@ -15,6 +16,8 @@ export interface RiskPolicyDeps {
   /** What was last pushed to each bot (`ns/bot` → policy uid/generation), so a push happens once per change. */
   readonly pushed: Map<string, string>;
   readonly metrics?: OperatorMetrics;
+  /** The runtime reports, for the bots' last breaches. */
+  readonly reports?: { get(key: string): ReceivedReport | undefined };
 }
 
 export interface PolicyContext {

@@ -175,3 +175,61 @@ describe('computePolicyStatus', () => {
     });
   });
 });
+
+describe('latestBreach', () => {
+  it('keeps the newest of the stored breach and the reported ones', async () => {
+    const { latestBreach } = await import('./status.ts');
+    const stored = { bot: 'a', rule: 'cooldown' as const, time: '2026-01-01T10:00:00Z' };
+    expect(latestBreach(stored, [])).toBe(stored);
+    expect(
+      latestBreach(stored, [{ bot: 'b', breach: { rule: 'maxDailyLoss', time: '2026-01-01T09:00:00Z' } }]),
+    ).toBe(stored);
+    expect(
+      latestBreach(stored, [
+        { bot: 'b', breach: { rule: 'maxDailyLoss', time: '2026-01-01T11:00:00Z', message: 'lost 5.2 %' } },
+        { bot: 'c', breach: { rule: 'pairLock', time: '2026-01-01T10:30:00Z' } },
+      ]),
+    ).toEqual({ bot: 'b', rule: 'maxDailyLoss', time: '2026-01-01T11:00:00Z', message: 'lost 5.2 %' });
+  });
+
+  it("lands in the policy status from the bound bots' reports, with a RiskBreach event", async () => {
+    const h = harness();
+    h.cluster.put(testPolicy('guard'));
+    h.cluster.put(bound('a'));
+    const reports = new Map([
+      [
+        'trading/a',
+        {
+          receivedAt: 0,
+          report: {
+            time: '2026-01-01T11:00:00Z',
+            healthy: true,
+            lastBreach: {
+              rule: 'maxDrawdown' as const,
+              time: '2026-01-01T10:59:00Z',
+              message: 'drawdown 12 %',
+            },
+          },
+        },
+      ],
+    ]);
+    const deps = { ...h.deps, reports: { get: (k: string) => reports.get(k) } };
+    await riskPolicyReconciler(deps)('trading/guard', {
+      log: silentLogger(),
+      signal: new AbortController().signal,
+    });
+    expect(h.cluster.get<RiskPolicy>('RiskPolicy', 'trading', 'guard')?.status?.lastBreach).toEqual({
+      bot: 'a',
+      rule: 'maxDrawdown',
+      time: '2026-01-01T10:59:00Z',
+      message: 'drawdown 12 %',
+    });
+    expect(h.events.events).toContainEqual(
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'RiskBreach',
+        message: 'a hit maxDrawdown: drawdown 12 %',
+      }),
+    );
+  });
+});

@@ -1,16 +1,37 @@
 // Step: the policy's status from observation: which bots are bound, whether
 // they are halted (by `spec.halt`, or by a breach the bots report), and the
 // Ready and Halted conditions.
-import type { RiskPolicy, RiskPolicyStatus, TradingBot } from '../../../crds/index.ts';
+import type { RiskBreach, RiskPolicy, RiskPolicyStatus, TradingBot } from '../../../crds/index.ts';
+import type { RuntimeReport } from '../../../crds/runtime-config/index.ts';
 import { ConditionType, isTrue, setConditions, transitions } from '../../conditions.ts';
 import { writeStatus } from '../status-writer.ts';
 import { proceed, type Step } from '../step.ts';
 import { boundBots, type PolicyContext } from './context.ts';
 
+/** The most recent breach: the newer of the stored one and those the bound bots report now. */
+export function latestBreach(
+  stored: RiskBreach | undefined,
+  reported: ReadonlyArray<{ bot: string; breach: NonNullable<RuntimeReport['lastBreach']> }>,
+): RiskBreach | undefined {
+  let latest = stored;
+  for (const { bot, breach } of reported) {
+    if (latest === undefined || Date.parse(breach.time) > Date.parse(latest.time)) {
+      latest = {
+        bot,
+        rule: breach.rule,
+        time: breach.time,
+        ...(breach.message === undefined ? {} : { message: breach.message }),
+      };
+    }
+  }
+  return latest;
+}
+
 export function computePolicyStatus(
   policy: RiskPolicy,
   bound: readonly TradingBot[],
   now: number,
+  reportedBreaches: ReadonlyArray<{ bot: string; breach: NonNullable<RuntimeReport['lastBreach']> }> = [],
 ): RiskPolicyStatus {
   const names = bound.map((b) => b.metadata.name ?? '');
   const breached = bound.filter(
@@ -18,6 +39,7 @@ export function computePolicyStatus(
   );
   const halted = policy.spec.halt || breached.length > 0;
   const generation = policy.metadata.generation;
+  const lastBreach = latestBreach(policy.status?.lastBreach, reportedBreaches);
   const conditions = setConditions(
     policy.status?.conditions,
     [
@@ -57,8 +79,17 @@ export function computePolicyStatus(
     boundBots: names.length,
     bots: names,
     halted,
-    ...(policy.status?.lastBreach === undefined ? {} : { lastBreach: policy.status.lastBreach }),
+    ...(lastBreach === undefined ? {} : { lastBreach }),
   };
+}
+
+function breaches(ctx: PolicyContext, policy: RiskPolicy) {
+  const out: Array<{ bot: string; breach: NonNullable<RuntimeReport['lastBreach']> }> = [];
+  for (const bot of boundBots(ctx.deps.bots, policy)) {
+    const breach = ctx.deps.reports?.get(`${bot.metadata.namespace}/${bot.metadata.name}`)?.report.lastBreach;
+    if (breach !== undefined) out.push({ bot: bot.metadata.name ?? '', breach });
+  }
+  return out;
 }
 
 export const status: Step<PolicyContext> = {
@@ -66,13 +97,22 @@ export const status: Step<PolicyContext> = {
   async run(ctx) {
     const { deps } = ctx;
     const result = await writeStatus(deps.client, 'riskpolicies', ctx.policy, (policy) =>
-      computePolicyStatus(policy, boundBots(deps.bots, policy), deps.clock.now()),
+      computePolicyStatus(policy, boundBots(deps.bots, policy), deps.clock.now(), breaches(ctx, policy)),
     );
     if (result === undefined) return proceed;
     ctx.policy = result.object;
     if (result.written) {
       const before = result.before as RiskPolicyStatus | undefined;
       const after = result.after as RiskPolicyStatus;
+      const breach = after.lastBreach;
+      if (breach !== undefined && breach.time !== before?.lastBreach?.time) {
+        deps.events.event(
+          ctx.policy,
+          'Warning',
+          'RiskBreach',
+          `${breach.bot} hit ${breach.rule}${breach.message ? `: ${breach.message}` : ''}`,
+        );
+      }
       for (const t of transitions(before?.conditions, after.conditions ?? [])) {
         if (t.type !== ConditionType.halted) continue;
         if (t.to.status === 'True') {
