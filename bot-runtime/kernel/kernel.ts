@@ -12,7 +12,7 @@ import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
 import {
   applyOrderEvent,
   createOrder,
-  Decimal,
+  type Decimal,
   DomainError,
   dec,
   type Fill,
@@ -25,7 +25,7 @@ import type { CandleSeries } from '../market-data/index.ts';
 import {
   DEFAULT_RISK_POLICY,
   deny,
-  divDown,
+  floorQuantity,
   RiskCode,
   RiskEngine,
   RollingReturns,
@@ -37,11 +37,9 @@ import type { Venue, VenueEvent } from '../venue/venue.ts';
 import type { Clock } from './clock.ts';
 import { GrowableSeries } from './series.ts';
 
-const Display = Decimal.clone({ precision: 12, rounding: Decimal.ROUND_HALF_EVEN });
-
-/** `a / b` to 12 significant digits, as text (average prices in reports). */
+/** `a / b` to 12 significant digits, as text: average prices shown in reports (not used in any sum). */
 function displayDiv(a: Decimal, b: Decimal): string {
-  return new Display(a).div(new Display(b)).toFixed();
+  return dec((a.toNumber() / b.toNumber()).toPrecision(12)).toFixed();
 }
 
 export interface Market {
@@ -409,7 +407,7 @@ export class Kernel {
     const price = this.#limit
       ? this.#grids[k]!.limitPrice('BUY', ref.times(dec(1).minus(this.#limitOffset)))
       : undefined;
-    const quantity = this.#grids[k]!.quantity(divDown(sized.notional, price ?? ref));
+    const quantity = floorQuantity(sized.notional, price ?? ref, inst.lotSize);
     if (
       quantity.isZero() ||
       quantity.lt(inst.minQuantity) ||

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dec } from '../domain/index.ts';
 import {
@@ -12,7 +13,7 @@ import {
   checkPositionSize,
 } from './checks.ts';
 import { formatDenial } from './denial.ts';
-import { sizePosition } from './sizing.ts';
+import { floorQuantity, sizePosition } from './sizing.ts';
 import { TradingStateMachine } from './state.ts';
 
 const MIN = 60_000;
@@ -160,5 +161,24 @@ describe('trading state', () => {
     expect(sm.state).toBe('HALTED');
     sm.lift('HALT');
     expect(sm.state).toBe('ACTIVE');
+  });
+});
+
+describe('floorQuantity', () => {
+  it('is floor(notional / price / step) * step, exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 ** 9 }),
+        fc.integer({ min: 1, max: 10 ** 8 }),
+        fc.constantFrom('0.00000001', '0.001', '1', '0.25'),
+        (n, p, step) => {
+          const notional = dec(n).div(1000);
+          const price = dec(p).div(10 ** 6);
+          const want = notional.div(price).div(dec(step)).floor().times(dec(step));
+          expect(floorQuantity(notional, price, dec(step)).toFixed()).toBe(want.toFixed());
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

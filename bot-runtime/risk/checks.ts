@@ -5,9 +5,11 @@ import { Decimal, dec } from '../domain/index.ts';
 import { deny, RiskCode, type Verdict } from './denial.ts';
 
 const HUNDRED = dec(100);
+const ONE_HUNDREDTH = dec('0.01');
 
+/** A percentage as a fraction: times 0.01, exact, and far cheaper than a division. */
 function pct(p: Decimal | string): Decimal {
-  return dec(p).div(HUNDRED);
+  return dec(p).times(ONE_HUNDREDTH);
 }
 
 /** spec.halt: the emergency stop denies everything. */

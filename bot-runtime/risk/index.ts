@@ -9,5 +9,5 @@ export {
   RiskEngine,
   type RiskEngineOptions,
 } from './engine.ts';
-export { divDown, type Sized, type SizingInput, sizePosition } from './sizing.ts';
+export { divDown, floorQuantity, type Sized, type SizingInput, sizePosition } from './sizing.ts';
 export { type Restriction, type TradingState, TradingStateMachine } from './state.ts';

@@ -39,14 +39,33 @@ export function divDown(a: Decimal, b: Decimal): Decimal {
   return dec(new Sizing(a).div(new Sizing(b)));
 }
 
+/**
+ * The largest multiple of `step` whose product with `price` is at most
+ * `notional` (positive figures): `floor(notional / price / step) * step`, found
+ * from a float estimate and corrected with exact multiplications, without a
+ * decimal division (a sized order's quantity).
+ */
+export function floorQuantity(notional: Decimal, price: Decimal, step: Decimal): Decimal {
+  const n = Math.floor(notional.toNumber() / price.toNumber() / step.toNumber());
+  if (!Number.isFinite(n) || n > 1e15) return divDown(notional, price).toNearest(step, Decimal.ROUND_DOWN);
+  let q = step.times(Math.max(0, n));
+  while (q.gt(0) && q.times(price).gt(notional)) q = q.minus(step);
+  for (;;) {
+    const next = q.plus(step);
+    if (next.times(price).gt(notional)) return q;
+    q = next;
+  }
+}
+
 export function sizePosition(x: SizingInput): Sized {
-  const hundred = dec(100);
+  // Fractions are exact (times 0.01); the two divisions round toward zero.
+  const hundredth = dec('0.01');
   let notional = divDown(x.equity.times(dec(x.riskPerTradePercent)), dec(x.stopLossPercent));
   let boundBy = 'risk';
   const caps: [string, Decimal][] = [
     [
       'maxPositionSize',
-      divDown(x.equity.times(dec(x.maxPositionSizePercent)), hundred).minus(x.currentNotional),
+      x.equity.times(dec(x.maxPositionSizePercent)).times(hundredth).minus(x.currentNotional),
     ],
   ];
   if (x.maxPositionNotional !== undefined)
