@@ -5,7 +5,7 @@
 // required dependency is up). Neither says more than names and booleans.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
-import { ErrorResponse, publicErrors } from './schemas/common.ts';
+import { publicErrors } from './schemas/common.ts';
 import { HealthzResponse, ReadyzResponse } from './schemas/health.ts';
 import type { BotStatusSource } from './status-source.ts';
 
@@ -31,7 +31,7 @@ const healthRoutesPlugin: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async
       config: open,
       schema: {
         description: 'Readiness: the bot and its required dependencies.',
-        response: { 200: ReadyzResponse, 503: ReadyzResponse, 500: ErrorResponse },
+        response: { 200: ReadyzResponse, 503: ReadyzResponse, ...publicErrors },
       },
     },
     async (_request, reply) => {

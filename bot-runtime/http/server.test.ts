@@ -11,6 +11,7 @@ import { HealthzResponse, ReadyzResponse } from './schemas/health.ts';
 import { PositionsResponse } from './schemas/positions.ts';
 import { BotStatusSchema } from './schemas/status.ts';
 import { TradesResponse } from './schemas/trades.ts';
+import { missingResponseSchemas } from './server.ts';
 import type { BotStatusSource } from './status-source.ts';
 
 let t: TestServer | undefined;
@@ -349,5 +350,15 @@ describe('errors, limits and headers', () => {
     const res = await t.inject('/api/v1/stream');
     expectError(res, 400, HttpErrorCode.BAD_REQUEST);
     expect(res.json().message).toContain('WebSocket');
+  });
+});
+
+describe('response schemas', () => {
+  it('are required at start: a success and some 4xx (a WebSocket route needs no success)', () => {
+    expect(missingResponseSchemas(undefined, false)).toEqual(['2xx', '4xx']);
+    expect(missingResponseSchemas({ 200: {} }, false)).toEqual(['4xx']);
+    expect(missingResponseSchemas({ 200: {}, 401: {} }, false)).toEqual([]);
+    expect(missingResponseSchemas({ 401: {} }, true)).toEqual([]);
+    expect(missingResponseSchemas({ 500: {} }, true)).toEqual(['4xx']);
   });
 });

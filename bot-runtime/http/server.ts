@@ -141,6 +141,18 @@ export async function buildStatusServer(options: StatusServerOptions): Promise<S
 
   const metrics = createTradingMetrics(registry, bot, source);
 
+  // Every route declares what it answers, errors included; a route that does not is a bug found at start.
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'OPTIONS') return; // the CORS plugin's preflight, not ours
+    const websocket = route.websocket === true || typeof route.wsHandler === 'function';
+    const missing = missingResponseSchemas(route.schema?.response, websocket);
+    if (missing.length > 0) {
+      throw new Error(
+        `route ${route.method} ${route.url} declares no response schema for ${missing.join(', ')}`,
+      );
+    }
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (typeof error.code === 'string' && error.code.startsWith('BOTCORE_HTTP_') && status < 500) {
@@ -244,4 +256,13 @@ const SECURITY_HEADERS = {
 
 function body(statusCode: number, code: string, message: string) {
   return { statusCode, code, error: reasonPhrase(statusCode), message };
+}
+
+/** Which answers a route's response schemas leave out: a success (but for a WebSocket) and some 4xx. */
+export function missingResponseSchemas(response: unknown, websocket: boolean): string[] {
+  const codes = Object.keys((response as Record<string, unknown> | undefined) ?? {});
+  const missing: string[] = [];
+  if (!websocket && !codes.some((c) => c.startsWith('2'))) missing.push('2xx');
+  if (!codes.some((c) => c.startsWith('4'))) missing.push('4xx');
+  return missing;
 }
