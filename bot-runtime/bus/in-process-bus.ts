@@ -23,7 +23,11 @@ import { extractTrace, injectTrace, type TraceHeaders } from './trace.ts';
 export interface InProcessBusOptions {
   /** De-dup window for message ids (JetStream's default is 2 minutes). */
   readonly duplicateWindowMs?: number;
-  /** Messages kept per stream; the oldest go first. */
+  /**
+   * Messages kept per stream; the oldest go first. Smaller than JetStream's
+   * limits: in one process every consumer keeps up or the process is gone,
+   * and memory is what a long paper run would run out of.
+   */
   readonly maxMessagesPerStream?: number;
   readonly defaultAckWaitMs?: number;
   readonly now?: () => number;
@@ -80,7 +84,7 @@ export class InProcessBus implements Bus {
 
   constructor(options: InProcessBusOptions = {}) {
     this.#duplicateWindowMs = options.duplicateWindowMs ?? 120_000;
-    this.#maxMessages = options.maxMessagesPerStream ?? 1_000_000;
+    this.#maxMessages = options.maxMessagesPerStream ?? 100_000;
     this.#ackWaitMs = options.defaultAckWaitMs ?? DEFAULT_ACK_WAIT_MS;
     this.#now = options.now ?? Date.now;
     this.#propagator = options.propagator;

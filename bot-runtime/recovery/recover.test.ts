@@ -170,7 +170,7 @@ describe('recover', () => {
               await bus.publishEvent('fills', f.fillId, f);
             }
             const ledger = await FileLedger.open(path);
-            const { applier } = await recover(ledger, bus, { consumer });
+            const { applier } = await recover(ledger, bus, { consumer, timeoutMs: 30_000 });
             const chunk2 = produced.slice((r + 1) * size, (r + 2) * size);
             for (const f of chunk2) await bus.publishEvent('fills', f.fillId, f);
             const step = Math.min(crashes[r] ?? 0, chunk2.length);
@@ -178,7 +178,7 @@ describe('recover', () => {
             await ledger.close();
           }
           const ledger = await FileLedger.open(path);
-          await recover(ledger, bus, { consumer });
+          await recover(ledger, bus, { consumer, timeoutMs: 30_000 });
           const check = await reconcileLedger(ledger, { expectedFillIds: produced.map((f) => f.fillId) });
           await ledger.close();
           expect(check.mismatches).toEqual([]);

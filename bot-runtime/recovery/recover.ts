@@ -12,7 +12,8 @@ export interface RecoverOptions extends FillApplierOptions {
   readonly consumer?: ConsumerSpec;
   /**
    * How long to wait for outstanding fills. A delivery the crashed process held
-   * comes back only after the consumer's ack wait, so this must exceed it.
+   * comes back only after the consumer's ack wait, so this must exceed it
+   * (default: three ack waits, at least 30 s).
    */
   readonly timeoutMs?: number;
 }
@@ -44,7 +45,7 @@ export async function recover(
 
   let replayed = 0;
   let duplicates = 0;
-  const timeoutMs = options.timeoutMs ?? 3 * (consumer.ackWaitMs ?? 30_000);
+  const timeoutMs = options.timeoutMs ?? Math.max(30_000, 3 * (consumer.ackWaitMs ?? 30_000));
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fillRecord, ledgerContract } from '../../test/runtime-faults/contract/ledger-contract.ts';
+import { FillApplier } from '../recovery/fill-applier.ts';
+import { reconcileLedger } from '../recovery/reconcile.ts';
 import { FileLedger, LedgerCorruptError, LedgerLockedError } from './file-ledger.ts';
 
 async function tempJournal(): Promise<{ path: string; remove: () => Promise<void> }> {
@@ -99,6 +101,41 @@ describe('FileLedger journal', () => {
       const second = await FileLedger.open(path);
       expect(await readFile(`${path}.lock`, 'utf8')).toBe(`${process.pid}\n`);
       await second.close();
+    } finally {
+      await remove();
+    }
+  });
+
+  it('compacts superseded position snapshots on open, keeping every current record', async () => {
+    const { path, remove } = await tempJournal();
+    try {
+      const ledger = await FileLedger.open(path);
+      const applier = new FillApplier(ledger);
+      for (let n = 1; n <= 30; n++)
+        await applier.apply(fillRecord(n, { symbol: n % 2 ? 'ETHBTC' : 'LTCBTC' }));
+      await ledger.recordEquity({ t: 5, equity: '1.5', currency: 'BTC' });
+      await ledger.close();
+      const before = (await readFile(path, 'utf8')).split('\n').length - 1;
+      expect(before).toBe(61);
+
+      const kept = await FileLedger.open(path, { compactAbove: 100 });
+      expect(kept.compactedLines).toBe(0);
+      await kept.close();
+
+      const compacted = await FileLedger.open(path, { compactAbove: 10 });
+      // 30 fills, 2 latest snapshots, 1 equity point: 28 older snapshots went.
+      expect(compacted.compactedLines).toBe(28);
+      expect((await readFile(path, 'utf8')).split('\n').length - 1).toBe(33);
+      expect((await compacted.fills()).map((f) => f.seq)).toEqual(
+        Array.from({ length: 30 }, (_, i) => i + 1),
+      );
+      expect((await reconcileLedger(compacted)).ok).toBe(true);
+      expect(await compacted.equity()).toEqual([{ t: 5, equity: '1.5', currency: 'BTC' }]);
+      await compacted.recordFill(fillRecord(31));
+      await compacted.close();
+      const reopened = await FileLedger.open(path);
+      expect((await reopened.fills()).at(-1)?.seq).toBe(31);
+      await reopened.close();
     } finally {
       await remove();
     }

@@ -5,7 +5,7 @@
 // line, which open() cuts off: that write was never acknowledged. Any other bad
 // line is corruption and open() refuses to guess.
 import { existsSync } from 'node:fs';
-import { type FileHandle, mkdir, open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Ledger, RecordedFill } from './ledger.ts';
 import type {
@@ -54,6 +54,12 @@ async function takeLock(lockPath: string): Promise<void> {
   throw new LedgerLockedError(`${lockPath}: could not take the lock`);
 }
 
+/** A new or renamed file's name is durable only once its directory is synced. */
+async function syncDir(path: string): Promise<void> {
+  const dir = await open(dirname(path), 'r');
+  await dir.sync().finally(() => dir.close());
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -65,7 +71,7 @@ function processAlive(pid: number): boolean {
 
 export class FileLedger implements Ledger {
   readonly path: string;
-  readonly #fh: FileHandle;
+  #fh: FileHandle | undefined;
   readonly #orders = new Map<string, OrderRecord>();
   readonly #events = new Map<string, OrderEventRecord>();
   readonly #eventsByOrder = new Map<string, OrderEventRecord[]>();
@@ -81,24 +87,29 @@ export class FileLedger implements Ledger {
   /** Bytes cut from a torn last line when the journal was opened (0 when clean). */
   readonly repairedBytes: number;
 
-  private constructor(path: string, fh: FileHandle, repairedBytes: number) {
+  private constructor(path: string, repairedBytes: number) {
     this.path = path;
-    this.#fh = fh;
     this.repairedBytes = repairedBytes;
   }
 
-  static async open(path: string): Promise<FileLedger> {
+  /**
+   * Opens (creating) the journal and replays it. When more than `compactAbove`
+   * lines are superseded (older position snapshots, mostly: one per fill), the
+   * journal is first rewritten with only what is current, atomically (a new
+   * file, synced, renamed over the old one).
+   */
+  static async open(path: string, options: { compactAbove?: number } = {}): Promise<FileLedger> {
     await mkdir(dirname(path), { recursive: true });
     await takeLock(`${path}.lock`);
     try {
-      return await FileLedger.#replay(path);
+      return await FileLedger.#replay(path, options.compactAbove ?? 10_000);
     } catch (error) {
       await rm(`${path}.lock`, { force: true });
       throw error;
     }
   }
 
-  static async #replay(path: string): Promise<FileLedger> {
+  static async #replay(path: string, compactAbove: number): Promise<FileLedger> {
     const created = !existsSync(path);
     const text = created ? '' : await readFile(path, 'utf8');
     const entries: Entry[] = [];
@@ -125,18 +136,46 @@ export class FileLedger implements Ledger {
       }
       entries.push(entry);
       offset = next;
-      good = Buffer.byteLength(text.slice(0, offset));
+      good += Buffer.byteLength(line) + 1;
     }
     if (repaired > 0) await truncate(path, good);
-    const fh = await open(path, 'a');
-    if (created) {
-      // The new file's name must be durable too.
-      const dir = await open(dirname(path), 'r');
-      await dir.sync().finally(() => dir.close());
+    const ledger = new FileLedger(path, repaired);
+    let superseded = 0;
+    for (const entry of entries) {
+      const replaced = entry.k === 'position' && ledger.#positions.has(entry.v.symbol);
+      if (!ledger.#apply(entry) || replaced) superseded++;
     }
-    const ledger = new FileLedger(path, fh, repaired);
-    for (const entry of entries) ledger.#apply(entry);
+    if (superseded > compactAbove) {
+      await ledger.#rewrite();
+      ledger.compactedLines = superseded;
+    }
+    ledger.#fh = await open(path, 'a');
+    if (created) await syncDir(path);
     return ledger;
+  }
+
+  /** Lines dropped by compaction when the journal was opened (0 when none). */
+  compactedLines = 0;
+
+  /** Writes the current state as a new journal and renames it over the old one. */
+  async #rewrite(): Promise<void> {
+    const lines: string[] = [];
+    const add = (entry: Entry) => lines.push(`${JSON.stringify(entry)}\n`);
+    for (const v of this.#orders.values()) add({ k: 'order', v });
+    for (const list of this.#eventsByOrder.values()) for (const v of list) add({ k: 'event', v });
+    for (const v of this.#fillList) add({ k: 'fill', v });
+    for (const v of this.#positions.values()) add({ k: 'position', v });
+    for (const v of this.#equity.values()) add({ k: 'equity', v });
+    const next = `${this.path}.compact`;
+    const fh = await open(next, 'w');
+    try {
+      await fh.write(lines.join(''));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(next, this.path);
+    await syncDir(this.path);
   }
 
   /** Applies an entry to memory; false when it changes nothing (a duplicate). */
@@ -193,8 +232,9 @@ export class FileLedger implements Ledger {
       const batch = this.#queue;
       this.#queue = [];
       try {
-        await this.#fh.write(batch.map((b) => b.line).join(''));
-        await this.#fh.datasync();
+        const fh = this.#fh!;
+        await fh.write(batch.map((b) => b.line).join(''));
+        await fh.datasync();
         for (const b of batch) b.resolve();
       } catch (error) {
         // Memory now holds what the disk may not: refuse further use; reopening replays the truth.
@@ -279,7 +319,7 @@ export class FileLedger implements Ledger {
     if (this.#closed) return;
     await this.#flushing;
     this.#closed = true;
-    await this.#fh.close();
+    await this.#fh?.close();
     await rm(`${this.path}.lock`, { force: true });
   }
 }
