@@ -66,7 +66,7 @@ export function dataSymbol(arg: string): { symbol: string; path: string } {
 export async function loadBot(
   manifest: string,
   policyFile?: string,
-): Promise<{ name: string; bot: TradingBotSpec; policy: RiskPolicySpec | undefined }> {
+): Promise<{ name: string; bot: TradingBotSpec; policy: RiskPolicySpec | undefined; notes: string[] }> {
   const docs = await loadManifests(manifest);
   const botDoc = docs.find((d) => (d as { kind?: string }).kind === 'TradingBot');
   if (!botDoc) throw new UsageError(`${manifest}: no TradingBot in the file`);
@@ -85,7 +85,14 @@ export async function loadBot(
     if (!p.valid) throw new UsageError(describeErrors(policyDoc, p.errors));
     policy = p.object.spec;
   }
-  return { name: v.object.metadata.name ?? 'bot', bot: v.object.spec, policy };
+  const notes: string[] = [];
+  if (!policy)
+    notes.push(
+      ref
+        ? `spec.riskPolicyRef names ${ref}, which is not in ${manifest}: the RiskPolicy defaults apply (give --policy)`
+        : 'no RiskPolicy: the documented defaults apply (give --policy)',
+    );
+  return { name: v.object.metadata.name ?? 'bot', bot: v.object.spec, policy, notes };
 }
 
 /**
@@ -119,13 +126,13 @@ export function adaptBot(
 
 export async function runBacktestCommand(o: BacktestCommandOptions, io: Io = stdio): Promise<number> {
   try {
-    const { name, bot: manifestBot, policy } = await loadBot(o.manifest, o.policy);
+    const { name, bot: manifestBot, policy, notes } = await loadBot(o.manifest, o.policy);
     if (o.data.length === 0) throw new UsageError('give at least one --data file');
     const markets: BacktestMarket[] = o.data.map((arg) => {
       const { symbol, path } = dataSymbol(arg);
       return { symbol, series: loadCandles(path, { gaps: 'keep' }).series };
     });
-    const warnings: string[] = [];
+    const warnings: string[] = [...notes];
     const bot = adaptBot(
       manifestBot,
       markets.map((m) => m.symbol),
