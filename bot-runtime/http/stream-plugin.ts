@@ -5,7 +5,7 @@
 // the same bytes go to every client. A client that cannot keep up (more than
 // `maxBufferedBytes` waiting) is dropped rather than slowing the others; a
 // client whose token expires is closed; dead peers are found by ping.
-import type { Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import build from 'fast-json-stringify';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -87,7 +87,16 @@ async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions):
   const unsubscribe = source.subscribe((event) => {
     if (clients.size === 0) return;
     const span = startBroadcastSpan(tracer, event.type, event.trace);
-    const frame = Buffer.from(serialize(event));
+    let frame: Buffer;
+    try {
+      frame = Buffer.from(serialize(event));
+    } catch (err) {
+      // An update that does not fit its schema is the source's bug: say so, send nothing half-formed.
+      app.log.error({ err, event: event.type }, 'stream update does not fit its schema');
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+      return;
+    }
     let slow = 0;
     for (const client of clients) {
       if (client.socket.bufferedAmount > options.maxBufferedBytes) {

@@ -176,6 +176,17 @@ describe('/api/v1/stream', () => {
     expect(m).toMatchObject({ type: 'status', status: { phase: 'Degraded' } });
   });
 
+  it('logs an update that does not fit its schema and keeps streaming the next ones', async () => {
+    const { t, url } = await listen();
+    const c = await connect(url, { header: `Bearer ${t.token}` });
+    await c.next();
+    // A position without its quantity: the source's bug.
+    t.source.setPositions([{ symbol: 'ETH/BTC', side: 'long', entryPrice: '0.05' } as never]);
+    t.source.update({ phase: 'Degraded' });
+    expect(await c.next()).toMatchObject({ type: 'status', status: { phase: 'Degraded' } });
+    expect(t.logs.join('')).toContain('stream update does not fit its schema');
+  });
+
   it('closes every client with 1001 when the server shuts down', async () => {
     const { t, url } = await listen();
     const c = await connect(url, { header: `Bearer ${t.token}` });
