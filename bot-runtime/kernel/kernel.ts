@@ -39,7 +39,10 @@ import { GrowableSeries } from './series.ts';
 
 /** `a / b` to 12 significant digits, as text: average prices shown in reports (not used in any sum). */
 function displayDiv(a: Decimal, b: Decimal): string {
-  return dec((a.toNumber() / b.toNumber()).toPrecision(12)).toFixed();
+  const text = (a.toNumber() / b.toNumber()).toPrecision(12);
+  // toPrecision writes small and large numbers with an exponent; the report never does.
+  if (text.includes('e')) return dec(text).toFixed();
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
 export interface Market {
