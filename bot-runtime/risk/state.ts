@@ -62,10 +62,16 @@ export class TradingStateMachine {
 
   /** Drops restrictions whose time is over. Cheap when there are none. */
   tick(now: number): void {
-    if (this.#restrictions.length === 0) return;
-    const before = this.#restrictions.length;
-    this.#restrictions = this.#restrictions.filter((r) => r.until === undefined || now < r.until);
-    if (this.#restrictions.length !== before) this.version++;
+    const list = this.#restrictions;
+    let expired = false;
+    for (let i = 0; i < list.length; i++) {
+      const until = list[i]!.until;
+      if (until !== undefined && now >= until) expired = true;
+    }
+    // No allocation unless something ends (a halted bot ticks on every candle).
+    if (!expired) return;
+    this.#restrictions = list.filter((r) => r.until === undefined || now < r.until);
+    this.version++;
   }
 
   /** The status form (`status.risk` of a TradingBot); a cooldown shows as CoolingDown. */

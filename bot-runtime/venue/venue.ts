@@ -29,7 +29,7 @@ export interface Venue {
   /**
    * Sets (or moves, or with quantity 0 removes) the protective stop-loss of a
    * long position in symbol `k`: a sell that triggers when the price trades at
-   * or below `stopPrice`. It is part of the position's bracket at the venue, not
+   * or below `stopPrice` (on the instrument's tick grid: the caller rounds it). It is part of the position's bracket at the venue, not
    * a new order, so it keeps protecting while the bot is halted.
    */
   protect(k: number, stopPrice: Decimal, quantity: Decimal, now: number): void;
