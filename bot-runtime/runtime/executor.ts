@@ -21,6 +21,7 @@ import { CandleClock, Kernel } from '../kernel/index.ts';
 import type { Candle } from '../market-data/candle.ts';
 import { FillApplier } from '../recovery/fill-applier.ts';
 import { recover } from '../recovery/recover.ts';
+import type { HotState } from '../store/hot-state.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { fillFromRecord, fillToRecord } from '../store/records.ts';
 import { PaperVenue } from '../venue/paper/index.ts';
@@ -47,6 +48,13 @@ export interface ExecutorOptions {
   /** Seed of the paper venue (default 1). */
   readonly seed?: number;
   readonly cash?: Decimal;
+  /** Hot state (Redis between pods, memory in botcore run) the fill applier keeps up to date. */
+  readonly hot?: HotState;
+  /**
+   * False while a dependency the executor needs is down (DependencyMonitor):
+   * no new position opens meanwhile; closes and stops still go through.
+   */
+  readonly canOpenPositions?: () => boolean;
   readonly onError?: (error: unknown) => void;
   /** Called after each candle is fully processed (ledger written). */
   readonly onCandle?: (symbol: string, candle: Candle) => void;
@@ -115,7 +123,10 @@ export class Executor {
   /** Rebuilds positions, trades and equity from the ledger. Call before start(). */
   async recover(): Promise<ExecutorResume> {
     const { ledger, bus, source } = this.#options;
-    const report = await recover(ledger, bus);
+    const report = await recover(ledger, bus, {
+      ...(this.#options.hot ? { hot: this.#options.hot } : {}),
+      onHotStateError: (e) => this.#options.onError?.(e),
+    });
     this.#applier = report.applier;
     const equity = await ledger.equity();
     this.#resumeAfter = equity.at(-1)?.t ?? Number.NEGATIVE_INFINITY;
@@ -185,6 +196,8 @@ export class Executor {
     const { ledger, source } = this.#options;
     const now = c.t + this.#options.timeframeMs;
     const replaying = now <= this.#resumeAfter;
+    // Re-stepping must make the same decisions as the first time; live, a dependency down blocks new positions.
+    this.#options.join.holdBuys = !replaying && this.#options.canOpenPositions?.() === false;
     this.kernel.step(k, c.t, c.open, c.high, c.low, c.close, c.volume);
     this.#lastClose[k] = c.close;
 

@@ -7,8 +7,6 @@
 import { Registry } from 'prom-client';
 import type { RuntimeReport } from '../../crds/runtime-config/index.ts';
 import { defaultInstrument } from '../backtest/runner.ts';
-import type { Bus } from '../bus/bus.ts';
-import { NatsBus } from '../bus/nats-bus.ts';
 import { dec } from '../domain/index.ts';
 import { parseStatusServerConfig } from '../http/config.ts';
 import { loadVerificationKeys } from '../http/keys.ts';
@@ -16,7 +14,7 @@ import { MemoryStatusSource } from '../http/memory-status-source.ts';
 import { buildStatusServer, type StatusServer, statusLogger } from '../http/server.ts';
 import { BinanceKlineFeed } from '../market-data/binance/index.ts';
 import { type CandleEvent, type CandleFeed, parseTimeframe } from '../market-data/index.ts';
-import { MongoLedger } from '../store/mongo-ledger.ts';
+import { openClusterState } from '../store/runtime-state.ts';
 import { Executor } from './executor.ts';
 import { runFeed } from './feed.ts';
 import { startHealthServer } from './health-server.ts';
@@ -25,6 +23,8 @@ import { type BootConfig, botSpecOf } from './runtime-config.ts';
 import { SignalJoin, StrategyWorker } from './signals.ts';
 
 export interface RunningRole {
+  /** The executor role's executor (for reports and tests). */
+  readonly executor?: Executor;
   stop(): Promise<void>;
 }
 
@@ -48,11 +48,19 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
   const registry = new Registry();
   let ready = false;
   const health = await startHealthServer(options.healthPort ?? config.health.port, () => ready, registry);
-  const bus: Bus = await NatsBus.connect({
-    servers: boot.connections.nats,
-    address,
-    name: `${config.bot.name}-${boot.role}${boot.strategy ? `-${boot.strategy}` : ''}`,
-  });
+  // The connections after the environment's overrides (loadBootConfig resolved them).
+  const connections = {
+    nats: { url: boot.connections.nats },
+    ...(boot.connections.redis ? { redis: { url: boot.connections.redis } } : {}),
+    ...(boot.connections.mongodb ? { mongodb: { url: boot.connections.mongodb } } : {}),
+  };
+  const state = await openClusterState({ ...config, connections }, boot.role, { registry }).catch(
+    async (e) => {
+      await health.close();
+      throw e;
+    },
+  );
+  const { bus } = state;
   const onError = (e: unknown) => log(json('error', (e as Error).message, { role: boot.role }));
   log(json('info', 'role started', { role: boot.role, bot: `${address.namespace}/${address.bot}` }));
 
@@ -64,7 +72,7 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
       async stop() {
         feed.close();
         await done;
-        await bus.close();
+        await state.close();
         await health.close();
       },
     };
@@ -77,17 +85,14 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
     return {
       async stop() {
         await worker.stop();
-        await bus.close();
+        await state.close();
         await health.close();
       },
     };
   }
 
   // The executor.
-  const ledger = await MongoLedger.open({
-    url: boot.connections.mongodb!,
-    database: `botcore_${address.namespace}_${address.bot}`.replace(/-/g, '_'),
-  });
+  const ledger = state.ledger!;
   const instruments = config.symbols.map((s) => defaultInstrument(s));
   const cash = dec(config.capital.amount);
   const source = new MemoryStatusSource({
@@ -108,6 +113,8 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
     join,
     source,
     cash,
+    hot: state.hot,
+    canOpenPositions: () => state.monitor.canOpenPositions(),
     onError,
   });
   await executor.recover();
@@ -133,7 +140,6 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
     status = await buildStatusServer({
       config: statusConfig,
       source,
-      registry,
       logger: statusLogger(statusConfig.logLevel),
       ...(statusConfig.auth.mode === 'jwt'
         ? { keys: loadVerificationKeys({ env: 'BOTCORE_STATUS_PUBLIC_KEYS' }, env) }
@@ -154,8 +160,12 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
     const s = source.status();
     return {
       time: new Date().toISOString(),
-      healthy: executor.failure === undefined,
-      ...(executor.failure === undefined ? {} : { message: (executor.failure as Error).message }),
+      healthy: executor.failure === undefined && state.monitor.canOpenPositions(),
+      ...(executor.failure !== undefined
+        ? { message: (executor.failure as Error).message }
+        : state.monitor.message() !== undefined
+          ? { message: state.monitor.message() }
+          : {}),
       currency: s.currency,
       equity: s.equity,
       pnlToday: s.pnlToday,
@@ -169,13 +179,13 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
   const timer = setInterval(() => bus.publishStatus(report()), 5000);
   ready = true;
   return {
+    executor,
     async stop() {
       clearInterval(timer);
       await control.unsubscribe();
       await executor.stop();
       await status?.close();
-      await bus.close();
-      await ledger.close();
+      await state.close();
       await health.close();
     },
   };

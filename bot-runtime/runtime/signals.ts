@@ -201,6 +201,9 @@ export class SignalJoin {
     return head;
   }
 
+  /** While true, buy signals reach the kernel as holds: nothing new opens (a dependency is down). */
+  holdBuys = false;
+
   /** The signal of a released candle; forgotten once read. */
   signal(strategy: string, symbol: string, t: number): Signal {
     const key = `${symbol}|${t}`;
@@ -208,7 +211,7 @@ export class SignalJoin {
     const s = got?.get(strategy) ?? 0;
     got?.delete(strategy);
     if (got?.size === 0) this.#signals.delete(key);
-    return s;
+    return s > 0 && this.holdBuys ? 0 : s;
   }
 
   get waiting(): number {

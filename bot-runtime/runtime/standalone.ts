@@ -6,14 +6,14 @@
 // from the journal, so positions and trades survive and no fill counts twice.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import { defaultInstrument } from '../backtest/runner.ts';
-import { InProcessBus } from '../bus/in-process-bus.ts';
 import { adaptBot } from '../cli/backtest-command.ts';
 import { dec } from '../domain/index.ts';
 import { parseStatusServerConfig } from '../http/config.ts';
 import { MemoryStatusSource } from '../http/memory-status-source.ts';
 import { buildStatusServer, type StatusServer, statusLogger } from '../http/server.ts';
-import { FileLedger } from '../store/file-ledger.ts';
+import { openStandaloneState } from '../store/runtime-state.ts';
 import { Executor } from './executor.ts';
 import { runFeed } from './feed.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIssuer } from './local-auth.ts';
@@ -90,10 +90,10 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
   const cash = dec(bot.capital.amount);
   const ref = { namespace: manifest.namespace, name: manifest.name };
 
-  const ledger = await FileLedger.open(join(o.stateDir, 'ledger.jsonl'));
-  if (ledger.repairedBytes > 0)
-    notice(`note: cut ${ledger.repairedBytes} bytes of an unfinished last write from the journal`);
-  const bus = new InProcessBus();
+  // The monitor's gauge lives apart: the status endpoint's registry has its own botcore_dependency_up.
+  const state = await openStandaloneState(o.stateDir, { registry: new Registry() });
+  const { bus, hot } = state;
+  const ledger = state.ledger!;
   const join_ = new SignalJoin(bot);
   // Replay time, as far as the executor has processed it.
   let executorClock: () => number = () => 0;
@@ -119,6 +119,8 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
     join: join_,
     source,
     cash,
+    hot,
+    canOpenPositions: () => state.monitor.canOpenPositions(),
     onError,
   });
   const kernelClock = executor.kernel.options.clock;
@@ -199,17 +201,17 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
           for (const w of workers) await w.stop();
           await executor.stop();
           await runningServer.close();
-          await bus.close();
-          await ledger.close();
+          await state.close();
         })();
         return stopping;
       },
     };
   } catch (error) {
     feed?.close();
+    for (const w of workers) await w.stop().catch(() => undefined);
+    await executor.stop().catch(() => undefined);
     await server?.close().catch(() => undefined);
-    await bus.close().catch(() => undefined);
-    await ledger.close().catch(() => undefined);
+    await state.close();
     throw error;
   }
 }

@@ -1,0 +1,87 @@
+// The three roles of `botcore runtime` as separate NATS clients on the real
+// servers: the feed replays the bundled candles, a strategy worker publishes
+// signals on JetStream, the executor joins them, trades on paper and records
+// to MongoDB. The fills must be exactly those of a backtest of the same bot.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBacktest } from '../../bot-runtime/backtest/runner.ts';
+import { loadCandles } from '../../bot-runtime/market-data/index.ts';
+import { type RunningRole, runRole } from '../../bot-runtime/runtime/roles.ts';
+import { botSpecOf, loadBootConfig } from '../../bot-runtime/runtime/runtime-config.ts';
+import { ledgerDatabase } from '../../bot-runtime/store/runtime-state.ts';
+import { subjectsFor } from '../../crds/runtime-config/index.ts';
+import { removeBot } from '../runtime-faults/harness.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const bundled = join(root, 'examples', 'data', 'ETH-BTC_5m.csv');
+
+describe('botcore runtime roles over NATS and MongoDB', () => {
+  it('feed, strategy and executor trade as the backtest does', async () => {
+    const name = `roles-${randomBytes(3).toString('hex')}`;
+    const address = { namespace: 'standalone', bot: name };
+    const dir = mkdtempSync(join(tmpdir(), 'botcore-roles-'));
+    const file = join(dir, 'config.json');
+    // The first two days of the bundled candles: every message and write crosses the real servers.
+    const data = join(dir, 'ETH-BTC_5m.csv');
+    writeFileSync(data, `${readFileSync(bundled, 'utf8').split('\n').slice(0, 577).join('\n')}\n`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 'botcore.dev/runtime-config/v1',
+        bot: { name, namespace: 'standalone', uid: 'u-1' },
+        mode: 'paper',
+        exchange: { name: 'binance', testnet: true },
+        symbols: ['ETH/BTC'],
+        timeframe: '5m',
+        marketData: {
+          source: 'replay',
+          replay: { files: [{ symbol: 'ETH/BTC', path: data }], speed: 600_000 },
+        },
+        capital: { amount: '1', currency: 'BTC' },
+        strategies: [{ name: 'rsi', type: 'rsi', rsi: { period: 14, overbought: 70, oversold: 30 } }],
+        ensemble: {},
+        execution: {},
+        connections: { nats: { url: 'nats://unused:4222' } },
+        subjects: subjectsFor('standalone', name),
+        health: { port: 8081 },
+        logLevel: 'warn',
+      }),
+    );
+    const log = () => undefined;
+    const roles: RunningRole[] = [];
+    try {
+      const executor = await runRole(loadBootConfig(file, { role: 'executor' }), { healthPort: 0, log });
+      roles.push(executor);
+      roles.push(
+        await runRole(loadBootConfig(file, { role: 'strategy', strategy: 'rsi' }), { healthPort: 0, log }),
+      );
+      const feedBoot = loadBootConfig(file, { role: 'feed' });
+      const series = loadCandles(data, { gaps: 'keep' }).series;
+      roles.push(await runRole(feedBoot, { healthPort: 0, log }));
+
+      const ex = executor.executor!;
+      for (;;) {
+        await ex.settle();
+        if (ex.kernel.candles === series.length) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await ex.settle();
+      const reference = runBacktest({
+        bot: botSpecOf(feedBoot.config),
+        markets: [{ symbol: 'ETH/BTC', series }],
+      }).kernel;
+      const ids = (fills: readonly { orderId: string; tradeId: string }[]) =>
+        fills.map((f) => `${f.orderId}:${f.tradeId}`);
+      expect(reference.fills.length).toBeGreaterThan(10);
+      expect(ids(ex.kernel.fills)).toEqual(ids(reference.fills));
+      const ledger = ex.applier;
+      expect(ledger.appliedCount).toBe(reference.fills.length);
+    } finally {
+      for (const r of roles.reverse()) await r.stop();
+      await removeBot(address, ledgerDatabase(address));
+    }
+  }, 120_000);
+});
