@@ -135,6 +135,35 @@ describe('recover', () => {
     await ledger.close();
   });
 
+  it('folds a fill once when its write landed but the reply was lost', async () => {
+    const ledger = await FileLedger.open(await journal());
+    let loseReply = true;
+    const lossy = new Proxy(ledger, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target);
+        if (typeof value !== 'function') return value;
+        if (key !== 'recordFill') return value.bind(target);
+        return async (record: FillRecord) => {
+          const result = await target.recordFill(record);
+          if (loseReply) {
+            loseReply = false;
+            throw new Error('connection reset');
+          }
+          return result;
+        };
+      },
+    }) as Ledger;
+    const applier = new FillApplier(lossy);
+    const [a] = fills(1);
+    await expect(applier.apply(a!)).rejects.toThrow('connection reset');
+    // The redelivery finds the fill already recorded, and folds it for the first time.
+    expect(await applier.apply(a!)).toBe('applied');
+    expect(await applier.apply(a!)).toBe('duplicate');
+    expect(applier.position('ETHBTC')?.quantity.toFixed()).toBe('0.1');
+    expect((await reconcileLedger(ledger)).ok).toBe(true);
+    await ledger.close();
+  });
+
   it('rejects a malformed fill before writing it', async () => {
     const ledger = await FileLedger.open(await journal());
     await expect(new FillApplier(ledger).apply(fillRecord(1, { quantity: '0' }))).rejects.toThrow(
