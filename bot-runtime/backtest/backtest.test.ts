@@ -169,4 +169,23 @@ describe('backtest on real candles', () => {
     expect(r.kernel.risk.denials.length).toBeGreaterThan(10);
     expect(new Set(r.kernel.risk.denials.map((d) => d.code))).toEqual(new Set(['HALT']));
   });
+
+  it('a daily loss halts entries until 00:00 UTC, in a real run', () => {
+    const r = runBacktest({
+      bot: rsiBot,
+      policy: { ...DEFAULT_RISK_POLICY, maxDailyLossPercent: '0.3', riskPerTradePercent: '0.3' },
+      markets: [{ symbol: 'ETH/BTC', series: eth }],
+    });
+    const halted = r.kernel.risk.denials.filter((d) => d.code === 'TRADING_HALTED');
+    expect(halted.length).toBeGreaterThan(0);
+    expect(halted[0]!.figures.by).toBe('DAILY_LOSS_LIMIT');
+    for (const d of halted) {
+      const midnight = (Math.floor(d.t / 86_400_000) + 1) * 86_400_000;
+      const entries = r.kernel.orders.filter((o) => o.side === 'BUY' && o.ts >= d.t && o.ts < midnight);
+      expect(entries).toEqual([]);
+    }
+    // And trading resumes on a later day.
+    const last = halted.at(-1)!.t;
+    expect(r.kernel.orders.some((o) => o.side === 'BUY' && o.ts > last)).toBe(true);
+  });
 });
