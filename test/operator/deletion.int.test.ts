@@ -1,6 +1,6 @@
 // Deleting a TradingBot: the finalizer asks the executor (over NATS) to halt
 // and flatten; with an executor that answers, deletion goes on at once; with
-// none, it goes on after the halt timeout (4 s here) and a Warning says so.
+// none, it goes on after the halt timeout (8 s here) and a Warning says so.
 import type { NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/kube.ts';
@@ -34,7 +34,8 @@ beforeAll(async () => {
   await installCrds(c.kc);
   ns = await createNamespace(c, 'op-del');
   nc = await natsConnection();
-  operator = startOperatorProcess({ namespace: ns });
+  // Eight seconds of patience: long enough to see deletion held, short enough for a test.
+  operator = startOperatorProcess({ namespace: ns, args: ['--no-leader-elect', '--halt-timeout', '8s'] });
   await operator.healthPort();
 });
 
