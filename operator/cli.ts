@@ -26,7 +26,7 @@ function positive(value: string): number {
 
 export function operatorCommand(): Command {
   const env = (option: Option, name: string) => option.env(name);
-  return new Command('operator')
+  return new Command('botcore operator')
     .description(
       'run the TradingBot and RiskPolicy controllers against the current kubeconfig (in-cluster config in a pod)',
     )
