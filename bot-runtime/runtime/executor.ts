@@ -197,7 +197,10 @@ export class Executor {
     const now = c.t + this.#options.timeframeMs;
     const replaying = now <= this.#resumeAfter;
     // Re-stepping must make the same decisions as the first time; live, a dependency down blocks new positions.
-    this.#options.join.holdBuys = !replaying && this.#options.canOpenPositions?.() === false;
+    const join = this.#options.join;
+    join.holdBuys =
+      !replaying && (this.#flatten !== undefined || this.#options.canOpenPositions?.() === false);
+    join.sellAll = !replaying && this.#flatten !== undefined && !this.#flatten.done;
     this.kernel.step(k, c.t, c.open, c.high, c.low, c.close, c.volume);
     this.#lastClose[k] = c.close;
 
@@ -219,6 +222,11 @@ export class Executor {
     let traded = false;
     for (const fill of this.#venue.takeFills()) traded = (await this.#recordFill(fill)) || traded;
 
+    if (this.#flatten && !this.#flatten.done && this.kernel.openTrades().length === 0) {
+      // Flat: now the halt, which would also have refused the closing orders.
+      this.#flatten.done = true;
+      this.kernel.risk.setHalt(true, this.#flatten.reason);
+    }
     if (replaying) return;
     const marks = this.#marks();
     const equity = this.kernel.portfolio.equity(marks).amount;
@@ -286,6 +294,29 @@ export class Executor {
       ...(current ? { reason: current.reason } : {}),
       ...(current?.until === undefined ? {} : { until: new Date(current.until).toISOString() }),
     };
+  }
+
+  #flatten: { reason: string; symbols: string[]; done: boolean } | undefined;
+
+  /**
+   * halt-and-flatten: opens nothing more, closes every position with the
+   * next candle of its symbol (the kernel's own close path, so the fills are
+   * recorded like any other), then halts. Answers whether it is done yet;
+   * the operator asks again until it is.
+   */
+  haltAndFlatten(reason: string): { done: boolean; symbols: readonly string[] } {
+    if (!this.#flatten) {
+      const symbols = this.kernel.openTrades().map((t) => t.symbol);
+      this.#flatten = { reason, symbols, done: symbols.length === 0 };
+      if (this.#flatten.done) this.kernel.risk.setHalt(true, reason);
+    }
+    return { done: this.#flatten.done, symbols: this.#flatten.symbols };
+  }
+
+  /** A changed RiskPolicy's halt takes effect at once (other limits are the kernel's from its start). */
+  setHalt(halt: boolean, reason?: string): void {
+    this.kernel.risk.setHalt(halt, reason);
+    this.#options.source?.update({ risk: this.riskView() });
   }
 
   /** The first error that stopped a candle, if any. */

@@ -147,14 +147,23 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
     });
     await status.listen();
   }
+  let applied = boot.policy ? { name: boot.policy.name, generation: boot.policy.generation } : undefined;
   const control = await bus.serveControl(async ({ request }) => {
     if (request.command === 'apply-risk-policy') {
+      const doc = request.policy;
+      executor.setHalt(doc?.spec.halt === true, doc?.spec.haltReason);
+      applied = doc ? { name: doc.name, generation: doc.generation } : undefined;
       return {
-        ok: false,
-        message: 'the executor applies a changed RiskPolicy on restart; in-place updates are not wired yet',
+        ok: true,
+        message: doc?.spec.halt
+          ? `halted by RiskPolicy ${doc.name}`
+          : 'halt state applied; changed limits take effect when the executor restarts',
       };
     }
-    return { ok: false, message: 'halt-and-flatten is not wired in this runtime yet' };
+    const { done, symbols } = executor.haltAndFlatten(request.reason);
+    return done
+      ? { ok: true, flattened: [...symbols], message: `flat and halted: ${request.reason}` }
+      : { ok: false, message: `closing ${symbols.join(', ')} on the next candle` };
   });
   const report = (): RuntimeReport => {
     const s = source.status();
@@ -174,6 +183,7 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
       tradesToday: s.tradesToday,
       risk: { state: s.risk.state, ...(s.risk.reason ? { reason: s.risk.reason } : {}) },
       strategies: s.strategies.map((x) => ({ name: x.name, ready: x.ready })),
+      ...(applied ? { policy: applied } : {}),
     };
   };
   const timer = setInterval(() => bus.publishStatus(report()), 5000);

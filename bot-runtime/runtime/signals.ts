@@ -211,8 +211,12 @@ export class SignalJoin {
     const s = got?.get(strategy) ?? 0;
     got?.delete(strategy);
     if (got?.size === 0) this.#signals.delete(key);
+    if (this.sellAll) return -1;
     return s > 0 && this.holdBuys ? 0 : s;
   }
+
+  /** While true, every strategy answers sell: the kernel cancels entries and closes positions (halt-and-flatten). */
+  sellAll = false;
 
   get waiting(): number {
     return this.#queue.length;
