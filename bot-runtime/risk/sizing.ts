@@ -57,19 +57,44 @@ export function floorQuantity(notional: Decimal, price: Decimal, step: Decimal):
   }
 }
 
+const HUNDREDTH = dec('0.01');
+const parsed = new Map<string, Decimal>();
+const ratios = new Map<string, Decimal>();
+
+/** A policy's percentage string as a decimal, parsed once. */
+function pctOf(text: string): Decimal {
+  let d = parsed.get(text);
+  if (d === undefined) {
+    d = dec(text);
+    parsed.set(text, d);
+  }
+  return d;
+}
+
+/** riskPerTrade% / stopLoss%, rounded toward zero once per policy (sizing then only multiplies). */
+function riskRatio(risk: string, stop: string): Decimal {
+  const key = `${risk}/${stop}`;
+  let r = ratios.get(key);
+  if (r === undefined) {
+    r = divDown(dec(risk), dec(stop));
+    ratios.set(key, r);
+  }
+  return r;
+}
+
 export function sizePosition(x: SizingInput): Sized {
-  // Fractions are exact (times 0.01); the two divisions round toward zero.
-  const hundredth = dec('0.01');
-  let notional = divDown(x.equity.times(dec(x.riskPerTradePercent)), dec(x.stopLossPercent));
+  // Fractions are exact (times 0.01); the risk ratio and the cash division round toward zero.
+  const hundredth = HUNDREDTH;
+  let notional = x.equity.times(riskRatio(x.riskPerTradePercent, x.stopLossPercent));
   let boundBy = 'risk';
   const caps: [string, Decimal][] = [
     [
       'maxPositionSize',
-      x.equity.times(dec(x.maxPositionSizePercent)).times(hundredth).minus(x.currentNotional),
+      x.equity.times(pctOf(x.maxPositionSizePercent)).times(hundredth).minus(x.currentNotional),
     ],
   ];
   if (x.maxPositionNotional !== undefined)
-    caps.push(['maxPositionNotional', dec(x.maxPositionNotional).minus(x.currentNotional)]);
+    caps.push(['maxPositionNotional', pctOf(x.maxPositionNotional).minus(x.currentNotional)]);
   if (x.maxAllocation !== undefined) caps.push(['maxAllocation', x.maxAllocation.minus(x.currentNotional)]);
   caps.push(['cash', divDown(x.cash, x.feeRate.plus(1))]);
   for (const [name, cap] of caps) {
