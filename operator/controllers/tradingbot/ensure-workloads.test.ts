@@ -54,3 +54,24 @@ describe('ensure-workloads', () => {
     expect(h.events.reasons()).toContain('ConfigChanged');
   });
 });
+
+describe('ensure-workloads on lost leadership', () => {
+  it('stops writing as soon as the signal is aborted', async () => {
+    const h = botHarness();
+    const bot = h.cluster.put(testBot());
+    const abort = new AbortController();
+    const ctx = { ...h.context(bot), signal: abort.signal };
+    await ensureConfig.run(ctx);
+    const apply = h.cluster.client.applier.apply.bind(h.cluster.client.applier);
+    h.cluster.client.applier.apply = async (object, live) => {
+      const result = await apply(object, live);
+      if (object.kind === 'ServiceAccount') abort.abort(new Error('stopped leading'));
+      return result;
+    };
+    await expect(ensureWorkloads.run(ctx)).rejects.toThrow('stopped leading');
+    expect(h.cluster.writes.filter((w) => w.startsWith('apply'))).toEqual([
+      'apply ConfigMap/alpha-config',
+      'apply ServiceAccount/alpha-runtime',
+    ]);
+  });
+});

@@ -20,6 +20,8 @@ export const ensureWorkloads: Step<BotContext> = {
     const created: string[] = [];
     const corrected: string[] = [];
     for (const object of desired.supporting) {
+      // A replica that stopped leading stops writing between objects, not only between steps.
+      ctx.signal.throwIfAborted();
       const cache = caches[object.kind ?? ''];
       if (cache === undefined) continue; // the ConfigMap: ensure-config's
       const name = object.metadata?.name ?? '';
@@ -30,6 +32,7 @@ export const ensureWorkloads: Step<BotContext> = {
     }
     let rolled = 0;
     for (const { deployment } of desired.workloads) {
+      ctx.signal.throwIfAborted();
       const name = deployment.metadata?.name ?? '';
       const live = deps.children.deployments.get(name, namespace);
       const result = await deps.client.applier.apply<V1Deployment>(deployment, live);

@@ -33,6 +33,7 @@ export const prune: Step<BotContext> = {
         // Informer objects carry no kind; name it from the cache it came from.
         const typed = { ...object, kind, apiVersion: apiVersionOf(kind) };
         if (wanted.has(childId(typed)) || object.metadata?.deletionTimestamp !== undefined) continue;
+        ctx.signal.throwIfAborted();
         await deps.client.delete(typed);
         deleted.push(childId(typed));
         deps.metrics?.prunes.inc({ kind });
