@@ -1,8 +1,13 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Value } from 'typebox/value';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from './config.ts';
 import { HttpErrorCode } from './errors.ts';
 import { seededSource, type TestServer, testServer } from './fake-status-server.ts';
-import { TEST_BOT } from './fake-tokens.ts';
+import { TEST_BOT, testConfig } from './fake-tokens.ts';
 import { MemoryStatusSource } from './memory-status-source.ts';
 import { PAGE_CSP } from './page-routes.ts';
 import { ErrorResponse } from './schemas/common.ts';
@@ -11,7 +16,7 @@ import { HealthzResponse, ReadyzResponse } from './schemas/health.ts';
 import { PositionsResponse } from './schemas/positions.ts';
 import { BotStatusSchema } from './schemas/status.ts';
 import { TradesResponse } from './schemas/trades.ts';
-import { missingResponseSchemas } from './server.ts';
+import { buildStatusServer, missingResponseSchemas } from './server.ts';
 import type { BotStatusSource } from './status-source.ts';
 
 let t: TestServer | undefined;
@@ -334,6 +339,16 @@ describe('errors, limits and headers', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('refuses to start when the key mount holds a private key, naming the key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'status-keys-'));
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    writeFileSync(join(dir, 'signing.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const config = testConfig({ auth: { publicKeys: { path: dir } } });
+    const attempt = buildStatusServer({ config, source: seededSource() });
+    await expect(attempt).rejects.toThrow(ConfigError);
+    await expect(attempt).rejects.toThrow(/auth\.publicKeys\.path: .*private key/);
   });
 
   it('refuses to build for a source that serves another bot', async () => {
