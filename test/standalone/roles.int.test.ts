@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../bot-runtime/backtest/runner.ts';
+import { NatsBus } from '../../bot-runtime/bus/nats-bus.ts';
 import { loadCandles } from '../../bot-runtime/market-data/index.ts';
 import { type RunningRole, runRole } from '../../bot-runtime/runtime/roles.ts';
 import { botSpecOf, loadBootConfig } from '../../bot-runtime/runtime/runtime-config.ts';
 import { ledgerDatabase } from '../../bot-runtime/store/runtime-state.ts';
-import { subjectsFor } from '../../crds/runtime-config/index.ts';
+import { subjectsFor, validateRiskPolicyDocument } from '../../crds/runtime-config/index.ts';
 import { removeBot } from '../runtime-faults/harness.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -79,6 +80,27 @@ describe('botcore runtime roles over NATS and MongoDB', () => {
       expect(ids(ex.kernel.fills)).toEqual(ids(reference.fills));
       const ledger = ex.applier;
       expect(ledger.appliedCount).toBe(reference.fills.length);
+
+      // The operator's control subject reaches the executor.
+      const operator = await NatsBus.connect({
+        servers: process.env.NATS_URL!,
+        address,
+        name: 'test-operator',
+      });
+      try {
+        const checked = validateRiskPolicyDocument({
+          name: 'guard',
+          generation: 7,
+          spec: { halt: true, haltReason: 'desk closed' },
+        });
+        if (!checked.valid) throw new Error('the test policy is invalid');
+        const policy = checked.value;
+        const reply = await operator.request({ command: 'apply-risk-policy', policy }, 5000);
+        expect(reply).toMatchObject({ ok: true, message: 'halted by RiskPolicy guard' });
+        expect(ex.riskView()).toMatchObject({ state: 'Halted', reason: 'desk closed' });
+      } finally {
+        await operator.close();
+      }
     } finally {
       for (const r of roles.reverse()) await r.stop();
       await removeBot(address, ledgerDatabase(address));
