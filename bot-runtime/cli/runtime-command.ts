@@ -34,7 +34,16 @@ export async function runRuntimeCommand(
     throw e;
   }
   const { runRole } = await import('../runtime/roles.ts');
-  const role = await runRole(boot);
+  let role: Awaited<ReturnType<typeof runRole>>;
+  try {
+    role = await runRole(boot);
+  } catch (e) {
+    // A server that cannot be reached, a port taken: say which, and let the pod restart.
+    err(
+      `error: ${boot.role} role of ${boot.config.bot.namespace}/${boot.config.bot.name} cannot start: ${(e as Error).message}\n`,
+    );
+    return 1;
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());

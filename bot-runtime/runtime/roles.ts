@@ -47,7 +47,12 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
   const address = { namespace: config.bot.namespace, bot: config.bot.name };
   const registry = new Registry();
   let ready = false;
-  const health = await startHealthServer(options.healthPort ?? config.health.port, () => ready, registry);
+  let canWork = () => true;
+  const health = await startHealthServer(
+    options.healthPort ?? config.health.port,
+    () => ready && canWork(),
+    registry,
+  );
   // The connections after the environment's overrides (loadBootConfig resolved them).
   const connections = {
     nats: { url: boot.connections.nats },
@@ -61,6 +66,7 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
     },
   );
   const { bus } = state;
+  canWork = () => state.monitor.canOpenPositions();
   const onError = (e: unknown) => log(json('error', (e as Error).message, { role: boot.role }));
   log(json('info', 'role started', { role: boot.role, bot: `${address.namespace}/${address.bot}` }));
 

@@ -156,6 +156,8 @@ export class SignalJoin {
   readonly #expected: Map<string, readonly string[]>;
   readonly #signals = new Map<string, Map<string, Signal>>();
   readonly #queue: WaitingCandle[] = [];
+  /** Per symbol, the latest candle each strategy answered. */
+  readonly #latest = new Map<string, Map<string, number>>();
   readonly states: Map<string, StrategyState>;
 
   constructor(bot: TradingBotSpec) {
@@ -173,6 +175,9 @@ export class SignalJoin {
   }
 
   addSignal(m: SignalMessage): void {
+    const latest = this.#latest.get(m.symbol) ?? new Map<string, number>();
+    this.#latest.set(m.symbol, latest);
+    if (m.t > (latest.get(m.strategy) ?? Number.NEGATIVE_INFINITY)) latest.set(m.strategy, m.t);
     const key = `${m.symbol}|${m.t}`;
     let got = this.#signals.get(key);
     if (!got) {
@@ -190,16 +195,31 @@ export class SignalJoin {
     }
   }
 
-  /** The next candle whose signals are all in, or undefined. */
+  /**
+   * The next candle whose signals are all in, or undefined. A strategy that
+   * has already answered a later candle of the symbol will never answer this
+   * one (its pod restarted and missed it): its signal counts as a hold.
+   */
   next(): WaitingCandle | undefined {
     const head = this.#queue[0];
     if (!head) return undefined;
     const got = this.#signals.get(`${head.symbol}|${head.candle.t}`);
+    const latest = this.#latest.get(head.symbol);
     const expected = this.#expected.get(head.symbol) ?? [];
-    for (const name of expected) if (!got?.has(name)) return undefined;
+    for (const name of expected) {
+      if (got?.has(name)) continue;
+      if ((latest?.get(name) ?? Number.NEGATIVE_INFINITY) > head.candle.t) {
+        this.skipped++;
+        continue;
+      }
+      return undefined;
+    }
     this.#queue.shift();
     return head;
   }
+
+  /** Signals counted as holds because their strategy skipped the candle. */
+  skipped = 0;
 
   /** While true, buy signals reach the kernel as holds: nothing new opens (a dependency is down). */
   holdBuys = false;
