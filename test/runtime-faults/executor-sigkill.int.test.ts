@@ -81,41 +81,57 @@ function startWriter(env: Record<string, string>): Run {
 const appliedAtLeast = (n: number) => (e: Record<string, unknown>) =>
   e.event === 'applied' && (e.count as number) >= n;
 
-async function killMidStreamAndRestart(env: Record<string, string>) {
-  const first = startWriter({ ...env, FAULT_HOLD_AT: String(TOTAL / 3) });
-  await first.waitFor(appliedAtLeast(TOTAL / 3));
-  first.child.kill('SIGKILL');
-  expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
-  const appliedBeforeKill = Math.max(
-    ...first.events.filter((e) => e.event === 'applied').map((e) => e.count as number),
-  );
-  expect(appliedBeforeKill).toBeLessThan(TOTAL);
+const HOLDS = [TOTAL / 3, (2 * TOTAL) / 3];
 
-  const second = startWriter({ ...env, FAULT_HOLD_AT: '0' });
-  const recovered = await second.waitFor((e) => e.event === 'recovered');
-  await second.waitFor((e) => e.event === 'done');
-  expect(await second.exited).toEqual({ code: 0, signal: null });
-  return { appliedBeforeKill, recovered };
+/**
+ * Runs the writer, SIGKILLs it as it holds the ack of fill `holds[0]`, starts
+ * it again (it recovers, goes on, and is killed at `holds[1]`), and so on; the
+ * last run finishes. Returns, per kill, what was applied before it and what
+ * the next run recovered.
+ */
+async function killRepeatedly(env: Record<string, string>) {
+  const restarts: { appliedBeforeKill: number; recovered: Record<string, unknown> }[] = [];
+  for (const [i, hold] of HOLDS.entries()) {
+    const run = startWriter({ ...env, FAULT_HOLD_AT: String(hold) });
+    const recovered = await run.waitFor((e) => e.event === 'recovered');
+    if (i > 0) restarts[i - 1]!.recovered = recovered;
+    await run.waitFor(appliedAtLeast(hold));
+    run.child.kill('SIGKILL');
+    expect(await run.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    const appliedBeforeKill = Math.max(
+      ...run.events.filter((e) => e.event === 'applied').map((e) => e.count as number),
+    );
+    expect(appliedBeforeKill).toBe(hold);
+    restarts.push({ appliedBeforeKill, recovered: {} });
+  }
+  const last = startWriter({ ...env, FAULT_HOLD_AT: '0' });
+  restarts.at(-1)!.recovered = await last.waitFor((e) => e.event === 'recovered');
+  await last.waitFor((e) => e.event === 'done');
+  expect(await last.exited).toEqual({ code: 0, signal: null });
+  return restarts;
 }
 
 const expectedIds = streamFills(TOTAL).map((f) => f.fillId);
 
-describe('executor killed with SIGKILL mid-stream', () => {
+describe('executor killed with SIGKILL mid-stream, twice', () => {
   it('on NATS, MongoDB and Redis: no fill lost or counted twice', async () => {
     const address = freshAddress('sigkill');
     const database = `faults_${randomBytes(4).toString('hex')}`;
     try {
-      const { appliedBeforeKill, recovered } = await killMidStreamAndRestart({
+      const restarts = await killRepeatedly({
         FAULT_MODE: 'nats',
         FAULT_BOT: address.bot,
         FAULT_DATABASE: database,
         FAULT_TOTAL: String(TOTAL),
         FAULT_DELAY_MS: '5',
       });
-      // Everything applied before the kill was in the ledger when the new process started, and the
-      // fill whose ack the kill cut off came back from JetStream and was dropped as a duplicate.
-      expect(recovered.fromLedger).toBe(appliedBeforeKill);
-      expect(recovered.duplicates).toBe(1);
+      // After each kill, everything applied before it was in the ledger when the next run
+      // started, and the fill whose ack the kill cut off came back from JetStream and was
+      // dropped as a duplicate.
+      for (const { appliedBeforeKill, recovered } of restarts) {
+        expect(recovered.fromLedger).toBe(appliedBeforeKill);
+        expect(recovered.duplicates).toBe(1);
+      }
 
       const ledger: Ledger = await MongoLedger.open({ url: serverUrl('MONGODB_URL'), database });
       const hot = new RedisHotState({ url: serverUrl('REDIS_URL'), address });
@@ -148,15 +164,17 @@ describe('executor killed with SIGKILL mid-stream', () => {
     const dir = await mkdtemp(join(tmpdir(), 'botcore-sigkill-'));
     const path = join(dir, 'ledger.jsonl');
     try {
-      const { appliedBeforeKill, recovered } = await killMidStreamAndRestart({
+      const restarts = await killRepeatedly({
         FAULT_MODE: 'standalone',
         FAULT_BOT: 'standalone',
         FAULT_LEDGER: path,
         FAULT_TOTAL: String(TOTAL),
         FAULT_DELAY_MS: '2',
       });
-      // The in-process streams died with the process; the journal kept every applied fill.
-      expect(recovered).toMatchObject({ fromLedger: appliedBeforeKill, replayed: 0, duplicates: 0 });
+      // The in-process streams died with each process; the journal kept every applied fill.
+      for (const { appliedBeforeKill, recovered } of restarts) {
+        expect(recovered).toMatchObject({ fromLedger: appliedBeforeKill, replayed: 0, duplicates: 0 });
+      }
       const ledger = await FileLedger.open(path);
       try {
         const check = await reconcileLedger(ledger, { expectedFillIds: expectedIds });

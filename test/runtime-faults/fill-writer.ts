@@ -15,7 +15,7 @@ import type { Ledger } from '../../bot-runtime/store/ledger.ts';
 import { MemoryHotState } from '../../bot-runtime/store/memory-hot-state.ts';
 import { MongoLedger } from '../../bot-runtime/store/mongo-ledger.ts';
 import { RedisHotState } from '../../bot-runtime/store/redis-hot-state.ts';
-import { serverUrl, startExecutor, startProducer, streamFills } from './harness.ts';
+import { type Producer, serverUrl, startExecutor, startProducer, streamFills } from './harness.ts';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -51,16 +51,23 @@ async function main(): Promise<void> {
   });
   // FAULT_HOLD_AT=n: after fill n is in the ledger, hold its ack (the test kills us right there).
   const holdAt = Number(process.env.FAULT_HOLD_AT ?? 0);
+  let producer: Producer | undefined;
   const executor = await startExecutor({ bus, ledger, hot }, async (applier) => {
     say({ event: 'applied', count: applier.appliedCount });
-    if (applier.appliedCount === holdAt) await new Promise((r) => setTimeout(r, 60_000));
+    if (applier.appliedCount === holdAt) {
+      // The venue goes quiet too, so the next run still has fills of its own to trade.
+      producer?.stop();
+      await new Promise((r) => setTimeout(r, 60_000));
+    }
     if (applier.appliedCount === total) finished();
   });
   const { fromLedger, replayed, duplicates } = executor.report;
   say({ event: 'recovered', fromLedger, replayed, duplicates });
   if (executor.applier.appliedCount === total) finished();
-  const producer = startProducer(bus, fills, delayMs);
-  await producer.done;
+  // At most 10 fills ahead of the executor, so a kill lands mid-stream, not after it.
+  producer = startProducer(bus, fills, delayMs, (i) => i < executor.applier.appliedCount + 10);
+  // Stopped only while holding, where the test kills us: then wait for that.
+  await producer.done.catch(() => new Promise(() => undefined));
   await allApplied;
   await executor.stop();
   await bus.close();

@@ -57,12 +57,25 @@ export interface Producer {
   stop(): void;
 }
 
-/** Publishes the fills in order, each retried until the bus confirms it. */
-export function startProducer(bus: Bus, fills: readonly FillRecord[], delayMs: number): Producer {
+/**
+ * Publishes the fills in order, each retried until the bus confirms it.
+ * `mayPublish(i)` (0-based) holds fill i back until it says yes, e.g. to keep
+ * the producer only a few fills ahead of the executor, as a venue is.
+ */
+export function startProducer(
+  bus: Bus,
+  fills: readonly FillRecord[],
+  delayMs: number,
+  mayPublish: (index: number) => boolean = () => true,
+): Producer {
   const controller = new AbortController();
   let count = 0;
   const done = (async () => {
-    for (const f of fills) {
+    for (const [i, f] of fills.entries()) {
+      while (!mayPublish(i)) {
+        controller.signal.throwIfAborted();
+        await new Promise((r) => setTimeout(r, 2));
+      }
       await publishDurably(bus, 'fills', f.fillId, f, { signal: controller.signal, retryDelayMs: 100 });
       count++;
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
