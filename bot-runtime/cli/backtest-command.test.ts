@@ -125,6 +125,14 @@ describe('botcore backtest', () => {
       ),
     ).toBe(2);
     expect(d.get().err).toContain('name the market');
+    const e = capture();
+    expect(
+      await runBacktestCommand(
+        { manifest: join(ROOT, 'examples/bots/rsi-paper.yaml'), data: [ETH], capital: '-1' },
+        e.io,
+      ),
+    ).toBe(2);
+    expect(e.get().err).toContain('--capital -1');
   });
 
   it('reads markets and times from arguments', () => {

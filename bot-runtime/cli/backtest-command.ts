@@ -14,7 +14,7 @@ import {
 import { renderHtml } from '../backtest/html.ts';
 import { buildReport, formatReport } from '../backtest/report.ts';
 import { type BacktestMarket, runBacktest } from '../backtest/runner.ts';
-import { dec } from '../domain/index.ts';
+import { type Decimal, dec } from '../domain/index.ts';
 import { CandleDataError, loadCandles } from '../market-data/index.ts';
 import { StrategyError } from '../strategies/index.ts';
 
@@ -51,6 +51,13 @@ export function parseTime(text: string, what: string): number {
   if (!Number.isFinite(t))
     throw new UsageError(`${what}: "${text}" is not a date (2018-01-10, an ISO time, or epoch ms)`);
   return t;
+}
+
+/** `--capital`: a decimal amount greater than zero. */
+export function parseCapital(text: string): Decimal {
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || dec(text).lte(0))
+    throw new UsageError(`--capital ${text}: a decimal amount greater than zero, such as 1 or 0.25`);
+  return dec(text);
 }
 
 /** `ETH/BTC=path.csv`, or a path whose name says the market (`ETH-BTC_5m.csv`). */
@@ -159,7 +166,7 @@ export async function runBacktestCommand(o: BacktestCommandOptions, io: Io = std
       from: o.from === undefined ? undefined : parseTime(o.from, '--from'),
       to: o.to === undefined ? undefined : parseTime(o.to, '--to'),
       seed: o.seed,
-      cash: o.capital === undefined ? undefined : dec(o.capital),
+      cash: o.capital === undefined ? undefined : parseCapital(o.capital),
       onProgress: bar ? (done) => bar.update(done) : undefined,
     });
     bar?.stop();

@@ -13,7 +13,7 @@ import {
   sample,
 } from '../backtest/sweep.ts';
 import { loadCandles } from '../market-data/index.ts';
-import { adaptBot, dataSymbol, type Io, loadBot, UsageError } from './backtest-command.ts';
+import { adaptBot, dataSymbol, type Io, loadBot, parseCapital, UsageError } from './backtest-command.ts';
 
 export interface SweepCommandOptions {
   readonly manifest: string;
@@ -74,7 +74,15 @@ export async function runSweepCommand(o: SweepCommandOptions, io: Io = stdio): P
     const t1 = s.time[s.length - 1]!;
     const splitTime = t0 + Math.round(((t1 - t0) * split) / s.timeframeMs) * s.timeframeMs;
     const rows = await runSweep(
-      { bot, policy, data, strategy, splitTime, seed, cash: o.capital },
+      {
+        bot,
+        policy,
+        data,
+        strategy,
+        splitTime,
+        seed,
+        cash: o.capital === undefined ? undefined : parseCapital(o.capital).toFixed(),
+      },
       combos,
       o.workers,
     );
