@@ -176,12 +176,14 @@ export async function buildStatusServer(options: StatusServerOptions): Promise<S
     return reply.code(status).send(body(status, code, error.message));
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.headers(SECURITY_HEADERS);
     startRequestSpan(tracer, request);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     endRequestSpan(request, reply);
+    done();
   });
 
   await app.register(rateLimit, {

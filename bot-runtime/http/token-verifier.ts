@@ -65,15 +65,22 @@ export class TokenVerifier {
     this.#now = options.now ?? Date.now;
   }
 
-  async verify(token: string): Promise<TraderClaims> {
-    const cached = this.#cache.get(token);
-    if (cached) {
-      if (this.#expired(cached.exp)) {
-        this.#cache.delete(token);
-        throw new TokenError('expired', 'token expired');
-      }
-      return cached;
+  /**
+   * The claims of a token verified before and not expired since; undefined when it was not
+   * verified before. Throws TokenError('expired') for a remembered token that has expired.
+   */
+  cached(token: string): TraderClaims | undefined {
+    const claims = this.#cache.get(token);
+    if (claims && this.#expired(claims.exp)) {
+      this.#cache.delete(token);
+      throw new TokenError('expired', 'token expired');
     }
+    return claims;
+  }
+
+  async verify(token: string): Promise<TraderClaims> {
+    const cached = this.cached(token);
+    if (cached) return cached;
     const claims = await this.#verifyFully(token);
     if (this.#options.cacheSize > 0) {
       if (this.#cache.size >= this.#options.cacheSize) {
