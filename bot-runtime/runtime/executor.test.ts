@@ -72,6 +72,20 @@ describe('Executor', () => {
     }
   });
 
+  it('opens nothing while new positions are blocked (a pod restarted beside open positions)', async () => {
+    const { executor, next, close } = await setup();
+    try {
+      executor.blockNewPositions('the ledger holds open positions');
+      let buys = 0;
+      for (let n = 0; n < 600; n++) if ((await next()) > 0) buys++;
+      expect(buys).toBeGreaterThan(0);
+      expect(executor.kernel.orders).toEqual([]);
+      expect(executor.blocked).toBe('the ledger holds open positions');
+    } finally {
+      await close();
+    }
+  });
+
   it('a RiskPolicy halt takes effect at once and lifts when the policy says so', async () => {
     const { executor, next, close } = await setup();
     try {

@@ -124,6 +124,15 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
     onError,
   });
   await executor.recover();
+  // Between pods there is no replay to re-step: a kernel that starts flat beside open positions in the
+  // ledger could open a second one. Until the kernel can take positions back, it opens nothing new.
+  const held = executor.applier.positions().filter((p) => !p.quantity.isZero());
+  if (held.length > 0) {
+    executor.blockNewPositions(
+      `the ledger holds open positions (${held.map((p) => p.symbol).join(', ')}) this executor cannot take over after a restart; opening nothing new`,
+    );
+    log(json('warn', executor.blocked!, { role: 'executor' }));
+  }
   await executor.start();
   let status: StatusServer | undefined;
   if (config.statusEndpoint) {
@@ -175,12 +184,15 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
     const s = source.status();
     return {
       time: new Date().toISOString(),
-      healthy: executor.failure === undefined && state.monitor.canOpenPositions(),
+      healthy:
+        executor.failure === undefined && executor.blocked === undefined && state.monitor.canOpenPositions(),
       ...(executor.failure !== undefined
         ? { message: (executor.failure as Error).message }
-        : state.monitor.message() !== undefined
-          ? { message: state.monitor.message() }
-          : {}),
+        : executor.blocked !== undefined
+          ? { message: executor.blocked }
+          : state.monitor.message() !== undefined
+            ? { message: state.monitor.message() }
+            : {}),
       currency: s.currency,
       equity: s.equity,
       pnlToday: s.pnlToday,
