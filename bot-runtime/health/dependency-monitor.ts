@@ -73,6 +73,7 @@ export class DependencyMonitor {
 
   /** Starts watching and pinging; resolves after the first round of pings. */
   async start(): Promise<void> {
+    if (this.#timer) return;
     for (const probe of this.#probes) {
       const unwatch = probe.watch?.((up, reason) => this.#set(probe.name, up, reason));
       if (unwatch) this.#unwatch.push(unwatch);
