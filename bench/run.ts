@@ -6,7 +6,9 @@
 // 5m candles bootstrapped from the real ETH/BTC file; baseline: the same
 // kernel, fills and signal rule with the indicator from technicalindicators'
 // streaming API, in the same run. Then the bare indicator loops, an ensemble of
-// four strategies, and the peak memory of the process.
+// four strategies, and the peak memory of the process. Then the status
+// endpoint's figures (bench/status-endpoint.ts, in its own processes).
+// BENCH_ONLY=backtest or BENCH_ONLY=status runs one group.
 import { createRequire } from 'node:module';
 import { resourceUsage } from 'node:process';
 import { setFlagsFromString } from 'node:v8';
@@ -19,6 +21,12 @@ import type { Strategy } from '../bot-runtime/strategies/index.ts';
 import { validateTradingBot } from '../crds/index.ts';
 import { bootstrapCandles } from './candles.ts';
 import { TiRsiStrategy } from './ti-rsi-strategy.ts';
+
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY === 'status') {
+  await (await import('./status-endpoint.ts')).run();
+  process.exit(0);
+}
 
 const N = Number(process.env.BENCH_CANDLES ?? 2_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -191,3 +199,5 @@ emit({
   candles: N,
   note: 'whole bench process at the end, technicalindicators runs included',
 });
+
+if (ONLY !== 'backtest') await (await import('./status-endpoint.ts')).run();
