@@ -305,6 +305,22 @@ describe('errors, limits and headers', () => {
     }
   });
 
+  it('counts one IPv6 /64 as one client, and each IPv4 address as its own', async () => {
+    t = await testServer({ rateLimit: { max: 2, windowSeconds: 60 } });
+    const from = (remoteAddress: string) =>
+      t!.server.app.inject({
+        url: '/api/v1/status',
+        remoteAddress,
+        headers: { authorization: `Bearer ${t!.token}` },
+      });
+    expect((await from('2001:db8:1:2::1')).statusCode).toBe(200);
+    expect((await from('2001:db8:1:2::ffff')).statusCode).toBe(200);
+    expect((await from('2001:db8:1:2:abcd::9')).statusCode).toBe(429);
+    expect((await from('2001:db8:1:3::1')).statusCode).toBe(200);
+    expect((await from('10.0.0.1')).statusCode).toBe(200);
+    expect((await from('10.0.0.2')).statusCode).toBe(200);
+  });
+
   it('sends no CORS headers unless origins are configured', async () => {
     t = await testServer();
     const get = await t.inject('/api/v1/status', undefined, { origin: 'https://evil.example' });

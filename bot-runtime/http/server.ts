@@ -9,7 +9,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
 import Fastify, {
@@ -190,6 +190,8 @@ export async function buildStatusServer(options: StatusServerOptions): Promise<S
     global: true,
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowSeconds * 1000,
+    // An IPv4 address is its own key; an IPv6 one is masked to its /64 (one host, many addresses).
+    keyGenerator: (request) => (request.ip.includes(':') ? normalizeIP(request.ip, 64) : request.ip),
     errorResponseBuilder: (_request, context) => new RateLimitedError(context.after),
     // The quota headers only on a 429 (with Retry-After): answers under the limit stay small.
     addHeadersOnExceeding: {
