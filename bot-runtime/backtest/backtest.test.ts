@@ -188,4 +188,28 @@ describe('backtest on real candles', () => {
     const last = halted.at(-1)!.t;
     expect(r.kernel.orders.some((o) => o.side === 'BUY' && o.ts > last)).toBe(true);
   });
+
+  it('limit orders too: the paper path fills exactly as the backtest', async () => {
+    const bt = runBacktest({ bot: limitBot, markets: [{ symbol: 'ETH/BTC', series: eth }] });
+    const { kernel } = buildKernel({ bot: limitBot, markets: [{ symbol: 'ETH/BTC', series: eth }] });
+    await runPaper(kernel, new ReplayFeed(eth, { symbol: 'ETH/BTC', speed: Number.POSITIVE_INFINITY }));
+    expect(kernel.fills.some((f) => f.liquidity === 'MAKER')).toBe(true);
+    expect(kernel.fills).toEqual(bt.kernel.fills);
+    expect(kernel.orders).toEqual(bt.kernel.orders);
+  });
+
+  it('correlated exposure: a second position in a correlated market is denied with the figures', () => {
+    const r = runBacktest({
+      bot: ensembleBot,
+      policy: { ...DEFAULT_RISK_POLICY, maxPositionSizePercent: '20', maxCorrelatedExposurePercent: '30' },
+      markets: multiMarkets,
+      correlationThreshold: 0.2,
+    });
+    const denials = r.kernel.risk.denials.filter((d) => d.code === 'CORRELATED_EXPOSURE_EXCEEDED');
+    expect(denials.length).toBeGreaterThan(0);
+    for (const d of denials) {
+      expect(d.figures.symbols!.split(' ').length).toBeGreaterThan(1);
+      expect(Number(d.figures.exposure)).toBeGreaterThan(Number(d.figures.max_exposure));
+    }
+  });
 });

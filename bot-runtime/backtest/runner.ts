@@ -31,6 +31,8 @@ export interface BacktestInput {
   >;
   /** Starting cash; `spec.capital.amount` by default. */
   readonly cash?: Decimal;
+  /** Correlation at or above which symbols count as one direction (default 0.7). */
+  readonly correlationThreshold?: number;
   /** Strategies instead of the registry's (see KernelOptions.strategyFactory). */
   readonly strategyFactory?: KernelOptions['strategyFactory'];
   /** Called every 65,536 candles and at the end. */
@@ -124,6 +126,7 @@ export function buildKernel(input: BacktestInput): BuiltKernel {
     cash,
     tradeFrom: input.from,
     strategyFactory: input.strategyFactory,
+    correlationThreshold: input.correlationThreshold,
     expectedPoints: Math.max(...markets.map((m) => m.series.length)),
   });
   return { kernel, markets, timeframeMs, currency, cash, warnings };
