@@ -215,10 +215,13 @@ export class Kernel {
             .filter(({ spec }) => !spec.symbols || spec.symbols.includes(symbol))
             .map(({ spec, i }) => createStrategy(spec, i)),
     );
-    this.#ensembles = this.symbols.map((symbol) => {
+    this.#ensembles = this.symbols.map((symbol, k) => {
+      const count = this.strategies[k]!.length;
       const weights = bot.strategies
         .filter((s) => !s.symbols || s.symbols.includes(symbol))
         .map((s) => strategyWeight(s));
+      // A factory that builds other strategies than the manifest's votes with equal weights.
+      if (weights.length !== count) return new Ensemble(bot.combine, new Array(Math.max(1, count)).fill(1));
       return new Ensemble(bot.combine, weights.length > 0 ? weights : [1]);
     });
     this.#signals = this.strategies.map((s) => new Float64Array(Math.max(1, s.length)));
