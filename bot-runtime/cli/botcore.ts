@@ -52,6 +52,8 @@ export function buildProgram(): Command {
     .option('--no-auth', 'serve the status endpoint without tokens (loopback addresses only)')
     .option('--token-file <file>', 'where to write the trader token (default <state-dir>/status.token)')
     .option('--quiet', 'do not print each trade')
+    .option('--exchange-rest-url <url>', 'REST base URL of the exchange feed (marketData.source: exchange)')
+    .option('--exchange-ws-url <url>', 'WebSocket base URL of the exchange feed')
     .action(async (manifest: string, opts) => {
       const { runRunCommand } = await import('./run-command.ts');
       process.exitCode = await runRunCommand({ manifest, ...opts });

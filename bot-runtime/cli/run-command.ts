@@ -28,6 +28,9 @@ export interface RunCommandOptions {
   /** commander's `--no-auth` sets auth: false. */
   readonly auth?: boolean;
   readonly tokenFile?: string;
+  /** Exchange REST and WebSocket base URLs for a bot with marketData.source: exchange (default: the exchange's). */
+  readonly exchangeRestUrl?: string;
+  readonly exchangeWsUrl?: string;
   /** Do not print each trade. */
   readonly quiet?: boolean;
   readonly cwd?: string;
@@ -61,6 +64,14 @@ export async function startRun(
       ...(o.speed === undefined ? {} : { speed: o.speed }),
       ...(o.data ? { data: o.data } : {}),
       auth: o.auth === false ? 'none' : 'jwt',
+      ...(o.exchangeRestUrl || o.exchangeWsUrl
+        ? {
+            exchangeFeed: {
+              ...(o.exchangeRestUrl ? { restBaseUrl: o.exchangeRestUrl } : {}),
+              ...(o.exchangeWsUrl ? { wsBaseUrl: o.exchangeWsUrl } : {}),
+            },
+          }
+        : {}),
       cwd,
       notice: (line) => io.err(`${line}\n`),
     });
@@ -70,9 +81,13 @@ export async function startRun(
     const replay = manifest.bot.marketData.replay;
     const speed = o.speed ?? replay?.speed ?? 1;
     const files = replayFiles(manifest.bot, o.data, cwd).map((f) => `${relative(cwd, f.path)} (${f.symbol})`);
+    const marketData =
+      files.length === 0
+        ? `live closed ${manifest.bot.timeframe} candles of ${manifest.bot.symbols.join(', ')} from ${manifest.bot.exchange.name}'s public market data`
+        : `replay of ${files.join(', ')}, ${manifest.bot.timeframe} candles at ${speed > 0 ? `${speed}x real time` : 'full speed'}${replay?.loop ? ', looping' : ''}`;
     const lines = [
       `Bot Core: TradingBot ${manifest.namespace}/${manifest.name} in paper mode: simulated fills, no real orders.`,
-      `  market data  replay of ${files.join(', ')}, ${manifest.bot.timeframe} candles at ${speed > 0 ? `${speed}x real time` : 'full speed'}${replay?.loop ? ', looping' : ''}`,
+      `  market data  ${marketData}`,
       `  strategies   ${manifest.bot.strategies.map((s) => `${s.name} (${s.type})`).join(', ')}; risk policy: ${manifest.policyName ?? 'documented defaults'}`,
       `  state        ${stateDir}${bot.recovered.fills > 0 ? ` (recovered ${bot.recovered.fills} fills)` : ''}`,
       '',

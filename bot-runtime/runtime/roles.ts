@@ -12,11 +12,10 @@ import { parseStatusServerConfig } from '../http/config.ts';
 import { loadVerificationKeys } from '../http/keys.ts';
 import { MemoryStatusSource } from '../http/memory-status-source.ts';
 import { buildStatusServer, type StatusServer, statusLogger } from '../http/server.ts';
-import { BinanceKlineFeed } from '../market-data/binance/index.ts';
-import { type CandleEvent, type CandleFeed, parseTimeframe } from '../market-data/index.ts';
+import { type CandleFeed, parseTimeframe } from '../market-data/index.ts';
 import { openClusterState } from '../store/runtime-state.ts';
 import { Executor } from './executor.ts';
-import { runFeed } from './feed.ts';
+import { binanceFeed, runFeed } from './feed.ts';
 import { startHealthServer } from './health-server.ts';
 import { LoopingReplay, loadReplayMarkets, replayFiles } from './replay.ts';
 import { type BootConfig, botSpecOf } from './runtime-config.ts';
@@ -233,13 +232,5 @@ function feedOf(boot: BootConfig): CandleFeed {
       `marketData.source exchange: only binance has a market-data feed so far, not ${config.exchange.name}`,
     );
   }
-  // The exchange names markets without the slash (ETHBTC); the bot, as BASE/QUOTE.
-  const bySymbol = new Map(config.symbols.map((s) => [s.replace('/', ''), s]));
-  const inner = new BinanceKlineFeed({ symbols: [...bySymbol.keys()], interval: config.timeframe });
-  return {
-    close: () => inner.close(),
-    async *[Symbol.asyncIterator](): AsyncIterator<CandleEvent> {
-      for await (const e of inner) yield { ...e, symbol: bySymbol.get(e.symbol.toUpperCase()) ?? e.symbol };
-    },
-  };
+  return binanceFeed(config.symbols, config.timeframe);
 }

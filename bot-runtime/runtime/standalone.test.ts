@@ -116,3 +116,53 @@ describe('botcore run, in one process', () => {
     }
   }, 60_000);
 });
+
+describe('botcore run on the exchange feed', () => {
+  it('trades live closed candles (a Binance stand-in) exactly as the backtest of the same candles', async () => {
+    const { BinanceStandIn } = await import('../market-data/binance/stand-in-server.ts');
+    const full = loadCandles(data, { gaps: 'keep' }).series;
+    const n = 600;
+    const series = {
+      ...full,
+      length: n,
+      time: full.time.subarray(0, n),
+      open: full.open.subarray(0, n),
+      high: full.high.subarray(0, n),
+      low: full.low.subarray(0, n),
+      close: full.close.subarray(0, n),
+      volume: full.volume.subarray(0, n),
+    };
+    const standIn = new BinanceStandIn(
+      { ETHBTC: series },
+      '5m',
+      series.time[n - 1]! + 2 * series.timeframeMs,
+    );
+    const { restUrl, wsUrl } = await standIn.start();
+    const m = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
+    const manifest = { ...m, bot: { ...m.bot, marketData: { source: 'exchange' as const } } };
+    const stateDir = mkdtempSync(join(tmpdir(), 'botcore-standalone-live-'));
+    const bot = await startStandalone({
+      manifest,
+      stateDir,
+      host: '127.0.0.1',
+      port: 0,
+      cwd: root,
+      exchangeFeed: { restBaseUrl: restUrl, wsBaseUrl: wsUrl, startTime: series.time[0]! },
+    });
+    try {
+      while (bot.executor.kernel.candles < n) {
+        await bot.executor.settle();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await bot.executor.settle();
+      const reference = runBacktest({ bot: manifest.bot, markets: [{ symbol: 'ETH/BTC', series }] }).kernel;
+      const ids = (fills: readonly { orderId: string; tradeId: string }[]) =>
+        fills.map((f) => fillIdOf(f.orderId, f.tradeId));
+      expect(reference.fills.length).toBeGreaterThan(4);
+      expect(ids(bot.executor.kernel.fills)).toEqual(ids(reference.fills));
+    } finally {
+      await bot.stop();
+      await standIn.stop();
+    }
+  }, 60_000);
+});

@@ -13,9 +13,10 @@ import { dec } from '../domain/index.ts';
 import { parseStatusServerConfig } from '../http/config.ts';
 import { MemoryStatusSource } from '../http/memory-status-source.ts';
 import { buildStatusServer, type StatusServer, statusLogger } from '../http/server.ts';
+import { type CandleFeed, parseTimeframe } from '../market-data/index.ts';
 import { openStandaloneState } from '../store/runtime-state.ts';
 import { Executor } from './executor.ts';
-import { runFeed } from './feed.ts';
+import { binanceFeed, type ExchangeFeedOptions, runFeed } from './feed.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIssuer } from './local-auth.ts';
 import type { RunManifest } from './manifest.ts';
 import { LoopingReplay, loadReplayMarkets, replayFiles } from './replay.ts';
@@ -30,6 +31,8 @@ export interface StandaloneOptions {
   readonly speed?: number;
   /** Candle files instead of the manifest's replay files. */
   readonly data?: readonly string[];
+  /** Where the exchange feed connects, when the bot takes live candles (tests point it at a stand-in). */
+  readonly exchangeFeed?: Omit<ExchangeFeedOptions, 'onWarning'>;
   /** `jwt` (default): tokens signed by the local key; `none`: no token (loopback only). */
   readonly auth?: 'jwt' | 'none';
   readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -71,22 +74,27 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
   const notice = o.notice ?? (() => undefined);
   const onError = o.onError ?? ((e) => notice(`error: ${(e as Error).message}`));
   const files = replayFiles(manifest.bot, o.data, o.cwd);
-  if (files.length === 0) {
+  // No files: closed candles from the exchange's public market data (configured with source: exchange).
+  const live = files.length === 0;
+  if (live && manifest.bot.exchange.name !== 'binance') {
     throw new StandaloneError(
-      `TradingBot "${manifest.name}" takes its candles from the exchange (spec.marketData.source: exchange); ` +
-        'botcore run replays candle files: give --data <csv> or set marketData.source: replay',
+      `TradingBot "${manifest.name}" takes its candles from ${manifest.bot.exchange.name}, which has no market-data feed yet; ` +
+        'give --data <csv> or set marketData.source: replay',
     );
   }
   const warnings: string[] = [];
-  const markets = loadReplayMarkets(manifest.bot, files, warnings);
-  const bot = adaptBot(
-    manifest.bot,
-    markets.map((m) => m.symbol),
-    warnings,
-  );
+  const markets = live ? [] : loadReplayMarkets(manifest.bot, files, warnings);
+  const bot = live
+    ? manifest.bot
+    : adaptBot(
+        manifest.bot,
+        markets.map((m) => m.symbol),
+        warnings,
+      );
   for (const w of warnings) notice(`note: ${w}`);
-  const timeframeMs = markets[0]!.series.timeframeMs;
-  const instruments = markets.map((m) => defaultInstrument(m.symbol));
+  const symbols = live ? bot.symbols : markets.map((m) => m.symbol);
+  const timeframeMs = live ? parseTimeframe(bot.timeframe) : markets[0]!.series.timeframeMs;
+  const instruments = symbols.map((s) => defaultInstrument(s));
   const cash = dec(bot.capital.amount);
   const ref = { namespace: manifest.namespace, name: manifest.name };
 
@@ -114,7 +122,7 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
     ledger,
     bot,
     policy: manifest.policy,
-    markets: markets.map((m, k) => ({ symbol: m.symbol, instrument: instruments[k]! })),
+    markets: symbols.map((symbol, k) => ({ symbol, instrument: instruments[k]! })),
     timeframeMs,
     join: join_,
     source,
@@ -127,7 +135,7 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
   executorClock = () => kernelClock.now();
   const workers = bot.strategies.map((s) => new StrategyWorker({ bus, bot, strategy: s.name, onError }));
   let server: StatusServer | undefined;
-  let feed: LoopingReplay | undefined;
+  let feed: CandleFeed | undefined;
   try {
     const resume = await executor.recover();
     source.setPositions(
@@ -174,13 +182,28 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
     const token = issuer ? await issuer.sign(ref) : undefined;
     source.setReady(true);
 
-    const replay = manifest.bot.marketData.replay;
-    const speed = o.speed ?? replay?.speed ?? 1;
-    feed = new LoopingReplay(markets, {
-      speed: speed > 0 ? speed : Number.POSITIVE_INFINITY,
-      loop: replay?.loop ?? false,
-      fastUntil: resume.resumeAfter,
-    });
+    if (live) {
+      // A live feed cannot be re-stepped: a kernel that starts flat beside open positions opens nothing new.
+      const held = executor.applier.positions().filter((p) => !p.quantity.isZero());
+      if (held.length > 0) {
+        executor.blockNewPositions(
+          `the journal holds open positions (${held.map((p) => p.symbol).join(', ')}) that a live feed cannot rebuild; opening nothing new`,
+        );
+        notice(`note: ${executor.blocked}`);
+      }
+      feed = binanceFeed(symbols, bot.timeframe, {
+        ...o.exchangeFeed,
+        onWarning: (m) => notice(`feed: ${m}`),
+      });
+    } else {
+      const replay = manifest.bot.marketData.replay;
+      const speed = o.speed ?? replay?.speed ?? 1;
+      feed = new LoopingReplay(markets, {
+        speed: speed > 0 ? speed : Number.POSITIVE_INFINITY,
+        loop: replay?.loop ?? false,
+        fastUntil: resume.resumeAfter,
+      });
+    }
     const replayDone = runFeed(bus, feed, bot.timeframe).catch(onError);
     const running = feed;
     const runningServer = server;
