@@ -4,23 +4,19 @@
 // and cleanup that never leaves a namespace stuck on a finalizer.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ApiextensionsV1Api,
   AppsV1Api,
   CoreV1Api,
   type CoreV1Event,
   CustomObjectsApi,
   type KubeConfig,
-  type V1CustomResourceDefinition,
   type V1Deployment,
 } from '@kubernetes/client-node';
 import { connect, type NatsConnection } from 'nats';
-import { parse } from 'yaml';
 import type { RiskPolicy, TradingBot } from '../../crds/index.ts';
 import type { RuntimeReport } from '../../crds/runtime-config/index.ts';
-import { adminKubeConfig, eventually, statusCode } from '../support/kube.ts';
+import { adminKubeConfig, applyProjectCrds, eventually, statusCode } from '../support/kube.ts';
 
 export const root = join(import.meta.dirname, '..', '..');
 export const group = 'trading.botcore.dev';
@@ -42,23 +38,9 @@ export function clients(kc: KubeConfig = adminKubeConfig()): Clients {
   };
 }
 
-/** Creates the CRDs from crds/*.yaml unless they exist, and waits until they are served. */
-export async function installCrds(kc: KubeConfig): Promise<void> {
-  const api = kc.makeApiClient(ApiextensionsV1Api);
-  for (const file of ['trading.botcore.dev_tradingbots.yaml', 'trading.botcore.dev_riskpolicies.yaml']) {
-    const crd = parse(readFileSync(join(root, 'crds', file), 'utf8')) as V1CustomResourceDefinition;
-    try {
-      await api.createCustomResourceDefinition({ body: crd });
-    } catch (error) {
-      if (statusCode(error) !== 409) throw error;
-    }
-    await eventually(async () => {
-      const read = await api.readCustomResourceDefinition({ name: crd.metadata?.name ?? '' });
-      return read.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
-        ? true
-        : undefined;
-    }, `CRD ${crd.metadata?.name} established`);
-  }
+/** Applies the CRDs from crds/ as they are (updating stale ones) and waits until they are served. */
+export async function installCrds(_kc: KubeConfig): Promise<void> {
+  await applyProjectCrds();
 }
 
 export function uniqueName(prefix: string): string {

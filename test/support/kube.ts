@@ -1,5 +1,7 @@
 // Shared helpers for integration suites that talk to the test API server.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 
 /** The admin kubeconfig that the vitest global setup exported as KUBECONFIG. */
@@ -56,4 +58,26 @@ export async function eventually<T>(
   throw new Error(
     `timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
   );
+}
+
+/**
+ * Applies the project's CRDs exactly as `kubectl apply` would and waits until
+ * they are served. (Creating them through client-node's typed API would drop
+ * `default` and `x-kubernetes-*` keys, which its models spell differently.)
+ */
+export async function applyProjectCrds(): Promise<void> {
+  const kubectl = process.env.KUBECTL;
+  if (!kubectl)
+    throw new Error('KUBECTL is not set: run integration tests through vitest (npm run test:integration)');
+  const crds = new URL('../../crds/', import.meta.url).pathname;
+  const run = promisify(execFile);
+  await run(kubectl, [
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '--field-manager=botcore-tests',
+    '-f',
+    crds,
+  ]);
+  await run(kubectl, ['wait', '--for=condition=Established', '--timeout=60s', '-f', crds]);
 }
