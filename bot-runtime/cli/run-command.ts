@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { dec } from '../domain/index.ts';
+import { ConfigError } from '../http/config.ts';
 import { CandleDataError } from '../market-data/index.ts';
 import { loadRunManifest, RunManifestError } from '../runtime/manifest.ts';
 import { replayFiles } from '../runtime/replay.ts';
@@ -119,7 +120,8 @@ export async function startRun(
       e instanceof StandaloneError ||
       e instanceof CandleDataError ||
       e instanceof StrategyError ||
-      e instanceof LedgerLockedError
+      e instanceof LedgerLockedError ||
+      e instanceof ConfigError
     ) {
       io.err(`error: ${e.message}\n`);
       return { code: 1 };

@@ -13,6 +13,7 @@ import {
   loadCandles,
   MultiReplayFeed,
 } from '../market-data/index.ts';
+import { StandaloneError } from './errors.ts';
 
 export interface ReplayMarketData {
   readonly symbol: string;
@@ -26,7 +27,7 @@ export function parseDataArg(arg: string): { symbol: string; path: string } {
   if (eq) return { symbol: eq[1]!, path: eq[2]! };
   const base = arg.split(/[\\/]/).at(-1) ?? arg;
   const m = /^([A-Z0-9]{2,12})-([A-Z0-9]{2,12})(?:_[^.]*)?\.(?:csv|json)$/i.exec(base);
-  if (!m) throw new Error(`--data ${arg}: name the market, as in ETH-BTC_5m.csv or ETH/BTC=${arg}`);
+  if (!m) throw new StandaloneError(`--data ${arg}: name the market, as in ETH-BTC_5m.csv or ETH/BTC=${arg}`);
   return { symbol: `${m[1]!.toUpperCase()}/${m[2]!.toUpperCase()}`, path: arg };
 }
 

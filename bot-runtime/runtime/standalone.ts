@@ -15,6 +15,7 @@ import { MemoryStatusSource } from '../http/memory-status-source.ts';
 import { buildStatusServer, type StatusServer, statusLogger } from '../http/server.ts';
 import { type CandleFeed, parseTimeframe } from '../market-data/index.ts';
 import { openStandaloneState } from '../store/runtime-state.ts';
+import { StandaloneError } from './errors.ts';
 import { Executor } from './executor.ts';
 import { binanceFeed, type ExchangeFeedOptions, runFeed } from './feed.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIssuer } from './local-auth.ts';
@@ -65,9 +66,7 @@ export function defaultStateDir(namespace: string, name: string, env = process.e
   return join(base, 'botcore', namespace, name);
 }
 
-export class StandaloneError extends Error {
-  override readonly name = 'StandaloneError';
-}
+export { StandaloneError };
 
 export async function startStandalone(o: StandaloneOptions): Promise<StandaloneBot> {
   const { manifest } = o;
