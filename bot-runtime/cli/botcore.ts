@@ -15,9 +15,15 @@ export function buildProgram(): Command {
   program
     .command('start')
     .description('run the demo: a paper-trading bot from examples/ on replayed real candles')
-    .action(async () => {
+    .option('--port <n>', 'status endpoint port (default 8080)', wholeNumber)
+    .option('--speed <n>', 'replay speed in times real time (default 3000)', finiteNumber)
+    .option(
+      '--state-dir <dir>',
+      'where the demo keeps its state (default ~/.local/state/botcore/default/demo)',
+    )
+    .action(async (opts: { port?: number; speed?: number; stateDir?: string }) => {
       const { runStart } = await import('./start.ts');
-      process.exitCode = await runStart();
+      process.exitCode = await runStart(opts);
     });
 
   program

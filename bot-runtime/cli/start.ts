@@ -9,11 +9,16 @@ import { runRunCommand } from './run-command.ts';
 /** The repository root (this file is bot-runtime/cli/start.ts). */
 const root = join(import.meta.dirname, '..', '..');
 
-export async function runStart(): Promise<number> {
+/** `npm start [-- --port 9090 --speed 600 --state-dir d]`. */
+export async function runStart(
+  options: { port?: number; speed?: number; stateDir?: string } = {},
+): Promise<number> {
   return runRunCommand({
     manifest: join(root, 'examples', 'bots', 'demo.yaml'),
     cwd: root,
     host: '127.0.0.1',
-    port: 8080,
+    port: options.port ?? 8080,
+    ...(options.speed === undefined ? {} : { speed: options.speed }),
+    ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
   });
 }
