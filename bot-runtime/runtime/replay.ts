@@ -12,6 +12,7 @@ import {
   type CandleSeries,
   loadCandles,
   MultiReplayFeed,
+  type Sleep,
 } from '../market-data/index.ts';
 import { StandaloneError } from './errors.ts';
 
@@ -62,6 +63,8 @@ export interface LoopingReplayOptions {
   readonly loop: boolean;
   /** Candles closing at or before this time go out without waits (already processed before a restart). */
   readonly fastUntil?: number;
+  /** Injected in tests; a timer otherwise. */
+  readonly sleep?: Sleep;
 }
 
 /** A replay of several markets that can loop and fast-forward; a CandleFeed like any other. */
@@ -107,7 +110,10 @@ export class LoopingReplay implements CandleFeed {
       else parts.push({ speed });
       for (const part of parts) {
         if (this.#closed) return;
-        const feed = new MultiReplayFeed(markets, part);
+        const feed = new MultiReplayFeed(markets, {
+          ...part,
+          ...(this.#options.sleep ? { sleep: this.#options.sleep } : {}),
+        });
         this.#current = feed;
         for await (const e of feed) {
           if (this.#closed) return;
