@@ -77,6 +77,7 @@ export class Executor {
   #resumeAfter = Number.NEGATIVE_INFINITY;
   #lastClose: number[];
   #draining = false;
+  #dirty = false;
   #md: Subscription | undefined;
   #signals: RunningConsumer | undefined;
   #idle: Promise<void> = Promise.resolve();
@@ -169,23 +170,31 @@ export class Executor {
   }
 
   #kick(): void {
+    this.#dirty = true;
     if (this.#draining) return;
     this.#draining = true;
-    this.#idle = this.#drain().finally(() => {
-      this.#draining = false;
-    });
+    this.#idle = this.#drain();
   }
 
   async #drain(): Promise<void> {
-    for (;;) {
-      const next = this.#options.join.next();
-      if (!next) return;
-      try {
-        await this.step(next.symbol, next.candle);
-      } catch (error) {
-        this.#failed ??= error;
-        this.#options.onError?.(error);
+    try {
+      // A kick while a candle is being processed sets #dirty: look again before stopping, so a
+      // candle that became ready during the last await is never left waiting for the next kick.
+      while (this.#dirty) {
+        this.#dirty = false;
+        for (;;) {
+          const next = this.#options.join.next();
+          if (!next) break;
+          try {
+            await this.step(next.symbol, next.candle);
+          } catch (error) {
+            this.#failed ??= error;
+            this.#options.onError?.(error);
+          }
+        }
       }
+    } finally {
+      this.#draining = false;
     }
   }
 
