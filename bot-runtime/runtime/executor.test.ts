@@ -13,12 +13,12 @@ import { SignalJoin } from './signals.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-async function setup() {
+async function setup(options: { ledgerPath?: string; orderIdPrefix?: string } = {}) {
   const { bot } = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
   const series = loadCandles(join(root, 'examples', 'data', 'ETH-BTC_5m.csv'), { gaps: 'keep' }).series;
   const bus = new InProcessBus();
   const ledger = await FileLedger.open(
-    join(mkdtempSync(join(tmpdir(), 'botcore-executor-')), 'ledger.jsonl'),
+    options.ledgerPath ?? join(mkdtempSync(join(tmpdir(), 'botcore-executor-')), 'ledger.jsonl'),
   );
   const signals = new SignalJoin(bot);
   const executor = new Executor({
@@ -28,6 +28,7 @@ async function setup() {
     markets: [{ symbol: 'ETH/BTC', instrument: defaultInstrument('ETH/BTC') }],
     timeframeMs: series.timeframeMs,
     join: signals,
+    ...(options.orderIdPrefix === undefined ? {} : { orderIdPrefix: options.orderIdPrefix }),
   });
   await executor.recover();
   const strategy = createStrategy(bot.strategies[0]!, 0);
@@ -40,7 +41,7 @@ async function setup() {
     await executor.step('ETH/BTC', c);
     return signal;
   };
-  return { executor, next, close: () => Promise.all([bus.close(), ledger.close()]) };
+  return { executor, ledger, next, close: () => Promise.all([bus.close(), ledger.close()]) };
 }
 
 describe('Executor', () => {
@@ -84,6 +85,22 @@ describe('Executor', () => {
     } finally {
       await close();
     }
+  });
+
+  it('a new kernel beside an old ledger (a pod restart) records its fills under this run’s order ids', async () => {
+    const ledgerPath = join(mkdtempSync(join(tmpdir(), 'botcore-executor-prefix-')), 'ledger.jsonl');
+    const first = await setup({ ledgerPath, orderIdPrefix: 'run1-' });
+    for (let n = 0; n < 400; n++) await first.next();
+    const made = first.executor.kernel.fills.length;
+    expect(made).toBeGreaterThan(2);
+    expect((await first.ledger.fills()).map((f) => f.fillId)[0]).toBe('run1-O-1:O-1-1');
+    await first.close();
+    // The same kernel orders again (O-1, O-2, ...): none of its fills may pass for an old one.
+    const second = await setup({ ledgerPath, orderIdPrefix: 'run2-' });
+    for (let n = 0; n < 400; n++) await second.next();
+    expect(second.executor.kernel.fills.length).toBe(made);
+    expect(await second.ledger.fills()).toHaveLength(2 * made);
+    await second.close();
   });
 
   it('a RiskPolicy halt takes effect at once and lifts when the policy says so', async () => {

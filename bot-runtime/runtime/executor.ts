@@ -48,6 +48,8 @@ export interface ExecutorOptions {
   /** Seed of the paper venue (default 1). */
   readonly seed?: number;
   readonly cash?: Decimal;
+  /** Prefix of the ledger's order ids for this run (pods: unique per start; botcore run: none). */
+  readonly orderIdPrefix?: string;
   /** Hot state (Redis between pods, memory in botcore run) the fill applier keeps up to date. */
   readonly hot?: HotState;
   /**
@@ -221,7 +223,7 @@ export class Executor {
     for (; this.#ordersSeen < orders.length; this.#ordersSeen++) {
       const o = orders[this.#ordersSeen]!;
       await ledger.recordOrder({
-        orderId: o.id,
+        orderId: this.#orderId(o.id),
         symbol: o.symbol,
         side: o.side,
         type: o.type,
@@ -256,7 +258,18 @@ export class Executor {
     this.#options.onCandle?.(symbol, c);
   }
 
-  async #recordFill(fill: Fill): Promise<boolean> {
+  /**
+   * The kernel numbers its orders from O-1 each time it starts. Between pods a
+   * restarted executor starts a new kernel beside the old ledger, so its ids get
+   * a prefix for this run; in botcore run the re-stepped kernel makes the same
+   * orders again and the ids must stay as they were (no prefix).
+   */
+  #orderId(id: string): string {
+    return `${this.#options.orderIdPrefix ?? ''}${id}`;
+  }
+
+  async #recordFill(kernelFill: Fill): Promise<boolean> {
+    const fill: Fill = { ...kernelFill, orderId: this.#orderId(kernelFill.orderId) };
     const applier = this.applier;
     const before = applier.position(fill.symbol)?.realizedPnl.amount ?? dec(0);
     const result = await applier.apply(fillToRecord(fill, this.#quote));

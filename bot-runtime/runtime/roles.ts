@@ -119,6 +119,8 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
     source,
     cash,
     hot: state.hot,
+    // A new kernel numbers orders from O-1 again: this run's ids must not collide with the ledger's.
+    orderIdPrefix: `${Date.now().toString(36)}-`,
     canOpenPositions: () => state.monitor.canOpenPositions(),
     onError,
   });
