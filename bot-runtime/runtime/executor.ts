@@ -23,7 +23,7 @@ import { FillApplier } from '../recovery/fill-applier.ts';
 import { recover } from '../recovery/recover.ts';
 import type { HotState } from '../store/hot-state.ts';
 import type { Ledger } from '../store/ledger.ts';
-import { fillFromRecord, fillToRecord } from '../store/records.ts';
+import { fillFromRecord, fillToRecord, orderEventToRecord } from '../store/records.ts';
 import { PaperVenue } from '../venue/paper/index.ts';
 import { RecordingVenue } from './recording-venue.ts';
 import { RemoteStrategy, type SignalJoin, type SignalMessage, strategiesFor } from './signals.ts';
@@ -79,6 +79,7 @@ export class Executor {
   #resumeAfter = Number.NEGATIVE_INFINITY;
   #lastClose: number[];
   #draining = false;
+  readonly #eventCount = new Map<string, number>();
   #dirty = false;
   #md: Subscription | undefined;
   #signals: RunningConsumer | undefined;
@@ -232,6 +233,16 @@ export class Executor {
         timeInForce: 'GTC',
         ts: o.ts,
       });
+    }
+    // Each order's events, indexed in its history (0 is the order record), recorded once by event id.
+    for (const { orderId, event } of this.#venue.takeOrderEvents()) {
+      const index = (this.#eventCount.get(orderId) ?? 0) + 1;
+      this.#eventCount.set(orderId, index);
+      const e =
+        event.type === 'OrderFilled'
+          ? { ...event, fill: { ...event.fill, orderId: this.#orderId(orderId) } }
+          : event;
+      await ledger.recordOrderEvent(orderEventToRecord(this.#orderId(orderId), index, e, this.#quote));
     }
     let traded = false;
     for (const fill of this.#venue.takeFills()) traded = (await this.#recordFill(fill)) || traded;

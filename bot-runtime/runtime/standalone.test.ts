@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../backtest/runner.ts';
+import { replayOrder } from '../domain/index.ts';
 import { loadCandles } from '../market-data/index.ts';
-import { fillIdOf } from '../store/records.ts';
+import { fillIdOf, orderEventFromRecord, orderFromRecord } from '../store/records.ts';
 import { loadRunManifest } from './manifest.ts';
 import { startStandalone } from './standalone.ts';
 
@@ -56,6 +57,21 @@ describe('botcore run, in one process', () => {
       expect(journal.filter((e) => e.k === 'fill').map((e) => e.v.fillId)).toEqual(ids(reference.fills));
       const page = bot.source.trades({ limit: 500 });
       expect(page.items.map((t) => fillIdOf(t.orderId, t.id)).reverse()).toEqual(ids(reference.fills));
+      // Every order's history is in the ledger, and replays to the status the kernel ended with.
+      const { FileLedger } = await import('../store/file-ledger.ts');
+      await bot.stop();
+      const ledger = await FileLedger.open(join(stateDir, 'ledger.jsonl'));
+      try {
+        const orders = await ledger.orders();
+        expect(orders.map((o) => o.orderId)).toEqual(bot.executor.kernel.orders.map((o) => o.id));
+        for (const o of bot.executor.kernel.orders) {
+          const events = (await ledger.orderEvents(o.id)).map(orderEventFromRecord);
+          const replayed = replayOrder(orderFromRecord(orders.find((r) => r.orderId === o.id)!), events);
+          expect(replayed.status).toBe(o.status);
+        }
+      } finally {
+        await ledger.close();
+      }
       const status = bot.source.status();
       expect(status.equity).toBe(bot.executor.kernel.equityDecimal().toFixed());
     } finally {
