@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dec } from './decimal.ts';
+import { Decimal, dec } from './decimal.ts';
 import { DomainError } from './errors.ts';
 import { Instrument } from './instrument.ts';
 
@@ -91,6 +91,37 @@ describe('Instrument', () => {
           expect(dec(String(q)).minus(qty).lt(ethbtc.lotSize)).toBe(true);
         },
       ),
+    );
+  });
+
+  it('property: quantity equals toNearest(lot, ROUND_DOWN) to the digit, on the grid or off it', () => {
+    const lots = ['1', '0.001', '0.00000001', '10', '0.0025'].map(
+      (lot) =>
+        new Instrument({ symbol: 'ETHBTC', base: 'ETH', quote: 'BTC', tickSize: '0.000001', lotSize: lot }),
+    );
+    const values = fc.oneof(
+      fc.double({ min: 0, max: 1e9, noNaN: true }).map((x) => dec(String(x))),
+      // Multiples of a lot (the sized quantities and positions orders are made from), up to 70 digits.
+      fc
+        .tuple(fc.stringMatching(/^[1-9][0-9]{0,69}$/), fc.integer({ min: -12, max: 3 }))
+        .map(([digits, exp]) => dec(`${digits}e${exp}`)),
+      fc.constantFrom(
+        dec(0),
+        dec('0.001'),
+        dec('1e-9'),
+        dec('0.0025'),
+        // 67 significant digits, past the precision: toNearest keeps them all.
+        dec('1234567890123456789012345678901234567890123456789012345678901234567e3'),
+      ),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...lots), values, (inst, v) => {
+        const want = v.toNearest(inst.lotSize, Decimal.ROUND_DOWN);
+        const got = inst.quantity(v);
+        expect(got.toString()).toBe(want.toString());
+        expect(Object.is(got.isNeg(), want.isNeg())).toBe(true);
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -39,6 +39,8 @@ export class Instrument {
   /** Decimal places of the tick and the lot, for display and venue strings. */
   readonly pricePrecision: number;
   readonly quantityPrecision: number;
+  /** The lot size is 10^-quantityPrecision (every bundled market): on-grid quantities are seen from their decimal places. */
+  readonly #lotIsPowerOfTen: boolean;
 
   constructor(spec: InstrumentSpec) {
     const bad = (detail: string, ctx: Record<string, unknown>): never => {
@@ -61,6 +63,7 @@ export class Instrument {
     this.minNotional = new Money(minNotional, spec.quote);
     this.pricePrecision = this.tickSize.decimalPlaces();
     this.quantityPrecision = this.lotSize.decimalPlaces();
+    this.#lotIsPowerOfTen = this.lotSize.eq(new Decimal(10).pow(-this.quantityPrecision));
   }
 
   /** A price on the tick grid. `nearest` rounds half to even; `down`/`up` floor/ceil. */
@@ -104,6 +107,9 @@ export class Instrument {
         },
       );
     }
+    // Already on a power-of-ten grid (a sized quantity, a position): toNearest gives it back unchanged
+    // (its integer quotient and product are exact, not rounded to the precision), without its division.
+    if (this.#lotIsPowerOfTen && !v.isZero() && v.decimalPlaces() <= this.quantityPrecision) return v;
     return v.toNearest(this.lotSize, Decimal.ROUND_DOWN);
   }
 

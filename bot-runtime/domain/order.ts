@@ -6,6 +6,7 @@ import { DomainError, DomainErrorCode, DuplicateFill, InvalidStateTransition } f
 import type { Fill } from './fill.ts';
 import type { Instrument, OrderSide } from './instrument.ts';
 import { DEPENDS, nextTarget, type OrderEventType, OrderStatus } from './order-transitions.ts';
+import { openingPrice } from './position.ts';
 
 export type OrderType = 'MARKET' | 'LIMIT';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
@@ -187,16 +188,21 @@ function applyFill(order: Order, fill: Fill, events: OrderEvent[]): Order {
       filled: filled.toFixed(),
     });
   }
-  const prevNotional = order.averagePrice ? order.averagePrice.times(order.filledQuantity) : ZERO;
-  const averagePrice = prevNotional.plus(fill.price.times(qty)).div(filled);
+  // The first fill's average is its price (exact, see openingPrice); later ones the volume-weighted mean.
+  const averagePrice =
+    order.averagePrice === undefined && order.filledQuantity.isZero()
+      ? openingPrice(fill.price, qty)
+      : (order.averagePrice ? order.averagePrice.times(order.filledQuantity) : ZERO)
+          .plus(fill.price.times(qty))
+          .div(filled);
   const done = filled.eq(order.quantity);
   const status = done
     ? OrderStatus.FILLED
     : order.status === OrderStatus.PENDING_CANCEL
       ? OrderStatus.PENDING_CANCEL
       : OrderStatus.PARTIALLY_FILLED;
-  const tradeIds = new Set(order.tradeIds);
-  tradeIds.add(fill.tradeId);
+  const tradeIds =
+    order.tradeIds.size === 0 ? new Set([fill.tradeId]) : new Set(order.tradeIds).add(fill.tradeId);
   return { ...order, status, filledQuantity: filled, averagePrice, tradeIds, events };
 }
 

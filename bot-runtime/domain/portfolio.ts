@@ -84,6 +84,11 @@ export class Portfolio {
     return this.#fills;
   }
 
+  /** The balance's amount (what `balance(currency).amount` is), without making a Money. */
+  amount(currency: string): Decimal {
+    return this.#balances.get(currency) ?? ZERO;
+  }
+
   balance(currency: string): Money {
     return new Money(this.#balances.get(currency) ?? ZERO, currency);
   }

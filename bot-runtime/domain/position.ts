@@ -1,7 +1,7 @@
 // A netting position in one instrument: signed quantity (long > 0, short < 0),
 // average entry price, and realised PnL in the quote currency. Immutable;
 // `applyFillToPosition` returns the next one.
-import { type Decimal, dec, ZERO } from './decimal.ts';
+import { Decimal, dec, ZERO } from './decimal.ts';
 import { DomainError, DomainErrorCode } from './errors.ts';
 import type { Fill } from './fill.ts';
 import { Money } from './money.ts';
@@ -64,15 +64,21 @@ export function applyFillToPosition(p: Position, fill: Fill): Position {
   const q = p.quantity;
   const next = q.plus(signed);
   let averagePrice = p.averagePrice;
-  let realized = p.realizedPnl.amount;
-  if (q.isZero() || q.isPositive() === signed.isPositive()) {
-    // Opening or adding: volume-weighted entry price.
+  let realizedPnl = p.realizedPnl;
+  if (q.isZero()) {
+    // Opening: the volume-weighted entry price of one fill is its price.
+    averagePrice = openingPrice(px, qty);
+  } else if (q.isPositive() === signed.isPositive()) {
+    // Adding: volume-weighted entry price.
     averagePrice = p.averagePrice.times(q.abs()).plus(px.times(qty)).div(q.abs().plus(qty));
   } else {
     // Reducing, closing or flipping.
     const closed = minDecimal(qty, q.abs());
     const direction = q.isPositive() ? 1 : -1;
-    realized = realized.plus(px.minus(p.averagePrice).times(closed).times(direction));
+    realizedPnl = new Money(
+      realizedPnl.amount.plus(px.minus(p.averagePrice).times(closed).times(direction)),
+      p.quote,
+    );
     if (next.isZero()) averagePrice = ZERO;
     else if (next.isPositive() !== q.isPositive()) averagePrice = px;
   }
@@ -81,11 +87,22 @@ export function applyFillToPosition(p: Position, fill: Fill): Position {
     quote: p.quote,
     quantity: next,
     averagePrice,
-    realizedPnl: new Money(realized, p.quote),
+    realizedPnl,
     boughtQuantity: fill.side === 'BUY' ? p.boughtQuantity.plus(qty) : p.boughtQuantity,
     soldQuantity: fill.side === 'SELL' ? p.soldQuantity.plus(qty) : p.soldQuantity,
     fillCount: p.fillCount + 1,
   };
+}
+
+/**
+ * `(0 * 0 + px * qty) / (0 + qty)`, the adding formula from flat, without its
+ * division when it is exact: with at most 60 significant digits between them
+ * (the domain's precision) the product does not round, so the quotient is `px`
+ * itself. Otherwise the formula as written (tested equal).
+ */
+export function openingPrice(px: Decimal, qty: Decimal): Decimal {
+  if (px.constructor === Decimal && px.sd() + qty.sd() <= Decimal.precision) return px;
+  return ZERO.times(ZERO).plus(px.times(qty)).div(ZERO.plus(qty));
 }
 
 function minDecimal(a: Decimal, b: Decimal): Decimal {

@@ -27,6 +27,7 @@ import {
   deny,
   floorQuantity,
   RiskCode,
+  type RiskContext,
   RiskEngine,
   RollingReturns,
   sizePosition,
@@ -401,7 +402,7 @@ export class Kernel {
     const equity = this.equityDecimal();
     const sized = sizePosition({
       equity,
-      cash: this.portfolio.balance(this.#currency).amount,
+      cash: this.portfolio.amount(this.#currency),
       currentNotional: ZERO,
       riskPerTradePercent: this.#policy.riskPerTradePercent,
       stopLossPercent: this.#policy.stopLossPercent,
@@ -450,11 +451,23 @@ export class Kernel {
       : undefined;
     const verdict = this.risk.check(
       { symbol: inst.symbol, side: 'SELL', quantity: position, price: price ?? ref, position },
-      // A close only reduces: the gate (state, rate) decides it, and equity is not read.
-      { now, equity: dec(this.#lastEq), positions: [], correlation: this.#correlation },
+      // A close only reduces: the gate (state, rate) decides it, and equity is not read (made only if it is).
+      this.#closeContext(now),
     );
     if (verdict) return;
     this.#submit(k, 'SELL', position, price, now, false, this.#agreeing(k, -1));
+  }
+
+  #closeContext(now: number): RiskContext {
+    const lastEq = this.#lastEq;
+    return {
+      now,
+      get equity() {
+        return dec(lastEq);
+      },
+      positions: [],
+      correlation: this.#correlation,
+    };
   }
 
   #submit(
@@ -614,7 +627,7 @@ export class Kernel {
     const inst = this.instruments[k]!;
     const position = this.portfolio.position(inst.symbol);
     this.#posF[k] = position.quantity.toNumber();
-    this.#cashF = this.portfolio.balance(this.#currency).amount.toNumber();
+    this.#cashF = this.portfolio.amount(this.#currency).toNumber();
     this.fills.push(fill);
     this.#open[k] ??= {
       strategies,

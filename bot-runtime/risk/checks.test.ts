@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dec } from '../domain/index.ts';
+import { type Decimal, dec } from '../domain/index.ts';
 import {
   checkCooldown,
   checkCorrelatedExposure,
@@ -13,7 +13,7 @@ import {
   checkPositionSize,
 } from './checks.ts';
 import { formatDenial } from './denial.ts';
-import { floorQuantity, sizePosition } from './sizing.ts';
+import { cashClearlyAbove, divDown, floorQuantity, sizePosition } from './sizing.ts';
 import { TradingStateMachine } from './state.ts';
 
 const MIN = 60_000;
@@ -136,6 +136,40 @@ describe('position sizing', () => {
       boundBy: 'cash',
     });
     expect(sizePosition({ ...base, currentNotional: dec(6000) }).notional.isZero()).toBe(true);
+  });
+  it('property: skipping the cash division when floats show cash far above changes nothing', () => {
+    // The cash cap as always computed: cash / (1 + fee) at 24 digits toward zero, binding when below the rest.
+    const reference = (x: typeof base & { cash: Decimal; equity: Decimal }) => {
+      const r = sizePosition({ ...x, cash: dec(1e300) });
+      const cash = divDown(x.cash, x.feeRate.plus(1));
+      return r.notional.gt(0) && cash.lt(r.notional) ? { notional: cash, boundBy: 'cash' } : r;
+    };
+    // Cash around the sized notional (2.5 % of equity here), down to a few parts in 1e12 either side.
+    const amount = fc
+      .tuple(fc.integer({ min: 1, max: 10 ** 9 }), fc.integer({ min: -8, max: 6 }))
+      .map(([n, e]) => dec(n).times(dec(10).pow(e)));
+    fc.assert(
+      fc.property(
+        amount,
+        fc.oneof(fc.double({ min: 0.9, max: 1.1, noNaN: true }), fc.constant(1)),
+        fc.integer({ min: -6, max: 6 }),
+        fc.constantFrom('0', '0.001', '0.00075', '0.1'),
+        (equity, ratio, ulps, fee) => {
+          const feeRate = dec(fee);
+          const near = equity.times('0.025').times(feeRate.plus(1));
+          const cash = near.times(dec(String(ratio))).plus(dec(ulps).times('1e-12').times(near));
+          if (!cash.gt(0)) return;
+          const x = { ...base, equity, cash, feeRate };
+          const got = sizePosition(x);
+          const want = reference(x);
+          expect(got.boundBy).toBe(want.boundBy);
+          expect(got.notional.toString()).toBe(want.notional.toString());
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(cashClearlyAbove(dec(2), dec(0), dec(1))).toBe(true);
+    expect(cashClearlyAbove(dec('1.0000000001'), dec(0), dec(1))).toBe(false);
   });
 });
 

@@ -82,6 +82,16 @@ function riskRatio(risk: string, stop: string): Decimal {
   return r;
 }
 
+/** True when `cash / (1 + feeRate)` is certainly above `notional` (positive figures in float range). */
+export function cashClearlyAbove(cash: Decimal, feeRate: Decimal, notional: Decimal): boolean {
+  const n = notional.toNumber();
+  if (!(n > 1e-300 && n < 1e300)) return false;
+  const c = cash.toNumber();
+  const f = feeRate.toNumber();
+  if (!(c > 0 && c < 1e300 && f >= 0 && f < 1e300)) return false;
+  return c / (1 + f) > n * (1 + 1e-9);
+}
+
 export function sizePosition(x: SizingInput): Sized {
   // Fractions are exact (times 0.01); the risk ratio and the cash division round toward zero.
   const hundredth = HUNDREDTH;
@@ -96,11 +106,19 @@ export function sizePosition(x: SizingInput): Sized {
   if (x.maxPositionNotional !== undefined)
     caps.push(['maxPositionNotional', pctOf(x.maxPositionNotional).minus(x.currentNotional)]);
   if (x.maxAllocation !== undefined) caps.push(['maxAllocation', x.maxAllocation.minus(x.currentNotional)]);
-  caps.push(['cash', divDown(x.cash, x.feeRate.plus(1))]);
   for (const [name, cap] of caps) {
     if (cap.lt(notional)) {
       notional = cap;
       boundBy = name;
+    }
+  }
+  // The cash cap comes last and binds only when it is below the rest; its division is
+  // skipped when floats show it far above (1e-9 apart: float and 24-digit errors are ~1e-15).
+  if (!cashClearlyAbove(x.cash, x.feeRate, notional)) {
+    const cash = divDown(x.cash, x.feeRate.plus(1));
+    if (cash.lt(notional)) {
+      notional = cash;
+      boundBy = 'cash';
     }
   }
   if (notional.lte(0)) return { notional: new Decimal(0), boundBy };
