@@ -36,6 +36,8 @@ export interface RoleOptions {
   readonly statusPort?: number;
 }
 
+const money = (value: string): string => dec(value).toDecimalPlaces(18).toFixed();
+
 const json = (level: string, msg: string, extra: Record<string, unknown> = {}) =>
   `${JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra })}\n`;
 
@@ -169,6 +171,8 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
       const doc = request.policy;
       executor.setHalt(doc?.spec.halt === true, doc?.spec.haltReason);
       applied = doc ? { name: doc.name, generation: doc.generation } : undefined;
+      // Reported at once, so the operator sees the generation applied without waiting for the next tick.
+      setImmediate(() => bus.publishStatus(report()));
       return {
         ok: true,
         message: doc?.spec.halt
@@ -195,9 +199,10 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
             ? { message: state.monitor.message() }
             : {}),
       currency: s.currency,
-      equity: s.equity,
-      pnlToday: s.pnlToday,
-      pnlTotal: s.pnlTotal,
+      // The contract's decimal strings carry at most 18 decimals.
+      equity: money(s.equity),
+      pnlToday: money(s.pnlToday),
+      pnlTotal: money(s.pnlTotal),
       openPositions: s.openPositions,
       tradesToday: s.tradesToday,
       risk: { state: s.risk.state, ...(s.risk.reason ? { reason: s.risk.reason } : {}) },

@@ -13,7 +13,11 @@ import { loadCandles } from '../../bot-runtime/market-data/index.ts';
 import { type RunningRole, runRole } from '../../bot-runtime/runtime/roles.ts';
 import { botSpecOf, loadBootConfig } from '../../bot-runtime/runtime/runtime-config.ts';
 import { ledgerDatabase } from '../../bot-runtime/store/runtime-state.ts';
-import { subjectsFor, validateRiskPolicyDocument } from '../../crds/runtime-config/index.ts';
+import {
+  subjectsFor,
+  validateRiskPolicyDocument,
+  validateRuntimeReport,
+} from '../../crds/runtime-config/index.ts';
 import { removeBot } from '../runtime-faults/harness.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -95,9 +99,23 @@ describe('botcore runtime roles over NATS and MongoDB', () => {
         });
         if (!checked.valid) throw new Error('the test policy is invalid');
         const policy = checked.value;
+        const reports: unknown[] = [];
+        const sub = await operator.subscribeStatus((r) => reports.push(r));
         const reply = await operator.request({ command: 'apply-risk-policy', policy }, 5000);
         expect(reply).toMatchObject({ ok: true, message: 'halted by RiskPolicy guard' });
         expect(ex.riskView()).toMatchObject({ state: 'Halted', reason: 'desk closed' });
+        // The executor reports at once, in the contract's shape, with the generation it applied.
+        while (reports.length === 0) await new Promise((r) => setTimeout(r, 50));
+        await sub.unsubscribe();
+        const report = validateRuntimeReport(reports[0]);
+        expect(report.errors).toEqual([]);
+        expect(report.value).toMatchObject({
+          healthy: true,
+          currency: 'BTC',
+          policy: { name: 'guard', generation: 7 },
+          risk: { state: 'Halted', reason: 'desk closed' },
+          strategies: [{ name: 'rsi', ready: true }],
+        });
       } finally {
         await operator.close();
       }
