@@ -8,7 +8,9 @@
 // streaming API, in the same run. Then the bare indicator loops, an ensemble of
 // four strategies, and the peak memory of the process. Then the status
 // endpoint's figures (bench/status-endpoint.ts, in its own processes).
-// BENCH_ONLY=backtest or BENCH_ONLY=status runs one group.
+// BENCH_ONLY=backtest or BENCH_ONLY=status runs one group; BENCH_ONLY=operator
+// runs the operator at scale against the real test servers (bench/operator.ts),
+// which the default run leaves out.
 import { createRequire } from 'node:module';
 import { resourceUsage } from 'node:process';
 import { setFlagsFromString } from 'node:v8';
@@ -25,6 +27,10 @@ import { TiRsiStrategy } from './ti-rsi-strategy.ts';
 const ONLY = process.env.BENCH_ONLY;
 if (ONLY === 'status') {
   await (await import('./status-endpoint.ts')).run();
+  process.exit(0);
+}
+if (ONLY === 'operator') {
+  await (await import('./operator.ts')).run();
   process.exit(0);
 }
 
