@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyOrderEvent, createOrder, dec, Instrument, type Order } from '../../domain/index.ts';
 import type { VenueEvent } from '../venue.ts';
-import { PaperVenue, type PaperVenueOptions } from './paper-venue.ts';
+import { bpsFactor, PaperVenue, type PaperVenueOptions } from './paper-venue.ts';
 
 const inst = new Instrument({
   symbol: 'ETH/BTC',
@@ -169,5 +170,22 @@ describe('PaperVenue', () => {
     };
     expect(runWith(7)).toEqual(runWith(7));
     expect(runWith(7)).not.toEqual(runWith(8));
+  });
+});
+
+describe('bpsFactor', () => {
+  it('is bps.toFixed(6) x 0.0001 to the digit', () => {
+    const product = (bps: number) => dec(bps.toFixed(6)).times(dec('0.0001'));
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ noNaN: true })),
+        (bps) => {
+          expect(bpsFactor(bps).toString()).toBe(product(bps).toString());
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    for (const bps of [0, -0, 5, 0.0000004, 12.3456785, 1e19, 1e25, Number.POSITIVE_INFINITY])
+      expect(bpsFactor(bps).toString()).toBe(product(bps).toString());
   });
 });

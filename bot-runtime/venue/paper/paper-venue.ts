@@ -65,7 +65,18 @@ interface Stop {
 }
 
 /** One basis point as a fraction: multiplying by it is exact and cheaper than dividing by 10,000. */
+const ONE = new Decimal(1);
 const ONE_BP = new Decimal('0.0001');
+
+/**
+ * A slippage in basis points, rounded to 1e-6 bp, as a ratio: `bps.toFixed(6) x 0.0001`.
+ * The product of so few digits never rounds, so the point is moved in the text instead (tested equal).
+ */
+export function bpsFactor(bps: number): Decimal {
+  const text = bps.toFixed(6);
+  if (!Number.isFinite(bps) || Math.abs(bps) >= 1e20) return new Decimal(text).times(ONE_BP);
+  return new Decimal(`${text}e-4`);
+}
 
 export class PaperVenue implements Venue {
   readonly options: PaperVenueOptions;
@@ -197,15 +208,19 @@ export class PaperVenue implements Venue {
       }
       const base = open <= stop.priceF || stop.fills > 0 ? grid.priceFromNumber(open) : stop.price;
       let qty = stop.quantity;
-      if (qty.toNumber() + used >= roomF * (1 - 1e-9)) {
+      let qtyF = qty.toNumber();
+      if (qtyF + used >= roomF * (1 - 1e-9)) {
         const room = grid.quantity(dec(roomF)).minus(usedD ?? 0);
-        if (room.lt(qty)) qty = room;
+        if (room.lt(qty)) {
+          qty = room;
+          qtyF = qty.toNumber();
+        }
       }
       if (qty.gt(0) && qty.gte(inst.minQuantity)) {
-        const price = this.#slip(grid, false, base, qty, volume, high, low);
+        const price = this.#slip(grid, false, base, qtyF, volume, high, low);
         const fill = this.#fill(stop.id, ++stop.fills, inst, 'SELL', qty, price, 'TAKER', Math.max(t, 0));
         out.push({ type: 'StopFilled', orderId: stop.id, fill, ts: fill.ts });
-        used += qty.toNumber();
+        used += qtyF;
         usedD = usedD ? usedD.plus(qty) : qty;
         stop.quantity = stop.quantity.minus(qty);
         if (stop.quantity.lte(0)) {
@@ -244,12 +259,16 @@ export class PaperVenue implements Venue {
       }
       if (base !== undefined) {
         let qty = w.remaining;
-        if (qty.toNumber() + used >= roomF * (1 - 1e-9)) {
+        let qtyF = qty.toNumber();
+        if (qtyF + used >= roomF * (1 - 1e-9)) {
           const room = grid.quantity(dec(roomF)).minus(usedD ?? 0);
-          if (room.lt(qty)) qty = room;
+          if (room.lt(qty)) {
+            qty = room;
+            qtyF = qty.toNumber();
+          }
         }
         if (qty.gt(0) && (qty.gte(inst.minQuantity) || qty.eq(w.remaining))) {
-          const price = maker ? base : this.#slip(grid, w.buy, base, qty, volume, high, low);
+          const price = maker ? base : this.#slip(grid, w.buy, base, qtyF, volume, high, low);
           const fill = this.#fill(
             w.order.id,
             ++w.fills,
@@ -261,7 +280,7 @@ export class PaperVenue implements Venue {
             ts,
           );
           out.push({ type: 'OrderFilled', orderId: w.order.id, fill, ts });
-          used += qty.toNumber();
+          used += qtyF;
           usedD = usedD ? usedD.plus(qty) : qty;
           w.remaining = w.remaining.minus(qty);
           if (w.remaining.lte(0)) {
@@ -299,16 +318,16 @@ export class PaperVenue implements Venue {
     inst: Grid,
     buy: boolean,
     base: Decimal,
-    qty: Decimal,
+    qtyF: number,
     volume: number,
     high: number,
     low: number,
   ): Decimal {
-    const share = volume > 0 ? Math.min(1, qty.toNumber() / volume) : 1;
+    const share = volume > 0 ? Math.min(1, qtyF / volume) : 1;
     let bps = this.options.execution.slippageBps + this.#impact * Math.sqrt(share);
     if (this.options.slippageJitterBps) bps += this.#prng.next() * this.options.slippageJitterBps;
     // Slippage figures are ratios: round them to 1e-6 bp so the decimal price is reproducible text.
-    const factor = new Decimal(bps.toFixed(6)).times(ONE_BP);
+    const factor = bpsFactor(bps);
     // Clamped to the candle's range; the float guard skips the clamp's decimals when far from it.
     if (buy) {
       const p = inst.price(base.times(factor.plus(1)), 'up');
@@ -318,7 +337,7 @@ export class PaperVenue implements Venue {
       }
       return p;
     }
-    const raw = base.times(new Decimal(1).minus(factor));
+    const raw = base.times(ONE.minus(factor));
     const p = raw.gt(0) ? inst.price(raw, 'down') : inst.instrument.tickSize;
     if (p.toNumber() < low) {
       const floor = inst.priceFromNumber(low, 'up');
