@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,6 +161,21 @@ describe('runtime configuration at boot', () => {
     expect(configPath('/x.json', { BOTCORE_CONFIG: '/y.json' })).toBe('/x.json');
     expect(configPath(undefined, { BOTCORE_CONFIG: '/y.json' })).toBe('/y.json');
     expect(configPath(undefined, {})).toBe('/etc/botcore/config.json');
+  });
+
+  it('the botcore runtime process exits 78 with the key on stderr', () => {
+    const file = write({
+      ...good,
+      connections: { ...good.connections, nats: { url: 'nats://nats:4222', token: 't' } },
+    });
+    const run = spawnSync(
+      process.execPath,
+      [join(import.meta.dirname, '..', 'cli', 'botcore.ts'), 'runtime', '--role', 'feed', '--config', file],
+      { encoding: 'utf8', env: { ...process.env, NATS_URL: '' } },
+    );
+    expect(run.status).toBe(EXIT_CONFIG);
+    expect(run.stderr).toContain('connections.nats.token: Unknown field');
+    expect(run.stdout).toBe('');
   });
 
   it('botcore runtime stops with EX_CONFIG and the key on stderr, before connecting anywhere', async () => {
