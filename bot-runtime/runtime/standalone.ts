@@ -116,20 +116,26 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
     },
   });
   source.setReady(false);
-  const executor = new Executor({
-    bus,
-    ledger,
-    bot,
-    policy: manifest.policy,
-    markets: symbols.map((symbol, k) => ({ symbol, instrument: instruments[k]! })),
-    timeframeMs,
-    join: join_,
-    source,
-    cash,
-    hot,
-    canOpenPositions: () => state.monitor.canOpenPositions(),
-    onError,
-  });
+  let executor: Executor;
+  try {
+    executor = new Executor({
+      bus,
+      ledger,
+      bot,
+      policy: manifest.policy,
+      markets: symbols.map((symbol, k) => ({ symbol, instrument: instruments[k]! })),
+      timeframeMs,
+      join: join_,
+      source,
+      cash,
+      hot,
+      canOpenPositions: () => state.monitor.canOpenPositions(),
+      onError,
+    });
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
   const kernelClock = executor.kernel.options.clock;
   executorClock = () => kernelClock.now();
   const workers = bot.strategies.map((s) => new StrategyWorker({ bus, bot, strategy: s.name, onError }));
@@ -177,7 +183,7 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
       ...(issuer ? { keys: [issuer.verificationKey] } : {}),
     });
     const address = await server.listen();
-    const url = address.replace('://[::1]', '://[::1]');
+    const url = address;
     const token = issuer ? await issuer.sign(ref) : undefined;
     source.setReady(true);
 
