@@ -76,7 +76,12 @@ function durationMs(value: string): number {
   return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
 }
 
-/** One bot: the smallest real one (feed, executor, one strategy: three Deployments). */
+/**
+ * One bot: the smallest real one (feed, executor, one strategy: three
+ * Deployments), without the status endpoint's Service: the test API server's
+ * service range is a /24, so at most ~250 ClusterIPs, and every bot past that
+ * would fail `range is full`.
+ */
 function botManifest(name: string): TradingBot {
   return {
     apiVersion: `${group}/${version}`,
@@ -87,6 +92,7 @@ function botManifest(name: string): TradingBot {
       symbols: ['BTC/USDT'],
       capital: { amount: '1000' },
       strategies: [{ name: 'rsi', type: 'rsi', rsi: { period: 7 } }],
+      statusEndpoint: { enabled: false },
     },
   } as unknown as TradingBot;
 }
@@ -408,6 +414,15 @@ export async function run(print: (line: string) => void = console.log): Promise<
   const nc = await connect({ servers: process.env.NATS_URL ?? '' });
   const op = startOperator(ns);
   const stopReporting = responder(nc, ns);
+  // Interrupted: leave no operator process and no namespace behind.
+  const interrupted = async () => {
+    stopReporting();
+    await op.stop();
+    await removeNamespace(c, ns, 0);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const port = await Promise.race([
       op.healthPort,
@@ -520,6 +535,8 @@ export async function run(print: (line: string) => void = console.log): Promise<
     print(JSON.stringify({ name: 'operator.error', error: String(error), tail: op.tail().slice(-3000) }));
     throw error;
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     stopReporting();
     await op.stop();
     await nc.close();
