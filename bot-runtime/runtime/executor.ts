@@ -16,6 +16,7 @@ import type { Bus, Subscription } from '../bus/bus.ts';
 import { consumeEvents, type RunningConsumer } from '../bus/consume.ts';
 import { type Decimal, dec, type Fill, type Instrument, type Marks } from '../domain/index.ts';
 import type { MemoryStatusSource } from '../http/memory-status-source.ts';
+import type { TradingMetrics } from '../http/metrics.ts';
 import type { RiskView } from '../http/status-source.ts';
 import { CandleClock, Kernel } from '../kernel/index.ts';
 import type { Candle } from '../market-data/candle.ts';
@@ -208,6 +209,7 @@ export class Executor {
     const { ledger, source } = this.#options;
     const now = c.t + this.#options.timeframeMs;
     const replaying = now <= this.#resumeAfter;
+    const started = performance.now();
     // Re-stepping must make the same decisions as the first time; live, a dependency down blocks new positions.
     const join = this.#options.join;
     join.holdBuys =
@@ -223,6 +225,8 @@ export class Executor {
     const orders = this.kernel.orders;
     for (; this.#ordersSeen < orders.length; this.#ordersSeen++) {
       const o = orders[this.#ordersSeen]!;
+      if (!replaying)
+        this.metrics?.recordOrder({ type: o.type.toLowerCase(), side: o.side === 'BUY' ? 'buy' : 'sell' });
       await ledger.recordOrder({
         orderId: this.#orderId(o.id),
         symbol: o.symbol,
@@ -245,7 +249,18 @@ export class Executor {
       await ledger.recordOrderEvent(orderEventToRecord(this.#orderId(orderId), index, e, this.#quote));
     }
     let traded = false;
-    for (const fill of this.#venue.takeFills()) traded = (await this.#recordFill(fill)) || traded;
+    for (const fill of this.#venue.takeFills()) {
+      const recorded = await this.#recordFill(fill);
+      traded = recorded || traded;
+      if (recorded && !replaying && this.metrics) {
+        this.metrics.recordFill({ liquidity: fill.liquidity === 'MAKER' ? 'maker' : 'taker' });
+        this.metrics.observeEventToFill((performance.now() - started) / 1000);
+      }
+    }
+    const denials = this.kernel.risk.denials;
+    for (; this.#denialsSeen < denials.length; this.#denialsSeen++) {
+      if (!replaying) this.metrics?.recordDenial(denials[this.#denialsSeen]!.code);
+    }
 
     if (this.#flatten && !this.#flatten.done && this.kernel.openTrades().length === 0) {
       // Flat: now the halt, which would also have refused the closing orders.
@@ -331,6 +346,12 @@ export class Executor {
       ...(current?.until === undefined ? {} : { until: new Date(current.until).toISOString() }),
     };
   }
+
+  /** The status endpoint's trading metrics, once it exists (orders, fills, denials, event-to-fill latency). */
+  metrics:
+    | Pick<TradingMetrics, 'recordOrder' | 'recordFill' | 'recordDenial' | 'observeEventToFill'>
+    | undefined;
+  #denialsSeen = 0;
 
   #flatten: { reason: string; symbols: string[]; done: boolean } | undefined;
   #blocked: string | undefined;

@@ -163,6 +163,7 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
         ? { keys: loadVerificationKeys({ env: 'BOTCORE_STATUS_PUBLIC_KEYS' }, env) }
         : {}),
     });
+    executor.metrics = status.metrics;
     await status.listen();
   }
   let applied = boot.policy ? { name: boot.policy.name, generation: boot.policy.generation } : undefined;

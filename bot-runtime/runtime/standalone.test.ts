@@ -57,6 +57,17 @@ describe('botcore run, in one process', () => {
       expect(journal.filter((e) => e.k === 'fill').map((e) => e.v.fillId)).toEqual(ids(reference.fills));
       const page = bot.source.trades({ limit: 500 });
       expect(page.items.map((t) => fillIdOf(t.orderId, t.id)).reverse()).toEqual(ids(reference.fills));
+      // The endpoint's metrics count what the executor did.
+      const metrics = await (await fetch(`${bot.url}/metrics`)).text();
+      const total = (name: string) =>
+        metrics
+          .split('\n')
+          .filter((l) => l.startsWith(name) && !l.startsWith(`${name}_`))
+          .reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
+      expect(total('botcore_orders_total')).toBe(bot.executor.kernel.orders.length);
+      expect(total('botcore_fills_total')).toBe(reference.fills.length);
+      expect(total('botcore_event_to_fill_seconds_count')).toBe(reference.fills.length);
+
       // Every order's history is in the ledger, and replays to the status the kernel ended with.
       const { FileLedger } = await import('../store/file-ledger.ts');
       await bot.stop();

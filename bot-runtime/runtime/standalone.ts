@@ -182,6 +182,7 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
       logger: statusLogger(config.logLevel, process.stderr),
       ...(issuer ? { keys: [issuer.verificationKey] } : {}),
     });
+    executor.metrics = server.metrics;
     const address = await server.listen();
     const url = address;
     const token = issuer ? await issuer.sign(ref) : undefined;
