@@ -1,4 +1,4 @@
-export { Decimal, type DecimalValue, dec, ZERO } from './decimal.ts';
+export { Decimal, type DecimalValue, dec, toFloat, ZERO } from './decimal.ts';
 export { DomainError, DomainErrorCode, DuplicateFill, InvalidStateTransition } from './errors.ts';
 export type { Fill, Liquidity } from './fill.ts';
 export { Instrument, type InstrumentSpec, type OrderSide, type OrderSize } from './instrument.ts';

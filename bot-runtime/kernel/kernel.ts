@@ -19,6 +19,7 @@ import {
   type Instrument,
   type Order,
   Portfolio,
+  toFloat,
   ZERO,
 } from '../domain/index.ts';
 import type { CandleSeries } from '../market-data/index.ts';
@@ -40,7 +41,7 @@ import { GrowableSeries } from './series.ts';
 
 /** `a / b` to 12 significant digits, as text: average prices shown in reports (not used in any sum). */
 function displayDiv(a: Decimal, b: Decimal): string {
-  const text = (a.toNumber() / b.toNumber()).toPrecision(12);
+  const text = (toFloat(a) / toFloat(b)).toPrecision(12);
   // toPrecision writes small and large numbers with an exponent; the report never does.
   if (text.includes('e')) return dec(text).toFixed();
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
@@ -199,7 +200,7 @@ export class Kernel {
     this.#currency = this.instruments[0]!.quote;
     const cash = options.cash ?? dec(bot.capital.amount);
     this.portfolio = new Portfolio({ currency: this.#currency, cash, instruments: this.instruments });
-    this.#cashF = cash.toNumber();
+    this.#cashF = toFloat(cash);
     const allocation = cash.times(dec(bot.capital.maxAllocationPercent ?? '100')).div(100);
     this.risk = new RiskEngine(this.#policy, {
       maxAllocation: allocation,
@@ -626,8 +627,8 @@ export class Kernel {
     this.portfolio.applyFill(fill);
     const inst = this.instruments[k]!;
     const position = this.portfolio.position(inst.symbol);
-    this.#posF[k] = position.quantity.toNumber();
-    this.#cashF = this.portfolio.amount(this.#currency).toNumber();
+    this.#posF[k] = toFloat(position.quantity);
+    this.#cashF = toFloat(this.portfolio.amount(this.#currency));
     this.fills.push(fill);
     this.#open[k] ??= {
       strategies,
@@ -649,7 +650,7 @@ export class Kernel {
       // The stop follows the average entry and covers the whole position.
       const stop = this.#grids[k]!.price(position.averagePrice.times(this.#stopFactor), 'down');
       this.#stop[k] = stop;
-      this.#stopF[k] = stop.toNumber();
+      this.#stopF[k] = toFloat(stop);
       this.#venue.protect(k, stop, position.quantity, fill.ts);
     } else {
       trade.sold = trade.sold.plus(fill.quantity);
@@ -679,7 +680,7 @@ export class Kernel {
         entryPrice: displayDiv(trade.cost, trade.bought),
         exitPrice: displayDiv(trade.proceeds, trade.sold),
         pnl: pnl.toFixed(),
-        return: cost.isZero() ? 0 : pnl.toNumber() / cost.toNumber(),
+        return: cost.isZero() ? 0 : toFloat(pnl) / toFloat(cost),
         fees: trade.fees.toFixed(),
         exitReason: trade.exitReason,
       });

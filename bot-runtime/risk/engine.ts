@@ -4,7 +4,7 @@
 // feeds equity on every candle through a float fast path that only touches
 // decimals when a limit is near.
 import type { RiskPolicySpec } from '../../crds/index.ts';
-import { type Decimal, dec } from '../domain/index.ts';
+import { type Decimal, dec, toFloat } from '../domain/index.ts';
 import {
   checkCooldown,
   checkCorrelatedExposure,
@@ -260,7 +260,7 @@ export class RiskEngine {
     const gate = this.#gate(intent.symbol, reduces, ctx.now);
     if (gate || reduces) return gate;
     // The decimal checks run only near a limit (the float floors say when); they decide.
-    const eqF = ctx.equity.toNumber();
+    const eqF = toFloat(ctx.equity);
     const daily =
       eqF <= this.#dailyFloor * (1 + 1e-9)
         ? checkDailyLoss(dec(this.#dayStart), ctx.equity, p.maxDailyLossPercent)

@@ -1,7 +1,7 @@
 // Position sizing: risk a fixed share of equity between entry and stop-loss,
 // then cap by every limit that bounds one position and by the cash there is.
 //   notional = equity * riskPerTrade% / stopLoss%
-import { Decimal, dec } from '../domain/index.ts';
+import { Decimal, dec, toFloat } from '../domain/index.ts';
 
 export interface SizingInput {
   readonly equity: Decimal;
@@ -46,7 +46,7 @@ export function divDown(a: Decimal, b: Decimal): Decimal {
  * decimal division (a sized order's quantity).
  */
 export function floorQuantity(notional: Decimal, price: Decimal, step: Decimal): Decimal {
-  const n = Math.floor(notional.toNumber() / price.toNumber() / step.toNumber());
+  const n = Math.floor(toFloat(notional) / toFloat(price) / toFloat(step));
   if (!Number.isFinite(n) || n > 1e15) return divDown(notional, price).toNearest(step, Decimal.ROUND_DOWN);
   let q = step.times(Math.max(0, n));
   while (q.gt(0) && q.times(price).gt(notional)) q = q.minus(step);
@@ -84,10 +84,10 @@ function riskRatio(risk: string, stop: string): Decimal {
 
 /** True when `cash / (1 + feeRate)` is certainly above `notional` (positive figures in float range). */
 export function cashClearlyAbove(cash: Decimal, feeRate: Decimal, notional: Decimal): boolean {
-  const n = notional.toNumber();
+  const n = toFloat(notional);
   if (!(n > 1e-300 && n < 1e300)) return false;
-  const c = cash.toNumber();
-  const f = feeRate.toNumber();
+  const c = toFloat(cash);
+  const f = toFloat(feeRate);
   if (!(c > 0 && c < 1e300 && f >= 0 && f < 1e300)) return false;
   return c / (1 + f) > n * (1 + 1e-9);
 }

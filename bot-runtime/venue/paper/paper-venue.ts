@@ -18,7 +18,7 @@
 // Money, prices and quantities are decimals; the candle's floats are read
 // through the instrument (tick grid) only when an order is there to fill.
 import type { ExecutionSpec } from '../../../crds/index.ts';
-import { Decimal, dec, type Fill, type Instrument, Money, type Order } from '../../domain/index.ts';
+import { Decimal, dec, type Fill, type Instrument, Money, type Order, toFloat } from '../../domain/index.ts';
 import { Grid } from '../grid.ts';
 import type { Venue, VenueEvent } from '../venue.ts';
 import { Prng } from './prng.ts';
@@ -134,7 +134,7 @@ export class PaperVenue implements Venue {
       k,
       buy: order.side === 'BUY',
       limit: order.price,
-      limitF: order.price ? order.price.toNumber() : Number.NaN,
+      limitF: order.price ? toFloat(order.price) : Number.NaN,
       arrival: now + this.options.execution.latencyMs + jitter,
       remaining: order.quantity.minus(order.filledQuantity),
       accepted: false,
@@ -163,7 +163,7 @@ export class PaperVenue implements Venue {
     this.#stops[k] = {
       id: old?.id ?? `${inst.symbol}-SL-${++this.#stopSeq}`,
       price,
-      priceF: price.toNumber(),
+      priceF: toFloat(price),
       quantity,
       triggered: old?.triggered ?? false,
       fills: old?.fills ?? 0,
@@ -208,12 +208,12 @@ export class PaperVenue implements Venue {
       }
       const base = open <= stop.priceF || stop.fills > 0 ? grid.priceFromNumber(open) : stop.price;
       let qty = stop.quantity;
-      let qtyF = qty.toNumber();
+      let qtyF = toFloat(qty);
       if (qtyF + used >= roomF * (1 - 1e-9)) {
         const room = grid.quantity(dec(roomF)).minus(usedD ?? 0);
         if (room.lt(qty)) {
           qty = room;
-          qtyF = qty.toNumber();
+          qtyF = toFloat(qty);
         }
       }
       if (qty.gt(0) && qty.gte(inst.minQuantity)) {
@@ -259,12 +259,12 @@ export class PaperVenue implements Venue {
       }
       if (base !== undefined) {
         let qty = w.remaining;
-        let qtyF = qty.toNumber();
+        let qtyF = toFloat(qty);
         if (qtyF + used >= roomF * (1 - 1e-9)) {
           const room = grid.quantity(dec(roomF)).minus(usedD ?? 0);
           if (room.lt(qty)) {
             qty = room;
-            qtyF = qty.toNumber();
+            qtyF = toFloat(qty);
           }
         }
         if (qty.gt(0) && (qty.gte(inst.minQuantity) || qty.eq(w.remaining))) {
@@ -331,7 +331,7 @@ export class PaperVenue implements Venue {
     // Clamped to the candle's range; the float guard skips the clamp's decimals when far from it.
     if (buy) {
       const p = inst.price(base.times(factor.plus(1)), 'up');
-      if (p.toNumber() > high) {
+      if (toFloat(p) > high) {
         const cap = inst.priceFromNumber(high, 'down');
         if (p.gt(cap) && cap.gte(base)) return cap;
       }
@@ -339,7 +339,7 @@ export class PaperVenue implements Venue {
     }
     const raw = base.times(ONE.minus(factor));
     const p = raw.gt(0) ? inst.price(raw, 'down') : inst.instrument.tickSize;
-    if (p.toNumber() < low) {
+    if (toFloat(p) < low) {
       const floor = inst.priceFromNumber(low, 'up');
       if (p.lt(floor) && floor.lte(base)) return floor;
     }
