@@ -36,10 +36,10 @@ export function timeframeFromFileName(path: string): number | undefined {
   return m ? parseTimeframe(m[1]!.toLowerCase()) : undefined;
 }
 
-export function loadCandlesCsv(path: string, options: LoadOptions = {}): LoadedCandles {
-  let text: string;
+/** A candle file's text; an unreadable file is a `CandleDataError` naming it. */
+export function readCandleFile(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     throw new CandleDataError(
       CandleDataErrorCode.UNREADABLE,
@@ -48,6 +48,10 @@ export function loadCandlesCsv(path: string, options: LoadOptions = {}): LoadedC
       `cannot read file: ${(e as Error).message}`,
     );
   }
+}
+
+export function loadCandlesCsv(path: string, options: LoadOptions = {}): LoadedCandles {
+  const text = readCandleFile(path);
   return parseCandlesCsv(text, path, options);
 }
 

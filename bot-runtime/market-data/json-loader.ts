@@ -3,11 +3,11 @@
 // or an array `[openTime, open, high, low, close, volume, ...]` (the shape of
 // Binance's REST klines). Numbers may be JSON numbers or decimal strings.
 // Errors name the file and the element's 0-based index.
-import { readFileSync } from 'node:fs';
 import {
   type LoadedCandles,
   type LoadOptions,
   parseDecimalField,
+  readCandleFile,
   timeframeFromFileName,
 } from './csv-loader.ts';
 import { CandleDataError, CandleDataErrorCode } from './errors.ts';
@@ -16,17 +16,7 @@ import { CandleSequencer } from './gaps.ts';
 const FIELDS = ['t', 'open', 'high', 'low', 'close', 'volume'] as const;
 
 export function loadCandlesJson(path: string, options: LoadOptions = {}): LoadedCandles {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CandleDataError(
-      CandleDataErrorCode.UNREADABLE,
-      path,
-      0,
-      `cannot read file: ${(e as Error).message}`,
-    );
-  }
+  const text = readCandleFile(path);
   let data: unknown;
   try {
     data = JSON.parse(text);
