@@ -18,6 +18,7 @@ export const DEFAULT_PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url
 const ASSETS = {
   'app.js': 'text/javascript; charset=utf-8',
   'chart.js': 'text/javascript; charset=utf-8',
+  'format.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 } as const;
 

@@ -3,6 +3,7 @@
 // update as they change. Everything from the server is written with
 // textContent, never as HTML.
 import { renderEquityChart } from './chart.js';
+import { displayDecimal, showDecimal } from './format.js';
 
 const TOKEN_KEY = 'botcore.status.token';
 const MAX_TRADES = 50;
@@ -79,10 +80,10 @@ function renderStatus(s) {
   document.title = `${s.bot.name} · Bot Core`;
   $('mode').textContent = s.mode;
   $('phase').textContent = s.phase;
-  $('equity').textContent = `${s.equity} ${s.currency}`;
-  $('pnl-today').textContent = s.pnlToday;
+  showDecimal($('equity'), s.equity, ` ${s.currency}`);
+  showDecimal($('pnl-today'), s.pnlToday);
   signClass($('pnl-today'), s.pnlToday);
-  $('pnl-total').textContent = s.pnlTotal;
+  showDecimal($('pnl-total'), s.pnlTotal);
   signClass($('pnl-total'), s.pnlTotal);
   $('open-positions').textContent = String(s.openPositions);
   $('trades-today').textContent = String(s.tradesToday);
@@ -114,7 +115,14 @@ function row(cells) {
 function renderPositions(items) {
   $('positions').tBodies[0].replaceChildren(
     ...items.map((p) => {
-      const tr = row([p.symbol, p.side, p.quantity, p.entryPrice, p.markPrice, p.unrealizedPnl]);
+      const tr = row([
+        p.symbol,
+        p.side,
+        p.quantity,
+        p.entryPrice,
+        p.markPrice,
+        p.unrealizedPnl && displayDecimal(p.unrealizedPnl),
+      ]);
       tr.dataset.symbol = p.symbol;
       if (p.unrealizedPnl) signClass(tr.cells[5], p.unrealizedPnl);
       return tr;
@@ -130,8 +138,8 @@ function tradeRow(t) {
     t.side,
     t.quantity,
     t.price,
-    `${t.fee} ${t.feeCurrency}`,
-    t.realizedPnl,
+    `${displayDecimal(t.fee)} ${t.feeCurrency}`,
+    t.realizedPnl && displayDecimal(t.realizedPnl),
   ]);
   tr.dataset.tradeId = t.id;
   if (t.realizedPnl) signClass(tr.cells[6], t.realizedPnl);
@@ -168,7 +176,7 @@ function addPoint(p) {
   if (last && p.t === last.t) state.points[state.points.length - 1] = p;
   else state.points.push(p);
   if (state.points.length > MAX_POINTS) state.points.splice(0, state.points.length - MAX_POINTS);
-  $('equity').textContent = `${p.equity} ${state.currency}`;
+  showDecimal($('equity'), p.equity, ` ${state.currency}`);
   drawChart();
 }
 

@@ -1,6 +1,7 @@
 // A small SVG line chart for the equity curve. No library: the page loads
 // nothing but its own files (see the Content-Security-Policy). `linePath` and
 // `scale` are pure and unit-tested; `renderEquityChart` draws into an <svg>.
+import { displayDecimal } from './format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -68,8 +69,14 @@ export function renderEquityChart(svg, points, currency) {
   const last = coords[coords.length - 1];
   svg.append(el('path', { class: 'area', d: `${line} L${last[0]} ${bottom} L${first[0]} ${bottom} Z` }));
   svg.append(el('path', { class: 'line', d: line }));
-  svg.append(el('text', { x: pad.left, y: 15 }, `${points[points.length - 1].equity} ${currency}`));
-  svg.append(el('text', { x: width - pad.right, y: 15, 'text-anchor': 'end' }, `max ${max} · min ${min}`));
+  svg.append(
+    el('text', { x: pad.left, y: 15 }, `${displayDecimal(points[points.length - 1].equity)} ${currency}`),
+  );
+  // The axis range is float (it only places pixels); shown to 8 decimals like the figures.
+  const axis = (v) => v.toFixed(8).replace(/\.?0+$/, '');
+  svg.append(
+    el('text', { x: width - pad.right, y: 15, 'text-anchor': 'end' }, `max ${axis(max)} · min ${axis(min)}`),
+  );
   svg.append(el('text', { x: pad.left, y: height - 5 }, formatTime(t0)));
   svg.append(el('text', { x: width - pad.right, y: height - 5, 'text-anchor': 'end' }, formatTime(t1)));
 }
