@@ -39,6 +39,7 @@ import {
 } from '@kubernetes/client-node';
 import { connect, type NatsConnection } from 'nats';
 import type { TradingBot } from '../crds/index.ts';
+import { operatorCommand } from '../test/operator/harness.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = join(import.meta.dirname, '..');
@@ -186,28 +187,12 @@ interface Operator {
 }
 
 function startOperator(namespace: string): Operator {
-  const args = [
-    join(ROOT, 'bot-runtime', 'cli', 'botcore.ts'),
-    'operator',
-    '--watch-namespace',
+  const args = operatorCommand({
     namespace,
-    '--health-port',
-    '0',
-    '--health-host',
-    '127.0.0.1',
-    '--status-interval',
-    '500ms',
-    '--halt-timeout',
-    '4s',
-    '--halt-request-timeout',
-    '1s',
-    '--resync-period',
-    RESYNC,
-    '--log-level',
-    'info',
-    '--no-leader-elect',
-    ...EXTRA_ARGS,
-  ];
+    resyncPeriod: RESYNC,
+    logLevel: 'info',
+    extra: ['--no-leader-elect', ...EXTRA_ARGS],
+  });
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: process.env,

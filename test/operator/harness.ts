@@ -258,12 +258,21 @@ export interface OperatorSettings {
   readonly identity?: string;
 }
 
-export function startOperatorProcess(settings: OperatorSettings): OperatorProcess {
-  const args = [
+/**
+ * The `botcore operator` command line the suites and the operator benchmark
+ * run: fast status folding and halt timeouts, health on a free port.
+ */
+export function operatorCommand(options: {
+  readonly namespace: string;
+  readonly resyncPeriod?: string;
+  readonly logLevel?: 'debug' | 'info';
+  readonly extra?: readonly string[];
+}): string[] {
+  return [
     join(root, 'bot-runtime', 'cli', 'botcore.ts'),
     'operator',
     '--watch-namespace',
-    settings.namespace,
+    options.namespace,
     '--health-port',
     '0',
     '--health-host',
@@ -275,12 +284,21 @@ export function startOperatorProcess(settings: OperatorSettings): OperatorProces
     '--halt-request-timeout',
     '1s',
     '--resync-period',
-    '30s',
+    options.resyncPeriod ?? '30s',
     '--log-level',
-    'debug',
-    ...(settings.identity === undefined ? [] : ['--identity', settings.identity]),
-    ...(settings.args ?? ['--no-leader-elect']),
+    options.logLevel ?? 'debug',
+    ...(options.extra ?? []),
   ];
+}
+
+export function startOperatorProcess(settings: OperatorSettings): OperatorProcess {
+  const args = operatorCommand({
+    namespace: settings.namespace,
+    extra: [
+      ...(settings.identity === undefined ? [] : ['--identity', settings.identity]),
+      ...(settings.args ?? ['--no-leader-elect']),
+    ],
+  });
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...settings.env },
