@@ -16,5 +16,12 @@ export {
   type TimeInForce,
 } from './order.ts';
 export { isOpen, isTerminal, ORDER_TRANSITIONS, OrderEventType, OrderStatus } from './order-transitions.ts';
-export { type EquityPoint, type Marks, Portfolio } from './portfolio.ts';
-export { applyFillToPosition, flatPosition, type Position, positionSide, unrealizedPnl } from './position.ts';
+export { type EquityPoint, type Marks, Portfolio, type PositionSeed } from './portfolio.ts';
+export {
+  applyFillToPosition,
+  flatPosition,
+  type Position,
+  positionSide,
+  seededPosition,
+  unrealizedPnl,
+} from './position.ts';

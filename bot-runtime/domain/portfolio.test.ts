@@ -179,4 +179,32 @@ describe('portfolio accounting properties', () => {
       ),
     );
   });
+
+  it('starts from seeded positions as if it had bought them', () => {
+    const bought = new Portfolio({ currency: 'BTC', cash: '10', instruments: [ethbtc, ltcbtc] });
+    bought.applyFill(fill('ETHBTC', 'BUY', '2', '0.05', '0'));
+    const seeded = new Portfolio({
+      currency: 'BTC',
+      cash: '9.9',
+      initialCash: '10',
+      instruments: [ethbtc, ltcbtc],
+      positions: [{ symbol: 'ETHBTC', quantity: dec(2), averagePrice: dec('0.05') }],
+    });
+    for (const pf of [bought, seeded]) {
+      pf.applyFill(fill('ETHBTC', 'SELL', '2', '0.06', '0'));
+      expect(pf.amount('BTC').toFixed()).toBe('10.02');
+      expect(pf.balance('ETH').amount.isZero()).toBe(true);
+      expect(pf.position('ETHBTC').realizedPnl.amount.toFixed()).toBe('0.02');
+      expect(pf.netPnl({}).amount.toFixed()).toBe('0.02');
+    }
+    expect(
+      () =>
+        new Portfolio({
+          currency: 'BTC',
+          cash: '1',
+          instruments: [ethbtc],
+          positions: [{ symbol: 'ETHBTC', quantity: dec(1), averagePrice: dec(0) }],
+        }),
+    ).toThrow(/average price/);
+  });
 });

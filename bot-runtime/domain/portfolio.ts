@@ -8,7 +8,13 @@ import { DomainError, DomainErrorCode } from './errors.ts';
 import type { Fill } from './fill.ts';
 import type { Instrument } from './instrument.ts';
 import { Money } from './money.ts';
-import { applyFillToPosition, flatPosition, type Position, unrealizedPnl } from './position.ts';
+import {
+  applyFillToPosition,
+  flatPosition,
+  type Position,
+  seededPosition,
+  unrealizedPnl,
+} from './position.ts';
 
 export interface EquityPoint {
   readonly t: number;
@@ -17,6 +23,15 @@ export interface EquityPoint {
 
 /** Mark prices by symbol. */
 export type Marks = Readonly<Record<string, DecimalValue>>;
+
+/** An open position a portfolio starts with (a restart): signed quantity (long > 0, short < 0). */
+export interface PositionSeed {
+  readonly symbol: string;
+  readonly quantity: Decimal;
+  readonly averagePrice: Decimal;
+  /** Realised PnL before fees booked so far in the symbol (default 0). */
+  readonly realizedPnl?: Decimal;
+}
 
 export class Portfolio {
   readonly currency: string;
@@ -29,10 +44,21 @@ export class Portfolio {
   readonly #curve: EquityPoint[] = [];
   #fills = 0;
 
-  constructor(options: { currency: string; cash: DecimalValue; instruments: readonly Instrument[] }) {
+  /**
+   * `cash` is the cash held now; `initialCash` (default `cash`) what the run
+   * started with, for `netPnl`. `positions` seeds open positions (their base
+   * balances with them), as a restart resumes them.
+   */
+  constructor(options: {
+    currency: string;
+    cash: DecimalValue;
+    instruments: readonly Instrument[];
+    positions?: readonly PositionSeed[];
+    initialCash?: DecimalValue;
+  }) {
     this.currency = options.currency;
-    this.initialCash = new Money(options.cash, options.currency);
-    this.#balances.set(options.currency, this.initialCash.amount);
+    this.initialCash = new Money(options.initialCash ?? options.cash, options.currency);
+    this.#balances.set(options.currency, new Money(options.cash, options.currency).amount);
     for (const inst of options.instruments) {
       if (inst.quote !== options.currency) {
         throw new DomainError(
@@ -44,6 +70,18 @@ export class Portfolio {
       this.#instruments.set(inst.symbol, inst);
       this.#byBase.set(inst.base, inst);
       this.#positions.set(inst.symbol, flatPosition(inst.symbol, inst.quote));
+    }
+    const seeded = new Set<string>();
+    for (const seed of options.positions ?? []) {
+      const inst = this.#instrument(seed.symbol);
+      if (seeded.has(seed.symbol))
+        throw new DomainError(DomainErrorCode.ORDER_MISMATCH, `${seed.symbol} is seeded twice`, {
+          symbol: seed.symbol,
+        });
+      seeded.add(seed.symbol);
+      const position = seededPosition(seed, inst.quote);
+      this.#positions.set(seed.symbol, position);
+      if (!position.quantity.isZero()) this.#add(inst.base, position.quantity);
     }
   }
 

@@ -33,6 +33,35 @@ export function flatPosition(symbol: string, quote: string): Position {
   };
 }
 
+/** A position as a restart resumes it: its quantity and average price, and the PnL realised so far. */
+export function seededPosition(
+  seed: { symbol: string; quantity: Decimal; averagePrice: Decimal; realizedPnl?: Decimal },
+  quote: string,
+): Position {
+  const quantity = dec(seed.quantity);
+  const averagePrice = dec(seed.averagePrice);
+  if (!quantity.isFinite())
+    throw new DomainError(DomainErrorCode.INVALID_QUANTITY, 'position quantity must be finite', {
+      symbol: seed.symbol,
+      quantity,
+    });
+  if (!quantity.isZero() && !(averagePrice.isFinite() && averagePrice.gt(0)))
+    throw new DomainError(DomainErrorCode.INVALID_PRICE, 'an open position needs a positive average price', {
+      symbol: seed.symbol,
+      average_price: averagePrice,
+    });
+  return {
+    symbol: seed.symbol,
+    quote,
+    quantity,
+    averagePrice: quantity.isZero() ? ZERO : averagePrice,
+    realizedPnl: new Money(seed.realizedPnl ?? ZERO, quote),
+    boughtQuantity: quantity.isPositive() ? quantity : ZERO,
+    soldQuantity: quantity.isNegative() ? quantity.negated() : ZERO,
+    fillCount: 0,
+  };
+}
+
 export type PositionSide = 'LONG' | 'SHORT' | 'FLAT';
 
 export function positionSide(p: Position): PositionSide {

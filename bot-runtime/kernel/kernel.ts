@@ -19,6 +19,7 @@ import {
   type Instrument,
   type Order,
   Portfolio,
+  type PositionSeed,
   toFloat,
   ZERO,
 } from '../domain/index.ts';
@@ -78,6 +79,23 @@ export interface KernelOptions {
   readonly strategyFactory?: (symbol: string, k: number) => Strategy[];
   /** Equity points to make room for up front (the candles of the longest market), so the curve never regrows. */
   readonly expectedPoints?: number;
+  /**
+   * The portfolio to start from instead of all cash: an executor restarted on a
+   * live feed, whose candles before the crash are not delivered again. `cash`
+   * is the cash held now (`cash` above, or the capital, stays the run's initial
+   * cash: net PnL and the allocation cap are measured from it). Quantities are
+   * signed like a Position's; the bot trades long only, so they must not be
+   * negative (zero: no position). Each open position gets its protective stop
+   * from its average price, counts for the risk checks (open positions, size,
+   * exposure) and is an open trade whose close books its PnL (the entry's fees
+   * are not known: the trade shows only the fees paid after the restart).
+   */
+  readonly startingPortfolio?: StartingPortfolio;
+}
+
+export interface StartingPortfolio {
+  readonly cash: Decimal;
+  readonly positions: readonly PositionSeed[];
 }
 
 export type ExitReason = 'signal' | 'stopLoss';
@@ -199,8 +217,20 @@ export class Kernel {
     this.#policy = options.policy ?? DEFAULT_RISK_POLICY;
     this.#currency = this.instruments[0]!.quote;
     const cash = options.cash ?? dec(bot.capital.amount);
-    this.portfolio = new Portfolio({ currency: this.#currency, cash, instruments: this.instruments });
-    this.#cashF = toFloat(cash);
+    const start = options.startingPortfolio;
+    for (const p of start?.positions ?? [])
+      if (p.quantity.isNegative() && !p.quantity.isZero())
+        throw new RangeError(
+          `startingPortfolio: ${p.symbol} is short (${p.quantity}); the bot trades long only`,
+        );
+    this.portfolio = new Portfolio({
+      currency: this.#currency,
+      cash: start?.cash ?? cash,
+      initialCash: cash,
+      instruments: this.instruments,
+      positions: start?.positions,
+    });
+    this.#cashF = toFloat(this.portfolio.amount(this.#currency));
     const allocation = cash.times(dec(bot.capital.maxAllocationPercent ?? '100')).div(100);
     this.risk = new RiskEngine(this.#policy, {
       maxAllocation: allocation,
@@ -249,6 +279,31 @@ export class Kernel {
     this.#sizingFee = dec(ex.takerFeePercent)
       .div(100)
       .plus(dec(ex.slippageBps + 10).div(10_000));
+    for (let k = 0; k < n; k++) this.#resume(k);
+  }
+
+  /** A position the portfolio starts with: its float mirror, its open trade and its protective stop. */
+  #resume(k: number): void {
+    const position = this.portfolio.position(this.symbols[k]!);
+    if (position.quantity.isZero()) return;
+    this.#posF[k] = toFloat(position.quantity);
+    // Marked at its average price until the symbol's first candle closes.
+    this.#lastClose[k] = toFloat(position.averagePrice);
+    this.#open[k] = {
+      strategies: [],
+      // Unknown: the first candle's open time stands for it (#process sets it).
+      entryTime: Number.NaN,
+      bought: position.quantity,
+      cost: position.quantity.times(position.averagePrice),
+      sold: ZERO,
+      proceeds: ZERO,
+      fees: ZERO,
+      exitReason: 'signal',
+    };
+    const stop = this.#grids[k]!.price(position.averagePrice.times(this.#stopFactor), 'down');
+    this.#stop[k] = stop;
+    this.#stopF[k] = toFloat(stop);
+    this.#venue.protect(k, stop, position.quantity, this.#clock.now());
   }
 
   /** Candles stepped so far. */
@@ -311,7 +366,7 @@ export class Kernel {
         if (curve.n === curve.t.length) curve.grow();
         curve.t[curve.n] = this.#t + this.#tf;
         curve.v[curve.n++] = this.#lastEq;
-      }
+      } else this.#resumedEntryTimes(t);
       this.#t = t;
     }
     this.#clock.advance(now);
@@ -335,6 +390,11 @@ export class Kernel {
     }
     const sig = this.#signal(k);
     if (sig !== 0) this.#decide(k, sig, now);
+  }
+
+  /** The first candle traded: resumed positions, whose entry time is unknown, take its open time. */
+  #resumedEntryTimes(t: number): void {
+    for (const open of this.#open) if (open !== undefined && Number.isNaN(open.entryTime)) open.entryTime = t;
   }
 
   /** Ends the run: the last equity point. Open positions stay open, marked at their last close. */
