@@ -11,7 +11,7 @@ import {
 } from '../../crds/runtime-config/index.ts';
 import { annotationKeys, childNames, labelKeys, roleLabels, selectorLabels } from './labels.ts';
 import { childMetadata } from './owner.ts';
-import type { RenderSettings } from './settings.ts';
+import { defaultStatusKeysSecret, type RenderSettings } from './settings.ts';
 
 export const defaultResources = { cpu: '100m', memory: '256Mi' } as const;
 const runtimeUid = 65532;
@@ -69,6 +69,7 @@ export function renderDeployment(
     env: [
       { name: runtimeFiles.configEnv, value: `${runtimeFiles.configDir}/${runtimeFiles.config}` },
       ...(role === 'executor' ? credentialEnvVars(bot) : []),
+      ...(role === 'executor' ? statusKeyEnvVars(bot, settings) : []),
     ],
     ports,
     resources: { requests: resources, limits: resources },
@@ -165,6 +166,21 @@ function credentialEnvVars(bot: TradingBot): V1EnvVar[] {
     });
   }
   return env;
+}
+
+/**
+ * The status endpoint's token verification keys, read by the runtime from this
+ * variable (PEM public keys or a JWKS; docs/status-endpoint.md). The kubelet
+ * resolves the Secret, so the operator needs no access to it; a missing Secret
+ * keeps the executor from starting, with the Secret named in the pod's events.
+ */
+export const statusKeys = { env: 'BOTCORE_STATUS_PUBLIC_KEYS', secretKey: 'keys' } as const;
+
+function statusKeyEnvVars(bot: TradingBot, settings: RenderSettings): V1EnvVar[] {
+  const endpoint = bot.spec.statusEndpoint;
+  if (!endpoint.enabled || endpoint.auth === 'none') return [];
+  const name = settings.statusKeysSecret ?? defaultStatusKeysSecret;
+  return [{ name: statusKeys.env, valueFrom: { secretKeyRef: { name, key: statusKeys.secretKey } } }];
 }
 
 /** The label key strategies are told apart by (for pruning). */

@@ -148,10 +148,40 @@ describe('deployments', () => {
       ['BOTCORE_EXCHANGE_API_KEY', 'okx', 'apiKey'],
       ['BOTCORE_EXCHANGE_API_SECRET', 'okx', 'apiSecret'],
       ['BOTCORE_EXCHANGE_PASSPHRASE', 'okx', 'pass'],
+      ['BOTCORE_STATUS_PUBLIC_KEYS', 'botcore-status-keys', 'keys'],
     ]);
     for (const w of byRole.filter((w) => w.role !== 'executor')) {
       expect(w.deployment.spec?.template.spec?.containers[0]?.env?.some((e) => e.valueFrom)).toBe(false);
     }
+  });
+
+  const statusKeyRefs = (bot: ReturnType<typeof testBot>, settings = testSettings) =>
+    renderDeployments({ bot, settings, configHash: 'x' }).map((w) => [
+      w.role,
+      w.deployment.spec?.template.spec?.containers[0]?.env?.find(
+        (e) => e.name === 'BOTCORE_STATUS_PUBLIC_KEYS',
+      )?.valueFrom?.secretKeyRef,
+    ]);
+
+  it("gives the executor the status endpoint's public keys from the keys Secret, by reference", () => {
+    expect(statusKeyRefs(testBot())).toEqual([
+      ['feed', undefined],
+      ['executor', { name: 'botcore-status-keys', key: 'keys' }],
+      ['strategy', undefined],
+      ['strategy', undefined],
+    ]);
+    // The operator setting names another Secret.
+    expect(statusKeyRefs(testBot(), { ...testSettings, statusKeysSecret: 'desk-keys' })[1]).toEqual([
+      'executor',
+      { name: 'desk-keys', key: 'keys' },
+    ]);
+  });
+
+  it('renders no status keys when the endpoint is off or takes no token', () => {
+    const none = (bot: ReturnType<typeof testBot>) =>
+      statusKeyRefs(bot).every(([, ref]) => ref === undefined);
+    expect(none(testBot('alpha', { statusEndpoint: { enabled: false } }))).toBe(true);
+    expect(none(testBot('alpha', { statusEndpoint: { auth: 'none' } }))).toBe(true);
   });
 });
 

@@ -7,6 +7,12 @@ export interface RenderSettings {
   readonly mongodbUrl?: string;
   /** Port of every runtime pod's /healthz, /readyz and /metrics. */
   readonly healthPort: number;
+  /**
+   * Secret in the bot's namespace whose `keys` verify the status endpoint's
+   * trader tokens (`defaultStatusKeysSecret` when absent).
+   */
+  readonly statusKeysSecret?: string;
 }
 
 export const defaultRuntimeHealthPort = 8081;
+export const defaultStatusKeysSecret = 'botcore-status-keys';
