@@ -15,6 +15,7 @@ function parse(args: string[], env: Record<string, string> = {}) {
     'BOTCORE_LEASE_NAME',
     'BOTCORE_HEALTH_PORT',
     'BOTCORE_RUNTIME_IMAGE',
+    'BOTCORE_STATUS_KEYS_SECRET',
   ]) {
     delete process.env[k];
   }
@@ -45,6 +46,7 @@ describe('botcore operator flags', () => {
       resyncPeriodMs: 600_000,
       concurrency: 8,
       logLevel: 'info',
+      statusKeysSecret: 'botcore-status-keys',
     });
     expect(o.natsUrl).toBeUndefined();
     expect(o.watchNamespace).toBeUndefined();
@@ -57,6 +59,7 @@ describe('botcore operator flags', () => {
         NATS_URL: 'nats://n:4222',
         WATCH_NAMESPACE: 'bots',
         POD_NAMESPACE: 'ops',
+        BOTCORE_STATUS_KEYS_SECRET: 'desk-keys',
       },
     );
     expect(o).toMatchObject({
@@ -67,6 +70,7 @@ describe('botcore operator flags', () => {
       natsUrl: 'nats://n:4222',
       watchNamespace: 'bots',
       leaderElectionNamespace: 'ops',
+      statusKeysSecret: 'desk-keys',
     });
   });
 

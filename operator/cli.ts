@@ -2,7 +2,7 @@
 // Deployment manifest), then the operator until SIGTERM.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { OperatorOptions } from './main.ts';
-import { defaultRuntimeHealthPort } from './render/settings.ts';
+import { defaultRuntimeHealthPort, defaultStatusKeysSecret } from './render/settings.ts';
 
 function duration(value: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
@@ -96,6 +96,15 @@ export function operatorCommand(): Command {
       ),
     )
     .addOption(
+      env(
+        new Option(
+          '--status-keys-secret <name>',
+          "Secret in the bot's namespace whose `keys` verify status endpoint tokens",
+        ).default(defaultStatusKeysSecret),
+        'BOTCORE_STATUS_KEYS_SECRET',
+      ),
+    )
+    .addOption(
       new Option('--runtime-health-port <port>', 'health port of the runtime pods')
         .argParser(port)
         .default(defaultRuntimeHealthPort),
@@ -163,6 +172,7 @@ export function toOptions(o: Record<string, unknown>): OperatorOptions {
     ...pick('mongodbUrl', str('mongodbUrl')),
     runtimeImage: str('runtimeImage') ?? 'ghcr.io/botcore/botcore:latest',
     runtimeHealthPort: num('runtimeHealthPort'),
+    statusKeysSecret: str('statusKeysSecret') ?? defaultStatusKeysSecret,
     haltTimeoutMs: num('haltTimeout'),
     haltRequestTimeoutMs: num('haltRequestTimeout'),
     statusIntervalMs: num('statusInterval'),

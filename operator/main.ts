@@ -67,6 +67,8 @@ export interface OperatorOptions {
   readonly mongodbUrl?: string;
   readonly runtimeImage: string;
   readonly runtimeHealthPort: number;
+  /** Secret whose `keys` the executors' status endpoints verify tokens with (rendered as a reference). */
+  readonly statusKeysSecret?: string;
   readonly haltTimeoutMs: number;
   readonly haltRequestTimeoutMs: number;
   readonly statusIntervalMs: number;
@@ -223,6 +225,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
     ...(options.mongodbUrl === undefined ? {} : { mongodbUrl: options.mongodbUrl }),
     healthPort: options.runtimeHealthPort,
+    ...(options.statusKeysSecret === undefined ? {} : { statusKeysSecret: options.statusKeysSecret }),
   };
 
   botController = new Controller({
