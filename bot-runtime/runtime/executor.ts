@@ -5,12 +5,18 @@
 // serves.
 //
 // Restart: positions come back from the ledger (recover()), and so do the
-// trades and the equity curve the status source shows. On a replay the
-// kernel is then brought back to where it stood by stepping it again over the
-// candles it had already seen (`resumeAfter`): the paper venue is seeded and
-// the kernel reads no wall clock, so it re-reports the same fills with the
-// same ids, which the ledger drops as duplicates. No fill is counted twice
-// and none is lost, even when the last run died between a fill and its write.
+// trades and the equity curve the status source shows. Then the kernel is
+// brought back to where it stood, one of two ways (`resume`):
+// - `restep` (`botcore run` on a replay, whose feed sends the candles already
+//   processed again, without waits): the kernel steps them again silently;
+//   the paper venue is seeded and the kernel reads no wall clock, so it
+//   re-reports the same fills with the same ids, which the ledger drops as
+//   duplicates, even when the last run died between a fill and its write.
+// - `seed` (between pods, where the feed goes on without the executor, and any
+//   live feed: those candles never come again): the kernel starts from the
+//   cash and positions the ledger's fills add up to, and a candle at or before
+//   the ledger's last one (a feed that started over) is ignored.
+// Either way no fill is counted twice and none is lost.
 import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
 import type { Bus, Subscription } from '../bus/bus.ts';
 import { consumeEvents, type RunningConsumer } from '../bus/consume.ts';
@@ -19,12 +25,15 @@ import type { MemoryStatusSource } from '../http/memory-status-source.ts';
 import type { TradingMetrics } from '../http/metrics.ts';
 import type { RiskView } from '../http/status-source.ts';
 import { CandleClock, Kernel } from '../kernel/index.ts';
+import type { StartingPortfolio } from '../kernel/kernel.ts';
 import type { Candle } from '../market-data/candle.ts';
 import { FillApplier } from '../recovery/fill-applier.ts';
 import { recover } from '../recovery/recover.ts';
+import { portfolioFromFills } from '../recovery/starting-portfolio.ts';
 import type { HotState } from '../store/hot-state.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { fillFromRecord, fillToRecord, orderEventToRecord } from '../store/records.ts';
+import { type Decision, ExecutorTraces } from '../telemetry/executor-traces.ts';
 import { PaperVenue } from '../venue/paper/index.ts';
 import { RecordingVenue } from './recording-venue.ts';
 import { RemoteStrategy, type SignalJoin, type SignalMessage, strategiesFor } from './signals.ts';
@@ -61,18 +70,33 @@ export interface ExecutorOptions {
   readonly onError?: (error: unknown) => void;
   /** Called after each candle is fully processed (ledger written). */
   readonly onCandle?: (symbol: string, candle: Candle) => void;
+  /**
+   * How a restart catches up (see the top of this file): `restep` when the feed
+   * delivers the candles already processed again (`botcore run` on a replay),
+   * `seed` when it will not (pods, live feeds). Default `restep`.
+   */
+  readonly resume?: ExecutorResumeMode;
 }
 
+export type ExecutorResumeMode = 'restep' | 'seed';
+
 export interface ExecutorResume {
-  /** Close time of the last candle whose equity the ledger holds; candles up to it are re-stepped silently. */
+  /**
+   * Close time of the last candle the ledger has seen (its last equity point or fill);
+   * candles up to it are re-stepped silently (`restep`) or ignored (`seed`).
+   */
   readonly resumeAfter: number;
   readonly fillsFromLedger: number;
+  /** What the kernel was seeded with (`seed` after a run that traded). */
+  readonly seeded?: StartingPortfolio;
 }
 
 export class Executor {
-  readonly kernel: Kernel;
+  /** The kernel's clock: candle time, as far as the executor has processed candles. */
+  readonly clock = new CandleClock();
+  #kernel: Kernel;
   readonly #options: ExecutorOptions;
-  readonly #venue: RecordingVenue;
+  #venue: RecordingVenue;
   readonly #index: Map<string, number>;
   readonly #quote: string;
   #applier: FillApplier | undefined;
@@ -87,6 +111,7 @@ export class Executor {
   #idle: Promise<void> = Promise.resolve();
   #equityWrites = new Set<Promise<unknown>>();
   #failed: unknown;
+  readonly #traces = new ExecutorTraces();
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
@@ -94,26 +119,39 @@ export class Executor {
     this.#index = new Map(markets.map((m, k) => [m.symbol, k]));
     this.#quote = markets[0]!.instrument.quote;
     this.#lastClose = markets.map(() => Number.NaN);
-    const paper = new PaperVenue({
-      instruments: markets.map((m) => m.instrument),
-      timeframeMs: options.timeframeMs,
-      execution: bot.execution,
-      seed: options.seed ?? 1,
-    });
-    this.#venue = new RecordingVenue(paper);
-    this.kernel = new Kernel({
+    [this.#venue, this.#kernel] = this.#build(undefined);
+  }
+
+  /** A paper venue and a kernel on it, flat or from a starting portfolio (nothing stepped yet). */
+  #build(startingPortfolio: StartingPortfolio | undefined): [RecordingVenue, Kernel] {
+    const { bot, markets, join } = this.#options;
+    const venue = new RecordingVenue(
+      new PaperVenue({
+        instruments: markets.map((m) => m.instrument),
+        timeframeMs: this.#options.timeframeMs,
+        execution: bot.execution,
+        seed: this.#options.seed ?? 1,
+      }),
+    );
+    const kernel = new Kernel({
       bot,
-      policy: options.policy,
+      policy: this.#options.policy,
       markets,
-      timeframeMs: options.timeframeMs,
-      venue: this.#venue,
-      clock: new CandleClock(),
-      cash: options.cash,
+      timeframeMs: this.#options.timeframeMs,
+      venue,
+      clock: this.clock,
+      cash: this.#options.cash,
+      ...(startingPortfolio ? { startingPortfolio } : {}),
       strategyFactory: (symbol) =>
         strategiesFor(bot, symbol).map(
           ({ spec, index }) => new RemoteStrategy(spec, index, symbol, join, join.states.get(spec.name)!),
         ),
     });
+    return [venue, kernel];
+  }
+
+  get kernel(): Kernel {
+    return this.#kernel;
   }
 
   get currency(): string {
@@ -134,12 +172,26 @@ export class Executor {
     });
     this.#applier = report.applier;
     const equity = await ledger.equity();
+    const fills = await ledger.fills();
     this.#resumeAfter = equity.at(-1)?.t ?? Number.NEGATIVE_INFINITY;
+    let seeded: StartingPortfolio | undefined;
+    if (this.#resumeMode === 'seed' && fills.length > 0) {
+      if (this.#kernel.candles > 0) throw new Error('recover() must come before the first candle');
+      const held = portfolioFromFills(
+        fills,
+        this.#options.cash ?? dec(this.#options.bot.capital.amount),
+        this.#options.markets.map((m) => m.instrument),
+      );
+      // An equity point is written after its candle's fills, and not waited for: the fills may be newer.
+      this.#resumeAfter = Math.max(this.#resumeAfter, held.lastFillTs);
+      seeded = { cash: held.cash, positions: held.positions };
+      [this.#venue, this.#kernel] = this.#build(seeded);
+    }
     if (source) {
       // The trades (our fills) with the PnL each booked, folded again in ledger order.
       const realized = new Map<string, Decimal>();
       const folder = new FillApplier(ledger);
-      for (const f of await ledger.fills()) {
+      for (const f of fills) {
         folder.load([f]);
         const after = folder.position(f.symbol)?.realizedPnl.amount ?? dec(0);
         const before = realized.get(f.symbol) ?? dec(0);
@@ -147,8 +199,28 @@ export class Executor {
         source.recordFill(fillFromRecord(f), after.eq(before) ? undefined : after.minus(before));
       }
       for (const p of equity) source.recordEquity(p.t, p.equity);
+      source.setPositions(
+        report.applier
+          .positions()
+          .filter((p) => !p.quantity.isZero())
+          .map((p) => ({
+            symbol: p.symbol,
+            side: p.quantity.isNegative() ? ('short' as const) : ('long' as const),
+            quantity: p.quantity.abs().toFixed(),
+            entryPrice: p.averagePrice.toFixed(),
+            realizedPnl: p.realizedPnl.amount.toFixed(),
+          })),
+      );
     }
-    return { resumeAfter: this.#resumeAfter, fillsFromLedger: report.fromLedger };
+    return {
+      resumeAfter: this.#resumeAfter,
+      fillsFromLedger: report.fromLedger,
+      ...(seeded ? { seeded } : {}),
+    };
+  }
+
+  get #resumeMode(): ExecutorResumeMode {
+    return this.#options.resume ?? 'restep';
   }
 
   /** Follows candles and signals on the bus. */
@@ -156,8 +228,9 @@ export class Executor {
     if (!this.#applier) await this.recover();
     const { bus, join } = this.#options;
     this.kernel.onStart();
-    this.#md = await bus.subscribeMarketData({}, (m) => {
+    this.#md = await bus.subscribeMarketData({}, (m, context) => {
       if (!this.#index.has(m.symbol)) return;
+      this.#traces.candle(m.symbol, m.candle.t, context);
       join.addCandle(m);
       this.#kick();
     });
@@ -166,6 +239,7 @@ export class Executor {
       'signals',
       SIGNALS_CONSUMER,
       async (d) => {
+        this.#traces.signal(d.payload.symbol, d.payload.t, d.context);
         join.addSignal(d.payload);
         this.#kick();
       },
@@ -202,12 +276,27 @@ export class Executor {
     }
   }
 
-  /** Processes one closed candle with its signals already joined. */
+  /** Processes one closed candle with its signals already joined, inside its decision span. */
   async step(symbol: string, c: Candle): Promise<void> {
-    const k = this.#index.get(symbol);
-    if (k === undefined) return;
+    if (!this.#index.has(symbol)) return;
+    const replaying = c.t + this.#options.timeframeMs <= this.#resumeAfter;
+    const decision = this.#traces.decide(symbol, c.t, replaying, this.kernel.risk.denials);
+    try {
+      await this.#step(symbol, c, decision);
+    } catch (error) {
+      decision.fail(error);
+      throw error;
+    } finally {
+      decision.end();
+    }
+  }
+
+  async #step(symbol: string, c: Candle, decision: Decision): Promise<void> {
+    const k = this.#index.get(symbol)!;
     const { ledger, source } = this.#options;
     const now = c.t + this.#options.timeframeMs;
+    // A seeded kernel already holds what these candles did: stepping one again could trade twice.
+    if (this.#resumeMode === 'seed' && now <= this.#resumeAfter) return;
     const replaying = now <= this.#resumeAfter;
     const started = performance.now();
     // Re-stepping must make the same decisions as the first time; live, a dependency down blocks new positions.
@@ -227,16 +316,18 @@ export class Executor {
       const o = orders[this.#ordersSeen]!;
       if (!replaying)
         this.metrics?.recordOrder({ type: o.type.toLowerCase(), side: o.side === 'BUY' ? 'buy' : 'sell' });
-      await ledger.recordOrder({
-        orderId: this.#orderId(o.id),
-        symbol: o.symbol,
-        side: o.side,
-        type: o.type,
-        quantity: o.quantity,
-        ...(o.price === undefined ? {} : { price: o.price }),
-        timeInForce: 'GTC',
-        ts: o.ts,
-      });
+      await decision.order(o, () =>
+        ledger.recordOrder({
+          orderId: this.#orderId(o.id),
+          symbol: o.symbol,
+          side: o.side,
+          type: o.type,
+          quantity: o.quantity,
+          ...(o.price === undefined ? {} : { price: o.price }),
+          timeInForce: 'GTC',
+          ts: o.ts,
+        }),
+      );
     }
     // Each order's events, indexed in its history (0 is the order record), recorded once by event id.
     for (const { orderId, event } of this.#venue.takeOrderEvents()) {
@@ -250,7 +341,7 @@ export class Executor {
     }
     let traded = false;
     for (const fill of this.#venue.takeFills()) {
-      const recorded = await this.#recordFill(fill);
+      const recorded = await decision.fill(fill, () => this.#recordFill(fill));
       traded = recorded || traded;
       if (recorded && !replaying && this.metrics) {
         this.metrics.recordFill({ liquidity: fill.liquidity === 'MAKER' ? 'maker' : 'taker' });
@@ -404,4 +495,13 @@ export class Executor {
     await this.settle();
     this.kernel.onStop();
   }
+}
+
+/** What a seeded kernel starts from, for the log: `cash 0.5 BTC; ETH/BTC 2.1 at 0.0981`. */
+export function describeSeed(seed: StartingPortfolio, currency: string): string {
+  const open = seed.positions.filter((p) => !p.quantity.isZero());
+  return [
+    `cash ${seed.cash.toFixed()} ${currency}`,
+    ...open.map((p) => `${p.symbol} ${p.quantity.toFixed()} at ${p.averagePrice.toFixed()}`),
+  ].join('; ');
 }

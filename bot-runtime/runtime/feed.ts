@@ -3,6 +3,7 @@
 import type { Bus } from '../bus/bus.ts';
 import { BinanceKlineFeed } from '../market-data/binance/index.ts';
 import type { CandleEvent, CandleFeed } from '../market-data/index.ts';
+import { publishCandle } from '../telemetry/pipeline.ts';
 
 export async function runFeed(
   bus: Bus,
@@ -11,7 +12,8 @@ export async function runFeed(
   onCandle?: (symbol: string, t: number) => void,
 ): Promise<void> {
   for await (const e of feed) {
-    bus.publishMarketData({ symbol: e.symbol, timeframe, candle: e.candle });
+    // Each candle starts a trace; its context travels in the message (docs/observability.md).
+    publishCandle(bus, { symbol: e.symbol, timeframe, candle: e.candle });
     onCandle?.(e.symbol, e.candle.t);
   }
 }

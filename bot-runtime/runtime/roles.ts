@@ -14,7 +14,9 @@ import { MemoryStatusSource } from '../http/memory-status-source.ts';
 import { buildStatusServer, type StatusServer, statusLogger } from '../http/server.ts';
 import { type CandleFeed, parseTimeframe } from '../market-data/index.ts';
 import { openClusterState } from '../store/runtime-state.ts';
-import { Executor } from './executor.ts';
+import { startTelemetry } from '../telemetry/sdk.ts';
+import { roleServiceName } from '../telemetry/settings.ts';
+import { describeSeed, Executor } from './executor.ts';
 import { binanceFeed, runFeed } from './feed.ts';
 import { startHealthServer } from './health-server.ts';
 import { LoopingReplay, loadReplayMarkets, replayFiles } from './replay.ts';
@@ -41,7 +43,33 @@ const money = (value: string): string => dec(value).toDecimalPlaces(18).toFixed(
 const json = (level: string, msg: string, extra: Record<string, unknown> = {}) =>
   `${JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra })}\n`;
 
+/** The role, with this process's tracing (OTEL_* variables) started first and flushed last. */
 export async function runRole(boot: BootConfig, options: RoleOptions = {}): Promise<RunningRole> {
+  const { bot } = boot.config;
+  const telemetry = await startTelemetry({
+    serviceName: roleServiceName(boot.role),
+    attributes: {
+      'botcore.bot': `${bot.namespace}/${bot.name}`,
+      'botcore.role': boot.role,
+      ...(boot.strategy === undefined ? {} : { 'botcore.strategy': boot.strategy }),
+    },
+  });
+  try {
+    const role = await startRole(boot, options);
+    return {
+      ...role,
+      async stop() {
+        await role.stop();
+        await telemetry.shutdown();
+      },
+    };
+  } catch (error) {
+    await telemetry.shutdown();
+    throw error;
+  }
+}
+
+async function startRole(boot: BootConfig, options: RoleOptions): Promise<RunningRole> {
   const log = options.log ?? ((line: string) => process.stdout.write(line));
   const { config } = boot;
   const bot = botSpecOf(config);
@@ -50,7 +78,7 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
   let ready = false;
   let canWork = () => true;
   const health = await startHealthServer(
-    options.healthPort ?? config.health.port,
+    options.healthPort ?? boot.ports.health,
     () => ready && canWork(),
     registry,
   );
@@ -69,7 +97,13 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
   const { bus } = state;
   canWork = () => state.monitor.canOpenPositions();
   const onError = (e: unknown) => log(json('error', (e as Error).message, { role: boot.role }));
-  log(json('info', 'role started', { role: boot.role, bot: `${address.namespace}/${address.bot}` }));
+  log(
+    json('info', 'role started', {
+      role: boot.role,
+      bot: `${address.namespace}/${address.bot}`,
+      healthPort: health.port,
+    }),
+  );
 
   if (boot.role === 'feed') {
     const feed = feedOf(boot);
@@ -102,11 +136,16 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
   const ledger = state.ledger!;
   const instruments = config.symbols.map((s) => defaultInstrument(s));
   const cash = dec(config.capital.amount);
+  // On a replay "today" (PnL and trades today) is the day of the candles being replayed.
+  let candleTime: (() => number) | undefined;
   const source = new MemoryStatusSource({
     bot: { namespace: address.namespace, name: address.bot },
     mode: config.mode,
     currency: instruments[0]!.quote,
     initialEquity: cash,
+    ...(config.marketData.source === 'replay'
+      ? { now: () => Math.max(candleTime?.() ?? 0, 0) || Date.now() }
+      : {}),
   });
   const join = new SignalJoin(bot);
   const timeframeMs = parseTimeframe(config.timeframe);
@@ -125,16 +164,19 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
     orderIdPrefix: `${Date.now().toString(36)}-`,
     canOpenPositions: () => state.monitor.canOpenPositions(),
     onError,
+    // The feed goes on without a restarted executor: the candles it had seen never come again.
+    resume: 'seed',
   });
-  await executor.recover();
-  // Between pods there is no replay to re-step: a kernel that starts flat beside open positions in the
-  // ledger could open a second one. Until the kernel can take positions back, it opens nothing new.
-  const held = executor.applier.positions().filter((p) => !p.quantity.isZero());
-  if (held.length > 0) {
-    executor.blockNewPositions(
-      `the ledger holds open positions (${held.map((p) => p.symbol).join(', ')}) this executor cannot take over after a restart; opening nothing new`,
+  candleTime = () => executor.clock.now();
+  const resumed = await executor.recover();
+  if (resumed.seeded) {
+    log(
+      json('info', 'resuming from the ledger', {
+        role: 'executor',
+        fills: resumed.fillsFromLedger,
+        portfolio: describeSeed(resumed.seeded, executor.currency),
+      }),
     );
-    log(json('warn', executor.blocked!, { role: 'executor' }));
   }
   await executor.start();
   let status: StatusServer | undefined;
@@ -143,7 +185,7 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
     const statusConfig = parseStatusServerConfig({
       bot: { namespace: address.namespace, name: address.bot },
       host: '0.0.0.0',
-      port: options.statusPort ?? config.statusEndpoint.port,
+      port: options.statusPort ?? boot.ports.status ?? config.statusEndpoint.port,
       logLevel: config.logLevel,
       auth:
         config.statusEndpoint.auth === 'none'
@@ -164,7 +206,7 @@ export async function runRole(boot: BootConfig, options: RoleOptions = {}): Prom
         : {}),
     });
     executor.metrics = status.metrics;
-    await status.listen();
+    log(json('info', 'status endpoint listening', { role: 'executor', url: await status.listen() }));
   }
   let applied = boot.policy ? { name: boot.policy.name, generation: boot.policy.generation } : undefined;
   const control = await bus.serveControl(async ({ request }) => {

@@ -7,12 +7,14 @@
 // answer with the received signal. So the kernel's ensemble, risk, sizing and
 // venue code runs unchanged, whether the strategy ran in this process or in
 // its own pod.
+import { type Context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Strategy as StrategySpec, TradingBotSpec } from '../../crds/index.ts';
 import type { Bus, MarketDataMessage, Subscription } from '../bus/bus.ts';
 import { messageIds } from '../bus/message-ids.ts';
 import { publishDurably } from '../bus/publish-durably.ts';
 import type { Candle } from '../market-data/candle.ts';
 import { createStrategy, type Signal, type Strategy } from '../strategies/index.ts';
+import { evaluateCandle, publishSignal } from '../telemetry/pipeline.ts';
 
 /** The payload on the `signals` stream. */
 export interface SignalMessage {
@@ -62,26 +64,27 @@ export class StrategyWorker {
   }
 
   async start(): Promise<void> {
-    this.#subscription = await this.#options.bus.subscribeMarketData({}, (m) => this.onCandle(m));
+    this.#subscription = await this.#options.bus.subscribeMarketData({}, (m, context) =>
+      this.onCandle(m, context),
+    );
   }
 
   /** Computes the signal of one closed candle and publishes it (in candle order). */
-  onCandle(message: MarketDataMessage): void {
+  onCandle(message: MarketDataMessage, parent: Context = ROOT_CONTEXT): void {
     const s = this.#instances.get(message.symbol);
     if (!s) return;
     const c = message.candle;
-    const signal = s.onBar(c.t, c.open, c.high, c.low, c.close, c.volume);
-    const payload: SignalMessage = {
-      strategy: this.name,
-      symbol: message.symbol,
-      t: c.t,
-      signal,
-      ready: s.ready,
-    };
+    // The evaluation and the signal's publish continue the candle's trace.
+    const { result: payload, context } = evaluateCandle(parent, this.name, message, (): SignalMessage => {
+      const signal = s.onBar(c.t, c.open, c.high, c.low, c.close, c.volume);
+      return { strategy: this.name, symbol: message.symbol, t: c.t, signal, ready: s.ready };
+    });
     const id = messageIds.signal(this.name, message.symbol, c.t);
     // Publishes are chained so signals reach the stream in candle order.
     this.#pending = this.#pending.then(() =>
-      publishDurably(this.#options.bus, 'signals', id, payload).catch((e) => this.#options.onError?.(e)),
+      publishSignal(context, id, (ctx) =>
+        publishDurably(this.#options.bus, 'signals', id, payload, { context: ctx }),
+      ).catch((e) => this.#options.onError?.(e)),
     );
   }
 

@@ -15,8 +15,10 @@ import { MemoryStatusSource } from '../http/memory-status-source.ts';
 import { buildStatusServer, type StatusServer, statusLogger } from '../http/server.ts';
 import { type CandleFeed, parseTimeframe } from '../market-data/index.ts';
 import { openStandaloneState } from '../store/runtime-state.ts';
+import { startTelemetry } from '../telemetry/sdk.ts';
+import { roleServiceName } from '../telemetry/settings.ts';
 import { StandaloneError } from './errors.ts';
-import { Executor } from './executor.ts';
+import { describeSeed, Executor } from './executor.ts';
 import { binanceFeed, type ExchangeFeedOptions, runFeed } from './feed.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIssuer } from './local-auth.ts';
 import type { RunManifest } from './manifest.ts';
@@ -68,7 +70,28 @@ export function defaultStateDir(namespace: string, name: string, env = process.e
 
 export { StandaloneError };
 
+/** The bot, with this process's tracing (OTEL_* variables) started first and flushed last. */
 export async function startStandalone(o: StandaloneOptions): Promise<StandaloneBot> {
+  const telemetry = await startTelemetry({
+    serviceName: roleServiceName('standalone'),
+    attributes: { 'botcore.bot': `${o.manifest.namespace}/${o.manifest.name}`, 'botcore.role': 'standalone' },
+  });
+  try {
+    const bot = await startBot(o);
+    return {
+      ...bot,
+      async stop() {
+        await bot.stop();
+        await telemetry.shutdown();
+      },
+    };
+  } catch (error) {
+    await telemetry.shutdown();
+    throw error;
+  }
+}
+
+async function startBot(o: StandaloneOptions): Promise<StandaloneBot> {
   const { manifest } = o;
   const notice = o.notice ?? (() => undefined);
   const onError = o.onError ?? ((e) => notice(`error: ${(e as Error).message}`));
@@ -131,30 +154,20 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
       hot,
       canOpenPositions: () => state.monitor.canOpenPositions(),
       onError,
+      // A replay sends the candles already processed again; a live feed does not.
+      resume: live ? 'seed' : 'restep',
     });
   } catch (error) {
     await state.close();
     throw error;
   }
-  const kernelClock = executor.kernel.options.clock;
-  executorClock = () => kernelClock.now();
+  executorClock = () => executor.clock.now();
   const workers = bot.strategies.map((s) => new StrategyWorker({ bus, bot, strategy: s.name, onError }));
   let server: StatusServer | undefined;
   let feed: CandleFeed | undefined;
   try {
     const resume = await executor.recover();
-    source.setPositions(
-      executor.applier
-        .positions()
-        .filter((p) => !p.quantity.isZero())
-        .map((p) => ({
-          symbol: p.symbol,
-          side: p.quantity.isNegative() ? ('short' as const) : ('long' as const),
-          quantity: p.quantity.abs().toFixed(),
-          entryPrice: p.averagePrice.toFixed(),
-          realizedPnl: p.realizedPnl.amount.toFixed(),
-        })),
-    );
+    if (resume.seeded) notice(`note: resuming from the journal: ${describeSeed(resume.seeded, executor.currency)}`);
     for (const w of workers) await w.start();
     await executor.start();
     source.update({ risk: executor.riskView() });
@@ -189,14 +202,6 @@ export async function startStandalone(o: StandaloneOptions): Promise<StandaloneB
     source.setReady(true);
 
     if (live) {
-      // A live feed cannot be re-stepped: a kernel that starts flat beside open positions opens nothing new.
-      const held = executor.applier.positions().filter((p) => !p.quantity.isZero());
-      if (held.length > 0) {
-        executor.blockNewPositions(
-          `the journal holds open positions (${held.map((p) => p.symbol).join(', ')}) that a live feed cannot rebuild; opening nothing new`,
-        );
-        notice(`note: ${executor.blocked}`);
-      }
       feed = binanceFeed(symbols, bot.timeframe, {
         ...o.exchangeFeed,
         onWarning: (m) => notice(`feed: ${m}`),
