@@ -11,6 +11,7 @@ import {
   validateRiskPolicy,
   validateTradingBot,
 } from '../../crds/index.ts';
+import { modelsDir, prepareBacktestStrategies } from '../ai/onnx/index.ts';
 import { renderHtml } from '../backtest/html.ts';
 import { buildReport, formatReport } from '../backtest/report.ts';
 import { type BacktestMarket, runBacktest } from '../backtest/runner.ts';
@@ -28,6 +29,8 @@ export interface BacktestCommandOptions {
   readonly policy?: string;
   readonly seed?: number;
   readonly capital?: string;
+  /** Folder of ONNX models named by a configMapRef (<dir>/<configmap>/<key>); BOTCORE_MODELS_DIR or /etc/botcore/models by default. */
+  readonly modelsDir?: string;
   /** Show a progress bar on stderr (the CLI decides: a TTY and a long run). */
   readonly progress?: boolean;
 }
@@ -146,6 +149,11 @@ export async function runBacktestCommand(o: BacktestCommandOptions, io: Io = std
       warnings,
     );
     const total = markets.reduce((a, m) => a + m.series.length, 0);
+    const { strategyFactory } = await prepareBacktestStrategies(
+      bot,
+      markets,
+      modelsDir(process.env, o.modelsDir),
+    );
     let bar: { update(n: number): void; stop(): void; start(total: number, n: number): void } | undefined;
     if (o.progress && total >= 250_000) {
       const { SingleBar, Presets } = (await import('cli-progress')).default;
@@ -167,6 +175,7 @@ export async function runBacktestCommand(o: BacktestCommandOptions, io: Io = std
       to: o.to === undefined ? undefined : parseTime(o.to, '--to'),
       seed: o.seed,
       cash: o.capital === undefined ? undefined : parseCapital(o.capital),
+      strategyFactory,
       onProgress: bar ? (done) => bar.update(done) : undefined,
     });
     bar?.stop();

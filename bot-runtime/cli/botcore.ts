@@ -189,6 +189,10 @@ export function buildProgram(): Command {
       '--capital <amount>',
       'starting cash in the quote currency of the data (default spec.capital.amount)',
     )
+    .option(
+      '--models-dir <dir>',
+      'where ONNX models named by a configMapRef are: <dir>/<configmap>/<key> (default $BOTCORE_MODELS_DIR or /etc/botcore/models)',
+    )
     .action(async (manifest: string, opts) => {
       const { runBacktestCommand } = await import('./backtest-command.ts');
       process.exitCode = await runBacktestCommand({

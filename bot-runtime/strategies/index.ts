@@ -1,8 +1,9 @@
 export { BollingerStrategy } from './bollinger.ts';
 export { type CombineMethod, Ensemble } from './ensemble.ts';
 export { MacdStrategy } from './macd.ts';
+export { OnnxStrategy, onnxWarmup, type ProbabilitySource } from './onnx.ts';
 export { defaultParams, type ParamsByType, resolveParams } from './params.ts';
-export { createStrategy, STRATEGY_TYPES, strategyWeight } from './registry.ts';
+export { createStrategy, STRATEGY_TYPES, type StrategyInputs, strategyWeight } from './registry.ts';
 export { RsiStrategy } from './rsi.ts';
 export { K_SMOOTHING, StochasticStrategy } from './stochastic.ts';
 export {

@@ -6,6 +6,7 @@
 import type {
   BollingerParams,
   MacdParams,
+  OnnxParams,
   RsiParams,
   StochasticParams,
   VolumeParams,
@@ -19,6 +20,7 @@ export interface ParamsByType {
   bollinger: BollingerParams;
   volume: VolumeParams;
   stochastic: StochasticParams;
+  onnx: OnnxParams;
 }
 
 /** The documented defaults, read from the schema. */
@@ -77,5 +79,31 @@ export function resolveParams<T extends StrategyType>(
   };
   if (type === 'rsi' || type === 'stochastic') lower('oversold', 'overbought');
   if (type === 'macd') lower('fastPeriod', 'slowPeriod');
+  if (type === 'onnx') checkOnnx(out as unknown as OnnxParams, where);
   return out as unknown as ParamsByType[T];
+}
+
+/** The ONNX parameters' rules beyond plain bounds, as the schema states them. */
+function checkOnnx(p: OnnxParams, where: string): void {
+  const bad = (field: string, why: string): never => {
+    throw new StrategyError(StrategyErrorCode.INVALID_PARAMETER, `${where}.${field}`, why);
+  };
+  if (!(p.sellThreshold < p.buyThreshold))
+    bad('sellThreshold', 'sellThreshold must be lower than buyThreshold');
+  for (const [name, v] of [
+    ['buyThreshold', p.buyThreshold],
+    ['sellThreshold', p.sellThreshold],
+  ] as const) {
+    if (!(v >= 0 && v <= 1)) bad(name, `${JSON.stringify(v)} must be between 0 and 1`);
+  }
+  const known = ['open', 'high', 'low', 'close', 'volume', 'returns', 'logReturns'];
+  if (!Array.isArray(p.features) || p.features.length === 0) bad('features', 'needs at least one feature');
+  for (const [i, f] of p.features.entries()) {
+    if (!known.includes(f)) bad(`features[${i}]`, `${JSON.stringify(f)} must be one of ${known.join(', ')}`);
+    if (p.features.indexOf(f) !== i) bad(`features[${i}]`, `${JSON.stringify(f)} is listed twice`);
+  }
+  const m = p.model as OnnxParams['model'] | undefined;
+  if (!m || (m.path === undefined) === (m.configMapRef === undefined)) {
+    bad('model', 'exactly one of model.configMapRef and model.path must be set');
+  }
 }

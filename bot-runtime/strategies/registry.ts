@@ -2,16 +2,33 @@
 import type { Strategy as StrategySpec } from '../../crds/index.ts';
 import { BollingerStrategy } from './bollinger.ts';
 import { MacdStrategy } from './macd.ts';
+import { OnnxStrategy, type ProbabilitySource } from './onnx.ts';
 import { resolveParams } from './params.ts';
 import { RsiStrategy } from './rsi.ts';
 import { StochasticStrategy } from './stochastic.ts';
 import { type Strategy, StrategyError, StrategyErrorCode, type StrategyType } from './types.ts';
 import { VolumeStrategy } from './volume.ts';
 
-export const STRATEGY_TYPES: readonly StrategyType[] = ['rsi', 'macd', 'bollinger', 'volume', 'stochastic'];
+export const STRATEGY_TYPES: readonly StrategyType[] = [
+  'rsi',
+  'macd',
+  'bollinger',
+  'volume',
+  'stochastic',
+  'onnx',
+];
 
-/** A fresh strategy instance for one symbol. `index` names the field in errors. */
-export function createStrategy(spec: StrategySpec, index = 0): Strategy {
+/** What a strategy needs beyond its parameters: the model answers of an `onnx` strategy. */
+export interface StrategyInputs {
+  readonly probabilities?: ProbabilitySource;
+}
+
+/**
+ * A fresh strategy instance for one symbol. `index` names the field in errors.
+ * An `onnx` strategy without `inputs.probabilities` knows its parameters and
+ * warm-up but refuses to trade (STRATEGY_MODEL_NOT_LOADED on its first candle).
+ */
+export function createStrategy(spec: StrategySpec, index = 0, inputs: StrategyInputs = {}): Strategy {
   const where = `strategies[${index}]`;
   switch (spec.type) {
     case 'rsi':
@@ -30,11 +47,13 @@ export function createStrategy(spec: StrategySpec, index = 0): Strategy {
         spec.name,
         resolveParams('stochastic', spec.stochastic, `${where}.stochastic`),
       );
+    case 'onnx':
+      return new OnnxStrategy(spec.name, spec.onnx as never, inputs.probabilities, `${where}.onnx`);
     default:
       throw new StrategyError(
         StrategyErrorCode.UNSUPPORTED_TYPE,
         `${where}.type`,
-        `${spec.type} strategies do not run in the backtest kernel yet (supported: ${STRATEGY_TYPES.join(', ')})`,
+        `unknown strategy type ${JSON.stringify(spec.type)} (supported: ${STRATEGY_TYPES.join(', ')})`,
       );
   }
 }

@@ -141,8 +141,8 @@ describe('strategies on real ETH/BTC candles', () => {
     expect(run(s)).toEqual(run(s));
   });
 
-  it('the registry refuses ONNX strategies with a coded error', () => {
-    expect(() => createStrategy({ name: 'o', type: 'onnx', weight: '1' } as never, 3)).toThrow(
+  it('the registry refuses a type it does not know with a coded error naming the field', () => {
+    expect(() => createStrategy({ name: 'o', type: 'lstm', weight: '1' } as never, 3)).toThrow(
       /UNSUPPORTED_STRATEGY_TYPE: strategies\[3\]\.type/,
     );
   });

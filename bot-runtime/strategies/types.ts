@@ -8,7 +8,7 @@ export type Signal = -1 | 0 | 1;
 
 export const SIGNAL = { SELL: -1, HOLD: 0, BUY: 1 } as const;
 
-export type StrategyType = 'rsi' | 'macd' | 'bollinger' | 'volume' | 'stochastic';
+export type StrategyType = 'rsi' | 'macd' | 'bollinger' | 'volume' | 'stochastic' | 'onnx';
 
 export interface Strategy {
   readonly name: string;
@@ -28,6 +28,8 @@ export interface Strategy {
 export const StrategyErrorCode = {
   INVALID_PARAMETER: 'INVALID_STRATEGY_PARAMETER',
   UNSUPPORTED_TYPE: 'UNSUPPORTED_STRATEGY_TYPE',
+  MODEL_NOT_LOADED: 'STRATEGY_MODEL_NOT_LOADED',
+  MODEL_INVALID: 'STRATEGY_MODEL_INVALID',
 } as const;
 export type StrategyErrorCode = (typeof StrategyErrorCode)[keyof typeof StrategyErrorCode];
 
