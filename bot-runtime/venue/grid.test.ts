@@ -21,7 +21,75 @@ function same(want: () => Decimal, got: () => Decimal): void {
   expect(got().toFixed()).toBe(expected);
 }
 
+/** Prices on, next to and half-way between ticks, and floats with noise in their last digits. */
+const prices = fc.oneof(
+  fc.double({ min: 1e-6, max: 1e6, noNaN: true }),
+  fc
+    .tuple(fc.integer({ min: 1, max: 2 ** 31 }), fc.integer({ min: 0, max: 10 }))
+    .map(([n, dp]) => n / 10 ** dp),
+  fc
+    .tuple(
+      fc.integer({ min: 1, max: 2 ** 31 }),
+      fc.integer({ min: 0, max: 10 }),
+      fc.constantFrom(0.5, 1e-7, -1e-7),
+    )
+    .map(([n, dp, d]) => (n + d) / 10 ** dp),
+  fc
+    .tuple(
+      fc.integer({ min: 1, max: 2 ** 31 }),
+      fc.integer({ min: 0, max: 10 }),
+      fc.integer({ min: -3, max: 3 }),
+    )
+    .map(([n, dp, ulps]) => {
+      let x = n / 10 ** dp;
+      for (let i = 0; i < Math.abs(ulps); i++) x = nextDouble(x, ulps > 0);
+      return x;
+    }),
+);
+
+/** The next double away from zero (ulps > 0) or toward it, for positive x. */
+function nextDouble(x: number, up: boolean): number {
+  const b = new Float64Array([x]);
+  const i = new BigInt64Array(b.buffer);
+  i[0] = i[0]! + (up ? 1n : -1n);
+  return b[0]!;
+}
+
 describe('Grid', () => {
+  it('takes the tick count from the float alone only when it is the decimal path result (priceFromNumber)', () => {
+    const grids = [
+      ...instruments,
+      new Instrument({ symbol: 'AA/BB', base: 'AA', quote: 'BB', tickSize: '0.01', lotSize: '1' }),
+      new Instrument({ symbol: 'CC/DD', base: 'CC', quote: 'DD', tickSize: '1', lotSize: '1' }),
+      new Instrument({ symbol: 'EE/FF', base: 'EE', quote: 'FF', tickSize: '0.000001', lotSize: '1' }),
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...grids),
+        prices,
+        fc.constantFrom('nearest', 'down', 'up') as fc.Arbitrary<'nearest' | 'down' | 'up'>,
+        (inst, x, mode) => {
+          const g = new Grid(inst);
+          same(
+            () => inst.priceFromNumber(x, mode),
+            () => g.priceFromNumber(x, mode),
+          );
+          const ticks = g.ticksFromNumber(x, mode);
+          if (!Number.isNaN(ticks))
+            expect(inst.priceFromNumber(x, mode).eq(inst.tickSize.times(ticks))).toBe(true);
+        },
+      ),
+      { numRuns: 50_000 },
+    );
+    const g = new Grid(instruments[0]!);
+    expect(g.ticksFromNumber(0.07123456, 'down')).toBe(7_123_456);
+    expect(g.ticksFromNumber(0.0712345649, 'nearest')).toBe(7_123_456);
+    expect(g.ticksFromNumber(0.0712345649, 'up')).toBe(7_123_457);
+    // A tie, and a float a hair off the grid: the decimal path decides.
+    expect(g.ticksFromNumber(0.071234565, 'nearest')).toBeNaN();
+    expect(g.ticksFromNumber(0.07123456000000001, 'down')).toBeNaN();
+  });
+
   it('rounds exactly as the instrument does, for every mode', () => {
     fc.assert(
       fc.property(

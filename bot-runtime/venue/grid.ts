@@ -4,6 +4,7 @@
 // (tested), which it falls back to for other steps and for invalid values, so
 // errors stay the domain's.
 import { Decimal, type Instrument } from '../domain/index.ts';
+import { decimalOfUnits, pow10, unitsOf } from '../domain/units.ts';
 
 const MODES = {
   nearest: Decimal.ROUND_HALF_EVEN,
@@ -36,9 +37,58 @@ export class Grid {
     return value.toDecimalPlaces(dp, MODES[mode]);
   }
 
+  /** Decimal places of the tick when it is a power of ten (prices as tick counts), else undefined. */
+  get tickPlaces(): number | undefined {
+    return this.#priceDp;
+  }
+
+  /** Decimal places of the lot when it is a power of ten, else undefined. */
+  get lotPlaces(): number | undefined {
+    return this.#qtyDp;
+  }
+
   /** Instrument.priceFromNumber. */
   priceFromNumber(value: number, mode: 'nearest' | 'down' | 'up' = 'nearest'): Decimal {
+    const ticks = this.ticksFromNumber(value, mode);
+    if (ticks === ticks) return decimalOfUnits(ticks, this.#priceDp!);
     return this.price(new Decimal(String(value)), mode);
+  }
+
+  /**
+   * The tick count of `priceFromNumber(value, mode)`, from the float alone when
+   * that is certain; NaN when not (then the decimal path decides). The price is
+   * the shortest text of `value`, D; y = value * 10^dp is within 5e-7 of
+   * D * 10^dp below 2^31 ticks (two roundings of 2^-53 each). So a fraction of
+   * y at least 1e-6 away from 0 (and from 0.5 when rounding to nearest) rounds
+   * the same way as D's; and y next to an integer n is D * 10^dp = n exactly
+   * when n / 10^dp is `value` itself (two decimals of at most 10 digits are
+   * never the same double).
+   */
+  ticksFromNumber(value: number, mode: 'nearest' | 'down' | 'up' = 'nearest'): number {
+    const dp = this.#priceDp;
+    if (dp === undefined || dp > 22 || !(value > 0)) return Number.NaN;
+    const scale = pow10(dp);
+    const y = value * scale;
+    if (!(y >= 1 && y < 2147483648)) return Number.NaN;
+    const n = Math.round(y);
+    const off = y - n;
+    if (off < 1e-6 && off > -1e-6) return n / scale === value ? n : Number.NaN;
+    const floor = Math.floor(y);
+    if (mode === 'down') return floor;
+    if (mode === 'up') return floor + 1;
+    const f = y - floor;
+    if (f > 0.5 - 1e-6 && f < 0.5 + 1e-6) return Number.NaN;
+    return n;
+  }
+
+  /** A price as a tick count when it is on the tick grid and the count is a safe integer; NaN otherwise. */
+  ticksOf(price: Decimal): number {
+    return this.#priceDp === undefined ? Number.NaN : unitsOf(price, this.#priceDp);
+  }
+
+  /** The price of a tick count (a safe integer, on a power-of-ten tick). */
+  priceOfTicks(ticks: number): Decimal {
+    return decimalOfUnits(ticks, this.#priceDp!);
   }
 
   /** Instrument.limitPrice: buys round down, sells up. */

@@ -1,0 +1,115 @@
+// Exact integer counts of a power-of-ten unit (price ticks of 1e-8, lots of
+// 0.001, fee units): the order path computes with them and makes a Decimal only
+// for what it hands on. A count is a JS number only while it is a safe integer;
+// every function here says "no" (NaN, undefined) rather than round, and the
+// caller then takes the decimal path.
+import { Decimal } from './decimal.ts';
+
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22,
+];
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/** 10^n as an exact double (0 <= n <= 22). */
+export function pow10(n: number): number {
+  return POW10[n]!;
+}
+
+/** `a * b` when both are safe integers and so is the product (a double product below 2^53 is exact); NaN otherwise. */
+export function safeTimes(a: number, b: number): number {
+  const p = a * b;
+  return Math.abs(p) <= MAX_SAFE ? p : Number.NaN;
+}
+
+/** floor(a / b) for safe integers, b > 0: the float quotient corrected with exact products. */
+export function floorDiv(a: number, b: number): number {
+  let q = Math.floor(a / b);
+  // q * b and a - q * b stay exact: both are within a few b of a.
+  while (q * b > a) q--;
+  while (a - q * b >= b) q++;
+  return q;
+}
+
+/** ceil(a / b) for safe integers, b > 0. */
+export function ceilDiv(a: number, b: number): number {
+  return -floorDiv(-a, b);
+}
+
+/**
+ * `x * 10^dp` as a safe integer when it is one exactly (x on the grid of
+ * 10^-dp, not too large); NaN otherwise. Reads decimal.js's base-1e7 words,
+ * like toFloat, so no text is made.
+ */
+export function unitsOf(x: Decimal, dp: number): number {
+  const words = (x as unknown as { d: number[] | null }).d;
+  if (words === null || words.length > 4) return Number.NaN;
+  const first = words[0]!;
+  if (first === 0) return 0;
+  const n = words.length;
+  // The significand without the zeros that pad the last word: m * 10^p is x.
+  let last = words[n - 1]!;
+  let zeros = 0;
+  while (last % 10 === 0) {
+    last /= 10;
+    zeros++;
+  }
+  let m = n === 1 ? last : first;
+  for (let i = 1; i < n - 1; i++) m = m * 1e7 + words[i]!;
+  if (n > 1) m = m * POW10[7 - zeros]! + last;
+  if (m > MAX_SAFE) return Number.NaN;
+  let digits = 1;
+  while (digits < 7 && first >= POW10[digits]!) digits++;
+  // x = m * 10^p (p counted to the last kept digit); x * 10^dp = m * 10^(p + dp).
+  const shift = x.e - (digits - 1) - 7 * (n - 1) + zeros + dp;
+  if (shift < 0) return Number.NaN;
+  if (shift > 22) return Number.NaN;
+  const u = m * POW10[shift]!;
+  return u <= MAX_SAFE ? x.s * u : Number.NaN;
+}
+
+/**
+ * The Decimal `n * 10^-dp` for a safe integer `n`, built from its words the
+ * way decimal.js parses `${n}e-${dp}` (tested equal), without the text.
+ */
+export function decimalOfUnits(n: number, dp: number): Decimal {
+  const x = new Decimal(0);
+  if (n === 0) return x;
+  let a = Math.abs(n);
+  let places = dp;
+  while (a % 10 === 0) {
+    a /= 10;
+    places--;
+  }
+  let len = 1;
+  while (len < 16 && a >= POW10[len]!) len++;
+  // Exponent of the first digit, and how many digits the first word takes (decimal.js aligns words to the point).
+  const e = len - 1 - places;
+  let i = (e + 1) % 7;
+  if (e < 0) i += 7;
+  const d: number[] = [];
+  if (i >= len) d.push(a * POW10[i - len]!);
+  else {
+    let rest = len - i;
+    let r = a;
+    if (i > 0) {
+      const p = POW10[rest]!;
+      const q = floorDiv(r, p);
+      d.push(q);
+      r -= q * p;
+    }
+    while (rest > 7) {
+      rest -= 7;
+      const p = POW10[rest]!;
+      const q = floorDiv(r, p);
+      d.push(q);
+      r -= q * p;
+    }
+    d.push(r * POW10[7 - rest]!);
+  }
+  const w = x as unknown as { s: number; e: number; d: number[] };
+  w.s = n < 0 ? -1 : 1;
+  w.e = e;
+  w.d = d;
+  return x;
+}
