@@ -4,22 +4,35 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultInstrument } from '../backtest/runner.ts';
 import { InProcessBus } from '../bus/in-process-bus.ts';
+import { dec, type Fill } from '../domain/index.ts';
 import { candleAt, loadCandles } from '../market-data/index.ts';
+import { reconcileLedger } from '../recovery/reconcile.ts';
+import { portfolioFromFills } from '../recovery/starting-portfolio.ts';
 import { FileLedger } from '../store/file-ledger.ts';
-import { createStrategy } from '../strategies/index.ts';
-import { Executor } from './executor.ts';
+import type { Ledger } from '../store/ledger.ts';
+import { createStrategy, type Strategy } from '../strategies/index.ts';
+import { Executor, type ExecutorResumeMode } from './executor.ts';
 import { loadRunManifest } from './manifest.ts';
 import { SignalJoin } from './signals.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-async function setup(options: { ledgerPath?: string; orderIdPrefix?: string } = {}) {
+async function setup(
+  options: {
+    ledgerPath?: string;
+    orderIdPrefix?: string;
+    resume?: ExecutorResumeMode;
+    /** A strategy worker that goes on (its pod was not restarted), and the candle it is at. */
+    strategy?: Strategy;
+    from?: number;
+  } = {},
+) {
   const { bot } = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
   const series = loadCandles(join(root, 'examples', 'data', 'ETH-BTC_5m.csv'), { gaps: 'keep' }).series;
   const bus = new InProcessBus();
-  const ledger = await FileLedger.open(
-    options.ledgerPath ?? join(mkdtempSync(join(tmpdir(), 'botcore-executor-')), 'ledger.jsonl'),
-  );
+  const ledgerPath =
+    options.ledgerPath ?? join(mkdtempSync(join(tmpdir(), 'botcore-executor-')), 'ledger.jsonl');
+  const ledger = await FileLedger.open(ledgerPath);
   const signals = new SignalJoin(bot);
   const executor = new Executor({
     bus,
@@ -29,10 +42,11 @@ async function setup(options: { ledgerPath?: string; orderIdPrefix?: string } = 
     timeframeMs: series.timeframeMs,
     join: signals,
     ...(options.orderIdPrefix === undefined ? {} : { orderIdPrefix: options.orderIdPrefix }),
+    ...(options.resume === undefined ? {} : { resume: options.resume }),
   });
-  await executor.recover();
-  const strategy = createStrategy(bot.strategies[0]!, 0);
-  let i = 0;
+  const resumed = await executor.recover();
+  const strategy = options.strategy ?? createStrategy(bot.strategies[0]!, 0);
+  let i = options.from ?? 0;
   /** One candle through a local strategy worker and the executor. */
   const next = async () => {
     const c = candleAt(series, i++);
@@ -41,7 +55,19 @@ async function setup(options: { ledgerPath?: string; orderIdPrefix?: string } = 
     await executor.step('ETH/BTC', c);
     return signal;
   };
-  return { executor, ledger, next, close: () => Promise.all([bus.close(), ledger.close()]) };
+  return {
+    executor,
+    ledger,
+    ledgerPath,
+    series,
+    strategy,
+    resumed,
+    next,
+    close: async () => {
+      await executor.settle();
+      await Promise.all([bus.close(), ledger.close()]);
+    },
+  };
 }
 
 describe('Executor', () => {
@@ -101,6 +127,80 @@ describe('Executor', () => {
     expect(second.executor.kernel.fills.length).toBe(made);
     expect(await second.ledger.fills()).toHaveLength(2 * made);
     await second.close();
+  });
+
+  it('restarted where the feed goes on (seed), the kernel starts from the ledger and closes the held position as if never stopped', async () => {
+    const CANDLES = 1500;
+    const reference = await setup();
+    for (let n = 0; n < CANDLES; n++) await reference.next();
+    await reference.close();
+
+    const ledgerPath = join(mkdtempSync(join(tmpdir(), 'botcore-executor-seed-')), 'ledger.jsonl');
+    const first = await setup({ ledgerPath, orderIdPrefix: 'run1-', resume: 'seed' });
+    // The crash comes while a position is open, after some trades.
+    let cut = 0;
+    while (cut < 300 || first.executor.kernel.openTrades().length === 0) {
+      await first.next();
+      cut++;
+    }
+    const held = first.executor.kernel.portfolio;
+    const cash = held.amount('BTC');
+    const position = held.position('ETH/BTC');
+    await first.close();
+
+    const second = await setup({
+      ledgerPath,
+      orderIdPrefix: 'run2-',
+      resume: 'seed',
+      strategy: first.strategy,
+      from: cut,
+    });
+    try {
+      // Cash and the open position are the ledger's, to the last digit.
+      const kernel = second.executor.kernel;
+      expect(kernel.portfolio.amount('BTC').toFixed()).toBe(cash.toFixed());
+      expect(kernel.portfolio.position('ETH/BTC').quantity.toFixed()).toBe(position.quantity.toFixed());
+      expect(kernel.portfolio.position('ETH/BTC').averagePrice.toFixed()).toBe(
+        position.averagePrice.toFixed(),
+      );
+      expect(kernel.openTrades()).toHaveLength(1);
+      expect(second.resumed.seeded?.cash.toFixed()).toBe(cash.toFixed());
+
+      // A candle the ledger has already seen (a feed that started over) is ignored.
+      await second.executor.step('ETH/BTC', candleAt(second.series, cut - 1));
+      expect(kernel.candles).toBe(0);
+
+      for (let n = cut; n < CANDLES; n++) await second.next();
+      // The position held at the crash closes with the same fill as in the run that never stopped,
+      // and leaves the same cash (the ledgers folded up to that fill). Later trades may differ: the
+      // risk engine's loss streaks and cooldowns start afresh.
+      const restartedAt = second.series.time[cut - 1]! + second.series.timeframeMs;
+      const firstAfter = (fills: readonly Fill[]) => fills.find((f) => f.ts > restartedAt)!;
+      const close = firstAfter(kernel.fills);
+      const same = firstAfter(reference.executor.kernel.fills);
+      expect(close.side).toBe('SELL');
+      expect([close.ts, close.quantity.toFixed(), close.price.toFixed()]).toEqual([
+        same.ts,
+        position.quantity.toFixed(),
+        same.price.toFixed(),
+      ]);
+      const cashAt = async (ledger: Ledger, ts: number) =>
+        portfolioFromFills(
+          (await ledger.fills()).filter((f) => f.ts <= ts),
+          dec('1'),
+          [defaultInstrument('ETH/BTC')],
+        ).cash.toFixed();
+      const referenceLedger = await FileLedger.open(reference.ledgerPath);
+      expect(await cashAt(second.ledger, close.ts)).toBe(await cashAt(referenceLedger, close.ts));
+      await referenceLedger.close();
+      expect(kernel.fills.length).toBeGreaterThan(4);
+      // The ledger: every fill once, positions the sum of the fills.
+      const check = await reconcileLedger(second.ledger);
+      expect(check.mismatches).toEqual([]);
+      expect(check).toMatchObject({ ok: true, duplicates: [] });
+    } finally {
+      await second.close();
+    }
   });
 
   it('a RiskPolicy halt takes effect at once and lifts when the policy says so', async () => {

@@ -115,7 +115,7 @@ export class Executor {
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
-    const { bot, markets, join } = options;
+    const { markets } = options;
     this.#index = new Map(markets.map((m, k) => [m.symbol, k]));
     this.#quote = markets[0]!.instrument.quote;
     this.#lastClose = markets.map(() => Number.NaN);

@@ -119,6 +119,17 @@ describe('runtime configuration at boot', () => {
     expect(live.keys).toEqual(['mode']);
   });
 
+  it('takes the ports from the configuration, or from the environment on a shared machine', () => {
+    const file = write(good);
+    expect(loadBootConfig(file, { role: 'executor' }, noEnv).ports).toEqual({ health: 8081, status: 8080 });
+    const moved = { BOTCORE_HEALTH_PORT: '0', BOTCORE_STATUS_PORT: '18080' };
+    expect(loadBootConfig(file, { role: 'executor' }, moved).ports).toEqual({ health: 0, status: 18080 });
+    const { statusEndpoint: _, ...noEndpoint } = good;
+    expect(loadBootConfig(write(noEndpoint), { role: 'executor' }, moved).ports).toEqual({ health: 0 });
+    const bad = refusal(() => loadBootConfig(file, { role: 'feed' }, { BOTCORE_HEALTH_PORT: 'http' }));
+    expect(bad.keys).toEqual(['BOTCORE_HEALTH_PORT']);
+  });
+
   it('refuses subjects that are not the bot’s', () => {
     const e = refusal(() =>
       loadBootConfig(

@@ -48,6 +48,23 @@ export interface BootConfig {
   readonly policy: RiskPolicyDocument | null;
   /** The connection URLs after the environment's overrides. */
   readonly connections: { readonly nats: string; readonly redis?: string; readonly mongodb?: string };
+  /** The ports to listen on after the environment's overrides (0: any free port, logged). */
+  readonly ports: { readonly health: number; readonly status?: number };
+}
+
+/**
+ * Variables that move a role's ports: a pod has its own network namespace,
+ * processes on one machine (the e2e test, a laptop) do not.
+ */
+export const portEnv = { health: 'BOTCORE_HEALTH_PORT', status: 'BOTCORE_STATUS_PORT' } as const;
+
+function portOverride(env: NodeJS.ProcessEnv, name: string, errors: FieldError[]): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const port = Number(text);
+  if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
+  errors.push({ type: 'FieldValueInvalid', field: name, badValue: text, detail: 'must be a port (0-65535)' });
+  return undefined;
 }
 
 /** `--config`, else `$BOTCORE_CONFIG`, else `/etc/botcore/config.json`. */
@@ -101,8 +118,9 @@ export function botSpecOf(config: RuntimeConfig): TradingBotSpec {
 
 /**
  * Reads and checks everything a role needs before it connects anywhere.
- * Environment overrides: NATS_URL, REDIS_URL, MONGODB_URL (for a pod they come
- * from the configuration; the variables serve local runs and tests).
+ * Environment overrides: NATS_URL, REDIS_URL, MONGODB_URL, BOTCORE_HEALTH_PORT,
+ * BOTCORE_STATUS_PORT (for a pod they come from the configuration; the
+ * variables serve local runs and tests).
  */
 export function loadBootConfig(
   file: string,
@@ -171,6 +189,10 @@ export function loadBootConfig(
   const mongodb = env.MONGODB_URL || config.connections.mongodb?.url;
   const redis = env.REDIS_URL || config.connections.redis?.url;
   const nats = env.NATS_URL || config.connections.nats.url;
+  const healthPort = portOverride(env, portEnv.health, errors) ?? config.health.port;
+  const statusPort = config.statusEndpoint
+    ? (portOverride(env, portEnv.status, errors) ?? config.statusEndpoint.port)
+    : undefined;
   if (role === 'executor') {
     if (!mongodb)
       errors.push({
@@ -211,6 +233,7 @@ export function loadBootConfig(
     config,
     policy,
     connections: { nats, ...(redis ? { redis } : {}), ...(mongodb ? { mongodb } : {}) },
+    ports: { health: healthPort, ...(statusPort === undefined ? {} : { status: statusPort }) },
   };
 }
 

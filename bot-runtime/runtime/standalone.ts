@@ -167,7 +167,8 @@ async function startBot(o: StandaloneOptions): Promise<StandaloneBot> {
   let feed: CandleFeed | undefined;
   try {
     const resume = await executor.recover();
-    if (resume.seeded) notice(`note: resuming from the journal: ${describeSeed(resume.seeded, executor.currency)}`);
+    if (resume.seeded)
+      notice(`note: resuming from the journal: ${describeSeed(resume.seeded, executor.currency)}`);
     for (const w of workers) await w.start();
     await executor.start();
     source.update({ risk: executor.riskView() });
