@@ -50,7 +50,7 @@ export class Grid {
   /** Instrument.priceFromNumber. */
   priceFromNumber(value: number, mode: 'nearest' | 'down' | 'up' = 'nearest'): Decimal {
     const ticks = this.ticksFromNumber(value, mode);
-    if (ticks === ticks) return decimalOfUnits(ticks, this.#priceDp!);
+    if (!Number.isNaN(ticks)) return decimalOfUnits(ticks, this.#priceDp!);
     return this.price(new Decimal(String(value)), mode);
   }
 
