@@ -633,7 +633,6 @@ export const tradingBot: KindDefinition = {
       type: 'integer',
       jsonPath: '.status.tradesToday',
       description: 'Fills today',
-      priority: 1,
     },
     {
       name: 'Risk',
