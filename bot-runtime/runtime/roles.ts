@@ -121,7 +121,12 @@ async function startRole(boot: BootConfig, options: RoleOptions): Promise<Runnin
 
   if (boot.role === 'strategy') {
     const worker = new StrategyWorker({ bus, bot, strategy: boot.strategy!, onError });
-    await worker.start();
+    // A model that cannot load stops the role: close what it opened so the process can exit.
+    await worker.start().catch(async (e: unknown) => {
+      await state.close();
+      await health.close();
+      throw e;
+    });
     ready = true;
     return {
       async stop() {

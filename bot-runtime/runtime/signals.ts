@@ -9,6 +9,7 @@
 // its own pod.
 import { type Context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Strategy as StrategySpec, TradingBotSpec } from '../../crds/index.ts';
+import { LiveProbabilities, type LoadedModel, loadStrategyModel, modelsDir } from '../ai/onnx/index.ts';
 import type { Bus, MarketDataMessage, Subscription } from '../bus/bus.ts';
 import { messageIds } from '../bus/message-ids.ts';
 import { publishDurably } from '../bus/publish-durably.ts';
@@ -38,7 +39,15 @@ export interface StrategyWorkerOptions {
   readonly bot: TradingBotSpec;
   /** Name of the strategy in spec.strategies. */
   readonly strategy: string;
+  /** Where ONNX models named by a configMapRef are mounted (default: BOTCORE_MODELS_DIR or /etc/botcore/models). */
+  readonly modelsDir?: string;
   readonly onError?: (error: unknown) => void;
+}
+
+interface DecidedSignal {
+  readonly id: string;
+  readonly payload: SignalMessage;
+  readonly context: Context;
 }
 
 /** One strategy of the bot, on every symbol it trades. */
@@ -46,6 +55,11 @@ export class StrategyWorker {
   readonly name: string;
   readonly #options: StrategyWorkerOptions;
   readonly #instances = new Map<string, Strategy>();
+  /** An ONNX strategy's model answers, per symbol: evaluated before the strategy decides. */
+  readonly #models = new Map<string, LiveProbabilities>();
+  readonly #spec: StrategySpec;
+  readonly #index: number;
+  #loaded: LoadedModel | undefined;
   #subscription: Subscription | undefined;
   #pending: Promise<unknown> = Promise.resolve();
 
@@ -55,15 +69,34 @@ export class StrategyWorker {
     const spec = options.bot.strategies[index];
     if (!spec) throw new Error(`strategy "${options.strategy}" is not in spec.strategies`);
     this.name = spec.name;
-    for (const symbol of options.bot.symbols) {
-      if (spec.symbols && !spec.symbols.includes(symbol)) continue;
+    this.#spec = spec;
+    this.#index = index;
+    for (const symbol of this.#symbols()) {
       const s = createStrategy(spec, index);
       s.onStart();
       this.#instances.set(symbol, s);
     }
   }
 
+  #symbols(): string[] {
+    return this.#options.bot.symbols.filter(
+      (symbol) => !this.#spec.symbols || this.#spec.symbols.includes(symbol),
+    );
+  }
+
+  /** Loads an ONNX strategy's model (a bad model stops here, naming the field), then follows the candles. */
   async start(): Promise<void> {
+    if (this.#spec.type === 'onnx' && !this.#loaded) {
+      const loaded = await loadStrategyModel(this.#spec, this.#index, this.#options.modelsDir ?? modelsDir());
+      this.#loaded = loaded;
+      for (const symbol of this.#symbols()) {
+        const live = new LiveProbabilities(loaded.model, loaded.params.inputWindow, loaded.params.features);
+        const s = createStrategy(this.#spec, this.#index, { probabilities: live });
+        s.onStart();
+        this.#models.set(symbol, live);
+        this.#instances.set(symbol, s);
+      }
+    }
     this.#subscription = await this.#options.bus.subscribeMarketData({}, (m, context) =>
       this.onCandle(m, context),
     );
@@ -73,19 +106,35 @@ export class StrategyWorker {
   onCandle(message: MarketDataMessage, parent: Context = ROOT_CONTEXT): void {
     const s = this.#instances.get(message.symbol);
     if (!s) return;
+    const model = this.#models.get(message.symbol);
+    // Publishes are chained so signals reach the stream in candle order.
+    if (!model) {
+      const signal = this.#decide(s, message, parent);
+      this.#pending = this.#pending.then(() => this.#publish(signal));
+      return;
+    }
+    // The model answers asynchronously: it runs in the same chain, so each candle sees the window up to itself.
     const c = message.candle;
-    // The evaluation and the signal's publish continue the candle's trace.
+    this.#pending = this.#pending
+      .then(() => model.evaluate(c.t, c.open, c.high, c.low, c.close, c.volume))
+      .then(() => this.#publish(this.#decide(s, message, parent)))
+      .catch((e) => this.#options.onError?.(e));
+  }
+
+  /** The strategy's answer to one candle; the evaluation continues the candle's trace. */
+  #decide(s: Strategy, message: MarketDataMessage, parent: Context): DecidedSignal {
+    const c = message.candle;
     const { result: payload, context } = evaluateCandle(parent, this.name, message, (): SignalMessage => {
       const signal = s.onBar(c.t, c.open, c.high, c.low, c.close, c.volume);
       return { strategy: this.name, symbol: message.symbol, t: c.t, signal, ready: s.ready };
     });
-    const id = messageIds.signal(this.name, message.symbol, c.t);
-    // Publishes are chained so signals reach the stream in candle order.
-    this.#pending = this.#pending.then(() =>
-      publishSignal(context, id, (ctx) =>
-        publishDurably(this.#options.bus, 'signals', id, payload, { context: ctx }),
-      ).catch((e) => this.#options.onError?.(e)),
-    );
+    return { id: messageIds.signal(this.name, message.symbol, c.t), payload, context };
+  }
+
+  #publish({ id, payload, context }: DecidedSignal): Promise<unknown> {
+    return publishSignal(context, id, (ctx) =>
+      publishDurably(this.#options.bus, 'signals', id, payload, { context: ctx }),
+    ).catch((e) => this.#options.onError?.(e));
   }
 
   get ready(): boolean {
@@ -97,6 +146,8 @@ export class StrategyWorker {
     await this.#subscription?.unsubscribe();
     await this.#pending;
     for (const s of this.#instances.values()) s.onStop();
+    await this.#loaded?.model.release();
+    this.#loaded = undefined;
   }
 }
 
