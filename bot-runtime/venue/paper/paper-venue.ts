@@ -18,10 +18,22 @@
 // Money, prices and quantities are decimals; the candle's floats are read
 // through the instrument (tick grid) only when an order is there to fill.
 import type { ExecutionSpec } from '../../../crds/index.ts';
-import { Decimal, dec, type Fill, type Instrument, Money, type Order, toFloat } from '../../domain/index.ts';
+import {
+  type Decimal,
+  dec,
+  type Fill,
+  type Instrument,
+  Money,
+  type Order,
+  toFloat,
+} from '../../domain/index.ts';
 import { Grid } from '../grid.ts';
 import type { Venue, VenueEvent } from '../venue.ts';
+import { type FeeRate, feeRate, fillFee } from './fee.ts';
 import { Prng } from './prng.ts';
+import { bpsUnits, slippedPrice, slippedTicks } from './slippage.ts';
+
+export { bpsFactor, bpsUnits } from './slippage.ts';
 
 export interface PaperVenueOptions {
   /** Instrument of each symbol index the kernel uses. */
@@ -64,27 +76,13 @@ interface Stop {
   fills: number;
 }
 
-/** One basis point as a fraction: multiplying by it is exact and cheaper than dividing by 10,000. */
-const ONE = new Decimal(1);
-const ONE_BP = new Decimal('0.0001');
-
-/**
- * A slippage in basis points, rounded to 1e-6 bp, as a ratio: `bps.toFixed(6) x 0.0001`.
- * The product of so few digits never rounds, so the point is moved in the text instead (tested equal).
- */
-export function bpsFactor(bps: number): Decimal {
-  const text = bps.toFixed(6);
-  if (!Number.isFinite(bps) || Math.abs(bps) >= 1e20) return new Decimal(text).times(ONE_BP);
-  return new Decimal(`${text}e-4`);
-}
-
 export class PaperVenue implements Venue {
   readonly options: PaperVenueOptions;
   readonly #instruments: readonly Instrument[];
   readonly #grids: readonly Grid[];
   readonly #tf: number;
-  readonly #maker: Decimal;
-  readonly #taker: Decimal;
+  readonly #maker: FeeRate;
+  readonly #taker: FeeRate;
   readonly #share: number;
   readonly #impact: number;
   readonly #prng: Prng;
@@ -98,8 +96,8 @@ export class PaperVenue implements Venue {
     this.#instruments = options.instruments;
     this.#grids = options.instruments.map((i) => new Grid(i));
     this.#tf = options.timeframeMs;
-    this.#maker = dec(options.execution.makerFeePercent).div(100);
-    this.#taker = dec(options.execution.takerFeePercent).div(100);
+    this.#maker = feeRate(dec(options.execution.makerFeePercent).div(100));
+    this.#taker = feeRate(dec(options.execution.takerFeePercent).div(100));
     this.#share = options.maxVolumeShare ?? 0.1;
     if (!(this.#share > 0 && this.#share <= 1))
       throw new RangeError(`maxVolumeShare must be in (0, 1], got ${this.#share}`);
@@ -111,7 +109,7 @@ export class PaperVenue implements Venue {
 
   /** Fee rate of a taker fill (for sizing: the cash an entry needs). */
   get takerFeeRate(): Decimal {
-    return this.#taker;
+    return this.#taker.rate;
   }
 
   activeCount(k: number): number {
@@ -218,7 +216,7 @@ export class PaperVenue implements Venue {
       }
       if (qty.gt(0) && qty.gte(inst.minQuantity)) {
         const price = this.#slip(grid, false, base, qtyF, volume, high, low);
-        const fill = this.#fill(stop.id, ++stop.fills, inst, 'SELL', qty, price, 'TAKER', Math.max(t, 0));
+        const fill = this.#fill(k, stop.id, ++stop.fills, inst, 'SELL', qty, price, 'TAKER', Math.max(t, 0));
         out.push({ type: 'StopFilled', orderId: stop.id, fill, ts: fill.ts });
         used += qtyF;
         usedD = usedD ? usedD.plus(qty) : qty;
@@ -270,6 +268,7 @@ export class PaperVenue implements Venue {
         if (qty.gt(0) && (qty.gte(inst.minQuantity) || qty.eq(w.remaining))) {
           const price = maker ? base : this.#slip(grid, w.buy, base, qtyF, volume, high, low);
           const fill = this.#fill(
+            k,
             w.order.id,
             ++w.fills,
             inst,
@@ -326,27 +325,13 @@ export class PaperVenue implements Venue {
     const share = volume > 0 ? Math.min(1, qtyF / volume) : 1;
     let bps = this.options.execution.slippageBps + this.#impact * Math.sqrt(share);
     if (this.options.slippageJitterBps) bps += this.#prng.next() * this.options.slippageJitterBps;
-    // Slippage figures are ratios: round them to 1e-6 bp so the decimal price is reproducible text.
-    const factor = bpsFactor(bps);
-    // Clamped to the candle's range; the float guard skips the clamp's decimals when far from it.
-    if (buy) {
-      const p = inst.price(base.times(factor.plus(1)), 'up');
-      if (toFloat(p) > high) {
-        const cap = inst.priceFromNumber(high, 'down');
-        if (p.gt(cap) && cap.gte(base)) return cap;
-      }
-      return p;
-    }
-    const raw = base.times(ONE.minus(factor));
-    const p = raw.gt(0) ? inst.price(raw, 'down') : inst.instrument.tickSize;
-    if (toFloat(p) < low) {
-      const floor = inst.priceFromNumber(low, 'up');
-      if (p.lt(floor) && floor.lte(base)) return floor;
-    }
-    return p;
+    const ticks = slippedTicks(inst, buy, base, bpsUnits(bps), high, low);
+    if (!Number.isNaN(ticks)) return inst.priceOfTicks(ticks);
+    return slippedPrice(inst, buy, base, bps, high, low);
   }
 
   #fill(
+    k: number,
     orderId: string,
     n: number,
     inst: Instrument,
@@ -356,7 +341,7 @@ export class PaperVenue implements Venue {
     liquidity: 'MAKER' | 'TAKER',
     ts: number,
   ): Fill {
-    const rate = liquidity === 'MAKER' ? this.#maker : this.#taker;
+    const maker = liquidity === 'MAKER';
     return {
       orderId,
       tradeId: `${orderId}-${n}`,
@@ -364,7 +349,10 @@ export class PaperVenue implements Venue {
       side,
       quantity,
       price,
-      fee: new Money(price.times(quantity).times(rate), inst.quote),
+      fee: new Money(
+        fillFee(this.#grids[k]!, price, quantity, maker ? this.#maker : this.#taker),
+        inst.quote,
+      ),
       liquidity,
       ts,
     };
