@@ -29,7 +29,7 @@ export interface BacktestCommandOptions {
   readonly policy?: string;
   readonly seed?: number;
   readonly capital?: string;
-  /** Folder of ONNX models named by a configMapRef (<dir>/<configmap>/<key>); BOTCORE_MODELS_DIR or /etc/botcore/models by default. */
+  /** Folder of ONNX models named by a configMapRef (<dir>/<configmap>/<key>); BOTCORE_MODELS_DIR or /etc/botcore-models by default. */
   readonly modelsDir?: string;
   /** Show a progress bar on stderr (the CLI decides: a TTY and a long run). */
   readonly progress?: boolean;

@@ -191,7 +191,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--models-dir <dir>',
-      'where ONNX models named by a configMapRef are: <dir>/<configmap>/<key> (default $BOTCORE_MODELS_DIR or /etc/botcore/models)',
+      'where ONNX models named by a configMapRef are: <dir>/<configmap>/<key> (default $BOTCORE_MODELS_DIR or /etc/botcore-models)',
     )
     .action(async (manifest: string, opts) => {
       const { runBacktestCommand } = await import('./backtest-command.ts');

@@ -6,6 +6,7 @@
 // MongoDB ledger, serves the status endpoint and reports to the operator.
 import { Registry } from 'prom-client';
 import type { RuntimeReport } from '../../crds/runtime-config/index.ts';
+import { modelsDir } from '../ai/onnx/model-file.ts';
 import { defaultInstrument } from '../backtest/runner.ts';
 import { dec } from '../domain/index.ts';
 import { parseStatusServerConfig } from '../http/config.ts';
@@ -120,7 +121,13 @@ async function startRole(boot: BootConfig, options: RoleOptions): Promise<Runnin
   }
 
   if (boot.role === 'strategy') {
-    const worker = new StrategyWorker({ bus, bot, strategy: boot.strategy!, onError });
+    const worker = new StrategyWorker({
+      bus,
+      bot,
+      strategy: boot.strategy!,
+      modelsDir: modelsDir(options.env ?? process.env),
+      onError,
+    });
     // A model that cannot load stops the role: close what it opened so the process can exit.
     await worker.start().catch(async (e: unknown) => {
       await state.close();

@@ -140,6 +140,14 @@ export const runtimeFiles = {
   riskPolicy: 'risk-policy.json',
   /** Env var naming the config file, so `botcore runtime` needs no flag for it. */
   configEnv: 'BOTCORE_CONFIG',
+  /**
+   * ONNX models from a `configMapRef`: one folder per ConfigMap, one file per
+   * key (`<modelsDir>/<name>/<key>`). Not under configDir: that volume is
+   * read-only, so no mount point can be made in it.
+   */
+  modelsDir: '/etc/botcore-models',
+  /** Env var that moves modelsDir (a laptop, a test). */
+  modelsDirEnv: 'BOTCORE_MODELS_DIR',
 } as const;
 
 export function subjectsFor(namespace: string, bot: string): RuntimeSubjects {

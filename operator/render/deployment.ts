@@ -1,7 +1,7 @@
 // One Deployment per runtime role: the feed, the executor, and each strategy.
 // All run the same image with the role as an argument, under the restricted
 // Pod Security profile, with probes and resources.
-import type { V1Container, V1Deployment, V1EnvVar } from '@kubernetes/client-node';
+import type { V1Container, V1Deployment, V1EnvVar, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { TradingBot } from '../../crds/index.ts';
 import {
   credentialEnv,
@@ -61,6 +61,7 @@ export function renderDeployment(
   if (role === 'executor' && bot.spec.statusEndpoint.enabled) {
     ports.push({ name: 'status', containerPort: bot.spec.statusEndpoint.port, protocol: 'TCP' });
   }
+  const models = role === 'strategy' ? modelVolumes(bot, strategy) : [];
   const container: V1Container = {
     name: 'runtime',
     image: runtime.image ?? settings.runtimeImage,
@@ -102,6 +103,7 @@ export function renderDeployment(
     volumeMounts: [
       { name: 'config', mountPath: runtimeFiles.configDir, readOnly: true },
       { name: 'tmp', mountPath: '/tmp' },
+      ...models.map((m) => m.mount),
     ],
   };
   return {
@@ -136,11 +138,34 @@ export function renderDeployment(
           volumes: [
             { name: 'config', configMap: { name: childNames.configMap(name) } },
             { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+            ...models.map((m) => m.volume),
           ],
         },
       },
     },
   };
+}
+
+/**
+ * An ONNX strategy's model from a ConfigMap, mounted where the runtime looks
+ * (`<modelsDir>/<ConfigMap>/<key>`). Only the strategy that uses it gets it.
+ * The worker reads the model at start: a new model rolls out by naming a new
+ * ConfigMap (the pod template changes) or by restarting the Deployment.
+ */
+function modelVolumes(
+  bot: TradingBot,
+  strategy: string | undefined,
+): { volume: V1Volume; mount: V1VolumeMount }[] {
+  const spec = bot.spec.strategies.find((s) => s.name === strategy);
+  const ref = spec?.type === 'onnx' ? spec.onnx?.model.configMapRef : undefined;
+  if (ref === undefined) return [];
+  const key = ref.key ?? 'model.onnx';
+  return [
+    {
+      volume: { name: 'model', configMap: { name: ref.name, items: [{ key, path: key }] } },
+      mount: { name: 'model', mountPath: `${runtimeFiles.modelsDir}/${ref.name}`, readOnly: true },
+    },
+  ];
 }
 
 /** Credentials as env vars from the Secrets the bot names: never in the ConfigMap. */

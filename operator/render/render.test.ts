@@ -177,6 +177,40 @@ describe('deployments', () => {
     ]);
   });
 
+  it("mounts an ONNX strategy's model ConfigMap into that strategy's pod only, where the runtime looks", () => {
+    const bot = testBot('alpha', {
+      strategies: [
+        { name: 'rsi-fast', type: 'rsi', rsi: {} },
+        {
+          name: 'model',
+          type: 'onnx',
+          onnx: { model: { configMapRef: { name: 'direction-v2', key: 'net.onnx' } } },
+        },
+        { name: 'local', type: 'onnx', onnx: { model: { path: '/opt/models/m.onnx' } } },
+      ],
+    });
+    const pods = renderDeployments({ bot, settings: testSettings, configHash: 'x' }).map((w) => ({
+      name: w.deployment.metadata?.name,
+      volumes: w.deployment.spec?.template.spec?.volumes?.filter((v) => v.name === 'model'),
+      mounts: w.deployment.spec?.template.spec?.containers[0]?.volumeMounts?.filter(
+        (m) => m.name === 'model',
+      ),
+    }));
+    expect(pods.filter((p) => p.volumes?.length)).toEqual([
+      {
+        name: 'alpha-strategy-model',
+        volumes: [
+          {
+            name: 'model',
+            configMap: { name: 'direction-v2', items: [{ key: 'net.onnx', path: 'net.onnx' }] },
+          },
+        ],
+        mounts: [{ name: 'model', mountPath: '/etc/botcore-models/direction-v2', readOnly: true }],
+      },
+    ]);
+    expect(pods.every((p) => p.mounts?.length === p.volumes?.length)).toBe(true);
+  });
+
   it('renders no status keys when the endpoint is off or takes no token', () => {
     const none = (bot: ReturnType<typeof testBot>) =>
       statusKeyRefs(bot).every(([, ref]) => ref === undefined);

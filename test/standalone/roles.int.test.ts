@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { prepareBacktestStrategies } from '../../bot-runtime/ai/onnx/index.ts';
 import { runBacktest } from '../../bot-runtime/backtest/runner.ts';
 import { NatsBus } from '../../bot-runtime/bus/nats-bus.ts';
 import { loadCandles } from '../../bot-runtime/market-data/index.ts';
@@ -23,65 +24,82 @@ import { removeBot } from '../runtime-faults/harness.ts';
 const root = join(import.meta.dirname, '..', '..');
 const bundled = join(root, 'examples', 'data', 'ETH-BTC_5m.csv');
 
+/** A runtime configuration for a bot trading ETH/BTC on a replay of the first two days of the bundled candles. */
+function writeConfig(strategy: Record<string, unknown>) {
+  const name = `roles-${randomBytes(3).toString('hex')}`;
+  const address = { namespace: 'standalone', bot: name };
+  const dir = mkdtempSync(join(tmpdir(), 'botcore-roles-'));
+  const file = join(dir, 'config.json');
+  // Two days of candles: every message and write crosses the real servers.
+  const data = join(dir, 'ETH-BTC_5m.csv');
+  writeFileSync(data, `${readFileSync(bundled, 'utf8').split('\n').slice(0, 577).join('\n')}\n`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      version: 'botcore.dev/runtime-config/v1',
+      bot: { name, namespace: 'standalone', uid: 'u-1' },
+      mode: 'paper',
+      exchange: { name: 'binance', testnet: true },
+      symbols: ['ETH/BTC'],
+      timeframe: '5m',
+      marketData: {
+        source: 'replay',
+        replay: { files: [{ symbol: 'ETH/BTC', path: data }], speed: 600_000 },
+      },
+      capital: { amount: '1', currency: 'BTC' },
+      strategies: [strategy],
+      ensemble: {},
+      execution: {},
+      connections: { nats: { url: 'nats://unused:4222' } },
+      subjects: subjectsFor('standalone', name),
+      health: { port: 8081 },
+      logLevel: 'warn',
+    }),
+  );
+  return { name, address, file, data };
+}
+
+/** Starts the executor, the strategy worker and the feed (in that order); the caller stops them. */
+async function startRoles(file: string, strategy: string, roles: RunningRole[], env = process.env) {
+  const log = () => undefined;
+  const executor = await runRole(loadBootConfig(file, { role: 'executor' }), { healthPort: 0, log, env });
+  roles.push(executor);
+  roles.push(
+    await runRole(loadBootConfig(file, { role: 'strategy', strategy }), { healthPort: 0, log, env }),
+  );
+  const feedBoot = loadBootConfig(file, { role: 'feed' });
+  roles.push(await runRole(feedBoot, { healthPort: 0, log, env }));
+  return { ex: executor.executor!, bot: botSpecOf(feedBoot.config) };
+}
+
+/** Waits until the executor has stepped every candle of the replay. */
+async function tradedThrough(ex: NonNullable<RunningRole['executor']>, candles: number): Promise<void> {
+  for (;;) {
+    await ex.settle();
+    if (ex.kernel.candles === candles) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await ex.settle();
+}
+
+const fillIds = (fills: readonly { orderId: string; tradeId: string }[]) =>
+  fills.map((f) => `${f.orderId}:${f.tradeId}`);
+
 describe('botcore runtime roles over NATS and MongoDB', () => {
   it('feed, strategy and executor trade as the backtest does', async () => {
-    const name = `roles-${randomBytes(3).toString('hex')}`;
-    const address = { namespace: 'standalone', bot: name };
-    const dir = mkdtempSync(join(tmpdir(), 'botcore-roles-'));
-    const file = join(dir, 'config.json');
-    // The first two days of the bundled candles: every message and write crosses the real servers.
-    const data = join(dir, 'ETH-BTC_5m.csv');
-    writeFileSync(data, `${readFileSync(bundled, 'utf8').split('\n').slice(0, 577).join('\n')}\n`);
-    writeFileSync(
-      file,
-      JSON.stringify({
-        version: 'botcore.dev/runtime-config/v1',
-        bot: { name, namespace: 'standalone', uid: 'u-1' },
-        mode: 'paper',
-        exchange: { name: 'binance', testnet: true },
-        symbols: ['ETH/BTC'],
-        timeframe: '5m',
-        marketData: {
-          source: 'replay',
-          replay: { files: [{ symbol: 'ETH/BTC', path: data }], speed: 600_000 },
-        },
-        capital: { amount: '1', currency: 'BTC' },
-        strategies: [{ name: 'rsi', type: 'rsi', rsi: { period: 14, overbought: 70, oversold: 30 } }],
-        ensemble: {},
-        execution: {},
-        connections: { nats: { url: 'nats://unused:4222' } },
-        subjects: subjectsFor('standalone', name),
-        health: { port: 8081 },
-        logLevel: 'warn',
-      }),
-    );
-    const log = () => undefined;
+    const { address, file, data } = writeConfig({
+      name: 'rsi',
+      type: 'rsi',
+      rsi: { period: 14, overbought: 70, oversold: 30 },
+    });
     const roles: RunningRole[] = [];
     try {
-      const executor = await runRole(loadBootConfig(file, { role: 'executor' }), { healthPort: 0, log });
-      roles.push(executor);
-      roles.push(
-        await runRole(loadBootConfig(file, { role: 'strategy', strategy: 'rsi' }), { healthPort: 0, log }),
-      );
-      const feedBoot = loadBootConfig(file, { role: 'feed' });
+      const { ex, bot } = await startRoles(file, 'rsi', roles);
       const series = loadCandles(data, { gaps: 'keep' }).series;
-      roles.push(await runRole(feedBoot, { healthPort: 0, log }));
-
-      const ex = executor.executor!;
-      for (;;) {
-        await ex.settle();
-        if (ex.kernel.candles === series.length) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      await ex.settle();
-      const reference = runBacktest({
-        bot: botSpecOf(feedBoot.config),
-        markets: [{ symbol: 'ETH/BTC', series }],
-      }).kernel;
-      const ids = (fills: readonly { orderId: string; tradeId: string }[]) =>
-        fills.map((f) => `${f.orderId}:${f.tradeId}`);
+      await tradedThrough(ex, series.length);
+      const reference = runBacktest({ bot, markets: [{ symbol: 'ETH/BTC', series }] }).kernel;
       expect(reference.fills.length).toBeGreaterThan(10);
-      expect(ids(ex.kernel.fills)).toEqual(ids(reference.fills));
+      expect(fillIds(ex.kernel.fills)).toEqual(fillIds(reference.fills));
       const ledger = ex.applier;
       expect(ledger.appliedCount).toBe(reference.fills.length);
 
@@ -119,6 +137,36 @@ describe('botcore runtime roles over NATS and MongoDB', () => {
       } finally {
         await operator.close();
       }
+    } finally {
+      for (const r of roles.reverse()) await r.stop();
+      await removeBot(address, ledgerDatabase(address));
+    }
+  }, 120_000);
+
+  it('an ONNX strategy worker, its model mounted from a ConfigMap, trades as the backtest does', async () => {
+    const { address, file, data } = writeConfig({
+      name: 'model',
+      type: 'onnx',
+      onnx: {
+        model: { configMapRef: { name: 'models', key: 'momentum.onnx' } },
+        inputWindow: 32,
+        features: ['close'],
+        buyThreshold: 0.6,
+        sellThreshold: 0.4,
+      },
+    });
+    // The models dir laid out as the operator mounts it: <dir>/<ConfigMap>/<key> is examples/models/momentum.onnx.
+    const env = { ...process.env, BOTCORE_MODELS_DIR: join(root, 'examples') };
+    const roles: RunningRole[] = [];
+    try {
+      const { ex, bot } = await startRoles(file, 'model', roles, env);
+      const series = loadCandles(data, { gaps: 'keep' }).series;
+      await tradedThrough(ex, series.length);
+      const markets = [{ symbol: 'ETH/BTC', series }];
+      const { strategyFactory } = await prepareBacktestStrategies(bot, markets, env.BOTCORE_MODELS_DIR);
+      const reference = runBacktest({ bot, markets, strategyFactory }).kernel;
+      expect(reference.fills.length).toBeGreaterThan(4);
+      expect(fillIds(ex.kernel.fills)).toEqual(fillIds(reference.fills));
     } finally {
       for (const r of roles.reverse()) await r.stop();
       await removeBot(address, ledgerDatabase(address));
