@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -159,6 +159,48 @@ describe('botcore backtest', () => {
     expect(bot.symbols).toEqual(['ETH/BTC']);
     expect(bot.strategies[0]!.symbols).toBeUndefined();
     expect(warnings).toHaveLength(2);
+  });
+});
+
+describe('botcore backtest with an ONNX strategy', () => {
+  // The example names ConfigMap btc-direction-model, key model.onnx: lay out a models dir the way a pod mounts it.
+  const modelsDir = mkdtempSync(join(tmpdir(), 'botcore-models-'));
+  mkdirSync(join(modelsDir, 'btc-direction-model'));
+  copyFileSync(
+    join(ROOT, 'examples/models/momentum.onnx'),
+    join(modelsDir, 'btc-direction-model/model.onnx'),
+  );
+  const manifest = join(ROOT, 'examples/bots/onnx-paper.yaml');
+
+  it('runs the model from --models-dir and reports its trades', async () => {
+    const c = capture();
+    expect(
+      await runBacktestCommand({ manifest, data: [ETH], modelsDir, capital: '1', json: true }, c.io),
+    ).toBe(0);
+    const report = JSON.parse(c.get().out);
+    expect(report.metrics.trades).toBeGreaterThan(5);
+    expect(report.trades.length).toBe(report.metrics.trades);
+    expect(report.perStrategy.map((s: { strategy: string }) => s.strategy)).toEqual(['model']);
+  });
+
+  it('stops with the field and the file when the model is not there', async () => {
+    const c = capture();
+    expect(await runBacktestCommand({ manifest, data: [ETH], modelsDir: tmpdir(), json: true }, c.io)).toBe(
+      2,
+    );
+    expect(c.get().err).toBe(
+      `error: STRATEGY_MODEL_INVALID: strategies[0].onnx.model.configMapRef: ${join(tmpdir(), 'btc-direction-model/model.onnx')}: no such file\n`,
+    );
+  });
+
+  it('is refused by sweep, which does not run models', async () => {
+    const c = capture();
+    const code = await runSweepCommand(
+      { manifest, data: [ETH], param: ['buyThreshold=0.6,0.7'], workers: 0 },
+      c.io,
+    );
+    expect(code).toBe(2);
+    expect(c.get().err).toContain('strategies[0] (model) is an ONNX strategy, which sweep does not run');
   });
 });
 

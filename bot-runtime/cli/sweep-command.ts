@@ -59,6 +59,13 @@ export async function runSweepCommand(o: SweepCommandOptions, io: Io = stdio): P
     );
     const strategy = o.strategy === undefined ? 0 : bot.strategies.findIndex((s) => s.name === o.strategy);
     if (strategy < 0) throw new UsageError(`--strategy ${o.strategy}: no such strategy in ${o.manifest}`);
+    // Worker threads would each load every model and run it once per candle and combination.
+    const onnx = bot.strategies.find((s) => s.type === 'onnx');
+    if (onnx) {
+      throw new UsageError(
+        `strategies[${bot.strategies.indexOf(onnx)}] (${onnx.name}) is an ONNX strategy, which sweep does not run: try its thresholds with botcore backtest`,
+      );
+    }
     let spaces: ParamSpace[];
     try {
       spaces = o.param.map(parseParam);
