@@ -5,16 +5,25 @@
 // arguments; nothing here reads a clock or does I/O.
 import { type Decimal, type DecimalValue, dec, ZERO } from './decimal.ts';
 import { DomainError, DomainErrorCode } from './errors.ts';
+import { AMOUNT_SCALE, ExactAmount, pow10n } from './exact-amount.ts';
 import type { Fill } from './fill.ts';
 import type { Instrument } from './instrument.ts';
 import { Money } from './money.ts';
-import {
-  applyFillToPosition,
-  flatPosition,
-  type Position,
-  seededPosition,
-  unrealizedPnl,
-} from './position.ts';
+import { flatPosition, type Position, seededPosition, unrealizedPnl } from './position.ts';
+import { PositionBook } from './position-book.ts';
+import { safeTimes, unitsOf } from './units.ts';
+
+/** Decimal places of a power-of-ten step (0.01 -> 2), else undefined. */
+function powerOfTenPlaces(step: Decimal): number | undefined {
+  const dp = step.decimalPlaces();
+  return step.eq(dec(10).pow(-dp)) ? dp : undefined;
+}
+
+/** What a fill's amounts are counted in: the instrument's tick and lot places (powers of ten). */
+interface Grids {
+  readonly tickDp: number | undefined;
+  readonly lotDp: number | undefined;
+}
 
 export interface EquityPoint {
   readonly t: number;
@@ -38,9 +47,12 @@ export class Portfolio {
   readonly initialCash: Money;
   readonly #instruments = new Map<string, Instrument>();
   readonly #byBase = new Map<string, Instrument>();
-  readonly #balances = new Map<string, Decimal>();
-  readonly #positions = new Map<string, Position>();
-  readonly #fees = new Map<string, Decimal>();
+  // Balances and fees are exact sums kept as integer counts (ExactAmount), positions
+  // folded in lot and tick counts (PositionBook): the same values as Decimal sums, made when read.
+  readonly #balances = new Map<string, ExactAmount>();
+  readonly #positions = new Map<string, PositionBook>();
+  readonly #grids = new Map<string, Grids>();
+  readonly #fees = new Map<string, ExactAmount>();
   readonly #curve: EquityPoint[] = [];
   #fills = 0;
 
@@ -58,7 +70,7 @@ export class Portfolio {
   }) {
     this.currency = options.currency;
     this.initialCash = new Money(options.initialCash ?? options.cash, options.currency);
-    this.#balances.set(options.currency, new Money(options.cash, options.currency).amount);
+    this.#balances.set(options.currency, new ExactAmount(new Money(options.cash, options.currency).amount));
     for (const inst of options.instruments) {
       if (inst.quote !== options.currency) {
         throw new DomainError(
@@ -69,7 +81,12 @@ export class Portfolio {
       }
       this.#instruments.set(inst.symbol, inst);
       this.#byBase.set(inst.base, inst);
-      this.#positions.set(inst.symbol, flatPosition(inst.symbol, inst.quote));
+      const grids = { tickDp: powerOfTenPlaces(inst.tickSize), lotDp: powerOfTenPlaces(inst.lotSize) };
+      this.#grids.set(inst.symbol, grids);
+      this.#positions.set(
+        inst.symbol,
+        new PositionBook(flatPosition(inst.symbol, inst.quote), grids.tickDp, grids.lotDp),
+      );
     }
     const seeded = new Set<string>();
     for (const seed of options.positions ?? []) {
@@ -80,7 +97,8 @@ export class Portfolio {
         });
       seeded.add(seed.symbol);
       const position = seededPosition(seed, inst.quote);
-      this.#positions.set(seed.symbol, position);
+      const grids = this.#grids.get(seed.symbol)!;
+      this.#positions.set(seed.symbol, new PositionBook(position, grids.tickDp, grids.lotDp));
       if (!position.quantity.isZero()) this.#add(inst.base, position.quantity);
     }
   }
@@ -95,27 +113,64 @@ export class Portfolio {
   }
 
   #add(currency: string, amount: Decimal): void {
-    this.#balances.set(currency, (this.#balances.get(currency) ?? ZERO).plus(amount));
+    this.#sum(this.#balances, currency).plus(amount);
+  }
+
+  #sum(sums: Map<string, ExactAmount>, currency: string): ExactAmount {
+    let sum = sums.get(currency);
+    if (sum === undefined) {
+      sum = new ExactAmount(ZERO);
+      sums.set(currency, sum);
+    }
+    return sum;
   }
 
   /** Books a fill: cash moves, the position changes, the fee is charged in its own currency. */
   applyFill(fill: Fill): void {
     const inst = this.#instrument(fill.symbol);
     // Validate (through the position) before touching any balance, so a bad fill changes nothing.
-    const position = applyFillToPosition(this.#positions.get(fill.symbol)!, fill);
+    this.#positions.get(fill.symbol)!.apply(fill);
     const qty = dec(fill.quantity);
-    const notional = dec(fill.price).times(qty);
-    if (fill.side === 'BUY') {
-      this.#add(inst.quote, notional.negated());
-      this.#add(inst.base, qty);
-    } else {
-      this.#add(inst.quote, notional);
-      this.#add(inst.base, qty.negated());
+    const price = dec(fill.price);
+    const buy = fill.side === 'BUY';
+    if (!this.#moveCounts(inst, buy, price, qty)) {
+      const notional = price.times(qty);
+      if (buy) {
+        this.#add(inst.quote, notional.negated());
+        this.#add(inst.base, qty);
+      } else {
+        this.#add(inst.quote, notional);
+        this.#add(inst.base, qty.negated());
+      }
     }
     this.#add(fill.fee.currency, fill.fee.amount.negated());
-    this.#fees.set(fill.fee.currency, (this.#fees.get(fill.fee.currency) ?? ZERO).plus(fill.fee.amount));
-    this.#positions.set(fill.symbol, position);
+    this.#sum(this.#fees, fill.fee.currency).plus(fill.fee.amount);
     this.#fills++;
+  }
+
+  /**
+   * The cash and base moves of a fill as counts: price ticks x lots, scaled to
+   * the sums' 10^-40 (the same values as the decimal notional and quantity).
+   * False, with nothing moved, when a count does not fit.
+   */
+  #moveCounts(inst: Instrument, buy: boolean, price: Decimal, qty: Decimal): boolean {
+    const { tickDp, lotDp } = this.#grids.get(inst.symbol)!;
+    if (tickDp === undefined || lotDp === undefined || tickDp + lotDp > AMOUNT_SCALE) return false;
+    const ticks = unitsOf(price, tickDp);
+    const lots = unitsOf(qty, lotDp);
+    if (Number.isNaN(ticks) || Number.isNaN(lots)) return false;
+    const product = safeTimes(ticks, lots);
+    const notional =
+      (Number.isNaN(product) ? BigInt(ticks) * BigInt(lots) : BigInt(product)) *
+      pow10n(AMOUNT_SCALE - tickDp - lotDp);
+    const base = BigInt(lots) * pow10n(AMOUNT_SCALE - lotDp);
+    const cash = this.#sum(this.#balances, inst.quote);
+    const held = this.#sum(this.#balances, inst.base);
+    if (!cash.plusUnits(buy ? -notional : notional)) return false;
+    if (held.plusUnits(buy ? base : -base)) return true;
+    // The base sum is in decimals: move it so, and the cash as counted.
+    held.plus(buy ? qty : qty.negated());
+    return true;
   }
 
   get fillCount(): number {
@@ -124,24 +179,34 @@ export class Portfolio {
 
   /** The balance's amount (what `balance(currency).amount` is), without making a Money. */
   amount(currency: string): Decimal {
-    return this.#balances.get(currency) ?? ZERO;
+    return this.#balances.get(currency)?.decimal ?? ZERO;
+  }
+
+  /** `toFloat(amount(currency))`, without making the Decimal. */
+  amountFloat(currency: string): number {
+    return this.#balances.get(currency)?.toFloat() ?? 0;
   }
 
   balance(currency: string): Money {
-    return new Money(this.#balances.get(currency) ?? ZERO, currency);
+    return new Money(this.amount(currency), currency);
   }
 
   balances(): Money[] {
-    return [...this.#balances].map(([c, a]) => new Money(a, c));
+    return [...this.#balances].map(([c, a]) => new Money(a.decimal, c));
   }
 
   position(symbol: string): Position {
     this.#instrument(symbol);
-    return this.#positions.get(symbol)!;
+    return this.#positions.get(symbol)!.position;
+  }
+
+  /** The signed quantity of `symbol` as a count of its lots (NaN when it is not kept as one). */
+  positionLots(symbol: string): number {
+    return this.#positions.get(symbol)?.lots ?? Number.NaN;
   }
 
   positions(): Position[] {
-    return [...this.#positions.values()];
+    return [...this.#positions.values()].map((b) => b.position);
   }
 
   openPositions(): Position[] {
@@ -150,7 +215,7 @@ export class Portfolio {
 
   /** Fees paid, per currency. */
   fees(): Money[] {
-    return [...this.#fees].map(([c, a]) => new Money(a, c));
+    return [...this.#fees].map(([c, a]) => new Money(a.decimal, c));
   }
 
   realizedPnl(): Money {
@@ -175,9 +240,10 @@ export class Portfolio {
   /** Every balance valued in the accounting currency at the marks (a non-zero balance needs a mark). */
   equity(marks: Marks): Money {
     let total = ZERO;
-    for (const [currency, amount] of this.#balances) {
-      if (currency === this.currency) total = total.plus(amount);
-      else if (!amount.isZero()) {
+    for (const [currency, sum] of this.#balances) {
+      if (currency === this.currency) total = total.plus(sum.decimal);
+      else if (!sum.isZero()) {
+        const amount = sum.decimal;
         const inst = this.#byBase.get(currency);
         if (!inst) {
           throw new DomainError(

@@ -230,7 +230,7 @@ export class Kernel {
       instruments: this.instruments,
       positions: start?.positions,
     });
-    this.#cashF = toFloat(this.portfolio.amount(this.#currency));
+    this.#cashF = this.portfolio.amountFloat(this.#currency);
     const allocation = cash.times(dec(bot.capital.maxAllocationPercent ?? '100')).div(100);
     this.risk = new RiskEngine(this.#policy, {
       maxAllocation: allocation,
@@ -688,7 +688,7 @@ export class Kernel {
     const inst = this.instruments[k]!;
     const position = this.portfolio.position(inst.symbol);
     this.#posF[k] = toFloat(position.quantity);
-    this.#cashF = toFloat(this.portfolio.amount(this.#currency));
+    this.#cashF = this.portfolio.amountFloat(this.#currency);
     this.fills.push(fill);
     this.#open[k] ??= {
       strategies,

@@ -1,0 +1,140 @@
+// A running sum of decimals kept as an exact BigInt count of 10^-40: adding is
+// an integer addition, and a Decimal (or its text, or its double) is made only
+// when it is read. The domain's Decimal sums never round while a result has at
+// most 60 significant digits; a count below 10^59 has at most 59, so both ways
+// give the same value. A term with more than 40 decimals, or a sum that would
+// reach 10^59, moves the sum to decimals for good (the same operations the
+// decimal path does, from the same exact value).
+import { Decimal } from './decimal.ts';
+
+export const AMOUNT_SCALE = 40;
+const POW10N: bigint[] = [];
+for (let i = 0, p = 1n; i <= 2 * AMOUNT_SCALE; i++, p *= 10n) POW10N.push(p);
+const LIMIT = 10n ** 59n;
+
+/** 10^n as a BigInt, 0 <= n <= 80. */
+export function pow10n(n: number): bigint {
+  return POW10N[n]!;
+}
+
+/** `x * 10^40` when that is an integer (x has at most 40 decimals); undefined otherwise. */
+export function unitsOfDecimal(x: Decimal): bigint | undefined {
+  const words = (x as unknown as { d: number[] | null }).d;
+  if (words === null) return undefined;
+  const n = words.length;
+  const first = words[0]!;
+  if (first === 0) return 0n;
+  let last = words[n - 1]!;
+  let zeros = 0;
+  while (last % 10 === 0) {
+    last /= 10;
+    zeros++;
+  }
+  let digits = 1;
+  while (digits < 7 && first >= 10 ** digits) digits++;
+  const shift = x.e - (digits - 1) - 7 * (n - 1) + zeros + AMOUNT_SCALE;
+  if (shift < 0 || shift > 2 * AMOUNT_SCALE) return undefined;
+  let m: bigint;
+  if (n === 1) m = BigInt(last);
+  else if (n === 2) m = BigInt(first * 10 ** (7 - zeros) + last);
+  else {
+    let acc = BigInt(first);
+    for (let i = 1; i < n - 1; i++) acc = acc * 10_000_000n + BigInt(words[i]!);
+    m = acc * POW10N[7 - zeros]! + BigInt(last);
+  }
+  const u = m * POW10N[shift]!;
+  return x.s < 0 ? -u : u;
+}
+
+/** The text Decimal#toFixed() gives for `u * 10^-40`. */
+export function formatUnits(u: bigint): string {
+  const neg = u < 0n;
+  let digits = (neg ? -u : u).toString();
+  if (digits.length <= AMOUNT_SCALE) digits = digits.padStart(AMOUNT_SCALE + 1, '0');
+  const cut = digits.length - AMOUNT_SCALE;
+  let frac = digits.slice(cut);
+  let end = frac.length;
+  while (end > 0 && frac.charCodeAt(end - 1) === 48) end--;
+  frac = frac.slice(0, end);
+  const text = frac ? `${digits.slice(0, cut)}.${frac}` : digits.slice(0, cut);
+  return neg ? `-${text}` : text;
+}
+
+/** The Decimal `u * 10^-40`. */
+export function decimalOfAmountUnits(u: bigint): Decimal {
+  return new Decimal(`${u}e-${AMOUNT_SCALE}`);
+}
+
+/** The double nearest `u * 10^-40` (what toFloat/toNumber give for that Decimal: both are correctly rounded). */
+export function floatOfAmountUnits(u: bigint): number {
+  return Number(`${u}e-${AMOUNT_SCALE}`);
+}
+
+export class ExactAmount {
+  /** The exact count of 10^-40 while the sum is kept as one; undefined once it is a Decimal. */
+  #units: bigint | undefined;
+  #decimal: Decimal | undefined;
+
+  constructor(start: Decimal) {
+    this.#units = unitsOfDecimal(start);
+    if (this.#units !== undefined && (this.#units >= LIMIT || this.#units <= -LIMIT)) this.#units = undefined;
+    this.#decimal = start;
+  }
+
+  /** The count while it is one (for sums of sums); undefined once in decimals. */
+  get units(): bigint | undefined {
+    return this.#units;
+  }
+
+  plus(x: Decimal): void {
+    if (this.#units !== undefined) {
+      const u = unitsOfDecimal(x);
+      if (u !== undefined && this.plusUnits(u)) return;
+    }
+    this.#toDecimals();
+    this.#decimal = this.#decimal!.plus(x);
+  }
+
+  /** `plus(x.negated())`. */
+  minus(x: Decimal): void {
+    if (this.#units !== undefined) {
+      const u = unitsOfDecimal(x);
+      if (u !== undefined && this.plusUnits(-u)) return;
+    }
+    this.#toDecimals();
+    this.#decimal = this.#decimal!.plus(x.negated());
+  }
+
+  /** Adds a count of 10^-40; false (and nothing changed) when the sum is in decimals or would reach 10^59. */
+  plusUnits(u: bigint): boolean {
+    if (this.#units === undefined) return false;
+    const next = this.#units + u;
+    if (next >= LIMIT || next <= -LIMIT) return false;
+    this.#units = next;
+    this.#decimal = undefined;
+    return true;
+  }
+
+  #toDecimals(): void {
+    if (this.#units === undefined) return;
+    this.#decimal ??= decimalOfAmountUnits(this.#units);
+    this.#units = undefined;
+  }
+
+  get decimal(): Decimal {
+    if (this.#decimal === undefined) this.#decimal = decimalOfAmountUnits(this.#units!);
+    return this.#decimal;
+  }
+
+  isZero(): boolean {
+    return this.#units !== undefined ? this.#units === 0n : this.#decimal!.isZero();
+  }
+
+  toFixed(): string {
+    return this.#units !== undefined ? formatUnits(this.#units) : this.#decimal!.toFixed();
+  }
+
+  toFloat(): number {
+    return this.#units !== undefined ? floatOfAmountUnits(this.#units) : this.#decimal!.toNumber();
+  }
+}

@@ -1,0 +1,186 @@
+// The portfolio's integer counts (ExactAmount sums, PositionBook folds) against
+// the decimal operations they replace: the same values, digit for digit, on
+// and off the grids, and past the safe integers.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Decimal, dec, ZERO } from './decimal.ts';
+import { ExactAmount, formatUnits } from './exact-amount.ts';
+import type { Fill } from './fill.ts';
+import { Instrument } from './instrument.ts';
+import { Money } from './money.ts';
+import { Portfolio } from './portfolio.ts';
+import { applyFillToPosition, flatPosition, type Position } from './position.ts';
+import { PositionBook } from './position-book.ts';
+
+const instruments = [
+  new Instrument({
+    symbol: 'ETHBTC',
+    base: 'ETH',
+    quote: 'BTC',
+    tickSize: '0.00000001',
+    lotSize: '0.00000001',
+  }),
+  new Instrument({ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: '0.01', lotSize: '0.00001' }),
+  new Instrument({ symbol: 'XXBTC', base: 'XX', quote: 'BTC', tickSize: '0.05', lotSize: '0.25' }),
+];
+
+/** Decimals on a grid, off it (more places), large (past a safe integer of units) and long (past 40 places). */
+const decimalText = fc.oneof(
+  fc
+    .tuple(fc.integer({ min: 1, max: 2 ** 40 }), fc.integer({ min: 0, max: 10 }))
+    .map(([n, dp]) => `${n}e-${dp}`),
+  fc
+    .tuple(fc.bigInt({ min: 1n, max: 10n ** 30n }), fc.integer({ min: 0, max: 45 }))
+    .map(([n, dp]) => `${n}e-${dp}`),
+  fc.constantFrom('0.1', '3', '0.00000001', '123456789.123456789'),
+);
+
+const view = (p: Position) => ({
+  quantity: p.quantity.toFixed(),
+  averagePrice: p.averagePrice.toFixed(),
+  realizedPnl: p.realizedPnl.amount.toFixed(),
+  bought: p.boughtQuantity.toFixed(),
+  sold: p.soldQuantity.toFixed(),
+  fills: p.fillCount,
+});
+
+let seq = 0;
+function fill(inst: Instrument, side: 'BUY' | 'SELL', quantity: Decimal, price: Decimal, fee: Decimal): Fill {
+  seq++;
+  return {
+    orderId: `o${seq}`,
+    tradeId: `t${seq}`,
+    symbol: inst.symbol,
+    side,
+    quantity,
+    price,
+    fee: new Money(fee, inst.quote),
+    liquidity: 'TAKER',
+    ts: seq,
+  };
+}
+
+/** Mostly on-grid fills (lots and ticks), some off-grid or huge ones. */
+const fills = (inst: Instrument) =>
+  fc
+    .array(
+      fc.record({
+        side: fc.constantFrom('BUY', 'SELL') as fc.Arbitrary<'BUY' | 'SELL'>,
+        lots: fc.oneof(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 2 ** 45 })),
+        ticks: fc.oneof(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 2 ** 45 })),
+        odd: fc.option(decimalText, { freq: 8 }),
+        feeBps: fc.integer({ min: 0, max: 30 }),
+      }),
+      { maxLength: 30 },
+    )
+    .map((xs) =>
+      xs.map(({ side, lots, ticks, odd, feeBps }) => {
+        const quantity = odd !== null && ticks % 2 === 0 ? dec(odd) : inst.lotSize.times(lots);
+        const price = odd !== null && ticks % 2 === 1 ? dec(odd) : inst.tickSize.times(ticks);
+        return fill(inst, side, quantity, price, price.times(quantity).times(feeBps).times('0.0001'));
+      }),
+    );
+
+/** The decimal portfolio as it was before the counts: balances and fees as Decimal sums. */
+function referenceBalances(inst: Instrument, cash: Decimal, list: Fill[]) {
+  const balances = new Map<string, Decimal>([[inst.quote, cash]]);
+  const fees = new Map<string, Decimal>();
+  const add = (c: string, a: Decimal) => balances.set(c, (balances.get(c) ?? ZERO).plus(a));
+  for (const f of list) {
+    const notional = f.price.times(f.quantity);
+    if (f.side === 'BUY') {
+      add(inst.quote, notional.negated());
+      add(inst.base, f.quantity);
+    } else {
+      add(inst.quote, notional);
+      add(inst.base, f.quantity.negated());
+    }
+    add(f.fee.currency, f.fee.amount.negated());
+    fees.set(f.fee.currency, (fees.get(f.fee.currency) ?? ZERO).plus(f.fee.amount));
+  }
+  return { balances, fees };
+}
+
+describe('exact counts', () => {
+  it('ExactAmount sums are the Decimal sums', () => {
+    fc.assert(
+      fc.property(
+        decimalText,
+        fc.array(fc.tuple(decimalText, fc.boolean(), fc.boolean()), { maxLength: 40 }),
+        (start, terms) => {
+          const sum = new ExactAmount(dec(start));
+          let want = dec(start);
+          for (const [t, negative, viaMinus] of terms) {
+            const x = negative ? dec(t).negated() : dec(t);
+            if (viaMinus) {
+              sum.minus(x);
+              want = want.plus(x.negated());
+            } else {
+              sum.plus(x);
+              want = want.plus(x);
+            }
+            expect(sum.toFixed()).toBe(want.toFixed());
+          }
+          expect(sum.decimal.eq(want)).toBe(true);
+          expect(sum.toFloat()).toBe(want.toNumber());
+          expect(sum.isZero()).toBe(want.isZero());
+        },
+      ),
+      { numRuns: 3_000 },
+    );
+    expect(formatUnits(-25n * 10n ** 38n)).toBe('-0.25');
+    expect(formatUnits(0n)).toBe('0');
+  });
+
+  it('PositionBook folds fills as applyFillToPosition does', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...instruments).chain((inst) => fc.tuple(fc.constant(inst), fills(inst))),
+        ([inst, list]) => {
+          const tickDp = inst.tickSize.decimalPlaces();
+          const lotDp = inst.lotSize.decimalPlaces();
+          const grid = (step: Decimal, dp: number) => (step.eq(dec(10).pow(-dp)) ? dp : undefined);
+          const book = new PositionBook(
+            flatPosition(inst.symbol, inst.quote),
+            grid(inst.tickSize, tickDp),
+            grid(inst.lotSize, lotDp),
+          );
+          let want = flatPosition(inst.symbol, inst.quote);
+          for (const f of list) {
+            want = applyFillToPosition(want, f);
+            book.apply(f);
+            expect(view(book.position)).toEqual(view(want));
+          }
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('Portfolio balances, fees and positions are the decimal fold', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .constantFrom(...instruments)
+          .chain((inst) => fc.tuple(fc.constant(inst), fills(inst), decimalText)),
+        ([inst, list, cash]) => {
+          const pf = new Portfolio({ currency: inst.quote, cash: dec(cash), instruments: [inst] });
+          let position = flatPosition(inst.symbol, inst.quote);
+          for (const f of list) {
+            pf.applyFill(f);
+            position = applyFillToPosition(position, f);
+          }
+          const want = referenceBalances(inst, dec(cash), list);
+          for (const [c, a] of want.balances) expect(pf.amount(c).toFixed()).toBe(a.toFixed());
+          expect(pf.amountFloat(inst.quote)).toBe(want.balances.get(inst.quote)!.toNumber());
+          expect(pf.fees().map((m) => [m.currency, m.amount.toFixed()])).toEqual(
+            [...want.fees].map(([c, a]) => [c, a.toFixed()]),
+          );
+          expect(view(pf.position(inst.symbol))).toEqual(view(position));
+          expect(pf.fillCount).toBe(list.length);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+});

@@ -1,0 +1,151 @@
+// One instrument's netting position, folded in place from fills with the
+// quantities as lot counts and the realised PnL as a count of tick x lot,
+// while they are safe integers; the Position value is made when it is read.
+// The same fold as applyFillToPosition (tested equal): the average price stays
+// a Decimal made by the same operations, and anything off the grids or past a
+// safe integer continues in decimals, from the same exact values.
+import { type Decimal, dec, ZERO } from './decimal.ts';
+import type { Fill } from './fill.ts';
+import { Money } from './money.ts';
+import { applyFillToPosition, openingPrice, type Position } from './position.ts';
+import { decimalOfUnits, safeTimes, unitsOf } from './units.ts';
+
+export class PositionBook {
+  readonly #tickDp: number | undefined;
+  readonly #lotDp: number | undefined;
+  /** Set once the fold left the counts: the position as applyFillToPosition folds it. */
+  #slow: Position | undefined;
+  #lots = 0;
+  #bought = 0;
+  #sold = 0;
+  #fills = 0;
+  #average: Decimal = ZERO;
+  /** The average price as a tick count (NaN: not on the grid or not known). */
+  #averageTicks = 0;
+  /** Realised PnL as a count of tick x lot; NaN once it is kept in #realized. */
+  #realizedUnits = 0;
+  #realized: Decimal = ZERO;
+  #view: Position | undefined;
+  readonly symbol: string;
+  readonly quote: string;
+
+  /** `tickDp`, `lotDp`: decimal places of power-of-ten tick and lot sizes (undefined: other sizes, decimals only). */
+  constructor(start: Position, tickDp: number | undefined, lotDp: number | undefined) {
+    this.symbol = start.symbol;
+    this.quote = start.quote;
+    this.#tickDp = tickDp;
+    this.#lotDp = lotDp;
+    if (tickDp === undefined || lotDp === undefined) {
+      this.#slow = start;
+      return;
+    }
+    this.#lots = unitsOf(start.quantity, lotDp);
+    this.#bought = unitsOf(start.boughtQuantity, lotDp);
+    this.#sold = unitsOf(start.soldQuantity, lotDp);
+    if (Number.isNaN(this.#lots + this.#bought + this.#sold)) {
+      this.#slow = start;
+      return;
+    }
+    this.#fills = start.fillCount;
+    this.#average = start.averagePrice;
+    this.#averageTicks = unitsOf(start.averagePrice, tickDp);
+    this.#realized = start.realizedPnl.amount;
+    this.#realizedUnits = unitsOf(start.realizedPnl.amount, tickDp + lotDp);
+    this.#view = start;
+  }
+
+  get position(): Position {
+    if (this.#slow !== undefined) return this.#slow;
+    if (this.#view === undefined) {
+      const lotDp = this.#lotDp!;
+      this.#view = {
+        symbol: this.symbol,
+        quote: this.quote,
+        quantity: decimalOfUnits(this.#lots, lotDp),
+        averagePrice: this.#average,
+        realizedPnl: new Money(this.#realizedDecimal(), this.quote),
+        boughtQuantity: decimalOfUnits(this.#bought, lotDp),
+        soldQuantity: decimalOfUnits(this.#sold, lotDp),
+        fillCount: this.#fills,
+      };
+    }
+    return this.#view;
+  }
+
+  /** The signed quantity as a lot count (NaN once the fold is in decimals). */
+  get lots(): number {
+    return this.#slow === undefined ? this.#lots : Number.NaN;
+  }
+
+  #realizedDecimal(): Decimal {
+    return Number.isNaN(this.#realizedUnits)
+      ? this.#realized
+      : decimalOfUnits(this.#realizedUnits, this.#tickDp! + this.#lotDp!);
+  }
+
+  /** Folds a fill in; throws (changing nothing) what applyFillToPosition throws. */
+  apply(fill: Fill): void {
+    if (this.#slow === undefined) {
+      const lots = unitsOf(fill.quantity, this.#lotDp!);
+      const ticks = unitsOf(fill.price, this.#tickDp!);
+      if (fill.symbol === this.symbol && lots > 0 && ticks > 0 && this.#fold(fill, lots, ticks)) return;
+      this.#slow = this.position;
+    }
+    this.#slow = applyFillToPosition(this.#slow, fill);
+  }
+
+  /** The fold in counts; false (nothing changed) when a count would leave the safe integers. */
+  #fold(fill: Fill, lots: number, ticks: number): boolean {
+    const buy = fill.side === 'BUY';
+    const px = dec(fill.price);
+    const qty = dec(fill.quantity);
+    const q = this.#lots;
+    const next = buy ? q + lots : q - lots;
+    const bought = buy ? this.#bought + lots : this.#bought;
+    const sold = buy ? this.#sold : this.#sold + lots;
+    if (!Number.isSafeInteger(next) || !Number.isSafeInteger(bought) || !Number.isSafeInteger(sold))
+      return false;
+    let average = this.#average;
+    let averageTicks = this.#averageTicks;
+    let realizedUnits = this.#realizedUnits;
+    let realized = this.#realized;
+    if (q === 0) {
+      average = openingPrice(px, qty);
+      averageTicks = average === px ? ticks : unitsOf(average, this.#tickDp!);
+    } else if (q > 0 === buy) {
+      // Adding: the volume-weighted mean, in decimals as applyFillToPosition computes it.
+      const held = decimalOfUnits(Math.abs(q), this.#lotDp!);
+      average = this.#average.times(held).plus(px.times(qty)).div(held.plus(qty));
+      averageTicks = unitsOf(average, this.#tickDp!);
+    } else {
+      const closed = Math.min(lots, Math.abs(q));
+      const direction = q > 0 ? 1 : -1;
+      const term = safeTimes(safeTimes(ticks - averageTicks, closed), direction);
+      const sum = realizedUnits + term;
+      if (Number.isSafeInteger(sum)) realizedUnits = sum;
+      else {
+        // Past the counts (or off the tick grid): the decimal operations of applyFillToPosition.
+        const closedQty = decimalOfUnits(closed, this.#lotDp!);
+        realized = this.#realizedDecimal().plus(px.minus(this.#average).times(closedQty).times(direction));
+        realizedUnits = Number.NaN;
+      }
+      if (next === 0) {
+        average = ZERO;
+        averageTicks = 0;
+      } else if (next > 0 !== q > 0) {
+        average = px;
+        averageTicks = ticks;
+      }
+    }
+    this.#lots = next;
+    this.#bought = bought;
+    this.#sold = sold;
+    this.#fills++;
+    this.#average = average;
+    this.#averageTicks = averageTicks;
+    this.#realizedUnits = realizedUnits;
+    this.#realized = realized;
+    this.#view = undefined;
+    return true;
+  }
+}
