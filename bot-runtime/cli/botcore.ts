@@ -58,6 +58,10 @@ export function buildProgram(): Command {
     .option('--no-auth', 'serve the status endpoint without tokens (loopback addresses only)')
     .option('--token-file <file>', 'where to write the trader token (default <state-dir>/status.token)')
     .option('--quiet', 'do not print each trade')
+    .option(
+      '--models-dir <dir>',
+      'where ONNX models named by a configMapRef are: <dir>/<configmap>/<key> (default $BOTCORE_MODELS_DIR or /etc/botcore-models)',
+    )
     .option('--exchange-rest-url <url>', 'REST base URL of the exchange feed (marketData.source: exchange)')
     .option('--exchange-ws-url <url>', 'WebSocket base URL of the exchange feed')
     .action(async (manifest: string, opts) => {

@@ -34,6 +34,8 @@ export interface RunCommandOptions {
   readonly exchangeWsUrl?: string;
   /** Do not print each trade. */
   readonly quiet?: boolean;
+  /** Folder of ONNX models named by a configMapRef (<dir>/<ConfigMap>/<key>). */
+  readonly modelsDir?: string;
   readonly cwd?: string;
 }
 
@@ -65,6 +67,7 @@ export async function startRun(
       ...(o.speed === undefined ? {} : { speed: o.speed }),
       ...(o.data ? { data: o.data } : {}),
       auth: o.auth === false ? 'none' : 'jwt',
+      ...(o.modelsDir === undefined ? {} : { modelsDir: o.modelsDir }),
       ...(o.exchangeRestUrl || o.exchangeWsUrl
         ? {
             exchangeFeed: {

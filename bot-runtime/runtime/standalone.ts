@@ -38,6 +38,8 @@ export interface StandaloneOptions {
   readonly exchangeFeed?: Omit<ExchangeFeedOptions, 'onWarning'>;
   /** `jwt` (default): tokens signed by the local key; `none`: no token (loopback only). */
   readonly auth?: 'jwt' | 'none';
+  /** Where ONNX models named by a configMapRef are (<dir>/<ConfigMap>/<key>); BOTCORE_MODELS_DIR by default. */
+  readonly modelsDir?: string;
   readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly cwd?: string;
   /** Notes for the person running it (warnings, what was recovered). */
@@ -162,7 +164,16 @@ async function startBot(o: StandaloneOptions): Promise<StandaloneBot> {
     throw error;
   }
   executorClock = () => executor.clock.now();
-  const workers = bot.strategies.map((s) => new StrategyWorker({ bus, bot, strategy: s.name, onError }));
+  const workers = bot.strategies.map(
+    (s) =>
+      new StrategyWorker({
+        bus,
+        bot,
+        strategy: s.name,
+        ...(o.modelsDir === undefined ? {} : { modelsDir: o.modelsDir }),
+        onError,
+      }),
+  );
   let server: StatusServer | undefined;
   let feed: CandleFeed | undefined;
   try {
