@@ -23,6 +23,7 @@ import {
   toFloat,
   ZERO,
 } from '../domain/index.ts';
+import { decimalOfUnits, pow10, unitsOf } from '../domain/units.ts';
 import type { CandleSeries } from '../market-data/index.ts';
 import {
   DEFAULT_RISK_POLICY,
@@ -38,15 +39,11 @@ import { createStrategy, Ensemble, type Strategy, strategyWeight } from '../stra
 import { Grid } from '../venue/grid.ts';
 import type { Venue, VenueEvent } from '../venue/venue.ts';
 import type { Clock } from './clock.ts';
+import { type ExitReason, notionalUnits, OpenTrade, type TradeRecord } from './open-trade.ts';
 import { GrowableSeries } from './series.ts';
+import { type StopFactor, stopFactor, stopPrice } from './stop-price.ts';
 
-/** `a / b` to 12 significant digits, as text: average prices shown in reports (not used in any sum). */
-function displayDiv(a: Decimal, b: Decimal): string {
-  const text = (toFloat(a) / toFloat(b)).toPrecision(12);
-  // toPrecision writes small and large numbers with an exponent; the report never does.
-  if (text.includes('e')) return dec(text).toFixed();
-  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
-}
+export type { ExitReason, TradeRecord };
 
 export interface Market {
   readonly symbol: string;
@@ -98,8 +95,6 @@ export interface StartingPortfolio {
   readonly positions: readonly PositionSeed[];
 }
 
-export type ExitReason = 'signal' | 'stopLoss';
-
 export interface OrderRecord {
   readonly id: string;
   readonly symbol: string;
@@ -115,33 +110,6 @@ export interface OrderRecord {
 
 /** Fills are kept as the venue reported them (decimals); reports format them. */
 export type FillRecord = Fill;
-
-export interface TradeRecord {
-  readonly symbol: string;
-  readonly strategies: readonly string[];
-  readonly entryTime: number;
-  readonly exitTime: number;
-  readonly quantity: string;
-  readonly entryPrice: string;
-  readonly exitPrice: string;
-  /** Net of fees, in the quote currency. */
-  readonly pnl: string;
-  /** pnl / entry cost (fees included), as a ratio. */
-  readonly return: number;
-  readonly fees: string;
-  readonly exitReason: ExitReason;
-}
-
-interface OpenTrade {
-  strategies: readonly string[];
-  entryTime: number;
-  bought: Decimal;
-  cost: Decimal;
-  sold: Decimal;
-  proceeds: Decimal;
-  fees: Decimal;
-  exitReason: ExitReason;
-}
 
 interface Live {
   order: Order;
@@ -187,7 +155,7 @@ export class Kernel {
   readonly #ttl: number;
   readonly #limit: boolean;
   readonly #limitOffset: Decimal;
-  readonly #stopFactor: Decimal;
+  readonly #stopFactor: StopFactor;
   readonly #sizingFee: Decimal;
   readonly #currency: string;
   #cashF: number;
@@ -274,7 +242,7 @@ export class Kernel {
     const ex = bot.execution;
     this.#limit = ex.orderType === 'limit';
     this.#limitOffset = dec(ex.limitOffsetBps ?? 0).div(10_000);
-    this.#stopFactor = dec(1).minus(dec(this.#policy.stopLossPercent).div(100));
+    this.#stopFactor = stopFactor(dec(1).minus(dec(this.#policy.stopLossPercent).div(100)));
     // Cash an entry needs beyond its notional: the taker fee and the slippage it may pay.
     this.#sizingFee = dec(ex.takerFeePercent)
       .div(100)
@@ -289,18 +257,14 @@ export class Kernel {
     this.#posF[k] = toFloat(position.quantity);
     // Marked at its average price until the symbol's first candle closes.
     this.#lastClose[k] = toFloat(position.averagePrice);
-    this.#open[k] = {
-      strategies: [],
-      // Unknown: the first candle's open time stands for it (#process sets it).
-      entryTime: Number.NaN,
-      bought: position.quantity,
-      cost: position.quantity.times(position.averagePrice),
-      sold: ZERO,
-      proceeds: ZERO,
-      fees: ZERO,
-      exitReason: 'signal',
-    };
-    const stop = this.#grids[k]!.price(position.averagePrice.times(this.#stopFactor), 'down');
+    // The entry time is unknown: the first candle's open time stands for it (#process sets it).
+    this.#open[k] = new OpenTrade(
+      [],
+      Number.NaN,
+      position.quantity,
+      position.quantity.times(position.averagePrice),
+    );
+    const stop = stopPrice(this.#grids[k]!, position.averagePrice, this.#stopFactor);
     this.#stop[k] = stop;
     this.#stopF[k] = toFloat(stop);
     this.#venue.protect(k, stop, position.quantity, this.#clock.now());
@@ -581,16 +545,7 @@ export class Kernel {
     this.#live.set(id, live);
     if (entry) {
       this.#entry[k] = live;
-      this.#open[k] ??= {
-        strategies,
-        entryTime: now,
-        bought: ZERO,
-        cost: ZERO,
-        sold: ZERO,
-        proceeds: ZERO,
-        fees: ZERO,
-        exitReason: 'signal',
-      };
+      this.#open[k] ??= new OpenTrade(strategies, now);
     } else this.#exit[k] = live;
     this.#venue.submit(order, now);
   }
@@ -686,64 +641,47 @@ export class Kernel {
   #book(k: number, fill: Fill, reason: 'signal' | 'stopLoss', strategies: readonly string[]): void {
     this.portfolio.applyFill(fill);
     const inst = this.instruments[k]!;
-    const position = this.portfolio.position(inst.symbol);
-    this.#posF[k] = toFloat(position.quantity);
+    const grid = this.#grids[k]!;
+    // The position as a lot count (its float is the same quotient toFloat takes); the Position only when a count is missing.
+    const lotDp = grid.lotPlaces;
+    const lots = lotDp === undefined || lotDp > 22 ? Number.NaN : this.portfolio.positionLots(inst.symbol);
+    const position = Number.isNaN(lots) ? this.portfolio.position(inst.symbol) : undefined;
+    if (position) this.#posF[k] = toFloat(position.quantity);
+    else this.#posF[k] = lots / pow10(lotDp!);
+    const flat = position ? position.quantity.isZero() : lots === 0;
+    const quantity = () => (position ? position.quantity : decimalOfUnits(lots, lotDp!));
     this.#cashF = this.portfolio.amountFloat(this.#currency);
     this.fills.push(fill);
-    this.#open[k] ??= {
-      strategies,
-      entryTime: fill.ts,
-      bought: ZERO,
-      cost: ZERO,
-      sold: ZERO,
-      proceeds: ZERO,
-      fees: ZERO,
-      exitReason: 'signal',
-    };
+    this.#open[k] ??= new OpenTrade(strategies, fill.ts);
     const trade = this.#open[k]!;
-    const notional = fill.price.times(fill.quantity);
-    trade.fees = trade.fees.plus(fill.fee.amount);
-    if (fill.side === 'BUY') {
-      if (trade.bought.isZero()) trade.entryTime = fill.ts;
-      trade.bought = trade.bought.plus(fill.quantity);
-      trade.cost = trade.cost.plus(notional);
+    const buy = fill.side === 'BUY';
+    if (buy && trade.bought.isZero()) trade.entryTime = fill.ts;
+    const notional =
+      grid.tickPlaces === undefined || lotDp === undefined
+        ? undefined
+        : notionalUnits(grid.ticksOf(fill.price), grid.tickPlaces, unitsOf(fill.quantity, lotDp), lotDp);
+    trade.add(buy, fill.quantity, fill.price, notional, fill.fee.amount);
+    if (buy) {
       // The stop follows the average entry and covers the whole position.
-      const stop = this.#grids[k]!.price(position.averagePrice.times(this.#stopFactor), 'down');
+      const stop = stopPrice(grid, this.portfolio.position(inst.symbol).averagePrice, this.#stopFactor);
       this.#stop[k] = stop;
       this.#stopF[k] = toFloat(stop);
-      this.#venue.protect(k, stop, position.quantity, fill.ts);
+      this.#venue.protect(k, stop, quantity(), fill.ts);
     } else {
-      trade.sold = trade.sold.plus(fill.quantity);
-      trade.proceeds = trade.proceeds.plus(notional);
       if (reason === 'stopLoss') {
         trade.exitReason = 'stopLoss';
         // Triggered with quantity left (the volume cap): the venue fills the rest on the next candles.
         this.#stopHot[k] = 1;
       }
-      if (reason === 'signal' && this.#stop[k])
-        this.#venue.protect(k, this.#stop[k]!, position.quantity, fill.ts);
+      if (reason === 'signal' && this.#stop[k]) this.#venue.protect(k, this.#stop[k]!, quantity(), fill.ts);
     }
-    if (position.quantity.isZero()) {
+    if (flat) {
       this.#stop[k] = undefined;
       this.#stopF[k] = Number.NaN;
       this.#stopHot[k] = 0;
       this.#venue.protect(k, ZERO, ZERO, fill.ts);
-      const pnl = trade.proceeds.minus(trade.cost).minus(trade.fees);
-      const cost = trade.cost.plus(trade.fees);
-      this.trades.push({
-        symbol: inst.symbol,
-        strategies: trade.strategies,
-        entryTime: trade.entryTime,
-        exitTime: fill.ts,
-        quantity: trade.bought.toFixed(),
-        // Average prices for display, to 12 significant digits; the return is a ratio (float).
-        entryPrice: displayDiv(trade.cost, trade.bought),
-        exitPrice: displayDiv(trade.proceeds, trade.sold),
-        pnl: pnl.toFixed(),
-        return: cost.isZero() ? 0 : toFloat(pnl) / toFloat(cost),
-        fees: trade.fees.toFixed(),
-        exitReason: trade.exitReason,
-      });
+      const { record, pnl } = trade.close(inst.symbol, fill.ts);
+      this.trades.push(record);
       this.#open[k] = undefined;
       this.risk.onTradeClosed(fill.ts, inst.symbol, pnl, trade.exitReason === 'stopLoss');
     }

@@ -1,0 +1,117 @@
+// Stops and trade records from counts against the decimal formulas they replace.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Decimal, dec, Instrument, toFloat, ZERO } from '../domain/index.ts';
+import { Grid } from '../venue/grid.ts';
+import { notionalUnits, OpenTrade } from './open-trade.ts';
+import { stopFactor, stopPrice } from './stop-price.ts';
+
+const grids = [
+  new Grid(
+    new Instrument({
+      symbol: 'ETH/BTC',
+      base: 'ETH',
+      quote: 'BTC',
+      tickSize: '0.00000001',
+      lotSize: '0.00000001',
+    }),
+  ),
+  new Grid(
+    new Instrument({ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', tickSize: '0.01', lotSize: '0.00001' }),
+  ),
+  new Grid(new Instrument({ symbol: 'XX/YY', base: 'XX', quote: 'YY', tickSize: '0.05', lotSize: '0.25' })),
+];
+
+/** The displayDiv the kernel used: a / b of the decimals' doubles, to 12 digits. */
+function displayDiv(a: Decimal, b: Decimal): string {
+  const text = (toFloat(a) / toFloat(b)).toPrecision(12);
+  if (text.includes('e')) return dec(text).toFixed();
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+}
+
+describe('counts in the kernel', () => {
+  it('stopPrice is the average times the factor, rounded down to the tick', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...grids),
+        fc.oneof(fc.integer({ min: 1, max: 2 ** 40 }), fc.integer({ min: 1, max: 100 })),
+        fc.option(fc.integer({ min: 1, max: 1000 }), { freq: 4 }),
+        fc.constantFrom('2', '0.5', '25', '1.234', '99.99'),
+        (grid, ticks, offGrid, pct) => {
+          // An average on the grid, or between ticks (an added-to position's mean).
+          const average = grid.instrument.tickSize
+            .times(ticks)
+            .plus(offGrid === null ? 0 : dec(offGrid).div(7919));
+          const f = dec(1).minus(dec(pct).div(100));
+          let want: string;
+          try {
+            want = grid.price(average.times(f), 'down').toFixed();
+          } catch (e) {
+            expect(() => stopPrice(grid, average, stopFactor(f))).toThrow((e as Error).message);
+            return;
+          }
+          expect(stopPrice(grid, average, stopFactor(f)).toFixed()).toBe(want);
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('an open trade sums and closes as the decimal fold did', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...grids),
+        fc.array(
+          fc.record({
+            buy: fc.boolean(),
+            lots: fc.integer({ min: 1, max: 2 ** 40 }),
+            ticks: fc.integer({ min: 1, max: 2 ** 40 }),
+            feeBps: fc.integer({ min: 0, max: 30 }),
+            counted: fc.boolean(),
+          }),
+          { minLength: 2, maxLength: 12 },
+        ),
+        (grid, fills) => {
+          const inst = grid.instrument;
+          const tickDp = inst.tickSize.decimalPlaces();
+          const lotDp = inst.lotSize.decimalPlaces();
+          const trade = new OpenTrade(['s'], 1);
+          let [bought, cost, sold, proceeds, fees] = [ZERO, ZERO, ZERO, ZERO, ZERO];
+          fills[0]!.buy = true;
+          fills[1]!.buy = false;
+          for (const f of fills) {
+            const qty = inst.lotSize.times(f.lots);
+            const px = inst.tickSize.times(f.ticks);
+            const fee = px.times(qty).times(f.feeBps).times('0.0001');
+            const units =
+              f.counted && grid.tickPlaces !== undefined && grid.lotPlaces !== undefined
+                ? notionalUnits(f.ticks, tickDp, f.lots, lotDp)
+                : undefined;
+            trade.add(f.buy, qty, px, units, fee);
+            fees = fees.plus(fee);
+            if (f.buy) {
+              bought = bought.plus(qty);
+              cost = cost.plus(px.times(qty));
+            } else {
+              sold = sold.plus(qty);
+              proceeds = proceeds.plus(px.times(qty));
+            }
+          }
+          const pnl = proceeds.minus(cost).minus(fees);
+          const basis = cost.plus(fees);
+          const { record, pnl: got } = trade.close('X', 2);
+          expect(record).toMatchObject({
+            quantity: bought.toFixed(),
+            entryPrice: displayDiv(cost, bought),
+            exitPrice: displayDiv(proceeds, sold),
+            pnl: pnl.toFixed(),
+            return: basis.isZero() ? 0 : toFloat(pnl) / toFloat(basis),
+            fees: fees.toFixed(),
+          });
+          expect(got.eq(pnl)).toBe(true);
+        },
+      ),
+      { numRuns: 3_000 },
+    );
+  });
+});
