@@ -1,0 +1,152 @@
+// The executor pod killed with SIGKILL while it holds a position, twice, as
+// `botcore runtime` processes on the real NATS, Redis and MongoDB, while the
+// feed and the strategy go on: the candles it missed never come again. Each
+// restart seeds the kernel with the ledger's cash and positions (exactly the
+// fold of the ledger's fills) and trades on; at the end every fill is in the
+// ledger once, each position is the sum of its fills, and no position ever
+// went short (a kernel that started flat beside a held position would sell
+// what it does not hold, or buy a second one).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultInstrument } from '../../bot-runtime/backtest/runner.ts';
+import { dec } from '../../bot-runtime/domain/index.ts';
+import { reconcileLedger } from '../../bot-runtime/recovery/reconcile.ts';
+import { portfolioFromFills } from '../../bot-runtime/recovery/starting-portfolio.ts';
+import { describeSeed } from '../../bot-runtime/runtime/executor.ts';
+import { MongoLedger } from '../../bot-runtime/store/mongo-ledger.ts';
+import { ledgerDatabase } from '../../bot-runtime/store/runtime-state.ts';
+import { subjectsFor } from '../../crds/runtime-config/index.ts';
+import { type RuntimeProcess, startRuntime } from '../e2e/runtime-process.ts';
+import { eventually } from '../support/kube.ts';
+import { removeBot, serverUrl } from './harness.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const KILLS = 2;
+
+const name = `restart-${randomBytes(3).toString('hex')}`;
+const address = { namespace: 'faults', bot: name };
+const dir = mkdtempSync(join(tmpdir(), 'botcore-executor-restart-'));
+const started: RuntimeProcess[] = [];
+
+afterAll(async () => {
+  for (const p of started) await p.stop();
+  await removeBot(address, ledgerDatabase(address));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function role(args: string[]): RuntimeProcess {
+  const p = startRuntime(
+    {
+      name: args.join(' '),
+      args,
+      env: { BOTCORE_CONFIG: join(dir, 'config.json') },
+      mounts: [{ mountPath: '/etc/botcore', dir }],
+    },
+    { BOTCORE_HEALTH_PORT: '0' },
+  );
+  started.push(p);
+  return p;
+}
+
+const runOf = (orderId: string) => orderId.split('-')[0]!;
+
+describe('the executor pod killed while it holds a position', () => {
+  it('resumes from the ledger each time: no fill lost or counted twice, never a second position', async () => {
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        version: 'botcore.dev/runtime-config/v1',
+        bot: { name, namespace: address.namespace, uid: 'u-1' },
+        mode: 'paper',
+        exchange: { name: 'binance', testnet: true },
+        symbols: ['ETH/BTC'],
+        timeframe: '5m',
+        marketData: {
+          source: 'replay',
+          // The bundled real candles, a candle every 10 ms, looping (time keeps moving forward).
+          replay: {
+            files: [{ symbol: 'ETH/BTC', path: join(root, 'examples/data/ETH-BTC_5m.csv') }],
+            speed: 30_000,
+            loop: true,
+          },
+        },
+        capital: { amount: '1', currency: 'BTC' },
+        strategies: [{ name: 'rsi', type: 'rsi', rsi: { period: 14, overbought: 70, oversold: 30 } }],
+        ensemble: {},
+        execution: {},
+        connections: {
+          nats: { url: serverUrl('NATS_URL') },
+          redis: { url: serverUrl('REDIS_URL') },
+          mongodb: { url: serverUrl('MONGODB_URL') },
+        },
+        subjects: subjectsFor(address.namespace, name),
+        health: { port: 8081 },
+        logLevel: 'warn',
+      }),
+    );
+    const ledger = await MongoLedger.open({
+      url: serverUrl('MONGODB_URL'),
+      database: ledgerDatabase(address),
+    });
+    try {
+      let executor = role(['runtime', '--role', 'executor']);
+      await executor.waitForLog('role started');
+      const strategy = role(['runtime', '--role', 'strategy', '--strategy', 'rsi']);
+      await strategy.waitForLog('role started');
+      const feed = role(['runtime', '--role', 'feed']);
+      await feed.waitForLog('role started');
+
+      const runs: string[] = [];
+      for (let kill = 0; kill < KILLS; kill++) {
+        // Mid-trading: a position open, after this run has traded.
+        await eventually(
+          async () => {
+            const fills = await ledger.fills();
+            const ours = fills.some((f) => !runs.includes(runOf(f.orderId)));
+            const open = (await ledger.positions()).some((p) => p.quantity !== '0');
+            return ours && open ? true : undefined;
+          },
+          `run ${kill + 1} to trade and hold a position`,
+          60_000,
+        );
+        await executor.kill();
+        runs.push(
+          ...new Set((await ledger.fills()).map((f) => runOf(f.orderId)).filter((r) => !runs.includes(r))),
+        );
+
+        executor = role(['runtime', '--role', 'executor']);
+        const resumed = await executor.waitForLog('resuming from the ledger');
+        // The kernel starts from exactly the fold of the fills the ledger held at the restart.
+        const held = (await ledger.fills()).slice(0, resumed.fills as number);
+        const expected = portfolioFromFills(held, dec('1'), [defaultInstrument('ETH/BTC')]);
+        expect(resumed.portfolio).toBe(describeSeed(expected, 'BTC'));
+        expect(expected.positions.some((p) => p.quantity.gt(0))).toBe(true);
+      }
+      // The last run trades too.
+      await eventually(
+        async () => ((await ledger.fills()).some((f) => !runs.includes(runOf(f.orderId))) ? true : undefined),
+        'a fill of the last run',
+        60_000,
+      );
+      for (const p of [feed, strategy, executor]) expect(await p.stop()).toEqual({ code: 0, signal: null });
+
+      const fills = await ledger.fills();
+      expect(new Set(fills.map((f) => runOf(f.orderId))).size).toBe(KILLS + 1);
+      const check = await reconcileLedger(ledger);
+      expect(check.mismatches).toEqual([]);
+      expect(check).toMatchObject({ ok: true, duplicates: [], fillCount: fills.length });
+      // Long only: the position never goes below zero, and a buy never comes on top of a held one.
+      let position = dec(0);
+      for (const f of fills) {
+        if (f.side === 'BUY') expect(position.isZero()).toBe(true);
+        position = f.side === 'BUY' ? position.plus(f.quantity) : position.minus(f.quantity);
+        expect(position.isNegative()).toBe(false);
+      }
+    } finally {
+      await ledger.close();
+    }
+  }, 240_000);
+});
