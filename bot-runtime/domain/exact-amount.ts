@@ -67,8 +67,20 @@ export function decimalOfAmountUnits(u: bigint): Decimal {
 
 /** The double nearest `u * 10^-40` (what toFloat/toNumber give for that Decimal: both are correctly rounded). */
 export function floatOfAmountUnits(u: bigint): number {
-  return Number(`${u}e-${AMOUNT_SCALE}`);
+  const text = u.toString();
+  let end = text.length;
+  while (end > 1 && text.charCodeAt(end - 1) === 48) end--;
+  const places = AMOUNT_SCALE - (text.length - end);
+  // Up to 15 digits the significand is an exact double, and so is 10^places: one correctly rounded quotient.
+  const digits = end - (u < 0n ? 1 : 0);
+  if (digits <= 15 && places >= 0 && places <= 22) return Number(text.slice(0, end)) / POW10F[places]!;
+  return Number(`${text.slice(0, end)}e${-places}`);
 }
+
+const POW10F = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22,
+];
 
 export class ExactAmount {
   /** The exact count of 10^-40 while the sum is kept as one; undefined once it is a Decimal. */

@@ -3,8 +3,8 @@
 // and off the grids, and past the safe integers.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Decimal, dec, ZERO } from './decimal.ts';
-import { ExactAmount, formatUnits } from './exact-amount.ts';
+import { Decimal, dec, ZERO } from './decimal.ts';
+import { ExactAmount, floatOfAmountUnits, formatUnits } from './exact-amount.ts';
 import type { Fill } from './fill.ts';
 import { Instrument } from './instrument.ts';
 import { Money } from './money.ts';
@@ -129,6 +129,18 @@ describe('exact counts', () => {
       { numRuns: 3_000 },
     );
     expect(formatUnits(-25n * 10n ** 38n)).toBe('-0.25');
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(10n ** 58n), max: 10n ** 58n }),
+        fc.integer({ min: 0, max: 45 }),
+        (n, zeros) => {
+          const u = n * 10n ** BigInt(zeros);
+          if (u >= 10n ** 59n || u <= -(10n ** 59n)) return;
+          expect(floatOfAmountUnits(u)).toBe(new Decimal(`${u}e-40`).toNumber());
+        },
+      ),
+      { numRuns: 20_000 },
+    );
     expect(formatUnits(0n)).toBe('0');
   });
 

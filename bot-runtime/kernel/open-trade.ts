@@ -4,7 +4,6 @@
 
 import {
   AMOUNT_SCALE,
-  decimalOfAmountUnits,
   ExactAmount,
   floatOfAmountUnits,
   formatUnits,
@@ -82,24 +81,25 @@ export class OpenTrade {
     if (notional === undefined || !value.plusUnits(notional)) value.plus(price.times(quantity));
   }
 
-  /** The closed trade's record, and its PnL net of fees for the risk engine. */
-  close(symbol: string, exitTime: number): { record: TradeRecord; pnl: Decimal } {
+  /** The closed trade's record, and the sign of its PnL net of fees (-1, 0, 1) for the risk engine. */
+  close(symbol: string, exitTime: number): { record: TradeRecord; pnl: number } {
     const { cost, proceeds, fees } = this;
-    let pnl: Decimal;
+    let pnl: number;
     let pnlText: string;
     let ratio: number;
     if (cost.units !== undefined && proceeds.units !== undefined && fees.units !== undefined) {
       // All three are counts below 10^59: their difference has at most 60 digits, so the decimal one does not round either.
       const p = proceeds.units - cost.units - fees.units;
       const c = cost.units + fees.units;
-      pnl = decimalOfAmountUnits(p);
+      pnl = p < 0n ? -1 : p > 0n ? 1 : 0;
       pnlText = formatUnits(p);
       ratio = c === 0n ? 0 : floatOfAmountUnits(p) / floatOfAmountUnits(c);
     } else {
-      pnl = proceeds.decimal.minus(cost.decimal).minus(fees.decimal);
+      const p = proceeds.decimal.minus(cost.decimal).minus(fees.decimal);
       const c = cost.decimal.plus(fees.decimal);
-      pnlText = pnl.toFixed();
-      ratio = c.isZero() ? 0 : pnl.toNumber() / c.toNumber();
+      pnl = p.isZero() ? 0 : p.isNegative() ? -1 : 1;
+      pnlText = p.toFixed();
+      ratio = c.isZero() ? 0 : p.toNumber() / c.toNumber();
     }
     return {
       pnl,

@@ -168,9 +168,12 @@ export class RiskEngine {
     this.quietHigh = this.#peak;
   }
 
-  /** A round trip closed with `pnl` (fees included); `stopLoss` when the protective stop closed it. */
-  onTradeClosed(now: number, symbol: string, pnl: Decimal, stopLoss: boolean): void {
-    if (pnl.isNegative() && !pnl.isZero()) {
+  /**
+   * A round trip closed with `pnl` (fees included; only its sign is read, so a
+   * number of the same sign will do); `stopLoss` when the protective stop closed it.
+   */
+  onTradeClosed(now: number, symbol: string, pnl: Decimal | number, stopLoss: boolean): void {
+    if (typeof pnl === 'number' ? pnl < 0 : pnl.isNegative() && !pnl.isZero()) {
       this.#consecutiveLosses++;
       this.#lastLossAt = now;
       const v = checkCooldown(this.#consecutiveLosses, now, now, this.policy.cooldown);
