@@ -99,20 +99,6 @@ describe('Executor', () => {
     }
   });
 
-  it('opens nothing while new positions are blocked (a pod restarted beside open positions)', async () => {
-    const { executor, next, close } = await setup();
-    try {
-      executor.blockNewPositions('the ledger holds open positions');
-      let buys = 0;
-      for (let n = 0; n < 600; n++) if ((await next()) > 0) buys++;
-      expect(buys).toBeGreaterThan(0);
-      expect(executor.kernel.orders).toEqual([]);
-      expect(executor.blocked).toBe('the ledger holds open positions');
-    } finally {
-      await close();
-    }
-  });
-
   it('a new kernel beside an old ledger (a pod restart) records its fills under this run’s order ids', async () => {
     const ledgerPath = join(mkdtempSync(join(tmpdir(), 'botcore-executor-prefix-')), 'ledger.jsonl');
     const first = await setup({ ledgerPath, orderIdPrefix: 'run1-' });

@@ -302,10 +302,7 @@ export class Executor {
     // Re-stepping must make the same decisions as the first time; live, a dependency down blocks new positions.
     const join = this.#options.join;
     join.holdBuys =
-      !replaying &&
-      (this.#flatten !== undefined ||
-        this.#blocked !== undefined ||
-        this.#options.canOpenPositions?.() === false);
+      !replaying && (this.#flatten !== undefined || this.#options.canOpenPositions?.() === false);
     join.sellAll = !replaying && this.#flatten !== undefined && !this.#flatten.done;
     this.kernel.step(k, c.t, c.open, c.high, c.low, c.close, c.volume);
     this.#lastClose[k] = c.close;
@@ -445,17 +442,6 @@ export class Executor {
   #denialsSeen = 0;
 
   #flatten: { reason: string; symbols: string[]; done: boolean } | undefined;
-  #blocked: string | undefined;
-
-  /** Opens no new position from now on, for the reason given (shown in reports). */
-  blockNewPositions(reason: string): void {
-    this.#blocked = reason;
-  }
-
-  /** Why new positions are blocked for good, if they are. */
-  get blocked(): string | undefined {
-    return this.#blocked;
-  }
 
   /**
    * halt-and-flatten: opens nothing more, closes every position with the

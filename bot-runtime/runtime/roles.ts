@@ -244,15 +244,12 @@ async function startRole(boot: BootConfig, options: RoleOptions): Promise<Runnin
     const s = source.status();
     return {
       time: new Date().toISOString(),
-      healthy:
-        executor.failure === undefined && executor.blocked === undefined && state.monitor.canOpenPositions(),
+      healthy: executor.failure === undefined && state.monitor.canOpenPositions(),
       ...(executor.failure !== undefined
         ? { message: (executor.failure as Error).message }
-        : executor.blocked !== undefined
-          ? { message: executor.blocked }
-          : state.monitor.message() !== undefined
-            ? { message: state.monitor.message() }
-            : {}),
+        : state.monitor.message() !== undefined
+          ? { message: state.monitor.message() }
+          : {}),
       currency: s.currency,
       // The contract's decimal strings carry at most 18 decimals.
       equity: money(s.equity),
