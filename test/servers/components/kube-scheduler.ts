@@ -1,6 +1,11 @@
 import { probeHttp } from '../probes.ts';
 import type { Component } from './component.ts';
 
+// The client rate limit of a production scheduler for a thousand-odd pods
+// (default 50 requests/s: one bind and one event per pod). Flags, not a
+// KubeSchedulerConfiguration file: v1.36 still honours them without --config.
+export const schedulerTuning = ['--kube-api-qps=300', '--kube-api-burst=600'];
+
 export const kubeScheduler: Component = {
   name: 'kube-scheduler',
   wave: 3,
@@ -15,6 +20,7 @@ export const kubeScheduler: Component = {
       '--bind-address=127.0.0.1',
       `--secure-port=${ctx.ports.kubeScheduler}`,
       '--leader-elect=false',
+      ...schedulerTuning,
     ];
   },
   probe: ({ ports }) =>

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { probeHttp } from '../probes.ts';
@@ -15,6 +16,9 @@ const KWOK_STAGES = [
   'pod-complete.yaml',
   'pod-delete.yaml',
 ];
+
+/** Pod-stage parallelism of a production-sized kwok (see the file). */
+export const KWOK_TUNING = fileURLToPath(new URL('kwok-tuning.yaml', import.meta.url));
 
 /** kwok manages only nodes carrying this annotation, so real nodes (none here) are never touched. */
 export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
@@ -32,6 +36,7 @@ export const kwok: Component = {
     '--cidr=10.244.0.0/16',
     '--node-ip=10.10.0.1',
     `--server-address=127.0.0.1:${ctx.ports.kwok}`,
+    `--config=${KWOK_TUNING}`,
     ...KWOK_STAGES.map((stage) => `--config=${join(dirname(ctx.binary('kwok')), 'assets', stage)}`),
   ],
   probe: ({ ports }) =>
