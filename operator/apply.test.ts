@@ -83,3 +83,47 @@ describe('Applier', () => {
     expect(result).toMatchObject({ skipped: false, driftCorrected: false });
   });
 });
+
+describe('Applier skips on generation', () => {
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'd', namespace: 'n', labels: { app: 'x' } },
+    spec: { replicas: 1 },
+  } as KubernetesObject;
+  /** The object as the server returns it: a generation, and a resourceVersion that status writes move. */
+  const asServed = (object: KubernetesObject, generation: number, resourceVersion: string) => ({
+    ...object,
+    metadata: { ...object.metadata, generation, resourceVersion },
+  });
+
+  it('skips after a status write by someone else (resourceVersion moved, generation did not)', async () => {
+    const calls: KubernetesObject[] = [];
+    const applier = new Applier({
+      apply: async <T extends KubernetesObject>(object: T) => {
+        calls.push(object);
+        return asServed(object, 1, '10') as T;
+      },
+    });
+    const applied = (await applier.apply(deployment, undefined)).object;
+    const afterStatusWrite = { ...asServed(applied, 1, '11'), status: { availableReplicas: 1 } };
+    expect((await applier.apply(deployment, afterStatusWrite)).skipped).toBe(true);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('applies again after a spec edit (generation moved) or a hand-edited label', async () => {
+    const calls: KubernetesObject[] = [];
+    const applier = new Applier({
+      apply: async <T extends KubernetesObject>(object: T) => {
+        calls.push(object);
+        return asServed(object, 1, '10') as T;
+      },
+    });
+    const applied = (await applier.apply(deployment, undefined)).object;
+    expect((await applier.apply(deployment, asServed(applied, 2, '12'))).skipped).toBe(false);
+    const relabelled = asServed(applied, 1, '13');
+    relabelled.metadata = { ...relabelled.metadata, labels: { app: 'edited' } };
+    expect((await applier.apply(deployment, relabelled)).skipped).toBe(false);
+    expect(calls).toHaveLength(3);
+  });
+});

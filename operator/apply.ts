@@ -3,32 +3,21 @@
 // apply (drift correction), while fields others set and it does not render
 // (an HPA's annotations, kubectl's last-applied) are left alone.
 //
-// An apply is skipped when nothing can have changed: the child in the cache
-// carries the hash of what we last applied and is still at the
-// resourceVersion our apply returned. A resync where nothing changed then
-// writes nothing.
-import {
-  type KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-} from '@kubernetes/client-node';
+// An apply is skipped when nothing we own can have changed: the child in the
+// cache carries the hash of what we render now, its spec is at the
+// metadata.generation our last apply returned (objects without a generation,
+// such as ConfigMaps: at the resourceVersion), and it still has the labels
+// and annotations we render. Status writes by others (the controller-manager
+// rolling a Deployment out) move the resourceVersion but not the generation,
+// so they cost no apply; a resync where nothing changed writes nothing.
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { contentHash } from './render/hash.ts';
-import { fieldManager } from './render/labels.ts';
 
 export const appliedHashAnnotation = 'trading.botcore.dev/applied-hash';
 
-/** What the applier needs from the API: one SSA patch (a seam for unit tests). */
+/** What the applier needs from the API: one server-side apply (the runtime's ServerSideApplier; a fake in unit tests). */
 export interface ApplyClient {
   apply<T extends KubernetesObject>(object: T): Promise<T>;
-}
-
-export function serverSideApplyClient(kc: KubeConfig): ApplyClient {
-  const api = KubernetesObjectApi.makeApiClient(kc);
-  return {
-    apply: (object) =>
-      api.patch(object, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply),
-  };
 }
 
 export interface ApplyResult<T extends KubernetesObject> {
@@ -46,7 +35,7 @@ export interface ApplyResult<T extends KubernetesObject> {
 
 export class Applier {
   readonly #client: ApplyClient;
-  /** resourceVersion our last apply returned, per object. */
+  /** What our last apply returned, per object: its generation, or its resourceVersion without one. */
   readonly #applied = new Map<string, string>();
 
   constructor(client: ApplyClient) {
@@ -57,12 +46,11 @@ export class Applier {
     const id = objectId(desired);
     const hash = hashOf(desired);
     const liveHash = live?.metadata?.annotations?.[appliedHashAnnotation];
-    const liveVersion = live?.metadata?.resourceVersion;
     if (
       live !== undefined &&
       liveHash === hash &&
-      liveVersion !== undefined &&
-      this.#applied.get(id) === liveVersion
+      this.#applied.get(id) === specVersion(live) &&
+      hasMetadata(live, desired)
     ) {
       return { object: live, skipped: true, created: false, driftCorrected: false };
     }
@@ -74,7 +62,7 @@ export class Applier {
       },
     } as T;
     const object = await this.#client.apply(body);
-    const version = object.metadata?.resourceVersion;
+    const version = specVersion(object);
     if (version !== undefined) this.#applied.set(id, version);
     return {
       object,
@@ -88,6 +76,24 @@ export class Applier {
   forget(object: KubernetesObject): void {
     this.#applied.delete(objectId(object));
   }
+}
+
+/** What moves when the object's spec does: its generation, else (no generation) its resourceVersion. */
+function specVersion(object: KubernetesObject): string | undefined {
+  const generation = object.metadata?.generation;
+  if (generation !== undefined) return `g${generation}`;
+  const version = object.metadata?.resourceVersion;
+  return version === undefined ? undefined : `rv${version}`;
+}
+
+/** Every label and annotation we render is on the live object (a hand edit of one moves no generation). */
+function hasMetadata(live: KubernetesObject, desired: KubernetesObject): boolean {
+  const contains = (have: Record<string, string> | undefined, want: Record<string, string> | undefined) =>
+    Object.entries(want ?? {}).every(([key, value]) => have?.[key] === value);
+  return (
+    contains(live.metadata?.labels, desired.metadata?.labels) &&
+    contains(live.metadata?.annotations, desired.metadata?.annotations)
+  );
 }
 
 /** Generation moves only with spec changes (status writes do not); objects without one compare versions. */

@@ -2,14 +2,12 @@
 // are unit-tested against a fake: server-side apply (via Applier), delete,
 // finalizer changes with optimistic concurrency, status replacement, and a
 // fresh read for conflict retries.
-import {
-  ApiException,
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-} from '@kubernetes/client-node';
-import { Applier, serverSideApplyClient } from './apply.ts';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { Applier } from './apply.ts';
+import { fieldManager } from './render/labels.ts';
+import { ServerSideApplier } from './runtime/apply.ts';
+import { objectPath } from './runtime/resource-path.ts';
+import { ContentType, type RestClient, statusOf } from './runtime/rest-client.ts';
 
 export const group = 'trading.botcore.dev';
 export const version = 'v1alpha1';
@@ -30,24 +28,22 @@ export interface ClusterClient {
 }
 
 export function statusCode(error: unknown): number | undefined {
-  if (error instanceof ApiException) return error.code;
-  const code = (error as { code?: unknown; statusCode?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
+  return statusOf(error);
 }
 
 export function isConflict(error: unknown): boolean {
   return statusCode(error) === 409;
 }
 
-export function clusterClient(kc: KubeConfig): ClusterClient {
-  const objects = KubernetesObjectApi.makeApiClient(kc);
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const applier = new Applier(serverSideApplyClient(kc));
+export function clusterClient(client: RestClient): ClusterClient {
+  const applier = new Applier(new ServerSideApplier(client, { fieldManager }));
+  const customPath = (plural: Plural, namespace: string, name: string) =>
+    `/apis/${group}/${version}/namespaces/${namespace}/${plural}/${name}`;
   return {
     applier,
     async delete(object) {
       try {
-        await objects.delete(object, undefined, undefined, undefined, undefined, 'Background');
+        await client.request('DELETE', objectPath(object), { body: { propagationPolicy: 'Background' } });
       } catch (error) {
         if (statusCode(error) !== 404) throw error;
       }
@@ -60,18 +56,14 @@ export function clusterClient(kc: KubeConfig): ClusterClient {
         { op: 'add', path: '/metadata/finalizers', value: finalizers },
         { op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion },
       ];
-      return (await custom.patchNamespacedCustomObject({
-        group,
-        version,
-        namespace,
-        plural,
-        name,
+      return client.request('PATCH', customPath(plural, namespace, name), {
         body,
-      })) as never;
+        contentType: ContentType.jsonPatch,
+      });
     },
     async read(plural, namespace, name) {
       try {
-        return (await custom.getNamespacedCustomObject({ group, version, namespace, plural, name })) as never;
+        return await client.get(customPath(plural, namespace, name));
       } catch (error) {
         if (statusCode(error) === 404) return undefined;
         throw error;
@@ -79,14 +71,7 @@ export function clusterClient(kc: KubeConfig): ClusterClient {
     },
     async replaceStatus(plural, object) {
       const { namespace = '', name = '' } = object.metadata ?? {};
-      return (await custom.replaceNamespacedCustomObjectStatus({
-        group,
-        version,
-        namespace,
-        plural,
-        name,
-        body: object,
-      })) as never;
+      return client.request('PUT', `${customPath(plural, namespace, name)}/status`, { body: object });
     },
   };
 }

@@ -5,23 +5,20 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  AppsV1Api,
-  CoordinationV1Api,
-  CoreV1Api,
-  KubeConfig,
-  type KubernetesObject,
-  NetworkingV1Api,
-  type V1ConfigMap,
-  type V1Deployment,
-  type V1NetworkPolicy,
-  type V1Service,
-  type V1ServiceAccount,
+import type {
+  KubernetesObject,
+  V1ConfigMap,
+  V1Deployment,
+  V1NetworkPolicy,
+  V1Service,
+  V1ServiceAccount,
 } from '@kubernetes/client-node';
 import type { RiskPolicy, TradingBot } from '../crds/index.ts';
 import { statusSubjectWildcard } from '../crds/runtime-config/index.ts';
 import { connectBus, disconnectedBus, type RuntimeBus } from './bus.ts';
+import { deploymentShape, metadataOnly, withoutManagedFields } from './cache-shapes.ts';
 import { riskPolicyReconciler } from './controllers/riskpolicy/reconciler.ts';
+import { deploymentChanged } from './controllers/tradingbot/child-predicates.ts';
 import { tradingBotReconciler } from './controllers/tradingbot/reconciler.ts';
 import { apiVersion, clusterClient, group, version } from './kube.ts';
 import { operatorMetrics } from './metrics.ts';
@@ -32,7 +29,6 @@ import {
   anyOf,
   Controller,
   controllerOwnerKey,
-  coreV1EventSink,
   createLogger,
   customResourceListWatch,
   deletionStarted,
@@ -44,9 +40,13 @@ import {
   Manager,
   objectKey,
   ResilientInformer,
+  RestClient,
   realClock,
+  restEventSink,
+  restLeaseApi,
   type UpdatePredicate,
 } from './runtime/index.ts';
+import { loadRestConfig } from './runtime/kube-config.ts';
 
 export interface OperatorOptions {
   /** A kubeconfig file; default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
@@ -86,15 +86,8 @@ export interface RunningOperator {
   stop(): Promise<void>;
 }
 
-export function loadKubeConfig(path: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (path !== undefined) kc.loadFromFile(path);
-  else kc.loadFromDefault(); // KUBECONFIG, ~/.kube/config, then in-cluster
-  return kc;
-}
-
 export async function startOperator(options: OperatorOptions): Promise<RunningOperator> {
-  const kc = loadKubeConfig(options.kubeconfig);
+  const rest = new RestClient(await loadRestConfig(options.kubeconfig));
   const identity = options.identity ?? `${hostname()}_${randomUUID().slice(0, 8)}`;
   const logger = options.logger ?? createLogger({ name: 'botcore-operator', level: options.logLevel });
   const log = logger.child({ identity });
@@ -111,7 +104,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       ? {
           identity,
           store: new KubernetesLeaseStore(
-            kc.makeApiClient(CoordinationV1Api),
+            restLeaseApi(rest),
             options.leaderElectionNamespace,
             options.leaseName,
           ),
@@ -126,71 +119,47 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     new ResilientInformer<T>({
       name,
       ...common,
-      source: customResourceListWatch<T>(kc, {
+      source: customResourceListWatch<T>(rest, {
         group,
         version,
         plural,
+        transform: withoutManagedFields,
         ...(ns === undefined ? {} : { namespace: ns }),
       }),
     });
   const bots = customInformer<TradingBot>('tradingbots', 'tradingbots');
   const policies = customInformer<RiskPolicy>('riskpolicies', 'riskpolicies');
 
-  const core = kc.makeApiClient(CoreV1Api);
-  const apps = kc.makeApiClient(AppsV1Api);
-  const networking = kc.makeApiClient(NetworkingV1Api);
-  const labelSelector = managedSelector;
+  // The children the operator labels as its own, each cached in the shape its readers need.
   const childInformer = <T extends KubernetesObject>(
     name: string,
-    collection: string,
-    listAll: () => Promise<{ items: T[] }>,
-    listIn: (namespace: string) => Promise<{ items: T[] }>,
+    groupVersion: string,
+    transform: (object: T) => T,
   ) => {
-    const path = ns === undefined ? `${collection}/${name}` : `${collection}/namespaces/${ns}/${name}`;
+    const scope = ns === undefined ? '' : `/namespaces/${ns}`;
     return new ResilientInformer<T>({
       name,
       ...common,
-      source: listWatch<T>(kc, {
-        path,
-        labelSelector,
-        list: (() => (ns === undefined ? listAll() : listIn(ns))) as never,
+      source: listWatch<T>(rest, {
+        path: `${groupVersion}${scope}/${name}`,
+        labelSelector: managedSelector,
+        transform,
       }),
     });
   };
-  const deployments = childInformer<V1Deployment>(
-    'deployments',
-    '/apis/apps/v1',
-    () => apps.listDeploymentForAllNamespaces({ labelSelector }),
-    (namespace) => apps.listNamespacedDeployment({ namespace, labelSelector }),
-  );
-  const configMaps = childInformer<V1ConfigMap>(
-    'configmaps',
-    '/api/v1',
-    () => core.listConfigMapForAllNamespaces({ labelSelector }),
-    (namespace) => core.listNamespacedConfigMap({ namespace, labelSelector }),
-  );
-  const services = childInformer<V1Service>(
-    'services',
-    '/api/v1',
-    () => core.listServiceForAllNamespaces({ labelSelector }),
-    (namespace) => core.listNamespacedService({ namespace, labelSelector }),
-  );
-  const serviceAccounts = childInformer<V1ServiceAccount>(
-    'serviceaccounts',
-    '/api/v1',
-    () => core.listServiceAccountForAllNamespaces({ labelSelector }),
-    (namespace) => core.listNamespacedServiceAccount({ namespace, labelSelector }),
-  );
+  const deployments = childInformer<V1Deployment>('deployments', '/apis/apps/v1', deploymentShape);
+  const configMaps = childInformer<V1ConfigMap>('configmaps', '/api/v1', metadataOnly);
+  const services = childInformer<V1Service>('services', '/api/v1', metadataOnly);
+  const serviceAccounts = childInformer<V1ServiceAccount>('serviceaccounts', '/api/v1', metadataOnly);
   const networkPolicies = childInformer<V1NetworkPolicy>(
     'networkpolicies',
     '/apis/networking.k8s.io/v1',
-    () => networking.listNetworkPolicyForAllNamespaces({ labelSelector }),
-    (namespace) => networking.listNamespacedNetworkPolicy({ namespace, labelSelector }),
+    metadataOnly,
   );
 
-  const client = clusterClient(kc);
+  const client = clusterClient(rest);
   const events = new KubernetesEventRecorder({
-    sink: coreV1EventSink(core),
+    sink: restEventSink(rest),
     component: 'botcore-operator',
     instance: identity,
     logger: log,
@@ -215,7 +184,10 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     logger: log,
     onReport: (key) => trigger.trigger(key),
     counted: (result) => metrics.reports.inc({ result }),
-    refreshMs: Math.max(options.statusIntervalMs, options.reportStaleAfterMs / 4),
+    // A report that repeats the last one (but for its time) changes nothing the
+    // bot's status shows but lastUpdateTime; the status step comes back when
+    // the report would go stale anyway, so wake no more often than that.
+    refreshMs: Math.max(options.statusIntervalMs, options.reportStaleAfterMs),
   });
   bus.subscribe(statusSubjectWildcard, (subject, body) => reports.receive(subject, body));
 
@@ -261,7 +233,10 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     updatePredicate: generationChanged as UpdatePredicate<RiskPolicy>,
   });
   const owner = controllerOwnerKey(apiVersion, 'TradingBot');
-  for (const informer of [deployments, configMaps, services, serviceAccounts, networkPolicies] as Array<
+  // Deployment status moves many times per rollout: wake the bot only when what its status reads moved.
+  botController.watch(deployments, owner, { updatePredicate: deploymentChanged });
+  // The other children have no status: any update is an edit.
+  for (const informer of [configMaps, services, serviceAccounts, networkPolicies] as Array<
     ResilientInformer<KubernetesObject>
   >) {
     botController.watch(informer, owner);
@@ -313,6 +288,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
         trigger.stop();
         await events.flush();
         await bus.close();
+        rest.close();
       })();
       return stopping;
     },

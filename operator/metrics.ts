@@ -3,7 +3,7 @@
 // controllers do for bots, and how many bots are in each phase.
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { TradingBot } from '../crds/index.ts';
-import { botPhases } from '../crds/index.ts';
+import { botPhases } from '../crds/schema/tradingbot.ts';
 
 export interface OperatorMetrics {
   /** Child applies by kind and outcome: created, updated, unchanged (skipped), drift_corrected. */

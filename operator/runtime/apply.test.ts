@@ -29,4 +29,14 @@ describe('applyBody', () => {
     expect(() => applyBody({ apiVersion: 'v1', metadata: { name: 'x' } })).toThrow(TypeError);
     expect(() => applyBody({ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} })).toThrow(TypeError);
   });
+
+  it("sends NetworkPolicy's ingress `from` by its wire name, not client-node's `_from`", () => {
+    const body = applyBody({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'np' },
+      spec: { podSelector: {}, ingress: [{ _from: [{ podSelector: {} }] }, { ports: [{ port: 8080 }] }] },
+    } as never) as { spec: { ingress: unknown[] } };
+    expect(body.spec.ingress).toEqual([{ from: [{ podSelector: {} }] }, { ports: [{ port: 8080 }] }]);
+  });
 });

@@ -3,14 +3,9 @@
 // the API server merges it with what others manage, and applying an unchanged
 // manifest changes nothing (same resourceVersion: no write, no event), which
 // is what makes a resync where nothing changed free.
-import {
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { objectPath } from './resource-path.ts';
+import { ContentType, type RestClient } from './rest-client.ts';
 
 export const defaultFieldManager = 'botcore-operator';
 
@@ -27,14 +22,12 @@ export interface ApplyOptions {
 }
 
 export class ServerSideApplier {
-  readonly #api: KubernetesObjectApi;
-  readonly #customObjects: CustomObjectsApi;
+  readonly #client: RestClient;
   readonly #fieldManager: string;
   readonly #force: boolean;
 
-  constructor(kubeConfig: KubeConfig, options: Omit<ApplyOptions, 'dryRun'> = {}) {
-    this.#api = KubernetesObjectApi.makeApiClient(kubeConfig);
-    this.#customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
+  constructor(client: RestClient, options: Omit<ApplyOptions, 'dryRun'> = {}) {
+    this.#client = client;
     this.#fieldManager = options.fieldManager ?? defaultFieldManager;
     this.#force = options.force ?? true;
   }
@@ -51,26 +44,17 @@ export class ServerSideApplier {
     options: Pick<ApplyOptions, 'dryRun'> = {},
   ): Promise<T> {
     const { apiVersion = '', kind, metadata = {} } = applyBody(object);
-    const slash = apiVersion.indexOf('/');
-    if (slash < 0) throw new TypeError('applyStatus is for custom resources (apiVersion group/version)');
+    if (!apiVersion.includes('/')) {
+      throw new TypeError('applyStatus is for custom resources (apiVersion group/version)');
+    }
     const name = metadata.name ?? '';
-    const request = {
-      group: apiVersion.slice(0, slash),
-      version: apiVersion.slice(slash + 1),
-      plural,
-      name,
-      body: { apiVersion, kind, metadata: { name, namespace: metadata.namespace }, status: object.status },
-      fieldManager: this.#fieldManager,
-      force: this.#force,
-      ...(options.dryRun ? { dryRun: 'All' } : {}),
+    const body = {
+      apiVersion,
+      kind,
+      metadata: { name, namespace: metadata.namespace },
+      status: object.status,
     };
-    const headers = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
-    const namespace = metadata.namespace;
-    const result: unknown =
-      namespace === undefined
-        ? await this.#customObjects.patchClusterCustomObjectStatus(request, headers)
-        : await this.#customObjects.patchNamespacedCustomObjectStatus({ ...request, namespace }, headers);
-    return result as T;
+    return this.#patch<T>(`${objectPath(body as KubernetesObject, plural)}/status`, body, options);
   }
 
   /** Applies the manifest and returns the object as the server now has it. */
@@ -78,14 +62,20 @@ export class ServerSideApplier {
     manifest: T,
     options: Pick<ApplyOptions, 'dryRun'> = {},
   ): Promise<T> {
-    return this.#api.patch(
-      applyBody(manifest),
-      undefined,
-      options.dryRun ? 'All' : undefined,
-      this.#fieldManager,
-      this.#force,
-      PatchStrategy.ServerSideApply,
-    );
+    const body = applyBody(manifest);
+    return this.#patch<T>(objectPath(body), body, options);
+  }
+
+  #patch<T>(path: string, body: unknown, options: Pick<ApplyOptions, 'dryRun'>): Promise<T> {
+    return this.#client.request<T>('PATCH', path, {
+      body,
+      contentType: ContentType.apply,
+      query: {
+        fieldManager: this.#fieldManager,
+        force: this.#force,
+        ...(options.dryRun ? { dryRun: 'All' } : {}),
+      },
+    });
   }
 }
 
@@ -106,5 +96,22 @@ export function applyBody<T extends KubernetesObject>(manifest: T): T {
     generation: _generation,
     ...metadata
   } = manifest.metadata;
-  return { ...manifest, metadata };
+  return wireNames({ ...manifest, metadata });
+}
+
+/**
+ * client-node's model types name NetworkPolicy's ingress `from` `_from` (a
+ * reserved word for its generator) and its ApiClient renamed it on the way
+ * out; manifests typed with those models are sent here as plain JSON, so the
+ * wire name is put back. (`to`, egress's, needs nothing.)
+ */
+function wireNames<T extends KubernetesObject>(manifest: T): T {
+  const spec = (manifest as { spec?: { ingress?: unknown } }).spec;
+  if (manifest.kind !== 'NetworkPolicy' || !Array.isArray(spec?.ingress)) return manifest;
+  const ingress = spec.ingress.map((rule: Record<string, unknown>) => {
+    if (!('_from' in rule)) return rule;
+    const { _from, ...rest } = rule;
+    return { ...rest, from: _from };
+  });
+  return { ...manifest, spec: { ...spec, ingress } };
 }

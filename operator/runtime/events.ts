@@ -14,6 +14,7 @@ import { type Clock, realClock } from './clock.ts';
 import { statusCode } from './lease-store.ts';
 import { type Logger, redactString, silentLogger } from './logger.ts';
 import { TokenBucket, type TokenBucketOptions } from './rate-limit.ts';
+import type { RestClient } from './rest-client.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -31,6 +32,16 @@ export function coreV1EventSink(api: CoreV1Api): EventSink {
   return {
     create: (namespace, body) => api.createNamespacedEvent({ namespace, body }),
     replace: (namespace, name, body) => api.replaceNamespacedEvent({ namespace, name, body }),
+  };
+}
+
+/** The same two writes over RestClient. */
+export function restEventSink(client: RestClient): EventSink {
+  const path = (namespace: string) => `/api/v1/namespaces/${namespace}/events`;
+  return {
+    create: (namespace, body) => client.request<CoreV1Event>('POST', path(namespace), { body }),
+    replace: (namespace, name, body) =>
+      client.request<CoreV1Event>('PUT', `${path(namespace)}/${name}`, { body }),
   };
 }
 

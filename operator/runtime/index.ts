@@ -16,6 +16,7 @@ export {
   type EventSink,
   type EventType,
   KubernetesEventRecorder,
+  restEventSink,
 } from './events.ts';
 export { type HealthCheck, HealthServer, type HealthServerOptions } from './health-server.ts';
 export {
@@ -29,14 +30,17 @@ export {
   type ResilientInformerOptions,
 } from './informer.ts';
 export { controllerOwnerKey, type ObjectRef, objectKey, parseKey } from './keys.ts';
+export { inCluster, loadRestConfig, type RestConfig } from './kube-config.ts';
 export { LeaderElector, type LeaderElectorOptions } from './leader-election.ts';
 export {
   InMemoryLeaseStore,
   KubernetesLeaseStore,
+  type LeaseApi,
   LeaseConflictError,
   type LeaseRecord,
   type LeaseStore,
   leaseStoreFor,
+  restLeaseApi,
   statusCode,
 } from './lease-store.ts';
 export { createLogger, type Logger, redactSecrets, silentLogger } from './logger.ts';
@@ -51,6 +55,16 @@ export {
   type UpdatePredicate,
 } from './predicates.ts';
 export type { BackoffOptions, TokenBucketOptions } from './rate-limit.ts';
+export { collectionPath, objectPath, pluralOf } from './resource-path.ts';
+export {
+  ContentType,
+  KubeApiError,
+  type Query,
+  RestClient,
+  statusOf,
+  type WatchEvent,
+} from './rest-client.ts';
+export { RestListWatch, type RestListWatchSpec, withoutManagedFields } from './rest-list-watch.ts';
 export { installShutdown, type ShutdownHandle, type ShutdownStep } from './shutdown.ts';
 export { type ReconcileStep, runSteps, Step, StepError, type StepResult } from './steps.ts';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.ts';

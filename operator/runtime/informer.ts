@@ -1,7 +1,10 @@
-// An informer that keeps itself alive, on top of client-node's ListWatch.
+// An informer that keeps itself alive, on top of a list-then-watch source:
+// RestListWatch (rest-list-watch.ts) in the operator, or client-node's
+// ListWatch, whose behaviour RestListWatch keeps.
 //
 // What client-node v2.0.1's ListWatch already does (node_modules/@kubernetes/
-// client-node/dist/cache.js, `doneHandler` and `watchHandler`):
+// client-node/dist/cache.js, `doneHandler` and `watchHandler`), and
+// RestListWatch likewise:
 // - 410 Gone, either as the watch request's HTTP status or as an ERROR event
 //   in the stream ("too old resource version"), clears its resourceVersion;
 //   when the watch then ends it re-lists, emits `delete` for objects that
@@ -25,21 +28,14 @@
 //
 // It also re-delivers every cached object to `resync` handlers periodically,
 // so controllers re-check the world even when nothing changed.
-import {
-  CustomObjectsApi,
-  type Informer,
-  type KubeConfig,
-  type KubernetesObject,
-  type ListPromise,
-  ListWatch,
-  type ObjectCache,
-  Watch,
-} from '@kubernetes/client-node';
+import type { Informer, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
 import { type Clock, realClock, type TimerHandle } from './clock.ts';
 import { objectKey } from './keys.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import type { RuntimeMetrics } from './metrics.ts';
 import { type BackoffOptions, ExponentialBackoff } from './rate-limit.ts';
+import type { RestClient } from './rest-client.ts';
+import { RestListWatch } from './rest-list-watch.ts';
 
 export type InformerSource<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
 
@@ -268,25 +264,18 @@ export class ResilientInformer<T extends KubernetesObject> implements ObjectCach
 export interface ListWatchSpec<T extends KubernetesObject> {
   /** The collection's URL path, e.g. `/api/v1/namespaces/default/configmaps`. */
   readonly path: string;
-  /** Lists the same collection with the same selectors, e.g. `() => core.listNamespacedConfigMap({ namespace })`. */
-  readonly list: ListPromise<T>;
   readonly labelSelector?: string;
   readonly fieldSelector?: string;
+  /** Shapes each object before it is cached (default: drops `metadata.managedFields`). */
+  readonly transform?: (object: T) => T;
 }
 
-/** A client-node ListWatch that waits for `start()` (what `makeInformer` builds, plus a field selector). */
+/** A list-then-watch source over RestClient that waits for `start()`. */
 export function listWatch<T extends KubernetesObject>(
-  kubeConfig: KubeConfig,
+  client: RestClient,
   spec: ListWatchSpec<T>,
-): ListWatch<T> {
-  return new ListWatch<T>(
-    spec.path,
-    new Watch(kubeConfig),
-    spec.list,
-    false,
-    spec.labelSelector,
-    spec.fieldSelector,
-  );
+): RestListWatch<T> {
+  return new RestListWatch<T>(client, spec);
 }
 
 export interface CustomResourceSpec {
@@ -299,25 +288,15 @@ export interface CustomResourceSpec {
   readonly fieldSelector?: string;
 }
 
-/** A ListWatch over a custom resource (TradingBot, RiskPolicy), listed through CustomObjectsApi. */
+/** A list-then-watch source over a custom resource (TradingBot, RiskPolicy). */
 export function customResourceListWatch<T extends KubernetesObject>(
-  kubeConfig: KubeConfig,
-  spec: CustomResourceSpec,
-): ListWatch<T> {
-  const api = kubeConfig.makeApiClient(CustomObjectsApi);
-  const { group, version, plural, namespace, labelSelector, fieldSelector } = spec;
-  const selectors = {
-    ...(labelSelector === undefined ? {} : { labelSelector }),
-    ...(fieldSelector === undefined ? {} : { fieldSelector }),
-  };
+  client: RestClient,
+  spec: CustomResourceSpec & Pick<ListWatchSpec<T>, 'transform'>,
+): RestListWatch<T> {
+  const { group, version, plural, namespace, ...rest } = spec;
   const path =
     namespace === undefined
       ? `/apis/${group}/${version}/${plural}`
       : `/apis/${group}/${version}/namespaces/${namespace}/${plural}`;
-  // CustomObjectsApi answers untyped JSON; the list has the usual {metadata, items} shape.
-  const list: ListPromise<T> =
-    namespace === undefined
-      ? () => api.listClusterCustomObject({ group, version, plural, ...selectors })
-      : () => api.listNamespacedCustomObject({ group, version, namespace, plural, ...selectors });
-  return listWatch<T>(kubeConfig, { path, list, ...selectors });
+  return listWatch<T>(client, { path, ...rest });
 }

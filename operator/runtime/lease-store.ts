@@ -1,7 +1,8 @@
 // Where the leader lease lives. The elector only needs get / create / update
 // with optimistic concurrency, so it runs against a coordination.k8s.io/v1
 // Lease in a cluster, or against memory in unit tests.
-import { CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
+import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
+import type { RestClient } from './rest-client.ts';
 
 export interface LeaseRecord {
   /** Who holds the lease; empty when it was released. */
@@ -66,15 +67,21 @@ export class InMemoryLeaseStore implements LeaseStore {
   }
 }
 
+/** The three Lease calls the store makes: client-node's CoordinationV1Api has them, and so does `restLeaseApi`. */
+export type LeaseApi = Pick<
+  CoordinationV1Api,
+  'readNamespacedLease' | 'createNamespacedLease' | 'replaceNamespacedLease'
+>;
+
 export class KubernetesLeaseStore implements LeaseStore {
   readonly description: string;
-  readonly #api: CoordinationV1Api;
+  readonly #api: LeaseApi;
   readonly #namespace: string;
   readonly #name: string;
   /** The Lease as last read or written, so an update keeps its labels and annotations. */
   #last: V1Lease | undefined;
 
-  constructor(api: CoordinationV1Api, namespace: string, name: string) {
+  constructor(api: LeaseApi, namespace: string, name: string) {
     this.#api = api;
     this.#namespace = namespace;
     this.#name = name;
@@ -140,9 +147,33 @@ export class KubernetesLeaseStore implements LeaseStore {
   }
 }
 
-/** The Lease `namespace/name` in the cluster `kubeConfig` points at. */
-export function leaseStoreFor(kubeConfig: KubeConfig, namespace: string, name: string): KubernetesLeaseStore {
-  return new KubernetesLeaseStore(kubeConfig.makeApiClient(CoordinationV1Api), namespace, name);
+/** The Lease `namespace/name` in the cluster `client` talks to. */
+export function leaseStoreFor(client: RestClient, namespace: string, name: string): KubernetesLeaseStore {
+  return new KubernetesLeaseStore(restLeaseApi(client), namespace, name);
+}
+
+/** LeaseApi over RestClient (plain JSON: the times come back as strings, which `toDate` reads). */
+export function restLeaseApi(client: RestClient): LeaseApi {
+  const path = (namespace: string, name?: string) =>
+    `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases${name === undefined ? '' : `/${name}`}`;
+  return {
+    readNamespacedLease: ({ name, namespace }) => client.get<V1Lease>(path(namespace, name)),
+    createNamespacedLease: ({ namespace, body }) =>
+      client.request<V1Lease>('POST', path(namespace), { body }),
+    replaceNamespacedLease: ({ name, namespace, body }) =>
+      client.request<V1Lease>('PUT', path(namespace, name), { body }),
+  } as LeaseApi;
+}
+
+/** A date that serialises with six fractional digits, as MicroTime fields must be written (JSON and client-node alike). */
+class MicroTime extends Date {
+  override toISOString(): string {
+    return super.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  }
+
+  override toJSON(): string {
+    return this.toISOString();
+  }
 }
 
 function toSpec(record: LeaseRecord): NonNullable<V1Lease['spec']> {
@@ -151,9 +182,8 @@ function toSpec(record: LeaseRecord): NonNullable<V1Lease['spec']> {
     leaseDurationSeconds: record.leaseDurationSeconds,
     leaseTransitions: record.leaseTransitions,
   };
-  // MicroTime fields must be written with six fractional digits; V1MicroTime's toISOString does that.
-  if (record.acquireTime !== undefined) spec.acquireTime = new V1MicroTime(record.acquireTime.getTime());
-  if (record.renewTime !== undefined) spec.renewTime = new V1MicroTime(record.renewTime.getTime());
+  if (record.acquireTime !== undefined) spec.acquireTime = new MicroTime(record.acquireTime.getTime());
+  if (record.renewTime !== undefined) spec.renewTime = new MicroTime(record.renewTime.getTime());
   return spec;
 }
 

@@ -11,7 +11,15 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerSideApplier } from '../../operator/runtime/apply.ts';
-import { coreApi, createNamespace, deleteNamespace, kubeConfig, uniqueName, waitFor } from './helpers.ts';
+import {
+  coreApi,
+  createNamespace,
+  deleteNamespace,
+  kubeConfig,
+  restClient,
+  uniqueName,
+  waitFor,
+} from './helpers.ts';
 
 let core: CoreV1Api;
 let namespace: string;
@@ -36,7 +44,7 @@ function manifest(data: Record<string, string>): V1ConfigMap {
 
 describe('ServerSideApplier on a real API server', () => {
   it('creates, does not write when nothing changed, and updates what changed', async () => {
-    const applier = new ServerSideApplier(kubeConfig());
+    const applier = new ServerSideApplier(await restClient());
     const created = await applier.apply(manifest({ a: '1' }));
     expect(created.metadata?.resourceVersion).toBeDefined();
 
@@ -62,8 +70,11 @@ describe('ServerSideApplier on a real API server', () => {
   });
 
   it('reports a conflict with another manager unless it forces', async () => {
-    const ours = new ServerSideApplier(kubeConfig(), { fieldManager: 'botcore-operator', force: false });
-    const theirs = new ServerSideApplier(kubeConfig(), { fieldManager: 'someone-else', force: false });
+    const ours = new ServerSideApplier(await restClient(), {
+      fieldManager: 'botcore-operator',
+      force: false,
+    });
+    const theirs = new ServerSideApplier(await restClient(), { fieldManager: 'someone-else', force: false });
     const body = (v: string): V1ConfigMap => ({
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -72,7 +83,7 @@ describe('ServerSideApplier on a real API server', () => {
     });
     await theirs.apply(body('theirs'));
     await expect(ours.apply(body('ours'))).rejects.toMatchObject({ code: 409 });
-    const forcing = new ServerSideApplier(kubeConfig(), { fieldManager: 'botcore-operator' });
+    const forcing = new ServerSideApplier(await restClient(), { fieldManager: 'botcore-operator' });
     const taken = await forcing.apply(body('ours'));
     expect(taken.data).toEqual({ k: 'ours' });
   });
@@ -140,7 +151,7 @@ describe('ServerSideApplier.applyStatus on a custom resource', () => {
       await objects.createNamespacedCustomObject({ group, version: 'v1', namespace, plural, body: gadget });
       return true;
     });
-    const applier = new ServerSideApplier(kubeConfig());
+    const applier = new ServerSideApplier(await restClient());
     const first = await applier.applyStatus<Gadget>(
       { ...gadget, spec: { size: 99 }, status: { phase: 'Running' } },
       plural,

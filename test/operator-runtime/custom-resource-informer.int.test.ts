@@ -11,7 +11,15 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customResourceListWatch, ResilientInformer } from '../../operator/runtime/informer.ts';
 import { objectKey } from '../../operator/runtime/keys.ts';
-import { coreApi, createNamespace, deleteNamespace, kubeConfig, uniqueName, waitFor } from './helpers.ts';
+import {
+  coreApi,
+  createNamespace,
+  deleteNamespace,
+  kubeConfig,
+  restClient,
+  uniqueName,
+  waitFor,
+} from './helpers.ts';
 
 interface Widget extends KubernetesObject {
   spec?: { size?: number };
@@ -99,7 +107,7 @@ describe('custom resource informer on a real API server', () => {
     await createWidget(otherNamespace, 'w-elsewhere', 1);
     const informer = new ResilientInformer<Widget>({
       name: 'widgets',
-      source: customResourceListWatch<Widget>(kc, { group, version, plural, namespace }),
+      source: customResourceListWatch<Widget>(await restClient(), { group, version, plural, namespace }),
     });
     const events: string[] = [];
     informer.addHandlers({
@@ -144,7 +152,7 @@ describe('custom resource informer on a real API server', () => {
   it('watches every namespace when given none', async () => {
     const informer = new ResilientInformer<Widget>({
       name: 'all-widgets',
-      source: customResourceListWatch<Widget>(kc, { group, version, plural }),
+      source: customResourceListWatch<Widget>(await restClient(), { group, version, plural }),
     });
     try {
       await informer.start();

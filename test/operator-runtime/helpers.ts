@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { loadRestConfig } from '../../operator/runtime/kube-config.ts';
+import { RestClient } from '../../operator/runtime/rest-client.ts';
 
 export function kubeConfig(): KubeConfig {
   const path = process.env.KUBECONFIG;
@@ -23,6 +25,14 @@ export function kubeConfigVia(base: KubeConfig, server: string): KubeConfig {
     currentContext: base.currentContext,
   });
   return kc;
+}
+
+/** The operator's own client (RestClient) on the same credentials; `server` reaches the API server elsewhere (a proxy). */
+export async function restClient(server?: string): Promise<RestClient> {
+  const path = process.env.KUBECONFIG;
+  if (!path) throw new Error('KUBECONFIG is not set: run through `vitest --project integration`');
+  const config = await loadRestConfig(path);
+  return new RestClient(server === undefined ? config : { ...config, server });
 }
 
 export function uniqueName(prefix: string): string {

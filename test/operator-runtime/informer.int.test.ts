@@ -6,19 +6,19 @@ import {
   type CoreV1Api,
   CustomObjectsApi,
   type KubeConfig,
-  type KubernetesListObject,
   type KubernetesObject,
   type V1ConfigMap,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listWatch, ResilientInformer } from '../../operator/runtime/informer.ts';
+import { type Query, RestClient } from '../../operator/runtime/rest-client.ts';
 import {
   CuttableProxy,
   coreApi,
   createNamespace,
   deleteNamespace,
   kubeConfig,
-  kubeConfigVia,
+  restClient,
   uniqueName,
   waitFor,
 } from './helpers.ts';
@@ -39,16 +39,10 @@ afterAll(async () => {
 
 // Each test labels its ConfigMaps and watches only those, so the namespace's
 // kube-root-ca.crt and other tests' objects stay out of its informer.
-function configMapInformer(
-  config: KubeConfig,
-  group: string,
-  list?: () => Promise<{ metadata?: { resourceVersion?: string }; items: V1ConfigMap[] }>,
-) {
-  const api = coreApi(config);
-  const source = listWatch<V1ConfigMap>(config, {
+function configMapInformer(client: RestClient, group: string) {
+  const source = listWatch<V1ConfigMap>(client, {
     path: `/api/v1/namespaces/${namespace}/configmaps`,
     labelSelector: `group=${group}`,
-    list: list ?? (() => api.listNamespacedConfigMap({ namespace, labelSelector: `group=${group}` })),
   });
   const informer = new ResilientInformer<V1ConfigMap>({
     name: 'configmaps',
@@ -76,7 +70,7 @@ async function putConfigMap(group: string, name: string, v: string): Promise<voi
 describe('ResilientInformer on a real API server', () => {
   it('lists existing objects, then delivers adds, updates and deletes', async () => {
     await putConfigMap('one', 'before-start', '0');
-    const { informer, events } = configMapInformer(kc, 'one');
+    const { informer, events } = configMapInformer(await restClient(), 'one');
     try {
       await informer.start();
       await informer.waitForSync();
@@ -114,17 +108,17 @@ describe('ResilientInformer on a real API server', () => {
     try {
       await create('gone-1');
       let lists = 0;
-      const source = listWatch<KubernetesObject>(kc, {
+      const base = await restClient();
+      // The first list claims resourceVersion 1, so the watch that follows gets 410 Gone.
+      class FirstListStale extends RestClient {
+        override async get<T>(path: string, query?: Query): Promise<T> {
+          const result = (await super.get(path, query)) as { metadata?: { resourceVersion?: string } };
+          if (++lists === 1) result.metadata = { ...result.metadata, resourceVersion: '1' };
+          return result as T;
+        }
+      }
+      const source = listWatch<KubernetesObject>(new FirstListStale(base.config), {
         path: `/apis/${probes.group}/v1/namespaces/${namespace}/${probes.plural}`,
-        list: async () => {
-          lists++;
-          const result = (await custom.listNamespacedCustomObject(
-            coordinates,
-          )) as KubernetesListObject<KubernetesObject>;
-          // The first list claims resourceVersion 1, so the watch that follows gets 410 Gone.
-          if (lists === 1) result.metadata = { ...result.metadata, resourceVersion: '1' };
-          return result;
-        },
       });
       const informer = new ResilientInformer<KubernetesObject>({
         name: 'probes',
@@ -167,7 +161,7 @@ describe('ResilientInformer on a real API server', () => {
     if (cluster === null) throw new Error('no current cluster');
     const proxy = new CuttableProxy(cluster.server);
     await proxy.start();
-    const { informer, events } = configMapInformer(kubeConfigVia(kc, proxy.url), 'three');
+    const { informer, events } = configMapInformer(await restClient(proxy.url), 'three');
     try {
       await informer.start();
       await informer.waitForSync();

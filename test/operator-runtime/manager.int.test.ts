@@ -15,14 +15,25 @@ import { listWatch, ResilientInformer } from '../../operator/runtime/informer.ts
 import { parseKey } from '../../operator/runtime/keys.ts';
 import { KubernetesLeaseStore } from '../../operator/runtime/lease-store.ts';
 import { Manager } from '../../operator/runtime/manager.ts';
-import { coreApi, createNamespace, deleteNamespace, kubeConfig, uniqueName, waitFor } from './helpers.ts';
+import type { RestClient } from '../../operator/runtime/rest-client.ts';
+import {
+  coreApi,
+  createNamespace,
+  deleteNamespace,
+  kubeConfig,
+  restClient,
+  uniqueName,
+  waitFor,
+} from './helpers.ts';
 
 let kc: KubeConfig;
 let core: CoreV1Api;
 let namespace: string;
+let rest: RestClient;
 
 beforeAll(async () => {
   kc = kubeConfig();
+  rest = await restClient();
   core = coreApi(kc);
   namespace = await createNamespace(core, 'rt-manager');
 });
@@ -52,10 +63,9 @@ function operatorReplica(identity: string, leaseName: string) {
   const sources = new ResilientInformer<V1ConfigMap>({
     name: 'source-configmaps',
     metrics: manager.metrics,
-    source: listWatch<V1ConfigMap>(config, {
+    source: listWatch<V1ConfigMap>(rest, {
       path: `/api/v1/namespaces/${namespace}/configmaps`,
       labelSelector: 'role=source',
-      list: () => api.listNamespacedConfigMap({ namespace, labelSelector: 'role=source' }),
     }),
   });
   const controller = new Controller({
