@@ -46,6 +46,32 @@ export function unitsOfDecimal(x: Decimal): bigint | undefined {
   return x.s < 0 ? -u : u;
 }
 
+/** Significant digits of |u| (trailing zeros not counted; 0 has none). */
+export function significantDigits(u: bigint): number {
+  if (u === 0n) return 0;
+  const text = (u < 0n ? -u : u).toString();
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48) end--;
+  return end;
+}
+
+/** The Decimal `u * 10^-scale`. */
+export function decimalOfScaledUnits(u: bigint, scale: number): Decimal {
+  return new Decimal(`${u}e${-scale}`);
+}
+
+/** The double nearest `u * 10^-scale` (what toFloat and toNumber give for that Decimal: all are correctly rounded). */
+export function floatOfScaledUnits(u: bigint, scale: number): number {
+  const text = u.toString();
+  let end = text.length;
+  while (end > 1 && text.charCodeAt(end - 1) === 48) end--;
+  const places = scale - (text.length - end);
+  // Up to 15 digits the significand is an exact double, and so is 10^places: one correctly rounded quotient.
+  const digits = end - (u < 0n ? 1 : 0);
+  if (digits <= 15 && places >= 0 && places <= 22) return Number(text.slice(0, end)) / POW10F[places]!;
+  return Number(`${text.slice(0, end)}e${-places}`);
+}
+
 /** The text Decimal#toFixed() gives for `u * 10^-40`. */
 export function formatUnits(u: bigint): string {
   const neg = u < 0n;
@@ -67,14 +93,7 @@ export function decimalOfAmountUnits(u: bigint): Decimal {
 
 /** The double nearest `u * 10^-40` (what toFloat/toNumber give for that Decimal: both are correctly rounded). */
 export function floatOfAmountUnits(u: bigint): number {
-  const text = u.toString();
-  let end = text.length;
-  while (end > 1 && text.charCodeAt(end - 1) === 48) end--;
-  const places = AMOUNT_SCALE - (text.length - end);
-  // Up to 15 digits the significand is an exact double, and so is 10^places: one correctly rounded quotient.
-  const digits = end - (u < 0n ? 1 : 0);
-  if (digits <= 15 && places >= 0 && places <= 22) return Number(text.slice(0, end)) / POW10F[places]!;
-  return Number(`${text.slice(0, end)}e${-places}`);
+  return floatOfScaledUnits(u, AMOUNT_SCALE);
 }
 
 const POW10F = [

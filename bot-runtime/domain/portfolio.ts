@@ -5,7 +5,7 @@
 // arguments; nothing here reads a clock or does I/O.
 import { type Decimal, type DecimalValue, dec, ZERO } from './decimal.ts';
 import { DomainError, DomainErrorCode } from './errors.ts';
-import { AMOUNT_SCALE, ExactAmount, pow10n } from './exact-amount.ts';
+import { AMOUNT_SCALE, ExactAmount, pow10n, significantDigits } from './exact-amount.ts';
 import type { Fill } from './fill.ts';
 import type { Instrument } from './instrument.ts';
 import { Money } from './money.ts';
@@ -258,6 +258,35 @@ export class Portfolio {
       }
     }
     return new Money(total, this.currency);
+  }
+
+  /**
+   * `equity(marks).amount` as an exact count of 10^-80, with the marks given as
+   * tick counts (`markTicks(symbol)`, NaN: none). Undefined when a balance or a
+   * mark is not a count, or a product or sum has more than the 60 significant
+   * digits equity()'s decimals keep (then equity() decides, and throws what it throws).
+   */
+  equityCounts(markTicks: (symbol: string) => number): bigint | undefined {
+    let total = 0n;
+    for (const [currency, sum] of this.#balances) {
+      const units = sum.units;
+      if (units === undefined) return undefined;
+      let term: bigint;
+      if (currency === this.currency) term = units * pow10n(AMOUNT_SCALE);
+      else if (units === 0n) continue;
+      else {
+        const inst = this.#byBase.get(currency);
+        const tickDp = inst && this.#grids.get(inst.symbol)!.tickDp;
+        if (inst === undefined || tickDp === undefined || tickDp > AMOUNT_SCALE) return undefined;
+        const ticks = markTicks(inst.symbol);
+        if (Number.isNaN(ticks)) return undefined;
+        term = units * BigInt(ticks) * pow10n(AMOUNT_SCALE - tickDp);
+        if (significantDigits(term) > 60) return undefined;
+      }
+      total += term;
+      if (significantDigits(total) > 60) return undefined;
+    }
+    return total;
   }
 
   /** Everything gained or lost since the start, fees included: equity minus the initial cash. */

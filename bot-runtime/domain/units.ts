@@ -22,18 +22,22 @@ export function safeTimes(a: number, b: number): number {
   return Math.abs(p) <= MAX_SAFE ? p : Number.NaN;
 }
 
-/** floor(a / b) for safe integers, b > 0: the float quotient corrected with exact products. */
+/**
+ * floor(a / b) for safe integers, b > 0. The remainder `a % b` is exact for
+ * doubles, and `a - r` is a multiple of b no larger than a, so the quotient
+ * of the two is the exact truncated one.
+ */
 export function floorDiv(a: number, b: number): number {
-  let q = Math.floor(a / b);
-  // q * b and a - q * b stay exact: both are within a few b of a.
-  while (q * b > a) q--;
-  while (a - q * b >= b) q++;
-  return q;
+  const r = a % b;
+  const t = (a - r) / b;
+  return r < 0 ? t - 1 : t;
 }
 
 /** ceil(a / b) for safe integers, b > 0. */
 export function ceilDiv(a: number, b: number): number {
-  return -floorDiv(-a, b);
+  const r = a % b;
+  const t = (a - r) / b;
+  return r > 0 ? t + 1 : t;
 }
 
 /**

@@ -10,6 +10,12 @@
 // venue (RiskPolicy stopLossPercent below the entry).
 import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
 import {
+  AMOUNT_SCALE,
+  decimalOfScaledUnits,
+  floatOfScaledUnits,
+  unitsOfDecimal,
+} from '../domain/exact-amount.ts';
+import {
   applyOrderEvent,
   createOrder,
   type Decimal,
@@ -35,6 +41,7 @@ import {
   RollingReturns,
   sizePosition,
 } from '../risk/index.ts';
+import { sizeOpeningLots } from '../risk/sizing-counts.ts';
 import { createStrategy, Ensemble, type Strategy, strategyWeight } from '../strategies/index.ts';
 import { Grid } from '../venue/grid.ts';
 import type { Venue, VenueEvent } from '../venue/venue.ts';
@@ -156,6 +163,9 @@ export class Kernel {
   readonly #limit: boolean;
   readonly #limitOffset: Decimal;
   readonly #stopFactor: StopFactor;
+  /** The instruments' minimums as counts: lots (NaN: not one) and 10^-40 (undefined: not one). */
+  readonly #minLots: number[];
+  readonly #minNotional: (bigint | undefined)[];
   readonly #sizingFee: Decimal;
   readonly #currency: string;
   #cashF: number;
@@ -242,6 +252,10 @@ export class Kernel {
     const ex = bot.execution;
     this.#limit = ex.orderType === 'limit';
     this.#limitOffset = dec(ex.limitOffsetBps ?? 0).div(10_000);
+    this.#minLots = this.#grids.map((g) =>
+      g.lotPlaces === undefined ? Number.NaN : unitsOf(g.instrument.minQuantity, g.lotPlaces),
+    );
+    this.#minNotional = this.instruments.map((i) => unitsOfDecimal(i.minNotional.amount));
     this.#stopFactor = stopFactor(dec(1).minus(dec(this.#policy.stopLossPercent).div(100)));
     // Cash an entry needs beyond its notional: the taker fee and the slippage it may pay.
     this.#sizingFee = dec(ex.takerFeePercent)
@@ -423,6 +437,7 @@ export class Kernel {
     const symbol = inst.symbol;
     // Halted, cooling down, locked or over the order rate: denied before any sizing.
     if (this.risk.precheck(symbol, 'BUY', now)) return;
+    if (!this.#limit && this.#enterCounted(k, close, now)) return;
     const ref = this.#grids[k]!.priceFromNumber(close);
     const equity = this.equityDecimal();
     const sized = sizePosition({
@@ -465,6 +480,67 @@ export class Kernel {
     if (verdict) return;
     this.#submit(k, 'BUY', quantity, price, now, true, this.#agreeing(k, 1));
   }
+
+  /**
+   * #enter for a market order in counts: equity, sizing and the minimums as
+   * exact integers (sizeOpeningLots), the risk checks behind their float
+   * guards. False when a count is missing or the decimal path has something to
+   * say (a denial with its figures): then #enter sizes in decimals, from the start.
+   */
+  #enterCounted(k: number, close: number, now: number): boolean {
+    const grid = this.#grids[k]!;
+    const inst = this.instruments[k]!;
+    const tickDp = grid.tickPlaces;
+    const lotDp = grid.lotPlaces;
+    if (tickDp === undefined || lotDp === undefined) return false;
+    const ticks = grid.ticksFromNumber(close);
+    if (Number.isNaN(ticks)) return false;
+    const equity = this.portfolio.equityCounts(this.#markTicks);
+    if (equity === undefined) return false;
+    const lots = sizeOpeningLots({
+      equity,
+      equityScale: 2 * AMOUNT_SCALE,
+      cashF: this.#cashF,
+      ticks,
+      tickDp,
+      lotDp,
+      riskPerTradePercent: this.#policy.riskPerTradePercent,
+      stopLossPercent: this.#policy.stopLossPercent,
+      maxPositionSizePercent: this.#policy.maxPositionSizePercent,
+      maxPositionNotional: this.#policy.maxPositionNotional,
+      maxAllocation: this.risk.options.maxAllocation,
+      feeRate: this.#sizingFee,
+      minLots: this.#minLots[k]!,
+      minNotional: this.#minNotional[k],
+    });
+    if (lots === undefined) return false;
+    const quantity = decimalOfUnits(lots, lotDp);
+    const ref = grid.priceOfTicks(ticks);
+    let decimal: Decimal | undefined;
+    const verdict = this.risk.check(
+      { symbol: inst.symbol, side: 'BUY', quantity, price: ref, position: ZERO },
+      {
+        now,
+        // Made only if a check near its limit reads it.
+        get equity() {
+          decimal ??= decimalOfScaledUnits(equity, 2 * AMOUNT_SCALE);
+          return decimal;
+        },
+        equityFloat: floatOfScaledUnits(equity, 2 * AMOUNT_SCALE),
+        positions: this.#positions(),
+        correlation: this.#correlation,
+      },
+    );
+    if (!verdict) this.#submit(k, 'BUY', quantity, undefined, now, true, this.#agreeing(k, 1));
+    return true;
+  }
+
+  /** The mark of a symbol the portfolio holds, as a tick count (NaN: not one); what #marks gives as a Decimal. */
+  readonly #markTicks = (symbol: string): number => {
+    const j = this.symbols.indexOf(symbol);
+    if (j < 0 || this.#posF[j] === 0) return Number.NaN;
+    return this.#grids[j]!.ticksFromNumber(this.#lastClose[j]!);
+  };
 
   #close(k: number, close: number, now: number): void {
     const inst = this.instruments[k]!;

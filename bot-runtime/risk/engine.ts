@@ -48,7 +48,10 @@ export interface OrderIntent {
 
 export interface RiskContext {
   readonly now: number;
+  /** May be a getter: the checks read it only near a limit when `equityFloat` is given. */
   readonly equity: Decimal;
+  /** `toFloat(equity)`, when the caller has it without the Decimal. */
+  readonly equityFloat?: number;
   /** Open positions, signed notional at their marks. */
   readonly positions: readonly { symbol: string; notional: Decimal }[];
   /** Rolling return correlation between two symbols (NaN when unknown). */
@@ -255,7 +258,7 @@ export class RiskEngine {
   #evaluate(intent: OrderIntent, ctx: RiskContext): Verdict {
     const p = this.policy;
     const signedQty = intent.side === 'BUY' ? intent.quantity : intent.quantity.negated();
-    const after = intent.position.plus(signedQty);
+    const after = intent.position.isZero() ? signedQty : intent.position.plus(signedQty);
     const reduces =
       !intent.position.isZero() &&
       after.abs().lte(intent.position.abs()) &&
@@ -263,7 +266,7 @@ export class RiskEngine {
     const gate = this.#gate(intent.symbol, reduces, ctx.now);
     if (gate || reduces) return gate;
     // The decimal checks run only near a limit (the float floors say when); they decide.
-    const eqF = toFloat(ctx.equity);
+    const eqF = ctx.equityFloat ?? toFloat(ctx.equity);
     const daily =
       eqF <= this.#dailyFloor * (1 + 1e-9)
         ? checkDailyLoss(dec(this.#dayStart), ctx.equity, p.maxDailyLossPercent)
@@ -277,6 +280,8 @@ export class RiskEngine {
     const open = ctx.positions.filter((x) => !x.notional.isZero()).length;
     const opens = checkOpenPositions(open, intent.position.isZero(), p.maxOpenPositions);
     if (opens) return opens;
+    const direction = after.isNegative() ? -1 : 1;
+    if (this.#clearlyWithin(intent, after, direction, eqF, ctx)) return undefined;
     const resulting = after.times(intent.price);
     const size = checkPositionSize(resulting, ctx.equity, {
       maxPositionSizePercent: p.maxPositionSizePercent,
@@ -291,13 +296,58 @@ export class RiskEngine {
     }));
     return checkCorrelatedExposure(
       intent.symbol,
-      after.isNegative() ? -1 : 1,
+      direction,
       resulting,
       others,
       ctx.equity,
       p.maxCorrelatedExposurePercent,
       this.options.correlationThreshold ?? 0.7,
     );
+  }
+
+  /**
+   * The position size and correlated exposure checks' float guard: true when
+   * the resulting notional, and the exposure with it, are below their caps by
+   * more than float error can hide (1e-9 apart), so both checks would allow.
+   */
+  #clearlyWithin(
+    intent: OrderIntent,
+    after: Decimal,
+    direction: 1 | -1,
+    eqF: number,
+    ctx: RiskContext,
+  ): boolean {
+    const p = this.policy;
+    const resultingF = Math.abs(toFloat(after) * toFloat(intent.price));
+    if (!(eqF > 0 && eqF < 1e300 && resultingF < 1e300)) return false;
+    let cap = (eqF * this.#fraction(p.maxPositionSizePercent)) / 100;
+    if (p.maxPositionNotional !== undefined) cap = Math.min(cap, this.#fraction(p.maxPositionNotional));
+    if (this.options.maxAllocation !== undefined) {
+      this.#maxAllocationF ??= toFloat(this.options.maxAllocation);
+      cap = Math.min(cap, this.#maxAllocationF);
+    }
+    if (!(resultingF < cap * (1 - 1e-9))) return false;
+    let total = resultingF;
+    const threshold = this.options.correlationThreshold ?? 0.7;
+    for (const x of ctx.positions) {
+      if (x.symbol === intent.symbol || x.notional.isZero()) continue;
+      if ((x.notional.isPositive() ? 1 : -1) !== direction) continue;
+      if (!(ctx.correlation(intent.symbol, x.symbol) >= threshold)) continue;
+      total += Math.abs(toFloat(x.notional));
+    }
+    return total < ((eqF * this.#fraction(p.maxCorrelatedExposurePercent)) / 100) * (1 - 1e-9);
+  }
+
+  #maxAllocationF: number | undefined;
+  readonly #fractions = new Map<string, number>();
+  /** A policy figure's text as a double, parsed once. */
+  #fraction(text: string): number {
+    let f = this.#fractions.get(text);
+    if (f === undefined) {
+      f = Number(text);
+      this.#fractions.set(text, f);
+    }
+    return f;
   }
 
   /** Records a denial decided outside the checks (sizing), so reports count it with the rest. */

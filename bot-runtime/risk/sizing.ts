@@ -72,7 +72,7 @@ function pctOf(text: string): Decimal {
 }
 
 /** riskPerTrade% / stopLoss%, rounded toward zero once per policy (sizing then only multiplies). */
-function riskRatio(risk: string, stop: string): Decimal {
+export function riskRatio(risk: string, stop: string): Decimal {
   const key = `${risk}/${stop}`;
   let r = ratios.get(key);
   if (r === undefined) {

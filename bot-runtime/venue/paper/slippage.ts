@@ -57,7 +57,7 @@ export function slippedTicks(
   const scale = pow10(dp);
   if (buy) {
     const p = ticks + ceilDiv(moved, FACTOR_ONE);
-    if (p < 1) return Number.NaN;
+    if (p < 1 || !Number.isSafeInteger(p)) return Number.NaN;
     // p / scale is toFloat of the decimal price (one correctly rounded quotient of the same rational).
     if (p / scale > high) {
       const cap = inst.ticksFromNumber(high, 'down');
@@ -67,7 +67,7 @@ export function slippedTicks(
     return p;
   }
   const p = ticks - ceilDiv(moved, FACTOR_ONE);
-  if (p < 1) return Number.NaN;
+  if (p < 1 || !Number.isSafeInteger(p)) return Number.NaN;
   if (p / scale < low) {
     const floor = inst.ticksFromNumber(low, 'up');
     if (Number.isNaN(floor)) return Number.NaN;

@@ -1,0 +1,113 @@
+// sizePosition and floorQuantity for an order that opens a position, in exact
+// integer counts (BigInt, a count of 10^-scale): the same quantity, or
+// undefined wherever the decimal path could differ or has something to say
+// (a product the domain's 60 digits would round, the cash cap near binding,
+// nothing to buy, a size under the minimums). The caller then sizes in decimals.
+
+import { significantDigits, unitsOfDecimal } from '../domain/exact-amount.ts';
+import { type Decimal, dec } from '../domain/index.ts';
+import { riskRatio } from './sizing.ts';
+
+/** An exact value: u x 10^-s. */
+interface Fixed {
+  readonly u: bigint;
+  readonly s: number;
+}
+
+const pow10Cache: bigint[] = [1n];
+function p10(n: number): bigint {
+  for (let i = pow10Cache.length; i <= n; i++) pow10Cache.push(pow10Cache[i - 1]! * 10n);
+  return pow10Cache[n]!;
+}
+
+/** A Decimal with at most 40 decimals as u x 10^-40. */
+function fixedOf(x: Decimal): Fixed | undefined {
+  const u = unitsOfDecimal(x);
+  return u === undefined ? undefined : { u, s: 40 };
+}
+
+function times(a: Fixed, b: Fixed): Fixed {
+  return { u: a.u * b.u, s: a.s + b.s };
+}
+
+function compare(a: Fixed, b: Fixed): number {
+  const s = Math.max(a.s, b.s);
+  const x = a.u * p10(s - a.s);
+  const y = b.u * p10(s - b.s);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** A product the domain's Decimal (60 significant digits) makes without rounding. */
+function exactProduct(a: Fixed, b: Fixed): Fixed | undefined {
+  const p = times(a, b);
+  return significantDigits(p.u) <= 60 ? p : undefined;
+}
+
+const policyCache = new Map<string, Fixed | undefined>();
+function fixedText(text: string): Fixed | undefined {
+  if (!policyCache.has(text)) policyCache.set(text, fixedOf(dec(text)));
+  return policyCache.get(text);
+}
+
+export interface CountedSizingInput {
+  /** Equity, exactly: equity x 10^equityScale (what Portfolio.equityCounts gives). */
+  readonly equity: bigint;
+  readonly equityScale: number;
+  /** The cash as a double (Portfolio.amountFloat), for the cash cap's float guard. */
+  readonly cashF: number;
+  /** The reference price as a tick count, and the grids (power-of-ten places). */
+  readonly ticks: number;
+  readonly tickDp: number;
+  readonly lotDp: number;
+  readonly riskPerTradePercent: string;
+  readonly stopLossPercent: string;
+  readonly maxPositionSizePercent: string;
+  readonly maxPositionNotional?: string;
+  readonly maxAllocation?: Decimal;
+  readonly feeRate: Decimal;
+  /** The instrument's minimums, as a lot count and a count of 10^-40 (undefined: not a count). */
+  readonly minLots: number;
+  readonly minNotional: bigint | undefined;
+}
+
+/**
+ * The lot count `floorQuantity(sizePosition(...).notional, price, lot)` gives
+ * for an opening order (no current notional), when it passes the minimums;
+ * undefined when the decimal path must decide.
+ */
+export function sizeOpeningLots(x: CountedSizingInput): number | undefined {
+  const equity: Fixed = { u: x.equity, s: x.equityScale };
+  const ratio = fixedOf(riskRatio(x.riskPerTradePercent, x.stopLossPercent));
+  const sizePct = fixedText(x.maxPositionSizePercent);
+  if (ratio === undefined || sizePct === undefined) return undefined;
+  let notional = exactProduct(equity, ratio);
+  // equity x pct x 0.01: the hundredth moves the point.
+  const bySize = exactProduct(equity, sizePct);
+  if (notional === undefined || bySize === undefined) return undefined;
+  const caps: Fixed[] = [{ u: bySize.u, s: bySize.s + 2 }];
+  if (x.maxPositionNotional !== undefined) {
+    const cap = fixedText(x.maxPositionNotional);
+    if (cap === undefined) return undefined;
+    caps.push(cap);
+  }
+  if (x.maxAllocation !== undefined) {
+    const cap = fixedOf(x.maxAllocation);
+    if (cap === undefined) return undefined;
+    caps.push(cap);
+  }
+  for (const cap of caps) if (compare(cap, notional) < 0) notional = cap;
+  if (notional.u <= 0n) return undefined;
+  // The cash cap: only when floats show the cash far above (else its rounded division decides, in decimals).
+  const n = Number(notional.u) / 10 ** notional.s;
+  const f = x.feeRate.toNumber();
+  if (!(n > 1e-300 && n < 1e300 && x.cashF > 0 && x.cashF < 1e300 && f >= 0 && f < 1e300)) return undefined;
+  if (!(x.cashF / (1 + f) > n * (1 + 1e-9) * (1 + 1e-12))) return undefined;
+  // Lots: the largest q with q x ticks x 10^-(tickDp + lotDp) <= notional.
+  const lots = (notional.u * p10(x.tickDp + x.lotDp)) / (BigInt(x.ticks) * p10(notional.s));
+  if (lots <= 0n || lots > 100_000_000_000_000n) return undefined;
+  const q = Number(lots);
+  if (Number.isNaN(x.minLots) || q < x.minLots || x.minNotional === undefined) return undefined;
+  const value = BigInt(q) * BigInt(x.ticks) * p10(40 - x.tickDp - x.lotDp);
+  if (x.tickDp + x.lotDp > 40 || value < x.minNotional) return undefined;
+  return q;
+}
