@@ -25,7 +25,7 @@ describe('units', () => {
         expect(fast.constructor).toBe(Decimal);
         expect(fast.toFixed()).toBe(parsed.toFixed());
       }),
-      { numRuns: 20_000 },
+      { numRuns: 8_000 },
     );
   });
 
@@ -44,7 +44,7 @@ describe('units', () => {
           } else expect(u).toBeNaN();
         },
       ),
-      { numRuns: 20_000 },
+      { numRuns: 8_000 },
     );
     expect(unitsOf(new Decimal('0.07123456'), 8)).toBe(7_123_456);
     expect(unitsOf(new Decimal('0.071234561'), 8)).toBeNaN();
@@ -69,7 +69,7 @@ describe('units', () => {
           expect(BigInt(ceilDiv(a, b))).toBe(-BigInt(floorDiv(-a, b)));
         },
       ),
-      { numRuns: 20_000 },
+      { numRuns: 8_000 },
     );
   });
 });

@@ -53,7 +53,7 @@ describe('counts in the kernel', () => {
           expect(stopPrice(grid, average, stopFactor(f)).toFixed()).toBe(want);
         },
       ),
-      { numRuns: 20_000 },
+      { numRuns: 8_000 },
     );
   });
 
