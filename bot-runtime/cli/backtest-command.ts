@@ -143,6 +143,11 @@ export async function runBacktestCommand(o: BacktestCommandOptions, io: Io = std
       return { symbol, series: loadCandles(path, { gaps: 'keep' }).series };
     });
     const warnings: string[] = [...notes];
+    if (manifestBot.ai?.advisor) {
+      warnings.push(
+        'spec.ai.advisor is not consulted in a backtest: its answers could not be replayed the same way',
+      );
+    }
     const bot = adaptBot(
       manifestBot,
       markets.map((m) => m.symbol),

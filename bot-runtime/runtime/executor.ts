@@ -35,6 +35,7 @@ import type { Ledger } from '../store/ledger.ts';
 import { fillFromRecord, fillToRecord, orderEventToRecord } from '../store/records.ts';
 import { type Decision, ExecutorTraces } from '../telemetry/executor-traces.ts';
 import { PaperVenue } from '../venue/paper/index.ts';
+import type { DecisionReview, ReviewedDecision, ReviewState } from './decision-review.ts';
 import { RecordingVenue } from './recording-venue.ts';
 import { RemoteStrategy, type SignalJoin, type SignalMessage, strategiesFor } from './signals.ts';
 
@@ -76,6 +77,13 @@ export interface ExecutorOptions {
    * `seed` when it will not (pods, live feeds). Default `restep`.
    */
   readonly resume?: ExecutorResumeMode;
+  /**
+   * The language-model advisor's review of each decision the bot is about to
+   * act on (spec.ai.advisor; decision-review.ts). Not consulted while candles
+   * are re-stepped, so a bot with an advisor resumes by `seed`.
+   */
+  readonly review?: DecisionReview;
+  readonly onReview?: (reviewed: ReviewedDecision) => void;
 }
 
 export type ExecutorResumeMode = 'restep' | 'seed';
@@ -304,6 +312,12 @@ export class Executor {
     join.holdBuys =
       !replaying && (this.#flatten !== undefined || this.#options.canOpenPositions?.() === false);
     join.sellAll = !replaying && this.#flatten !== undefined && !this.#flatten.done;
+    const review = this.#options.review;
+    if (review) {
+      review.observe(symbol, c);
+      const reviewed = replaying ? undefined : await review.review(symbol, c, join, this.#reviewState);
+      if (reviewed) this.#options.onReview?.(reviewed);
+    }
     this.kernel.step(k, c.t, c.open, c.high, c.low, c.close, c.volume);
     this.#lastClose[k] = c.close;
 
@@ -423,6 +437,18 @@ export class Executor {
       ...(s.ready ? {} : { message: 'warming up' }),
     }));
   }
+
+  /** What a decision review reads of this executor. */
+  readonly #reviewState: ReviewState = {
+    position: (symbol) => {
+      const open = this.kernel.openTrades().find((t) => t.symbol === symbol);
+      return (
+        open && { quantity: open.quantity, entryPrice: open.entryPrice, unrealizedPnl: open.unrealizedPnl }
+      );
+    },
+    equity: () => this.kernel.equityDecimal().toFixed(),
+    riskState: () => this.riskView().state,
+  };
 
   riskView(): RiskView {
     const sm = this.kernel.risk.state;

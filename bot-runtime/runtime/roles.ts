@@ -17,6 +17,8 @@ import { type CandleFeed, parseTimeframe } from '../market-data/index.ts';
 import { openClusterState } from '../store/runtime-state.ts';
 import { startTelemetry } from '../telemetry/sdk.ts';
 import { roleServiceName } from '../telemetry/settings.ts';
+import { advisorSetup, describeReview } from './advisor-setup.ts';
+import type { ReviewedDecision } from './decision-review.ts';
 import { describeSeed, Executor } from './executor.ts';
 import { binanceFeed, runFeed } from './feed.ts';
 import { startHealthServer } from './health-server.ts';
@@ -161,6 +163,14 @@ async function startRole(boot: BootConfig, options: RoleOptions): Promise<Runnin
   });
   const join = new SignalJoin(bot);
   const timeframeMs = parseTimeframe(config.timeframe);
+  const advisor = await advisorSetup(
+    config.advisor,
+    bot,
+    `${address.namespace}/${address.bot}`,
+    instruments[0]!.quote,
+    options.env ?? process.env,
+  );
+  if (advisor) log(json('info', advisor.summary, { role: 'executor' }));
   const executor = new Executor({
     bus,
     ledger,
@@ -178,6 +188,22 @@ async function startRole(boot: BootConfig, options: RoleOptions): Promise<Runnin
     onError,
     // The feed goes on without a restarted executor: the candles it had seen never come again.
     resume: 'seed',
+    ...(advisor
+      ? {
+          review: advisor.review,
+          onReview: (r: ReviewedDecision) =>
+            log(
+              json('info', describeReview(r), {
+                role: 'executor',
+                symbol: r.symbol,
+                action: r.action,
+                outcome: r.verdict.outcome,
+                allowed: r.verdict.allow,
+                costUsd: r.verdict.costUsd,
+              }),
+            ),
+        }
+      : {}),
   });
   candleTime = () => executor.clock.now();
   const resumed = await executor.recover();

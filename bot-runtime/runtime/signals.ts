@@ -39,7 +39,7 @@ export interface StrategyWorkerOptions {
   readonly bot: TradingBotSpec;
   /** Name of the strategy in spec.strategies. */
   readonly strategy: string;
-  /** Where ONNX models named by a configMapRef are mounted (default: BOTCORE_MODELS_DIR or /etc/botcore/models). */
+  /** Where ONNX models named by a configMapRef are mounted (default: BOTCORE_MODELS_DIR or /etc/botcore-models). */
   readonly modelsDir?: string;
   readonly onError?: (error: unknown) => void;
 }
@@ -281,13 +281,29 @@ export class SignalJoin {
   /** The signal of a released candle; forgotten once read. */
   signal(strategy: string, symbol: string, t: number): Signal {
     const key = `${symbol}|${t}`;
+    const s = this.peek(strategy, symbol, t);
     const got = this.#signals.get(key);
-    const s = got?.get(strategy) ?? 0;
     got?.delete(strategy);
     if (got?.size === 0) this.#signals.delete(key);
+    if (this.#vetoed === key) this.#vetoed = undefined;
+    return s;
+  }
+
+  /** The signal `signal()` would answer, without forgetting it (for a review before the kernel steps). */
+  peek(strategy: string, symbol: string, t: number): Signal {
     if (this.sellAll) return -1;
+    const key = `${symbol}|${t}`;
+    if (this.#vetoed === key) return 0;
+    const s = this.#signals.get(key)?.get(strategy) ?? 0;
     return s > 0 && this.holdBuys ? 0 : s;
   }
+
+  /** Makes every strategy of `symbol` hold on the candle at `t` (the advisor said no). */
+  veto(symbol: string, t: number): void {
+    this.#vetoed = `${symbol}|${t}`;
+  }
+
+  #vetoed: string | undefined;
 
   /** While true, every strategy answers sell: the kernel cancels entries and closes positions (halt-and-flatten). */
   sellAll = false;

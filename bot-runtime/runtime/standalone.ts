@@ -17,6 +17,8 @@ import { type CandleFeed, parseTimeframe } from '../market-data/index.ts';
 import { openStandaloneState } from '../store/runtime-state.ts';
 import { startTelemetry } from '../telemetry/sdk.ts';
 import { roleServiceName } from '../telemetry/settings.ts';
+import { advisorSetup, describeReview } from './advisor-setup.ts';
+import type { ReviewedDecision } from './decision-review.ts';
 import { StandaloneError } from './errors.ts';
 import { describeSeed, Executor } from './executor.ts';
 import { binanceFeed, type ExchangeFeedOptions, runFeed } from './feed.ts';
@@ -40,6 +42,8 @@ export interface StandaloneOptions {
   readonly auth?: 'jwt' | 'none';
   /** Where ONNX models named by a configMapRef are (<dir>/<ConfigMap>/<key>); BOTCORE_MODELS_DIR by default. */
   readonly modelsDir?: string;
+  /** The environment (BOTCORE_ADVISOR_API_KEY); process.env by default. */
+  readonly env?: NodeJS.ProcessEnv;
   readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly cwd?: string;
   /** Notes for the person running it (warnings, what was recovered). */
@@ -143,6 +147,14 @@ async function startBot(o: StandaloneOptions): Promise<StandaloneBot> {
   source.setReady(false);
   let executor: Executor;
   try {
+    const advisor = await advisorSetup(
+      bot.ai?.advisor,
+      bot,
+      `${ref.namespace}/${ref.name}`,
+      instruments[0]!.quote,
+      o.env ?? process.env,
+    );
+    if (advisor) notice(`note: ${advisor.summary}`);
     executor = new Executor({
       bus,
       ledger,
@@ -156,8 +168,12 @@ async function startBot(o: StandaloneOptions): Promise<StandaloneBot> {
       hot,
       canOpenPositions: () => state.monitor.canOpenPositions(),
       onError,
-      // A replay sends the candles already processed again; a live feed does not.
-      resume: live ? 'seed' : 'restep',
+      // A replay sends the candles already processed again; a live feed does not. The advisor's
+      // answers cannot be asked again the same way, so a bot with one resumes from its ledger too.
+      resume: live || advisor ? 'seed' : 'restep',
+      ...(advisor
+        ? { review: advisor.review, onReview: (r: ReviewedDecision) => notice(describeReview(r)) }
+        : {}),
     });
   } catch (error) {
     await state.close();

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startFakeOpenAi } from '../../bot-runtime/ai/advisor/fake-openai-server.ts';
 import { prepareBacktestStrategies } from '../../bot-runtime/ai/onnx/index.ts';
 import { runBacktest } from '../../bot-runtime/backtest/runner.ts';
 import { NatsBus } from '../../bot-runtime/bus/nats-bus.ts';
@@ -25,7 +26,7 @@ const root = join(import.meta.dirname, '..', '..');
 const bundled = join(root, 'examples', 'data', 'ETH-BTC_5m.csv');
 
 /** A runtime configuration for a bot trading ETH/BTC on a replay of the first two days of the bundled candles. */
-function writeConfig(strategy: Record<string, unknown>) {
+function writeConfig(strategy: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const name = `roles-${randomBytes(3).toString('hex')}`;
   const address = { namespace: 'standalone', bot: name };
   const dir = mkdtempSync(join(tmpdir(), 'botcore-roles-'));
@@ -54,14 +55,20 @@ function writeConfig(strategy: Record<string, unknown>) {
       subjects: subjectsFor('standalone', name),
       health: { port: 8081 },
       logLevel: 'warn',
+      ...extra,
     }),
   );
   return { name, address, file, data };
 }
 
 /** Starts the executor, the strategy worker and the feed (in that order); the caller stops them. */
-async function startRoles(file: string, strategy: string, roles: RunningRole[], env = process.env) {
-  const log = () => undefined;
+async function startRoles(
+  file: string,
+  strategy: string,
+  roles: RunningRole[],
+  env = process.env,
+  log: (line: string) => void = () => undefined,
+) {
   const executor = await runRole(loadBootConfig(file, { role: 'executor' }), { healthPort: 0, log, env });
   roles.push(executor);
   roles.push(
@@ -169,6 +176,47 @@ describe('botcore runtime roles over NATS and MongoDB', () => {
       expect(fillIds(ex.kernel.fills)).toEqual(fillIds(reference.fills));
     } finally {
       for (const r of roles.reverse()) await r.stop();
+      await removeBot(address, ledgerDatabase(address));
+    }
+  }, 120_000);
+
+  it('an executor with an advisor that says no opens nothing, and logs each verdict without the key', async () => {
+    const key = 'sk-roles-advisor-5e1d';
+    const advisor = await startFakeOpenAi(key, () => ({
+      content: '{"approve": false, "reason": "stand aside"}',
+    }));
+    const { address, file, data } = writeConfig(
+      { name: 'rsi', type: 'rsi', rsi: { period: 14, overbought: 70, oversold: 30 } },
+      {
+        advisor: {
+          endpoint: advisor.endpoint,
+          model: 'gpt-4o-mini',
+          role: 'veto',
+          timeoutMs: 2000,
+          budget: { maxRequestsPerDay: 1000, maxCostPerDay: '1' },
+        },
+      },
+    );
+    const lines: string[] = [];
+    const roles: RunningRole[] = [];
+    try {
+      const env = { ...process.env, BOTCORE_ADVISOR_API_KEY: key };
+      const { ex } = await startRoles(file, 'rsi', roles, env, (line) => lines.push(line));
+      await tradedThrough(ex, loadCandles(data, { gaps: 'keep' }).series.length);
+      expect(ex.kernel.trades).toEqual([]);
+      expect(advisor.requests.length).toBeGreaterThan(3);
+      const verdicts = lines.map((l) => JSON.parse(l)).filter((l) => l.outcome !== undefined);
+      expect(verdicts).toHaveLength(advisor.requests.length);
+      expect(verdicts[0]).toMatchObject({
+        level: 'info',
+        action: 'buy',
+        outcome: 'rejected',
+        allowed: false,
+      });
+      expect(lines.join('\n')).not.toContain(key);
+    } finally {
+      for (const r of roles.reverse()) await r.stop();
+      await advisor.close();
       await removeBot(address, ledgerDatabase(address));
     }
   }, 120_000);
