@@ -91,4 +91,26 @@ describe('NatsBus streams', () => {
       await bot.remove();
     }
   });
+
+  it('hands over what is waiting without holding it for a batch to fill (the wait is longer than the test may take)', async () => {
+    const bot = await freshBot();
+    try {
+      const bus = await bot.open();
+      const consumer = { name: 'executor-signals', maxAckPending: 256 };
+      await bus.publishEvent('signals', 's-1', { n: 1 });
+      const one = await bus.fetchEvents('signals', consumer, 64, 120_000);
+      expect(one.map((d) => d.id)).toEqual(['s-1']);
+      await one[0]!.ack();
+      for (const n of [2, 3, 4]) await bus.publishEvent('signals', `s-${n}`, { n });
+      const three = await bus.fetchEvents('signals', consumer, 64, 120_000);
+      expect(three.map((d) => d.id)).toEqual(['s-2', 's-3', 's-4']);
+      for (const d of three) await d.ack();
+      // Never more than the consumer may have outstanding: one at a time for the ledger.
+      for (const n of [1, 2]) await bus.publishEvent('fills', `f-${n}`, { n });
+      const ledger = await bus.fetchEvents('fills', { name: 'executor-ledger' }, 64, 120_000);
+      expect(ledger.map((d) => d.id)).toEqual(['f-1']);
+    } finally {
+      await bot.remove();
+    }
+  });
 });

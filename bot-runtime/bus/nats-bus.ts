@@ -259,10 +259,23 @@ export class NatsBus implements Bus {
     waitMs: number,
   ): Promise<Delivery<T>[]> {
     const consumer = await this.#consumer(kind, spec);
-    // JetStream will not hold a pull request open for less than a second.
-    const messages = await consumer.fetch({ max_messages: max, expires: Math.max(1000, waitMs) });
-    const out: Delivery<T>[] = [];
-    for await (const m of messages) out.push(this.#delivery<T>(kind, m));
+    // The first delivery is handed over the moment it arrives: a pull for a whole batch would hold
+    // it until the batch filled or the request expired (a second, for a lone signal). JetStream
+    // will not hold a pull request open for less than a second.
+    const first = await consumer.next({ expires: Math.max(1000, waitMs) });
+    if (!first) return [];
+    const out: Delivery<T>[] = [this.#delivery<T>(kind, first)];
+    // Then whatever is already waiting, within what the consumer may have outstanding, without
+    // waiting for more (no_wait ends the pull when the stream has nothing more to give). A pull
+    // beyond maxAckPending makes NATS 2.9 hand the outstanding message out again: never ask for one.
+    const more = Math.min(max - 1, first.info.pending, (spec.maxAckPending ?? 1) - 1);
+    if (more > 0) {
+      const rest = this.#js.fetch(this.subjects.stream(kind), consumerName(spec.name), {
+        batch: more,
+        no_wait: true,
+      });
+      for await (const m of rest) if (m.seq > out.at(-1)!.seq) out.push(this.#delivery<T>(kind, m));
+    }
     return out;
   }
 
