@@ -5,13 +5,20 @@
 // arguments; nothing here reads a clock or does I/O.
 import { type Decimal, type DecimalValue, dec, ZERO } from './decimal.ts';
 import { DomainError, DomainErrorCode } from './errors.ts';
-import { AMOUNT_SCALE, ExactAmount, pow10n, significantDigits } from './exact-amount.ts';
+import { AMOUNT_SCALE, ExactAmount, pow10n } from './exact-amount.ts';
 import type { Fill } from './fill.ts';
 import type { Instrument } from './instrument.ts';
 import { Money } from './money.ts';
 import { flatPosition, type Position, seededPosition, unrealizedPnl } from './position.ts';
 import { PositionBook } from './position-book.ts';
 import { safeTimes, unitsOf } from './units.ts';
+
+const POW10_BIG: bigint[] = [1n];
+/** |u| < 10^n. */
+function below(u: bigint, n: number): boolean {
+  for (let i = POW10_BIG.length; i <= n; i++) POW10_BIG.push(POW10_BIG[i - 1]! * 10n);
+  return u < POW10_BIG[n]! && -u < POW10_BIG[n]!;
+}
 
 /** Decimal places of a power-of-ten step (0.01 -> 2), else undefined. */
 function powerOfTenPlaces(step: Decimal): number | undefined {
@@ -262,31 +269,41 @@ export class Portfolio {
 
   /**
    * `equity(marks).amount` as an exact count of 10^-80, with the marks given as
-   * tick counts (`markTicks(symbol)`, NaN: none). Undefined when a balance or a
-   * mark is not a count, or a product or sum has more than the 60 significant
-   * digits equity()'s decimals keep (then equity() decides, and throws what it throws).
+   * tick counts (`markTicks(symbol)`, NaN: none), and a bound on its significant
+   * digits. Undefined when a balance or a mark is not a count, or a product or
+   * sum may have more than the 60 significant digits equity()'s decimals keep
+   * (then equity() decides, and throws what it throws). Every term is a multiple
+   * of 10^(40 - tick places), so below 10^(100 - tick places) it has at most 60.
    */
-  equityCounts(markTicks: (symbol: string) => number): bigint | undefined {
+  equityCounts(markTicks: (symbol: string) => number): { units: bigint; digits: number } | undefined {
     let total = 0n;
+    let zeros = AMOUNT_SCALE;
     for (const [currency, sum] of this.#balances) {
       const units = sum.units;
       if (units === undefined) return undefined;
-      let term: bigint;
-      if (currency === this.currency) term = units * pow10n(AMOUNT_SCALE);
-      else if (units === 0n) continue;
-      else {
+      if (currency === this.currency) total += units * pow10n(AMOUNT_SCALE);
+      else if (units !== 0n) {
         const inst = this.#byBase.get(currency);
         const tickDp = inst && this.#grids.get(inst.symbol)!.tickDp;
         if (inst === undefined || tickDp === undefined || tickDp > AMOUNT_SCALE) return undefined;
         const ticks = markTicks(inst.symbol);
         if (Number.isNaN(ticks)) return undefined;
-        term = units * BigInt(ticks) * pow10n(AMOUNT_SCALE - tickDp);
-        if (significantDigits(term) > 60) return undefined;
+        const term = units * BigInt(ticks) * pow10n(AMOUNT_SCALE - tickDp);
+        zeros = Math.min(zeros, AMOUNT_SCALE - tickDp);
+        if (!below(term, zeros + 60)) return undefined;
+        total += term;
       }
-      total += term;
-      if (significantDigits(total) > 60) return undefined;
+      if (!below(total, zeros + 60)) return undefined;
     }
-    return total;
+    // The fewest digits k with |total| < 10^(zeros + k): at most k significant ones.
+    let lo = 0;
+    let hi = 60;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (below(total, zeros + mid)) hi = mid;
+      else lo = mid + 1;
+    }
+    return { units: total, digits: lo };
   }
 
   /** Everything gained or lost since the start, fees included: equity minus the initial cash. */

@@ -41,7 +41,7 @@ import {
   RollingReturns,
   sizePosition,
 } from '../risk/index.ts';
-import { sizeOpeningLots } from '../risk/sizing-counts.ts';
+import { type OpeningSizing, openingSizing, sizeOpeningLots } from '../risk/sizing-counts.ts';
 import { createStrategy, Ensemble, type Strategy, strategyWeight } from '../strategies/index.ts';
 import { Grid } from '../venue/grid.ts';
 import type { Venue, VenueEvent } from '../venue/venue.ts';
@@ -166,6 +166,8 @@ export class Kernel {
   /** The instruments' minimums as counts: lots (NaN: not one) and 10^-40 (undefined: not one). */
   readonly #minLots: number[];
   readonly #minNotional: (bigint | undefined)[];
+  /** The policy's sizing figures as exact counts (undefined: sized in decimals). */
+  readonly #openingSizing: OpeningSizing | undefined;
   readonly #sizingFee: Decimal;
   readonly #currency: string;
   #cashF: number;
@@ -261,6 +263,14 @@ export class Kernel {
     this.#sizingFee = dec(ex.takerFeePercent)
       .div(100)
       .plus(dec(ex.slippageBps + 10).div(10_000));
+    this.#openingSizing = openingSizing({
+      riskPerTradePercent: this.#policy.riskPerTradePercent,
+      stopLossPercent: this.#policy.stopLossPercent,
+      maxPositionSizePercent: this.#policy.maxPositionSizePercent,
+      maxPositionNotional: this.#policy.maxPositionNotional,
+      maxAllocation: this.risk.options.maxAllocation,
+      feeRate: this.#sizingFee,
+    });
     for (let k = 0; k < n; k++) this.#resume(k);
   }
 
@@ -497,19 +507,16 @@ export class Kernel {
     if (Number.isNaN(ticks)) return false;
     const equity = this.portfolio.equityCounts(this.#markTicks);
     if (equity === undefined) return false;
-    const lots = sizeOpeningLots({
-      equity,
+    const plan = this.#openingSizing;
+    if (plan === undefined) return false;
+    const lots = sizeOpeningLots(plan, {
+      equity: equity.units,
       equityScale: 2 * AMOUNT_SCALE,
+      equityDigits: equity.digits,
       cashF: this.#cashF,
       ticks,
       tickDp,
       lotDp,
-      riskPerTradePercent: this.#policy.riskPerTradePercent,
-      stopLossPercent: this.#policy.stopLossPercent,
-      maxPositionSizePercent: this.#policy.maxPositionSizePercent,
-      maxPositionNotional: this.#policy.maxPositionNotional,
-      maxAllocation: this.risk.options.maxAllocation,
-      feeRate: this.#sizingFee,
       minLots: this.#minLots[k]!,
       minNotional: this.#minNotional[k],
     });
@@ -523,10 +530,10 @@ export class Kernel {
         now,
         // Made only if a check near its limit reads it.
         get equity() {
-          decimal ??= decimalOfScaledUnits(equity, 2 * AMOUNT_SCALE);
+          decimal ??= decimalOfScaledUnits(equity.units, 2 * AMOUNT_SCALE);
           return decimal;
         },
-        equityFloat: floatOfScaledUnits(equity, 2 * AMOUNT_SCALE),
+        equityFloat: floatOfScaledUnits(equity.units, 2 * AMOUNT_SCALE),
         positions: this.#positions(),
         correlation: this.#correlation,
       },

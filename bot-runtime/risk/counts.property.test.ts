@@ -8,7 +8,7 @@ import { Decimal, dec, Instrument, Portfolio, ZERO } from '../domain/index.ts';
 import { checkCorrelatedExposure, checkOpenPositions, checkPositionSize } from './checks.ts';
 import { DEFAULT_RISK_POLICY, RiskEngine } from './engine.ts';
 import { floorQuantity, sizePosition } from './sizing.ts';
-import { sizeOpeningLots } from './sizing-counts.ts';
+import { openingSizing, sizeOpeningLots } from './sizing-counts.ts';
 
 const inst = new Instrument({
   symbol: 'ETH/BTC',
@@ -58,16 +58,16 @@ describe('entries in counts', () => {
             !quantity.isZero() &&
             quantity.gte(inst.minQuantity) &&
             quantity.times(price).gte(inst.minNotional.amount);
-          const lots = sizeOpeningLots({
+          const plan = openingSizing({ ...policy, maxAllocation, feeRate });
+          expect(plan).toBeDefined();
+          const lots = sizeOpeningLots(plan!, {
             equity: BigInt(digits) * 10n ** BigInt(80 - dp),
             equityScale: 80,
+            equityDigits: String(digits).replace(/0+$/, '').length,
             cashF: cash.toNumber(),
             ticks,
             tickDp: 8,
             lotDp: 3,
-            ...policy,
-            maxAllocation,
-            feeRate,
             minLots: 1,
             minNotional: 10n ** 36n,
           });
@@ -110,7 +110,9 @@ describe('entries in counts', () => {
           const marks = { 'ETH/BTC': inst.tickSize.times(ethTicks), 'LTC/BTC': ltc.tickSize.times(ltcTicks) };
           const counts = pf.equityCounts((s) => (s === 'ETH/BTC' ? ethTicks : ltcTicks));
           expect(counts).toBeDefined();
-          expect(new Decimal(`${counts}e-80`).toFixed()).toBe(pf.equity(marks).amount.toFixed());
+          const want = pf.equity(marks).amount;
+          expect(new Decimal(`${counts!.units}e-80`).toFixed()).toBe(want.toFixed());
+          expect(counts!.digits).toBeGreaterThanOrEqual(want.precision());
         },
       ),
       { numRuns: 3_000 },

@@ -37,34 +37,78 @@ function compare(a: Fixed, b: Fixed): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** A product the domain's Decimal (60 significant digits) makes without rounding. */
-function exactProduct(a: Fixed, b: Fixed): Fixed | undefined {
+/** A product the domain's Decimal (60 significant digits) makes without rounding: by the digits' bound, else counted. */
+function exactProduct(a: Fixed, aDigits: number, b: Fixed, bDigits: number): Fixed | undefined {
   const p = times(a, b);
-  return significantDigits(p.u) <= 60 ? p : undefined;
+  return aDigits + bDigits <= 60 || significantDigits(p.u) <= 60 ? p : undefined;
 }
 
-const policyCache = new Map<string, Fixed | undefined>();
-function fixedText(text: string): Fixed | undefined {
-  if (!policyCache.has(text)) policyCache.set(text, fixedOf(dec(text)));
-  return policyCache.get(text);
+/** A value without the zeros its count ends with (smaller BigInts to multiply), and its significant digits. */
+function trimmed(x: Fixed): { fixed: Fixed; digits: number } {
+  let { u, s } = x;
+  while (s > 0 && u !== 0n && u % 10n === 0n) {
+    u /= 10n;
+    s--;
+  }
+  return { fixed: { u, s }, digits: significantDigits(u) };
+}
+
+/** The policy's figures for opening orders, as exact values, made once per policy (undefined: not all are counts). */
+export interface OpeningSizing {
+  readonly ratio: Fixed;
+  readonly ratioDigits: number;
+  /** maxPositionSizePercent x 0.01. */
+  readonly sizeShare: Fixed;
+  readonly sizeShareDigits: number;
+  /** maxPositionNotional and maxAllocation, when set. */
+  readonly caps: readonly Fixed[];
+  readonly feeF: number;
+}
+
+export function openingSizing(x: {
+  riskPerTradePercent: string;
+  stopLossPercent: string;
+  maxPositionSizePercent: string;
+  maxPositionNotional?: string;
+  maxAllocation?: Decimal;
+  feeRate: Decimal;
+}): OpeningSizing | undefined {
+  const ratio = fixedOf(riskRatio(x.riskPerTradePercent, x.stopLossPercent));
+  const pct = fixedOf(dec(x.maxPositionSizePercent));
+  if (ratio === undefined || pct === undefined) return undefined;
+  const caps: Fixed[] = [];
+  for (const cap of [
+    x.maxPositionNotional === undefined ? undefined : dec(x.maxPositionNotional),
+    x.maxAllocation,
+  ]) {
+    if (cap === undefined) continue;
+    const f = fixedOf(cap);
+    if (f === undefined) return undefined;
+    caps.push(f);
+  }
+  const r = trimmed(ratio);
+  const share = trimmed({ u: pct.u, s: pct.s + 2 });
+  return {
+    ratio: r.fixed,
+    ratioDigits: r.digits,
+    sizeShare: share.fixed,
+    sizeShareDigits: share.digits,
+    caps,
+    feeF: x.feeRate.toNumber(),
+  };
 }
 
 export interface CountedSizingInput {
-  /** Equity, exactly: equity x 10^equityScale (what Portfolio.equityCounts gives). */
+  /** Equity, exactly: equity x 10^-equityScale, with at most equityDigits significant digits (Portfolio.equityCounts). */
   readonly equity: bigint;
   readonly equityScale: number;
+  readonly equityDigits: number;
   /** The cash as a double (Portfolio.amountFloat), for the cash cap's float guard. */
   readonly cashF: number;
   /** The reference price as a tick count, and the grids (power-of-ten places). */
   readonly ticks: number;
   readonly tickDp: number;
   readonly lotDp: number;
-  readonly riskPerTradePercent: string;
-  readonly stopLossPercent: string;
-  readonly maxPositionSizePercent: string;
-  readonly maxPositionNotional?: string;
-  readonly maxAllocation?: Decimal;
-  readonly feeRate: Decimal;
   /** The instrument's minimums, as a lot count and a count of 10^-40 (undefined: not a count). */
   readonly minLots: number;
   readonly minNotional: bigint | undefined;
@@ -75,31 +119,18 @@ export interface CountedSizingInput {
  * for an opening order (no current notional), when it passes the minimums;
  * undefined when the decimal path must decide.
  */
-export function sizeOpeningLots(x: CountedSizingInput): number | undefined {
+export function sizeOpeningLots(plan: OpeningSizing, x: CountedSizingInput): number | undefined {
   const equity: Fixed = { u: x.equity, s: x.equityScale };
-  const ratio = fixedOf(riskRatio(x.riskPerTradePercent, x.stopLossPercent));
-  const sizePct = fixedText(x.maxPositionSizePercent);
-  if (ratio === undefined || sizePct === undefined) return undefined;
-  let notional = exactProduct(equity, ratio);
-  // equity x pct x 0.01: the hundredth moves the point.
-  const bySize = exactProduct(equity, sizePct);
+  let notional = exactProduct(equity, x.equityDigits, plan.ratio, plan.ratioDigits);
+  // equity x pct x 0.01 (the hundredth is in the share).
+  const bySize = exactProduct(equity, x.equityDigits, plan.sizeShare, plan.sizeShareDigits);
   if (notional === undefined || bySize === undefined) return undefined;
-  const caps: Fixed[] = [{ u: bySize.u, s: bySize.s + 2 }];
-  if (x.maxPositionNotional !== undefined) {
-    const cap = fixedText(x.maxPositionNotional);
-    if (cap === undefined) return undefined;
-    caps.push(cap);
-  }
-  if (x.maxAllocation !== undefined) {
-    const cap = fixedOf(x.maxAllocation);
-    if (cap === undefined) return undefined;
-    caps.push(cap);
-  }
-  for (const cap of caps) if (compare(cap, notional) < 0) notional = cap;
+  if (compare(bySize, notional) < 0) notional = bySize;
+  for (const cap of plan.caps) if (compare(cap, notional) < 0) notional = cap;
   if (notional.u <= 0n) return undefined;
   // The cash cap: only when floats show the cash far above (else its rounded division decides, in decimals).
   const n = Number(notional.u) / 10 ** notional.s;
-  const f = x.feeRate.toNumber();
+  const f = plan.feeF;
   if (!(n > 1e-300 && n < 1e300 && x.cashF > 0 && x.cashF < 1e300 && f >= 0 && f < 1e300)) return undefined;
   if (!(x.cashF / (1 + f) > n * (1 + 1e-9) * (1 + 1e-12))) return undefined;
   // Lots: the largest q with q x ticks x 10^-(tickDp + lotDp) <= notional.
@@ -107,7 +138,8 @@ export function sizeOpeningLots(x: CountedSizingInput): number | undefined {
   if (lots <= 0n || lots > 100_000_000_000_000n) return undefined;
   const q = Number(lots);
   if (Number.isNaN(x.minLots) || q < x.minLots || x.minNotional === undefined) return undefined;
+  if (x.tickDp + x.lotDp > 40) return undefined;
   const value = BigInt(q) * BigInt(x.ticks) * p10(40 - x.tickDp - x.lotDp);
-  if (x.tickDp + x.lotDp > 40 || value < x.minNotional) return undefined;
+  if (value < x.minNotional) return undefined;
   return q;
 }
