@@ -2,10 +2,14 @@
 // and then every change the source publishes. The source is subscribed to
 // once, whatever the number of clients; each update is serialized once (by
 // the same schemas as the JSON API, so no field outside them can leak) and
-// the same bytes go to every client. A client that cannot keep up (more than
+// framed once, and the updates of one turn of the event loop (a fill brings a
+// trade, positions, status and equity together) go out as one write of the
+// same prepared bytes to every client's socket: no per-client framing, one
+// system call per client. A client that cannot keep up (more than
 // `maxBufferedBytes` waiting) is dropped rather than slowing the others; a
 // client whose token expires is closed; dead peers are found by ping.
-import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import type { Socket } from 'node:net';
+import { type Span, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import build from 'fast-json-stringify';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -23,8 +27,12 @@ import {
 } from './schemas/stream.ts';
 import type { BotStatusSource, StatusEvent } from './status-source.ts';
 import { startBroadcastSpan } from './tracing.ts';
+import { textFrame } from './websocket-frame.ts';
 
 export const STREAM_PATH = '/api/v1/stream';
+
+/** WebSocket.OPEN, without loading `ws` as a value here. */
+const OPEN = 1;
 
 /** Close codes the stream uses (4000-4999 are the application's). */
 export const StreamCloseCode = {
@@ -46,6 +54,8 @@ export interface StreamPluginOptions {
 
 interface Client {
   readonly socket: WebSocket;
+  /** The TCP socket under it: prepared frames are written here directly. */
+  readonly raw: Socket;
   alive: boolean;
   expiry: NodeJS.Timeout | undefined;
 }
@@ -84,12 +94,41 @@ async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions):
     setTimeout(() => client.socket.terminate(), 5000).unref();
   };
 
+  // Frames waiting for the end of this turn of the event loop, and the spans of their updates.
+  let frames: Buffer[] = [];
+  let spans: Span[] = [];
+  let flushing: NodeJS.Immediate | undefined;
+
+  const flush = (): void => {
+    flushing = undefined;
+    const batch = frames.length === 1 ? frames[0]! : Buffer.concat(frames);
+    const ended = spans;
+    frames = [];
+    spans = [];
+    let slow = 0;
+    for (const client of clients) {
+      if (client.raw.writableLength > options.maxBufferedBytes) {
+        slow++;
+        drop(client, StreamCloseCode.TOO_SLOW, 'too slow');
+        continue;
+      }
+      // Closing (a close frame sent) or gone: nothing more may follow.
+      if (client.socket.readyState !== OPEN || client.raw.destroyed) continue;
+      client.raw.write(batch);
+    }
+    for (const span of ended) {
+      span.setAttribute('botcore.stream.subscribers', clients.size);
+      if (slow > 0) span.setAttribute('botcore.stream.dropped', slow);
+      span.end();
+    }
+  };
+
   const unsubscribe = source.subscribe((event) => {
     if (clients.size === 0) return;
     const span = startBroadcastSpan(tracer, event.type, event.trace);
     let frame: Buffer;
     try {
-      frame = Buffer.from(serialize(event));
+      frame = textFrame(Buffer.from(serialize(event)));
     } catch (err) {
       // An update that does not fit its schema is the source's bug: say so, send nothing half-formed.
       app.log.error({ err, event: event.type }, 'stream update does not fit its schema');
@@ -97,18 +136,9 @@ async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions):
       span.end();
       return;
     }
-    let slow = 0;
-    for (const client of clients) {
-      if (client.socket.bufferedAmount > options.maxBufferedBytes) {
-        slow++;
-        drop(client, StreamCloseCode.TOO_SLOW, 'too slow');
-        continue;
-      }
-      client.socket.send(frame, { binary: false });
-    }
-    span.setAttribute('botcore.stream.subscribers', clients.size);
-    if (slow > 0) span.setAttribute('botcore.stream.dropped', slow);
-    span.end();
+    frames.push(frame);
+    spans.push(span);
+    flushing ??= setImmediate(flush);
   });
 
   const heartbeat = setInterval(() => {
@@ -128,6 +158,8 @@ async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions):
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
     unsubscribe();
+    if (flushing) clearImmediate(flushing);
+    for (const span of spans) span.end();
   });
   // Before the server stops accepting: tell every client, so they reconnect elsewhere.
   app.addHook('preClose', async () => {
@@ -162,7 +194,7 @@ async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions):
       };
     },
     wsHandler: async (socket, request) => {
-      const client: Client = { socket, alive: true, expiry: undefined };
+      const client: Client = { socket, raw: request.raw.socket, alive: true, expiry: undefined };
       socket.on('pong', () => {
         client.alive = true;
       });

@@ -119,6 +119,19 @@ describe('/api/v1/stream', () => {
     expect(metrics).toContain('botcore_status_stream_subscribers{namespace="desk-a",bot="eth-btc"} 25');
   });
 
+  it('sends the updates of one turn (a fill: trade, positions, status) as separate messages, in order', async () => {
+    const { t, url } = await listen();
+    const c = await connect(url, { header: `Bearer ${t.token}` });
+    expect((await c.next()).type).toBe('hello');
+    const trade = { ...t.source.trades({ limit: 1 }).items[0]!, id: 'batched' };
+    t.source.recordTrade(trade);
+    t.source.setPositions([]);
+    t.source.update({ phase: 'Degraded' });
+    expect(await c.next()).toEqual({ type: 'trade', trade });
+    expect(await c.next()).toEqual({ type: 'positions', positions: [] });
+    expect(await c.next()).toMatchObject({ type: 'status', status: { phase: 'Degraded' } });
+  });
+
   it('closes the socket with 4401 when the token expires', async () => {
     const clock = { offset: 0 };
     const { t, url } = await listen({}, { now: () => Date.now() + clock.offset });
