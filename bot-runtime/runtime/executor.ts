@@ -119,6 +119,7 @@ export class Executor {
   #idle: Promise<void> = Promise.resolve();
   #equityWrites = new Set<Promise<unknown>>();
   #failed: unknown;
+  #stopping = false;
   readonly #traces = new ExecutorTraces();
 
   constructor(options: ExecutorOptions) {
@@ -269,6 +270,7 @@ export class Executor {
       while (this.#dirty) {
         this.#dirty = false;
         for (;;) {
+          if (this.#stopping) return;
           const next = this.#options.join.next();
           if (!next) break;
           try {
@@ -501,7 +503,13 @@ export class Executor {
     await Promise.all([...this.#equityWrites]);
   }
 
+  /**
+   * Finishes the candle in progress and leaves the ones still waiting: a
+   * backlog is not worth outliving the pod's grace period (a restart resumes
+   * from the ledger; `botcore run` replays them).
+   */
   async stop(): Promise<void> {
+    this.#stopping = true;
     await this.#md?.unsubscribe();
     await this.#signals?.unsubscribe();
     await this.settle();
