@@ -342,7 +342,11 @@ describe('a paper bot from examples/, end to end', () => {
     } finally {
       await ledger.close();
     }
-    for (const p of [feed, strategy, executor]) expect(await p.stop()).toEqual({ code: 0, signal: null });
+    for (const p of [feed, strategy, executor])
+      expect({ role: p.name, exit: await p.stop() }).toEqual({
+        role: p.name,
+        exit: { code: 0, signal: null },
+      });
     expect(await operator!.stop()).toBe(0);
 
     // No token and no private key in anything the processes wrote.

@@ -66,10 +66,10 @@ describe('the executor pod killed while it holds a position', () => {
         timeframe: '5m',
         marketData: {
           source: 'replay',
-          // The bundled real candles, a candle every 10 ms, looping (time keeps moving forward).
+          // The bundled real candles, a candle every 25 ms, looping (time keeps moving forward).
           replay: {
             files: [{ symbol: 'ETH/BTC', path: join(root, 'examples/data/ETH-BTC_5m.csv') }],
-            speed: 30_000,
+            speed: 12_000,
             loop: true,
           },
         },
@@ -100,8 +100,10 @@ describe('the executor pod killed while it holds a position', () => {
       await feed.waitForLog('role started');
 
       const runs: string[] = [];
-      for (let kill = 0; kill < KILLS; kill++) {
-        // Mid-trading: a position open, after this run has traded.
+      // A kill counts when the ledger held a position at that moment (one may close between
+      // the look and the kill): then the next run has to take it over.
+      for (let kills = 0, attempts = 0; kills < KILLS; attempts++) {
+        expect(attempts).toBeLessThan(3 * KILLS);
         await eventually(
           async () => {
             const fills = await ledger.fills();
@@ -109,13 +111,12 @@ describe('the executor pod killed while it holds a position', () => {
             const open = (await ledger.positions()).some((p) => p.quantity !== '0');
             return ours && open ? true : undefined;
           },
-          `run ${kill + 1} to trade and hold a position`,
+          `run ${runs.length + 1} to trade and hold a position`,
           60_000,
         );
         await executor.kill();
-        runs.push(
-          ...new Set((await ledger.fills()).map((f) => runOf(f.orderId)).filter((r) => !runs.includes(r))),
-        );
+        for (const f of await ledger.fills())
+          if (!runs.includes(runOf(f.orderId))) runs.push(runOf(f.orderId));
 
         executor = role(['runtime', '--role', 'executor']);
         const resumed = await executor.waitForLog('resuming from the ledger');
@@ -123,7 +124,7 @@ describe('the executor pod killed while it holds a position', () => {
         const held = (await ledger.fills()).slice(0, resumed.fills as number);
         const expected = portfolioFromFills(held, dec('1'), [defaultInstrument('ETH/BTC')]);
         expect(resumed.portfolio).toBe(describeSeed(expected, 'BTC'));
-        expect(expected.positions.some((p) => p.quantity.gt(0))).toBe(true);
+        if (expected.positions.some((p) => p.quantity.gt(0))) kills++;
       }
       // The last run trades too.
       await eventually(
@@ -131,10 +132,14 @@ describe('the executor pod killed while it holds a position', () => {
         'a fill of the last run',
         60_000,
       );
-      for (const p of [feed, strategy, executor]) expect(await p.stop()).toEqual({ code: 0, signal: null });
+      for (const p of [feed, strategy, executor])
+        expect({ role: p.name, exit: await p.stop() }).toEqual({
+          role: p.name,
+          exit: { code: 0, signal: null },
+        });
 
       const fills = await ledger.fills();
-      expect(new Set(fills.map((f) => runOf(f.orderId))).size).toBe(KILLS + 1);
+      expect(new Set(fills.map((f) => runOf(f.orderId))).size).toBeGreaterThanOrEqual(KILLS + 1);
       const check = await reconcileLedger(ledger);
       expect(check.mismatches).toEqual([]);
       expect(check).toMatchObject({ ok: true, duplicates: [], fillCount: fills.length });
