@@ -11,14 +11,30 @@ export const AMOUNT_SCALE = 40;
 const POW10N: bigint[] = [];
 for (let i = 0, p = 1n; i <= 2 * AMOUNT_SCALE; i++, p *= 10n) POW10N.push(p);
 const LIMIT = 10n ** 59n;
+const POW10F = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22,
+];
 
 /** 10^n as a BigInt, 0 <= n <= 80. */
 export function pow10n(n: number): bigint {
   return POW10N[n]!;
 }
 
+let lastDecimal: Decimal | undefined;
+let lastUnits: bigint | undefined;
+
 /** `x * 10^40` when that is an integer (x has at most 40 decimals); undefined otherwise. */
 export function unitsOfDecimal(x: Decimal): bigint | undefined {
+  // A fill's fee is counted into a few sums in a row: the last answer is kept.
+  if (x === lastDecimal) return lastUnits;
+  const u = countUnits(x);
+  lastDecimal = x;
+  lastUnits = u;
+  return u;
+}
+
+function countUnits(x: Decimal): bigint | undefined {
   const words = (x as unknown as { d: number[] | null }).d;
   if (words === null) return undefined;
   const n = words.length;
@@ -31,16 +47,23 @@ export function unitsOfDecimal(x: Decimal): bigint | undefined {
     zeros++;
   }
   let digits = 1;
-  while (digits < 7 && first >= 10 ** digits) digits++;
+  while (digits < 7 && first >= POW10F[digits]!) digits++;
   const shift = x.e - (digits - 1) - 7 * (n - 1) + zeros + AMOUNT_SCALE;
   if (shift < 0 || shift > 2 * AMOUNT_SCALE) return undefined;
   let m: bigint;
   if (n === 1) m = BigInt(last);
-  else if (n === 2) m = BigInt(first * 10 ** (7 - zeros) + last);
+  else if (n === 2) m = BigInt(first * POW10F[7 - zeros]! + last);
   else {
-    let acc = BigInt(first);
-    for (let i = 1; i < n - 1; i++) acc = acc * 10_000_000n + BigInt(words[i]!);
-    m = acc * POW10N[7 - zeros]! + BigInt(last);
+    // Up to 2^53 the significand is built in a double (exact), past it in BigInts.
+    let f = first;
+    for (let i = 1; i < n - 1; i++) f = f * 1e7 + words[i]!;
+    f = f * POW10F[7 - zeros]! + last;
+    if (f <= Number.MAX_SAFE_INTEGER) m = BigInt(f);
+    else {
+      let acc = BigInt(first);
+      for (let i = 1; i < n - 1; i++) acc = acc * 10_000_000n + BigInt(words[i]!);
+      m = acc * POW10N[7 - zeros]! + BigInt(last);
+    }
   }
   const u = m * POW10N[shift]!;
   return x.s < 0 ? -u : u;
@@ -62,28 +85,41 @@ export function decimalOfScaledUnits(u: bigint, scale: number): Decimal {
 
 /** The double nearest `u * 10^-scale` (what toFloat and toNumber give for that Decimal: all are correctly rounded). */
 export function floatOfScaledUnits(u: bigint, scale: number): number {
-  const text = u.toString();
+  return floatOfDigits(u.toString(), scale);
+}
+
+/** floatOfScaledUnits from the count's text (`u.toString()`). */
+function floatOfDigits(text: string, scale: number): number {
   let end = text.length;
   while (end > 1 && text.charCodeAt(end - 1) === 48) end--;
   const places = scale - (text.length - end);
   // Up to 15 digits the significand is an exact double, and so is 10^places: one correctly rounded quotient.
-  const digits = end - (u < 0n ? 1 : 0);
+  const digits = end - (text.charCodeAt(0) === 45 ? 1 : 0);
   if (digits <= 15 && places >= 0 && places <= 22) return Number(text.slice(0, end)) / POW10F[places]!;
   return Number(`${text.slice(0, end)}e${-places}`);
 }
 
 /** The text Decimal#toFixed() gives for `u * 10^-40`. */
 export function formatUnits(u: bigint): string {
-  const neg = u < 0n;
-  let digits = (neg ? -u : u).toString();
+  return formatDigits(u.toString());
+}
+
+/** formatUnits from the count's text (`u.toString()`). */
+function formatDigits(text: string): string {
+  const neg = text.charCodeAt(0) === 45;
+  let digits = neg ? text.slice(1) : text;
   if (digits.length <= AMOUNT_SCALE) digits = digits.padStart(AMOUNT_SCALE + 1, '0');
   const cut = digits.length - AMOUNT_SCALE;
-  let frac = digits.slice(cut);
-  let end = frac.length;
-  while (end > 0 && frac.charCodeAt(end - 1) === 48) end--;
-  frac = frac.slice(0, end);
-  const text = frac ? `${digits.slice(0, cut)}.${frac}` : digits.slice(0, cut);
-  return neg ? `-${text}` : text;
+  let end = digits.length;
+  while (end > cut && digits.charCodeAt(end - 1) === 48) end--;
+  const out = end > cut ? `${digits.slice(0, cut)}.${digits.slice(cut, end)}` : digits.slice(0, cut);
+  return neg ? `-${out}` : out;
+}
+
+/** The text and the double of `u * 10^-40` (one conversion of the count to text for both). */
+export function textAndFloat(u: bigint): { text: string; float: number } {
+  const digits = u.toString();
+  return { text: formatDigits(digits), float: floatOfDigits(digits, AMOUNT_SCALE) };
 }
 
 /** The Decimal `u * 10^-40`. */
@@ -96,15 +132,12 @@ export function floatOfAmountUnits(u: bigint): number {
   return floatOfScaledUnits(u, AMOUNT_SCALE);
 }
 
-const POW10F = [
-  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-  1e20, 1e21, 1e22,
-];
-
 export class ExactAmount {
   /** The exact count of 10^-40 while the sum is kept as one; undefined once it is a Decimal. */
   #units: bigint | undefined;
   #decimal: Decimal | undefined;
+  /** `#units.toString()`, made once per value for its text and its double. */
+  #digits: string | undefined;
 
   constructor(start: Decimal) {
     this.#units = unitsOfDecimal(start);
@@ -143,6 +176,7 @@ export class ExactAmount {
     if (next >= LIMIT || next <= -LIMIT) return false;
     this.#units = next;
     this.#decimal = undefined;
+    this.#digits = undefined;
     return true;
   }
 
@@ -162,10 +196,14 @@ export class ExactAmount {
   }
 
   toFixed(): string {
-    return this.#units !== undefined ? formatUnits(this.#units) : this.#decimal!.toFixed();
+    if (this.#units === undefined) return this.#decimal!.toFixed();
+    this.#digits ??= this.#units.toString();
+    return formatDigits(this.#digits);
   }
 
   toFloat(): number {
-    return this.#units !== undefined ? floatOfAmountUnits(this.#units) : this.#decimal!.toNumber();
+    if (this.#units === undefined) return this.#decimal!.toNumber();
+    this.#digits ??= this.#units.toString();
+    return floatOfDigits(this.#digits, AMOUNT_SCALE);
   }
 }

@@ -150,7 +150,8 @@ export class Portfolio {
         this.#add(inst.base, qty.negated());
       }
     }
-    this.#add(fill.fee.currency, fill.fee.amount.negated());
+    // minus(x) is plus(x.negated()): the same operation in decimals, and the fee counted once (unitsOfDecimal keeps it).
+    this.#sum(this.#balances, fill.fee.currency).minus(fill.fee.amount);
     this.#sum(this.#fees, fill.fee.currency).plus(fill.fee.amount);
     this.#fills++;
   }
@@ -205,6 +206,12 @@ export class Portfolio {
   position(symbol: string): Position {
     this.#instrument(symbol);
     return this.#positions.get(symbol)!.position;
+  }
+
+  /** `position(symbol).averagePrice`, without making the Position. */
+  averagePrice(symbol: string): Decimal {
+    this.#instrument(symbol);
+    return this.#positions.get(symbol)!.averagePrice;
   }
 
   /** The signed quantity of `symbol` as a count of its lots (NaN when it is not kept as one). */

@@ -72,6 +72,10 @@ export class PositionBook {
     return this.#view;
   }
 
+  get averagePrice(): Decimal {
+    return this.#slow !== undefined ? this.#slow.averagePrice : this.#average;
+  }
+
   /** The signed quantity as a lot count (NaN once the fold is in decimals). */
   get lots(): number {
     return this.#slow === undefined ? this.#lots : Number.NaN;

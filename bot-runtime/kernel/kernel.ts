@@ -13,6 +13,7 @@ import {
   AMOUNT_SCALE,
   decimalOfScaledUnits,
   floatOfScaledUnits,
+  pow10n,
   unitsOfDecimal,
 } from '../domain/exact-amount.ts';
 import {
@@ -739,14 +740,19 @@ export class Kernel {
     const trade = this.#open[k]!;
     const buy = fill.side === 'BUY';
     if (buy && trade.bought.isZero()) trade.entryTime = fill.ts;
+    const fillLots = lotDp === undefined ? Number.NaN : unitsOf(fill.quantity, lotDp);
     const notional =
       grid.tickPlaces === undefined || lotDp === undefined
         ? undefined
-        : notionalUnits(grid.ticksOf(fill.price), grid.tickPlaces, unitsOf(fill.quantity, lotDp), lotDp);
-    trade.add(buy, fill.quantity, fill.price, notional, fill.fee.amount);
+        : notionalUnits(grid.ticksOf(fill.price), grid.tickPlaces, fillLots, lotDp);
+    const quantityUnits =
+      Number.isNaN(fillLots) || lotDp! > AMOUNT_SCALE
+        ? undefined
+        : BigInt(fillLots) * pow10n(AMOUNT_SCALE - lotDp!);
+    trade.add(buy, fill.quantity, quantityUnits, fill.price, notional, fill.fee.amount);
     if (buy) {
       // The stop follows the average entry and covers the whole position.
-      const stop = stopPrice(grid, this.portfolio.position(inst.symbol).averagePrice, this.#stopFactor);
+      const stop = stopPrice(grid, this.portfolio.averagePrice(inst.symbol), this.#stopFactor);
       this.#stop[k] = stop;
       this.#stopF[k] = toFloat(stop);
       this.#venue.protect(k, stop, quantity(), fill.ts);

@@ -87,7 +87,16 @@ describe('counts in the kernel', () => {
               f.counted && grid.tickPlaces !== undefined && grid.lotPlaces !== undefined
                 ? notionalUnits(f.ticks, tickDp, f.lots, lotDp)
                 : undefined;
-            trade.add(f.buy, qty, px, units, fee);
+            trade.add(
+              f.buy,
+              qty,
+              f.counted && grid.lotPlaces !== undefined
+                ? BigInt(f.lots) * 10n ** BigInt(40 - lotDp)
+                : undefined,
+              px,
+              units,
+              fee,
+            );
             fees = fees.plus(fee);
             if (f.buy) {
               bought = bought.plus(qty);

@@ -6,8 +6,8 @@ import {
   AMOUNT_SCALE,
   ExactAmount,
   floatOfAmountUnits,
-  formatUnits,
   pow10n,
+  textAndFloat,
 } from '../domain/exact-amount.ts';
 import { type Decimal, dec, ZERO } from '../domain/index.ts';
 import { safeTimes } from '../domain/units.ts';
@@ -73,11 +73,21 @@ export class OpenTrade {
     this.cost = new ExactAmount(cost);
   }
 
-  /** A fill's quantity and notional (`notional` as counts when known, else `price x quantity` in decimals) and fee. */
-  add(buy: boolean, quantity: Decimal, price: Decimal, notional: bigint | undefined, fee: Decimal): void {
+  /**
+   * A fill's quantity and notional (each as a count of 10^-40 when known, else
+   * in decimals: the quantity, and `price x quantity`) and fee.
+   */
+  add(
+    buy: boolean,
+    quantity: Decimal,
+    quantityUnits: bigint | undefined,
+    price: Decimal,
+    notional: bigint | undefined,
+    fee: Decimal,
+  ): void {
     this.fees.plus(fee);
     const [qty, value] = buy ? [this.bought, this.cost] : [this.sold, this.proceeds];
-    qty.plus(quantity);
+    if (quantityUnits === undefined || !qty.plusUnits(quantityUnits)) qty.plus(quantity);
     if (notional === undefined || !value.plusUnits(notional)) value.plus(price.times(quantity));
   }
 
@@ -92,8 +102,9 @@ export class OpenTrade {
       const p = proceeds.units - cost.units - fees.units;
       const c = cost.units + fees.units;
       pnl = p < 0n ? -1 : p > 0n ? 1 : 0;
-      pnlText = formatUnits(p);
-      ratio = c === 0n ? 0 : floatOfAmountUnits(p) / floatOfAmountUnits(c);
+      const { text, float } = textAndFloat(p);
+      pnlText = text;
+      ratio = c === 0n ? 0 : float / floatOfAmountUnits(c);
     } else {
       const p = proceeds.decimal.minus(cost.decimal).minus(fees.decimal);
       const c = cost.decimal.plus(fees.decimal);
