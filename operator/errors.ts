@@ -1,9 +1,13 @@
 // A short, human message for an error, as status conditions and events show
 // it: the API server's own `message` for API errors, not the whole response.
 
+import { StepError } from './runtime/steps.ts';
+
 const maxLength = 512;
 
 export function describeError(error: unknown): string {
+  // A failed reconcile step: name the step, then describe what it threw.
+  if (error instanceof StepError) return clip(`${error.step}: ${describeError(error.cause)}`);
   let text: string;
   const api = apiError(error);
   if (api !== undefined) {
@@ -20,6 +24,10 @@ export function describeError(error: unknown): string {
   } else {
     text = String(error);
   }
+  return clip(text);
+}
+
+function clip(text: string): string {
   return text.length <= maxLength ? text : `${text.slice(0, maxLength - 3)}...`;
 }
 

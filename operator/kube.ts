@@ -27,8 +27,14 @@ export interface ClusterClient {
   replaceStatus<T extends KubernetesObject>(plural: Plural, object: T): Promise<T>;
 }
 
+/** The HTTP status of an API error, also when a step wrapped it (StepError's cause). */
 export function statusCode(error: unknown): number | undefined {
-  return statusOf(error);
+  for (let e = error; e !== undefined && e !== null; e = (e as { cause?: unknown }).cause) {
+    const code = statusOf(e);
+    if (code !== undefined) return code;
+    if (typeof e !== 'object') break;
+  }
+  return undefined;
 }
 
 export function isConflict(error: unknown): boolean {

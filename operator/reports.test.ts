@@ -65,3 +65,28 @@ describe('ReportStore wake-ups', () => {
     expect(seen).toEqual([0, 2000, 12_000]);
   });
 });
+
+describe('ReportStore breaches', () => {
+  it('keeps the newest breach a bot reported after later reports drop it', () => {
+    const clock = new FakeClock(0);
+    const store = new ReportStore({ clock, logger: silentLogger(), onReport: () => {} });
+    const breach = { rule: 'maxDailyLoss', time: '2026-01-01T00:00:05Z', message: 'daily loss 5 %' };
+    store.receive('botcore.ns.bot.status', {
+      time: '2026-01-01T00:00:05Z',
+      healthy: true,
+      lastBreach: breach,
+    });
+    store.receive('botcore.ns.bot.status', { time: '2026-01-01T00:00:06Z', healthy: true });
+    expect(store.get('ns/bot')?.report.lastBreach).toBeUndefined();
+    expect(store.lastBreach('ns/bot')).toEqual(breach);
+    const older = { ...breach, time: '2026-01-01T00:00:01Z' };
+    store.receive('botcore.ns.bot.status', {
+      time: '2026-01-01T00:00:07Z',
+      healthy: true,
+      lastBreach: older,
+    });
+    expect(store.lastBreach('ns/bot')).toEqual(breach);
+    store.delete('ns/bot');
+    expect(store.lastBreach('ns/bot')).toBeUndefined();
+  });
+});

@@ -26,6 +26,12 @@ export class ReportStore {
   readonly #onReport: (key: string) => void;
   readonly #counted: ((result: 'accepted' | 'invalid') => void) | undefined;
   readonly #refreshMs: number;
+  /**
+   * The latest breach each bot reported, kept when later reports omit it: a
+   * report every few hundred ms would otherwise replace a breach before the
+   * policy's reconcile gets to read it.
+   */
+  readonly #breaches = new Map<string, NonNullable<RuntimeReport['lastBreach']>>();
   /** What the last report that woke the controller said (without its time), and when. */
   readonly #woke = new Map<string, { content: string; at: number }>();
 
@@ -60,6 +66,11 @@ export class ReportStore {
     const key = `${bot.namespace}/${bot.name}`;
     const now = this.#clock.now();
     this.#latest.set(key, { report: result.value, receivedAt: now });
+    const breach = result.value.lastBreach;
+    const kept = this.#breaches.get(key);
+    if (breach !== undefined && (kept === undefined || Date.parse(breach.time) >= Date.parse(kept.time))) {
+      this.#breaches.set(key, breach);
+    }
     const content = canonicalJson({ ...result.value, time: undefined });
     const woke = this.#woke.get(key);
     if (woke !== undefined && woke.content === content && now - woke.at < this.#refreshMs) return;
@@ -71,8 +82,14 @@ export class ReportStore {
     return this.#latest.get(key);
   }
 
+  /** The newest breach the bot has reported, whether or not its latest report repeats it. */
+  lastBreach(key: string): RuntimeReport['lastBreach'] {
+    return this.#breaches.get(key);
+  }
+
   delete(key: string): void {
     this.#latest.delete(key);
+    this.#breaches.delete(key);
     this.#woke.delete(key);
   }
 }

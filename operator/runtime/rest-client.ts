@@ -119,7 +119,8 @@ export class RestClient {
         }
         onEvent(event);
       });
-      response.once('error', reject);
+      response.on('error', reject);
+      lines.on('error', reject);
       response.once('aborted', () => reject(new Error(`watch ${path}: the connection was cut`)));
       lines.once('close', () => (response.complete ? resolve() : reject(new Error(`watch ${path} broke`))));
     });
@@ -155,7 +156,7 @@ export class RestClient {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {
       const req = send(url, options, resolve);
-      req.once('error', reject);
+      req.on('error', reject);
       req.once('timeout', () =>
         req.destroy(new Error(`${method} ${url.pathname}: no answer in ${timeoutMs} ms`)),
       );
@@ -169,7 +170,7 @@ function readAll(response: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     response.on('data', (chunk: Buffer) => chunks.push(chunk));
     response.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    response.once('error', reject);
+    response.on('error', reject);
   });
 }
 

@@ -64,4 +64,24 @@ describe('runSteps', () => {
     });
     expect(ran).toEqual(['config:x', 'workloads:x']);
   });
+
+  it('starts no further step once the context signal is aborted (leadership lost)', async () => {
+    const abort = new AbortController();
+    const ran: string[] = [];
+    const context = { signal: abort.signal };
+    const aborting: ReconcileStep<typeof context> = {
+      name: 'x',
+      run: async () => {
+        ran.push('x');
+        abort.abort(new Error('lost'));
+      },
+    };
+    const after: ReconcileStep<typeof context> = { name: 'after', run: async () => void ran.push('after') };
+    await expect(runSteps([aborting, after], context)).rejects.toThrow('lost');
+    expect(ran).toEqual(['x']);
+  });
+
+  it('goes on after a requeue of nothing', async () => {
+    expect(Step.requeueAfter(undefined)).toEqual(Step.continue);
+  });
 });

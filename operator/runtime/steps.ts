@@ -3,6 +3,7 @@
 // A step says "go on", "go on, but come back after d", "stop here (and come
 // back after d)", or throws. `runSteps` runs them in order and folds their
 // answers into the controller's ReconcileOutcome; a throw names the step.
+// A context with an AbortSignal (the reconcile's) is checked before each step.
 import type { ReconcileOutcome } from './controller.ts';
 
 export type StepResult =
@@ -13,8 +14,9 @@ export type StepResult =
 export const Step = {
   /** Go on with the next step. */
   continue: { kind: 'continue' } as StepResult,
-  /** Go on, and reconcile again after `afterMs` (the shortest such delay wins). */
-  requeueAfter: (afterMs: number): StepResult => ({ kind: 'requeue', afterMs }),
+  /** Go on, and reconcile again after `afterMs` (the shortest such delay wins); undefined: just go on. */
+  requeueAfter: (afterMs: number | undefined): StepResult =>
+    afterMs === undefined ? { kind: 'continue' } : { kind: 'requeue', afterMs },
   /** Skip the remaining steps (e.g. waiting for a child), optionally coming back after a delay. */
   stop: (requeueAfterMs?: number): StepResult =>
     requeueAfterMs === undefined ? { kind: 'stop' } : { kind: 'stop', requeueAfterMs },
@@ -46,7 +48,10 @@ export async function runSteps<C>(
     if (ms !== undefined && ms > 0)
       requeueAfterMs = requeueAfterMs === undefined ? ms : Math.min(requeueAfterMs, ms);
   };
+  const signal = signalOf(context);
   for (const step of steps) {
+    // A replica that stopped leading (signal aborted) starts no further step.
+    signal?.throwIfAborted();
     let result: StepResult | undefined;
     try {
       result = ((await step.run(context)) ?? undefined) as StepResult | undefined;
@@ -62,4 +67,10 @@ export async function runSteps<C>(
     break;
   }
   return requeueAfterMs === undefined ? {} : { requeueAfterMs };
+}
+
+function signalOf(context: unknown): AbortSignal | undefined {
+  if (typeof context !== 'object' || context === null || !('signal' in context)) return undefined;
+  const { signal } = context as { signal?: unknown };
+  return signal instanceof AbortSignal ? signal : undefined;
 }

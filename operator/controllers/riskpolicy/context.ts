@@ -1,4 +1,5 @@
 import type { RiskPolicy, TradingBot } from '../../../crds/index.ts';
+import type { RuntimeReport } from '../../../crds/runtime-config/index.ts';
 import type { RuntimeBus } from '../../bus.ts';
 import type { ClusterClient } from '../../kube.ts';
 import type { OperatorMetrics } from '../../metrics.ts';
@@ -17,7 +18,11 @@ export interface RiskPolicyDeps {
   readonly pushed: Map<string, string>;
   readonly metrics?: OperatorMetrics;
   /** The runtime reports, for the bots' last breaches. */
-  readonly reports?: { get(key: string): ReceivedReport | undefined };
+  readonly reports?: {
+    get(key: string): ReceivedReport | undefined;
+    /** The newest breach a bot reported, kept after later reports drop it. */
+    lastBreach?(key: string): RuntimeReport['lastBreach'];
+  };
 }
 
 export interface PolicyContext {

@@ -30,6 +30,6 @@ describe('finalizers', () => {
     await ensureFinalizer.run(ctx);
     await ensureFinalizer.run(ctx);
     expect(h.cluster.writes).toEqual([`finalizers riskpolicies/guard [${policyFinalizer}]`]);
-    expect((await finalize.run(h.context(testPolicy('other')))).kind).toBe('stop');
+    expect((await finalize.run(h.context(testPolicy('other'))))?.kind).toBe('stop');
   });
 });

@@ -3,7 +3,7 @@
 // event says which bots hold it.
 import type { RiskPolicy } from '../../../crds/index.ts';
 import { isConflict } from '../../kube.ts';
-import { proceed, type Step, stop } from '../step.ts';
+import { type ReconcileStep, Step } from '../../runtime/index.ts';
 import { isLive, type PolicyContext, policyFinalizer } from './context.ts';
 
 async function setFinalizer(ctx: PolicyContext, present: boolean): Promise<void> {
@@ -30,18 +30,18 @@ async function setFinalizer(ctx: PolicyContext, present: boolean): Promise<void>
   if (policy !== undefined) throw new Error('could not change the finalizer: the policy kept changing');
 }
 
-export const ensureFinalizer: Step<PolicyContext> = {
+export const ensureFinalizer: ReconcileStep<PolicyContext> = {
   name: 'ensure-finalizer',
   async run(ctx) {
     await setFinalizer(ctx, true);
-    return proceed;
+    return Step.continue;
   },
 };
 
-export const finalize: Step<PolicyContext> = {
+export const finalize: ReconcileStep<PolicyContext> = {
   name: 'finalize',
   async run(ctx) {
-    if (!(ctx.policy.metadata.finalizers ?? []).includes(policyFinalizer)) return stop();
+    if (!(ctx.policy.metadata.finalizers ?? []).includes(policyFinalizer)) return Step.stop();
     const live = ctx.bound.filter(isLive).map((b) => b.metadata.name ?? '');
     if (live.length > 0) {
       ctx.deps.events.event(
@@ -51,9 +51,9 @@ export const finalize: Step<PolicyContext> = {
         `RiskPolicy is still bound to running bots: ${live.join(', ')}; deletion waits until they refer to another policy, are suspended, or are deleted`,
       );
       // Bot changes enqueue this policy too; the requeue is a safety net.
-      return stop(30_000);
+      return Step.stop(30_000);
     }
     await setFinalizer(ctx, false);
-    return stop();
+    return Step.stop();
   },
 };

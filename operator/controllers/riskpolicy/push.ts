@@ -5,10 +5,10 @@
 import type { ControlRequest } from '../../../crds/runtime-config/index.ts';
 import { subjectsFor } from '../../../crds/runtime-config/index.ts';
 import { renderRiskPolicyDocument } from '../../render/runtime-config.ts';
-import { proceed, type Step } from '../step.ts';
+import { type ReconcileStep, Step } from '../../runtime/index.ts';
 import { isLive, type PolicyContext } from './context.ts';
 
-export const pushPolicy: Step<PolicyContext> = {
+export const pushPolicy: ReconcileStep<PolicyContext> = {
   name: 'push-policy',
   async run(ctx) {
     const { policy, deps } = ctx;
@@ -28,6 +28,6 @@ export const pushPolicy: Step<PolicyContext> = {
     }
     if (pushed.length > 0)
       ctx.log.info({ bots: pushed, generation: policy.metadata.generation }, 'pushed the policy');
-    return proceed;
+    return Step.continue;
   },
 };

@@ -2,15 +2,18 @@
 // deletion started, wait for the bound bots to go.
 
 import { statusCode } from '../../kube.ts';
-import { parseKey, type Reconciler } from '../../runtime/index.ts';
-import { runSteps, type Step } from '../step.ts';
+import { parseKey, type Reconciler, type ReconcileStep, runSteps } from '../../runtime/index.ts';
 import { boundBots, type PolicyContext, type RiskPolicyDeps } from './context.ts';
 import { ensureFinalizer, finalize } from './finalizers.ts';
 import { pushPolicy } from './push.ts';
 import { status } from './status.ts';
 
-export const reconcileSteps: ReadonlyArray<Step<PolicyContext>> = [ensureFinalizer, pushPolicy, status];
-export const deletionSteps: ReadonlyArray<Step<PolicyContext>> = [finalize];
+export const reconcileSteps: ReadonlyArray<ReconcileStep<PolicyContext>> = [
+  ensureFinalizer,
+  pushPolicy,
+  status,
+];
+export const deletionSteps: ReadonlyArray<ReconcileStep<PolicyContext>> = [finalize];
 
 export function riskPolicyReconciler(deps: RiskPolicyDeps): Reconciler {
   return async (key, { log, signal }) => {

@@ -4,8 +4,8 @@
 import type { RiskBreach, RiskPolicy, RiskPolicyStatus, TradingBot } from '../../../crds/index.ts';
 import type { RuntimeReport } from '../../../crds/runtime-config/index.ts';
 import { ConditionType, isTrue, setConditions, transitions } from '../../conditions.ts';
+import { type ReconcileStep, Step } from '../../runtime/index.ts';
 import { writeStatus } from '../status-writer.ts';
-import { proceed, type Step } from '../step.ts';
 import { boundBots, type PolicyContext } from './context.ts';
 
 /** The most recent breach: the newer of the stored one and those the bound bots report now. */
@@ -86,20 +86,22 @@ export function computePolicyStatus(
 function breaches(ctx: PolicyContext, policy: RiskPolicy) {
   const out: Array<{ bot: string; breach: NonNullable<RuntimeReport['lastBreach']> }> = [];
   for (const bot of boundBots(ctx.deps.bots, policy)) {
-    const breach = ctx.deps.reports?.get(`${bot.metadata.namespace}/${bot.metadata.name}`)?.report.lastBreach;
+    const key = `${bot.metadata.namespace}/${bot.metadata.name}`;
+    const reports = ctx.deps.reports;
+    const breach = reports?.lastBreach?.(key) ?? reports?.get(key)?.report.lastBreach;
     if (breach !== undefined) out.push({ bot: bot.metadata.name ?? '', breach });
   }
   return out;
 }
 
-export const status: Step<PolicyContext> = {
+export const status: ReconcileStep<PolicyContext> = {
   name: 'status',
   async run(ctx) {
     const { deps } = ctx;
     const result = await writeStatus(deps.client, 'riskpolicies', ctx.policy, (policy) =>
       computePolicyStatus(policy, boundBots(deps.bots, policy), deps.clock.now(), breaches(ctx, policy)),
     );
-    if (result === undefined) return proceed;
+    if (result === undefined) return Step.continue;
     ctx.policy = result.object;
     if (result.written) {
       const before = result.before as RiskPolicyStatus | undefined;
@@ -127,6 +129,6 @@ export const status: Step<PolicyContext> = {
         }
       }
     }
-    return proceed;
+    return Step.continue;
   },
 };

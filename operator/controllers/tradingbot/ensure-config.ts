@@ -4,7 +4,7 @@ import { applyResult } from '../../metrics.ts';
 import type { DesiredChildren } from '../../render/children.ts';
 import { renderChildren } from '../../render/children.ts';
 import type { RenderSettings } from '../../render/settings.ts';
-import { proceed, type Step } from '../step.ts';
+import { type ReconcileStep, Step } from '../../runtime/index.ts';
 import type { BotContext } from './context.ts';
 
 /**
@@ -39,7 +39,7 @@ export function renderCached(
   return desired;
 }
 
-export const ensureConfig: Step<BotContext> = {
+export const ensureConfig: ReconcileStep<BotContext> = {
   name: 'ensure-config',
   async run(ctx) {
     const { bot, deps } = ctx;
@@ -50,7 +50,7 @@ export const ensureConfig: Step<BotContext> = {
       if (policy === undefined) {
         // Without its policy a bot must not trade: leave the workloads alone, say why in status.
         ctx.policyMissing = true;
-        return proceed;
+        return Step.continue;
       }
     }
     ctx.policy = policy;
@@ -70,6 +70,6 @@ export const ensureConfig: Step<BotContext> = {
         `ConfigMap/${name} was edited by hand; restored it`,
       );
     }
-    return proceed;
+    return Step.continue;
   },
 };

@@ -8,7 +8,7 @@ describe('ensure-finalizer', () => {
   it('adds the finalizer once', async () => {
     const h = botHarness();
     const ctx = h.context(h.cluster.put(testBot()));
-    expect((await ensureFinalizer.run(ctx)).kind).toBe('continue');
+    expect((await ensureFinalizer.run(ctx))?.kind).toBe('continue');
     expect(ctx.bot.metadata.finalizers).toEqual([botFinalizer]);
     await ensureFinalizer.run(ctx);
     expect(h.cluster.writes).toEqual([`finalizers tradingbots/alpha [${botFinalizer}]`]);

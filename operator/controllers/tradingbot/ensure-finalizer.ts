@@ -1,10 +1,10 @@
 // Step 1: the finalizer that makes deletion wait for halt-and-flatten.
 import type { TradingBot } from '../../../crds/index.ts';
 import { isConflict } from '../../kube.ts';
-import { proceed, type Step, stop } from '../step.ts';
+import { type ReconcileStep, Step } from '../../runtime/index.ts';
 import { type BotContext, botFinalizer } from './context.ts';
 
-export const ensureFinalizer: Step<BotContext> = {
+export const ensureFinalizer: ReconcileStep<BotContext> = {
   name: 'ensure-finalizer',
   async run(ctx) {
     let bot: TradingBot | undefined = ctx.bot;
@@ -12,11 +12,11 @@ export const ensureFinalizer: Step<BotContext> = {
       const finalizers = bot.metadata.finalizers ?? [];
       if (finalizers.includes(botFinalizer)) {
         ctx.bot = bot;
-        return proceed;
+        return Step.continue;
       }
       try {
         ctx.bot = await ctx.deps.client.setFinalizers('tradingbots', bot, [...finalizers, botFinalizer]);
-        return proceed;
+        return Step.continue;
       } catch (error) {
         if (!isConflict(error)) throw error;
         // The cache was behind (often: our own earlier write): read the object itself.
@@ -27,7 +27,7 @@ export const ensureFinalizer: Step<BotContext> = {
         );
       }
     }
-    if (bot === undefined) return stop();
+    if (bot === undefined) return Step.stop();
     throw new Error('could not add the finalizer: the bot kept changing');
   },
 };

@@ -3,14 +3,14 @@
 import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
 import { applyResult } from '../../metrics.ts';
 import { annotationKeys } from '../../render/labels.ts';
-import { proceed, type Step } from '../step.ts';
+import { type ReconcileStep, Step } from '../../runtime/index.ts';
 import type { BotContext, Cache } from './context.ts';
 
-export const ensureWorkloads: Step<BotContext> = {
+export const ensureWorkloads: ReconcileStep<BotContext> = {
   name: 'ensure-workloads',
   async run(ctx) {
     const { bot, deps, desired } = ctx;
-    if (desired === undefined) return proceed;
+    if (desired === undefined) return Step.continue;
     const namespace = bot.metadata.namespace;
     const caches: Record<string, Cache<KubernetesObject>> = {
       ServiceAccount: deps.children.serviceAccounts,
@@ -67,6 +67,6 @@ export const ensureWorkloads: Step<BotContext> = {
         `runtime configuration changed (${desired.configHash}); rolling ${rolled} deployments`,
       );
     }
-    return proceed;
+    return Step.continue;
   },
 };

@@ -47,7 +47,7 @@ describe('finalize', () => {
   it('counts a refusal as not confirmed', async () => {
     const h = botHarness();
     h.bus.answer = { ok: false, message: 'exchange unreachable' };
-    expect((await finalize.run(h.context(deleting(h)))).kind).toBe('stop');
+    expect((await finalize.run(h.context(deleting(h))))?.kind).toBe('stop');
     expect(h.cluster.get('TradingBot', 'trading', 'alpha')).toBeDefined();
   });
 

@@ -8,7 +8,7 @@ import type { TradingBot } from '../../../crds/index.ts';
 import type { ControlReply, ControlRequest } from '../../../crds/runtime-config/index.ts';
 import { subjectsFor } from '../../../crds/runtime-config/index.ts';
 import { isConflict } from '../../kube.ts';
-import { type Step, stop } from '../step.ts';
+import { type ReconcileStep, Step } from '../../runtime/index.ts';
 import { type BotContext, botFinalizer } from './context.ts';
 
 const retryEveryMs = 1000;
@@ -40,11 +40,11 @@ export async function requestHalt(ctx: BotContext, timeoutMs: number): Promise<H
   }
 }
 
-export const finalize: Step<BotContext> = {
+export const finalize: ReconcileStep<BotContext> = {
   name: 'finalize',
   async run(ctx) {
     const { bot, deps } = ctx;
-    if (!(bot.metadata.finalizers ?? []).includes(botFinalizer)) return stop();
+    if (!(bot.metadata.finalizers ?? []).includes(botFinalizer)) return Step.stop();
     const deletedAt = new Date(bot.metadata.deletionTimestamp ?? deps.clock.now()).getTime();
     const deadline = deletedAt + deps.haltTimeoutMs;
     const remaining = deadline - deps.clock.now();
@@ -63,7 +63,7 @@ export const finalize: Step<BotContext> = {
           { reason: outcome.reason, remainingMs: remaining },
           'halt-and-flatten not confirmed yet',
         );
-        return stop(Math.max(100, Math.min(retryEveryMs, deadline - deps.clock.now())));
+        return Step.stop(Math.max(100, Math.min(retryEveryMs, deadline - deps.clock.now())));
       }
       deps.metrics?.haltAndFlatten.inc({ result: 'confirmed' });
       const flattened = outcome.reply.flattened ?? [];
@@ -83,7 +83,7 @@ export const finalize: Step<BotContext> = {
       );
     }
     await removeFinalizer(ctx, bot);
-    return stop();
+    return Step.stop();
   },
 };
 

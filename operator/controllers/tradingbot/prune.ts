@@ -3,18 +3,18 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { childId } from '../../render/children.ts';
 import { labelKeys } from '../../render/labels.ts';
-import { proceed, type Step } from '../step.ts';
+import { type ReconcileStep, Step } from '../../runtime/index.ts';
 import type { BotContext, Cache } from './context.ts';
 
 export function ownedBy(object: KubernetesObject, uid: string | undefined): boolean {
   return object.metadata?.ownerReferences?.some((ref) => ref.controller === true && ref.uid === uid) ?? false;
 }
 
-export const prune: Step<BotContext> = {
+export const prune: ReconcileStep<BotContext> = {
   name: 'prune',
   async run(ctx) {
     const { bot, deps, desired } = ctx;
-    if (desired === undefined) return proceed;
+    if (desired === undefined) return Step.continue;
     const wanted = new Set(
       [...desired.supporting, ...desired.workloads.map((w) => w.deployment)].map(childId),
     );
@@ -42,7 +42,7 @@ export const prune: Step<BotContext> = {
     if (deleted.length > 0) {
       deps.events.event(bot, 'Normal', 'Pruned', `deleted ${deleted.join(', ')}: no longer in the spec`);
     }
-    return proceed;
+    return Step.continue;
   },
 };
 

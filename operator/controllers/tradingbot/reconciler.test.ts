@@ -46,7 +46,7 @@ describe('tradingBotReconciler', () => {
     expect(bot.status?.conditions?.find((c) => c.type === 'Degraded')).toMatchObject({
       status: 'True',
       reason: 'ReconcileFailed',
-      message: 'reconcile failed: exceeded quota: count/deployments.apps',
+      message: 'reconcile failed: ensure-workloads: exceeded quota: count/deployments.apps',
     });
     expect(h.events.events).toContainEqual(
       expect.objectContaining({ type: 'Warning', reason: 'ReconcileFailed' }),

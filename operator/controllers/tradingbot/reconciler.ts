@@ -4,9 +4,8 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import { ConditionType, setConditions } from '../../conditions.ts';
 import { describeError } from '../../errors.ts';
 import { statusCode } from '../../kube.ts';
-import { parseKey, type Reconciler } from '../../runtime/index.ts';
+import { parseKey, type Reconciler, type ReconcileStep, runSteps } from '../../runtime/index.ts';
 import { writeStatus } from '../status-writer.ts';
-import { runSteps, type Step } from '../step.ts';
 import type { BotContext, TradingBotDeps } from './context.ts';
 import { ensureConfig } from './ensure-config.ts';
 import { ensureFinalizer } from './ensure-finalizer.ts';
@@ -16,7 +15,7 @@ import { prune } from './prune.ts';
 import { status } from './status.ts';
 import { syncPolicy } from './sync-policy.ts';
 
-export const reconcileSteps: ReadonlyArray<Step<BotContext>> = [
+export const reconcileSteps: ReadonlyArray<ReconcileStep<BotContext>> = [
   ensureFinalizer,
   ensureConfig,
   ensureWorkloads,
@@ -24,7 +23,7 @@ export const reconcileSteps: ReadonlyArray<Step<BotContext>> = [
   prune,
   status,
 ];
-export const deletionSteps: ReadonlyArray<Step<BotContext>> = [finalize];
+export const deletionSteps: ReadonlyArray<ReconcileStep<BotContext>> = [finalize];
 
 /**
  * A step failed (an apply refused by a quota or an admission webhook, a

@@ -201,7 +201,7 @@ describe('status step', () => {
     const result = await status.run(h.context(h.deps.bots.get('alpha', 'trading') as TradingBot));
     expect(h.cluster.writes.filter((w) => w.startsWith('status'))).toHaveLength(1);
     // Ready with a report: come back when the report would go stale.
-    expect(result.requeueAfterMs).toBe(60_001);
+    expect(result).toEqual({ kind: 'requeue', afterMs: 60_001 });
   });
 
   it('retries a conflicting write on a fresh read', async () => {

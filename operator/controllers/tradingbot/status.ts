@@ -16,8 +16,8 @@ import { childNames } from '../../render/labels.ts';
 import { endpointUrl } from '../../render/service.ts';
 import type { ReceivedReport } from '../../reports.ts';
 import type { EventRecorder } from '../../runtime/index.ts';
+import { type ReconcileStep, Step } from '../../runtime/index.ts';
 import { writeStatus } from '../status-writer.ts';
-import { proceedThenRequeue, type Step } from '../step.ts';
 import type { BotContext } from './context.ts';
 
 export interface BotObservation {
@@ -280,7 +280,7 @@ export function statusEvents(
   }
 }
 
-export const status: Step<BotContext> = {
+export const status: ReconcileStep<BotContext> = {
   name: 'status',
   async run(ctx) {
     const { deps } = ctx;
@@ -305,7 +305,7 @@ export const status: Step<BotContext> = {
     const result = await writeStatus(deps.client, 'tradingbots', ctx.bot, (bot) =>
       computeBotStatus(observe(bot)),
     );
-    if (result === undefined) return proceedThenRequeue(undefined);
+    if (result === undefined) return Step.requeueAfter(undefined);
     ctx.bot = result.object;
     if (result.written) {
       statusEvents(
@@ -320,11 +320,11 @@ export const status: Step<BotContext> = {
     const ready =
       findCondition((result.after as TradingBotStatus).conditions, ConditionType.ready)?.status === 'True';
     if (ready && report !== undefined) {
-      return proceedThenRequeue(
+      return Step.requeueAfter(
         Math.max(1000, report.receivedAt + deps.reportStaleAfterMs - deps.clock.now() + 1),
       );
     }
-    return proceedThenRequeue(undefined);
+    return Step.requeueAfter(undefined);
   },
 };
 

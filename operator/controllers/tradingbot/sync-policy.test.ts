@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Step } from '../../runtime/index.ts';
 import { botHarness } from '../../testing/bot-deps.ts';
 import { testBot, testPolicy } from '../../testing/fixtures.ts';
 import { repushAfterMs, syncPolicy } from './sync-policy.ts';
@@ -25,7 +26,7 @@ function setUp(reportedGeneration: number | undefined) {
 describe('sync-policy', () => {
   it('pushes the current policy again when the executor reports an older one, at most every few seconds', async () => {
     const { h, ctx } = setUp(2);
-    expect(await syncPolicy.run(ctx)).toEqual({ kind: 'continue', requeueAfterMs: repushAfterMs });
+    expect(await syncPolicy.run(ctx)).toEqual(Step.requeueAfter(repushAfterMs));
     expect(h.bus.published).toEqual([
       {
         subject: 'botcore.trading.alpha.control',
@@ -36,7 +37,7 @@ describe('sync-policy', () => {
       },
     ]);
     await h.clock.advance(1000);
-    expect(await syncPolicy.run(ctx)).toEqual({ kind: 'continue', requeueAfterMs: repushAfterMs - 1000 });
+    expect(await syncPolicy.run(ctx)).toEqual(Step.requeueAfter(repushAfterMs - 1000));
     expect(h.bus.published).toHaveLength(1);
     await h.clock.advance(repushAfterMs);
     await syncPolicy.run(ctx);

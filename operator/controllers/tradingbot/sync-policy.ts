@@ -6,23 +6,23 @@
 import type { ControlRequest } from '../../../crds/runtime-config/index.ts';
 import { subjectsFor } from '../../../crds/runtime-config/index.ts';
 import { renderRiskPolicyDocument } from '../../render/runtime-config.ts';
-import { proceed, proceedThenRequeue, type Step } from '../step.ts';
+import { type ReconcileStep, Step } from '../../runtime/index.ts';
 import type { BotContext } from './context.ts';
 
 export const repushAfterMs = 3000;
 
-export const syncPolicy: Step<BotContext> = {
+export const syncPolicy: ReconcileStep<BotContext> = {
   name: 'sync-policy',
   async run(ctx) {
     const { bot, deps, policy } = ctx;
     const reported = deps.reports.get(ctx.key)?.report.policy;
-    if (policy === undefined || bot.spec.suspend || reported === undefined) return proceed;
+    if (policy === undefined || bot.spec.suspend || reported === undefined) return Step.continue;
     const generation = policy.metadata.generation ?? 0;
-    if (reported.name === policy.metadata.name && reported.generation >= generation) return proceed;
+    if (reported.name === policy.metadata.name && reported.generation >= generation) return Step.continue;
     const now = deps.clock.now();
     const last = deps.policyPushes?.get(ctx.key);
     if (last !== undefined && last.generation === generation && now - last.at < repushAfterMs) {
-      return proceedThenRequeue(last.at + repushAfterMs - now);
+      return Step.requeueAfter(last.at + repushAfterMs - now);
     }
     const request: ControlRequest = {
       command: 'apply-risk-policy',
@@ -35,6 +35,6 @@ export const syncPolicy: Step<BotContext> = {
       { reported, generation },
       'the executor applies an older policy; pushed the current one again',
     );
-    return proceedThenRequeue(repushAfterMs);
+    return Step.requeueAfter(repushAfterMs);
   },
 };
