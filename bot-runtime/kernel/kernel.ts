@@ -552,7 +552,11 @@ export class Kernel {
 
   #close(k: number, close: number, now: number): void {
     const inst = this.instruments[k]!;
-    const position = this.portfolio.position(inst.symbol).quantity;
+    const lotDp = this.#grids[k]!.lotPlaces;
+    const lots = lotDp === undefined ? Number.NaN : this.portfolio.positionLots(inst.symbol);
+    const position = Number.isNaN(lots)
+      ? this.portfolio.position(inst.symbol).quantity
+      : decimalOfUnits(lots, lotDp!);
     if (!position.isPositive()) return;
     const ref = this.#grids[k]!.priceFromNumber(close);
     const price = this.#limit

@@ -35,7 +35,12 @@ export function displayRatio(a: number, b: number): string {
   const text = (a / b).toPrecision(12);
   // toPrecision writes small and large numbers with an exponent; the report never does.
   if (text.includes('e')) return dec(text).toFixed();
-  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+  if (!text.includes('.')) return text;
+  // The trailing zeros, and the point if nothing is left after it.
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48) end--;
+  if (text.charCodeAt(end - 1) === 46) end--;
+  return text.slice(0, end);
 }
 
 /** price x quantity as a count of 10^-40 from a tick and a lot count (undefined when either is not one). */

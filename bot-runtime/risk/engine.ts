@@ -259,10 +259,11 @@ export class RiskEngine {
     const p = this.policy;
     const signedQty = intent.side === 'BUY' ? intent.quantity : intent.quantity.negated();
     const after = intent.position.isZero() ? signedQty : intent.position.plus(signedQty);
+    // A close (nothing left after) reduces without comparing sizes.
     const reduces =
       !intent.position.isZero() &&
-      after.abs().lte(intent.position.abs()) &&
-      (after.isZero() || after.isPositive() === intent.position.isPositive());
+      (after.isZero() ||
+        (after.abs().lte(intent.position.abs()) && after.isPositive() === intent.position.isPositive()));
     const gate = this.#gate(intent.symbol, reduces, ctx.now);
     if (gate || reduces) return gate;
     // The decimal checks run only near a limit (the float floors say when); they decide.
