@@ -27,6 +27,7 @@ import {
   type Order,
   toFloat,
 } from '../../domain/index.ts';
+import { decimalOfUnits, unitsOf } from '../../domain/units.ts';
 import { Grid } from '../grid.ts';
 import type { Venue, VenueEvent } from '../venue.ts';
 import { type FeeRate, feeRate, fillFee } from './fee.ts';
@@ -74,6 +75,21 @@ interface Stop {
   quantity: Decimal;
   triggered: boolean;
   fills: number;
+}
+
+/** x > 0, without the Decimal that `gt(0)` makes for its argument. */
+function positive(x: Decimal): boolean {
+  return !x.isZero() && !x.isNegative();
+}
+
+/** `a.minus(b)` for quantities: from lot counts when both are on a power-of-ten lot grid (the same value), else in decimals. */
+export function lessQuantity(grid: Grid, a: Decimal, b: Decimal): Decimal {
+  const dp = grid.lotPlaces;
+  if (dp !== undefined) {
+    const d = unitsOf(a, dp) - unitsOf(b, dp);
+    if (Number.isSafeInteger(d)) return decimalOfUnits(d, dp);
+  }
+  return a.minus(b);
 }
 
 export class PaperVenue implements Venue {
@@ -149,7 +165,7 @@ export class PaperVenue implements Venue {
 
   protect(k: number, stopPrice: Decimal, quantity: Decimal, _now: number): void {
     const had = this.#stops[k] !== undefined;
-    if (quantity.lte(0)) {
+    if (!positive(quantity)) {
       this.#stops[k] = undefined;
       if (had) this.#active[k]!--;
       return;
@@ -214,14 +230,14 @@ export class PaperVenue implements Venue {
           qtyF = toFloat(qty);
         }
       }
-      if (qty.gt(0) && qty.gte(inst.minQuantity)) {
+      if (positive(qty) && qty.gte(inst.minQuantity)) {
         const price = this.#slip(grid, false, base, qtyF, volume, high, low);
         const fill = this.#fill(k, stop.id, ++stop.fills, inst, 'SELL', qty, price, 'TAKER', Math.max(t, 0));
         out.push({ type: 'StopFilled', orderId: stop.id, fill, ts: fill.ts });
         used += qtyF;
         usedD = usedD ? usedD.plus(qty) : qty;
-        stop.quantity = stop.quantity.minus(qty);
-        if (stop.quantity.lte(0)) {
+        stop.quantity = lessQuantity(grid, stop.quantity, qty);
+        if (!positive(stop.quantity)) {
           this.#stops[k] = undefined;
           this.#active[k]!--;
         }
@@ -265,7 +281,7 @@ export class PaperVenue implements Venue {
             qtyF = toFloat(qty);
           }
         }
-        if (qty.gt(0) && (qty.gte(inst.minQuantity) || qty.eq(w.remaining))) {
+        if (positive(qty) && (qty === w.remaining || qty.gte(inst.minQuantity) || qty.eq(w.remaining))) {
           const price = maker ? base : this.#slip(grid, w.buy, base, qtyF, volume, high, low);
           const fill = this.#fill(
             k,
@@ -281,8 +297,8 @@ export class PaperVenue implements Venue {
           out.push({ type: 'OrderFilled', orderId: w.order.id, fill, ts });
           used += qtyF;
           usedD = usedD ? usedD.plus(qty) : qty;
-          w.remaining = w.remaining.minus(qty);
-          if (w.remaining.lte(0)) {
+          w.remaining = lessQuantity(grid, w.remaining, qty);
+          if (!positive(w.remaining)) {
             w.cancelAt = Number.NEGATIVE_INFINITY; // done: drop without an event
             removed = true;
             this.#active[k]!--;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Decimal, Instrument } from '../../domain/index.ts';
 import { Grid } from '../grid.ts';
 import { feeRate, fillFee } from './fee.ts';
+import { lessQuantity } from './paper-venue.ts';
 import { bpsFactor, bpsUnits, slippedPrice, slippedTicks } from './slippage.ts';
 
 const grids = [
@@ -84,6 +85,23 @@ describe('slippage in tick counts', () => {
         },
       ),
       { numRuns: 8_000 },
+    );
+  });
+
+  it('lessQuantity is a.minus(b), on and off the lot grid', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...grids),
+        fc.integer({ min: 0, max: 2 ** 53 - 1 }),
+        fc.integer({ min: 0, max: 2 ** 53 - 1 }),
+        fc.boolean(),
+        (grid, a, b, off) => {
+          const x = grid.instrument.lotSize.times(a);
+          const y = off ? new Decimal(b).times('1e-12') : grid.instrument.lotSize.times(b);
+          expect(lessQuantity(grid, x, y).toFixed()).toBe(x.minus(y).toFixed());
+        },
+      ),
+      { numRuns: 5_000 },
     );
   });
 });
