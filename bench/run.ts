@@ -15,6 +15,7 @@ interface BenchGroup {
 const groups: BenchGroup[] = [
   { name: 'backtest', inDefaultRun: true, run: async () => (await import('./backtest.ts')).run() },
   { name: 'status', inDefaultRun: true, run: async () => (await import('./status-endpoint.ts')).run() },
+  { name: 'latency', inDefaultRun: true, run: async () => (await import('./latency.ts')).run() },
   { name: 'operator', inDefaultRun: false, run: async () => (await import('./operator.ts')).run() },
 ];
 

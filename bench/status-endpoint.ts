@@ -9,26 +9,33 @@
 // statusEndpoint.stream.subscribersUnder100ms: WebSocket subscribers (each
 //   authenticated with a token) that received every one of a series of
 //   updates within 100 ms of its publication, and the latency percentiles.
-//   Baseline: a bare `ws` server sending the same frames to the same number
-//   of clients.
+//   Latency is the receipt time minus the publication time the update itself
+//   carries (the equity point's `t`, Date.now() on both sides). The
+//   subscribers are spread over several client processes
+//   (BENCH_WS_PROCESSES), each a minimal WebSocket client (handshake, frame
+//   parsing, pong) that reads the time straight from the bytes, so the load
+//   generator costs far less than the server it measures. Baseline: a bare
+//   `ws` server sending the same frames to the same number of clients.
 //
 // Standalone: `node bench/status-endpoint.ts` (prints one JSON line per
 // figure). From a runner: `await run()` (same lines; the figures returned).
 // Knobs: BENCH_STATUS_SECONDS (10), BENCH_STATUS_CONNECTIONS (16),
-// BENCH_WS_SUBSCRIBERS (10000), BENCH_WS_UPDATES (20), BENCH_STATUS_ONLY
+// BENCH_WS_SUBSCRIBERS (10000), BENCH_WS_UPDATES (20), BENCH_WS_PROCESSES (4), BENCH_STATUS_ONLY
 // (`http` or `stream`: one half only).
 import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import WebSocket, { WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 
 const SELF = fileURLToPath(import.meta.url);
 const SECONDS = Number(process.env.BENCH_STATUS_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_STATUS_CONNECTIONS ?? 16);
 const SUBSCRIBERS = Number(process.env.BENCH_WS_SUBSCRIBERS ?? 10_000);
 const UPDATES = Number(process.env.BENCH_WS_UPDATES ?? 20);
+const CLIENT_PROCESSES = Number(process.env.BENCH_WS_PROCESSES ?? 4);
 const UPDATE_INTERVAL_MS = 500;
 const ONLY = process.env.BENCH_STATUS_ONLY;
 const WARMUP_MS = 2000;
@@ -111,9 +118,12 @@ async function serve(kind: ServeKind): Promise<void> {
       last = t;
       const t0 = performance.now();
       for (const p of publishers) p(t);
-      busyMs += performance.now() - t0;
-      if (++sent < count) setTimeout(tick, intervalMs);
-      else tell({ published: sent, fanOutMs: busyMs / sent });
+      // The stream writes an update's frames at the end of the event loop's turn: count that too.
+      setImmediate(() => {
+        busyMs += performance.now() - t0;
+        if (++sent < count) setTimeout(tick, intervalMs);
+        else tell({ published: sent, fanOutMs: busyMs / sent });
+      });
     };
     tick();
   });
@@ -231,43 +241,102 @@ const TIME_KEY = Buffer.from('"t":');
 // Date.now() on both sides: performance.timeOrigin is fixed per process and drifts apart between processes.
 const nowMs = () => Date.now();
 
+/**
+ * One subscriber as a bare TCP socket: the upgrade handshake, then server
+ * frames parsed in place (unmasked, never fragmented by the stream), pings
+ * answered. `onText` gets each text frame's payload without a copy.
+ */
+function rawSubscriber(
+  port: number,
+  token: string,
+  onText: (data: Buffer, start: number, end: number) => void,
+): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = netConnect(port, '127.0.0.1');
+    socket.setNoDelay(true);
+    let buf: Buffer = Buffer.alloc(0);
+    let open = false;
+    socket.on('connect', () =>
+      socket.write(
+        `GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+          `${token ? `Authorization: Bearer ${token}\r\n` : ''}\r\n`,
+      ),
+    );
+    socket.on('error', () => resolve(undefined));
+    socket.on('close', () => resolve(undefined));
+    socket.on('data', (chunk: Buffer) => {
+      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+      if (!open) {
+        const head = buf.indexOf('\r\n\r\n');
+        if (head < 0) return;
+        if (!buf.toString('latin1', 0, 12).startsWith('HTTP/1.1 101')) {
+          socket.destroy();
+          return;
+        }
+        open = true;
+        buf = buf.subarray(head + 4);
+        resolve(socket);
+      }
+      let at = 0;
+      for (;;) {
+        if (buf.length - at < 2) break;
+        const opcode = buf[at]! & 0x0f;
+        let length = buf[at + 1]! & 0x7f;
+        let header = 2;
+        if (length === 126) {
+          if (buf.length - at < 4) break;
+          length = buf.readUInt16BE(at + 2);
+          header = 4;
+        } else if (length === 127) {
+          if (buf.length - at < 10) break;
+          length = Number(buf.readBigUInt64BE(at + 2));
+          header = 10;
+        }
+        if (buf.length - at < header + length) break;
+        const start = at + header;
+        if (opcode === 1) onText(buf, start, start + length);
+        else if (opcode === 9) {
+          // A pong, masked (as a client must) with a zero key, echoing the ping's payload.
+          const pong = Buffer.alloc(6 + length);
+          pong[0] = 0x8a;
+          pong[1] = 0x80 | length;
+          buf.copy(pong, 6, start, start + length);
+          socket.write(pong);
+        }
+        at = start + length;
+      }
+      buf = at === buf.length ? Buffer.alloc(0) : buf.subarray(at);
+    });
+  });
+}
+
 /** Opens `n` subscribers, then on request measures how late each update reached each of them. */
 async function wsClients(port: number, token: string, n: number, updates: number): Promise<void> {
-  const url = `ws://127.0.0.1:${port}/api/v1/stream`;
   const worst = new Float64Array(n);
   const count = new Uint16Array(n);
   const latencies: number[] = [];
-  const sockets: WebSocket[] = [];
+  const sockets: Socket[] = [];
   let refused = 0;
   const t0 = performance.now();
-  const open = (i: number) =>
-    new Promise<void>((resolve) => {
-      const ws = new WebSocket(url, {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        skipUTF8Validation: true,
-        perMessageDeflate: false,
-      });
-      ws.on('message', (data: Buffer) => {
-        // Only the equity updates carry a publication time. Read it from the bytes: 10,000 clients
-        // share one core here, and the time spent parsing would count as the server's latency.
-        if (data.indexOf(EQUITY_PREFIX) !== 0) return;
-        let at = data.indexOf(TIME_KEY) + TIME_KEY.length;
-        let t = 0;
-        for (let c = data[at]!; c >= 0x30 && c <= 0x39; c = data[++at]!) t = t * 10 + (c - 0x30);
-        const late = nowMs() - t;
-        latencies.push(late);
-        count[i]!++;
-        if (late > worst[i]!) worst[i] = late;
-      });
-      ws.on('open', () => {
-        sockets.push(ws);
-        resolve();
-      });
-      ws.on('error', () => {
-        refused++;
-        resolve();
-      });
+  const open = async (i: number) => {
+    const socket = await rawSubscriber(port, token, (data, start, end) => {
+      // Only the equity updates carry a publication time. Read it from the bytes: the time spent
+      // parsing JSON here would count as the server's latency.
+      if (data.compare(EQUITY_PREFIX, 0, EQUITY_PREFIX.length, start, start + EQUITY_PREFIX.length) !== 0)
+        return;
+      let at = data.indexOf(TIME_KEY, start) + TIME_KEY.length;
+      if (at >= end) return;
+      let t = 0;
+      for (let c = data[at]!; c >= 0x30 && c <= 0x39; c = data[++at]!) t = t * 10 + (c - 0x30);
+      const late = nowMs() - t;
+      latencies.push(late);
+      count[i]!++;
+      if (late > worst[i]!) worst[i] = late;
     });
+    if (socket) sockets.push(socket);
+    else refused++;
+  };
   for (let i = 0; i < n; i += 250) {
     await Promise.all(Array.from({ length: Math.min(250, n - i) }, (_, k) => open(i + k)));
   }
@@ -275,23 +344,10 @@ async function wsClients(port: number, token: string, n: number, updates: number
   tell({ connected: sockets.length });
   process.on('message', (m: { report?: boolean }) => {
     if (!m.report) return;
-    latencies.sort((a, b) => a - b);
     let underBudget = 0;
     for (let i = 0; i < n; i++) if (count[i] === updates && worst[i]! < BUDGET_MS) underBudget++;
-    const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-    const result: StreamResult = {
-      connected: sockets.length,
-      refused,
-      underBudget,
-      messages: latencies.length,
-      expected: sockets.length * updates,
-      p50: q(0.5),
-      p99: q(0.99),
-      max: latencies.at(-1) ?? 0,
-      connectSeconds,
-    };
-    tell({ result });
-    for (const s of sockets) s.terminate();
+    tell({ result: { connected: sockets.length, refused, underBudget, latencies, connectSeconds } });
+    for (const s of sockets) s.destroy();
   });
 }
 
@@ -344,29 +400,61 @@ async function measureHttp(kind: ServeKind): Promise<LoadResult> {
   }
 }
 
+interface ClientsResult {
+  readonly connected: number;
+  readonly refused: number;
+  readonly underBudget: number;
+  readonly latencies: number[];
+  readonly connectSeconds: number;
+}
+
 async function measureStream(kind: ServeKind): Promise<StreamResult> {
   const server = child(['--serve', kind]);
   try {
     const ready = await nextMessage<Ready>(server, 'ready');
-    const clients = child([
-      '--ws-clients',
-      String(ready.port),
-      ready.token,
-      String(SUBSCRIBERS),
-      String(UPDATES),
-    ]);
+    const shares = Array.from(
+      { length: CLIENT_PROCESSES },
+      (_, k) => Math.floor(SUBSCRIBERS / CLIENT_PROCESSES) + (k < SUBSCRIBERS % CLIENT_PROCESSES ? 1 : 0),
+    );
+    const clients = shares.map((n) =>
+      child(['--ws-clients', String(ready.port), ready.token, String(n), String(UPDATES)]),
+    );
     try {
-      await nextMessage<number>(clients, 'connected');
+      // One process connects at a time: a burst of 10,000 handshakes is not what is measured.
+      const t0 = performance.now();
+      for (const c of clients) await nextMessage<number>(c, 'connected');
+      const connectSeconds = (performance.now() - t0) / 1000;
       // Let the last handshakes settle before timing anything.
       await new Promise((r) => setTimeout(r, 1000));
       const fanOut = nextMessage<number>(server, 'fanOutMs');
       server.send({ publish: { count: UPDATES, intervalMs: UPDATE_INTERVAL_MS } });
       const fanOutMs = await fanOut;
       await new Promise((r) => setTimeout(r, 2000));
-      clients.send({ report: true });
-      return { ...(await nextMessage<StreamResult>(clients, 'result')), fanOutMs };
+      const results = await Promise.all(
+        clients.map((c) => {
+          const result = nextMessage<ClientsResult>(c, 'result');
+          c.send({ report: true });
+          return result;
+        }),
+      );
+      const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+      const q = (p: number) =>
+        latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+      const connected = results.reduce((sum, r) => sum + r.connected, 0);
+      return {
+        connected,
+        refused: results.reduce((sum, r) => sum + r.refused, 0),
+        underBudget: results.reduce((sum, r) => sum + r.underBudget, 0),
+        messages: latencies.length,
+        expected: connected * UPDATES,
+        p50: q(0.5),
+        p99: q(0.99),
+        max: latencies.at(-1) ?? 0,
+        connectSeconds,
+        fanOutMs,
+      };
     } finally {
-      await stop(clients);
+      await Promise.all(clients.map(stop));
     }
   } finally {
     await stop(server);
@@ -440,6 +528,7 @@ async function runStream(emit: (f: Figure) => void): Promise<void> {
     messages: ws.messages,
     expected: ws.expected,
     connectSeconds: round(ws.connectSeconds, 1),
+    clientProcesses: CLIENT_PROCESSES,
   });
   emit({
     name: 'statusEndpoint.stream.updateLatencyP99Ms',

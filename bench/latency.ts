@@ -1,0 +1,402 @@
+// Candle-to-fill latency (BENCH_ONLY=latency), one JSON line per figure:
+//
+// latency.inProcess.candleToFill: `botcore run`'s path in one process. A
+//   candle published on the in-process bus (the feed's publishCandle), the
+//   strategy worker's signal through the bus's durable stream, the executor's
+//   join, kernel step (ensemble, risk, sizing, paper venue) and the fill
+//   booked in the ledger (the file journal, synced) and the status source.
+// latency.nats.candleToFill: the pods' path. This process is the feed; the
+//   strategy worker and the executor are separate processes on the real NATS
+//   (core subject for the candle, JetStream for the signal) with the real
+//   MongoDB ledger and Redis hot state, as `botcore runtime` builds them.
+//
+// Each candle goes out once the previous one has been processed (a closed
+// loop: latency without queueing), and a sample is a candle during whose step
+// a fill was booked (a paper order fills on the candle after its signal). A
+// fast RSI (period 2, 40/60) makes thousands of fills. The `...ToDecision`
+// figures stop the clock when the executor starts the candle's step (signals
+// joined), which splits the messaging from the booking. Clocks: one machine;
+// across processes, epoch time from performance.timeOrigin + performance.now().
+//
+// Standalone: `node bench/latency.ts`. Knobs: BENCH_LATENCY_CANDLES (12000
+// in-process, 6000 over NATS), BENCH_LATENCY_ONLY (`inProcess` or `nats`).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Registry } from 'prom-client';
+import { defaultInstrument } from '../bot-runtime/backtest/runner.ts';
+import type { Bus } from '../bot-runtime/bus/bus.ts';
+import { NatsBus } from '../bot-runtime/bus/nats-bus.ts';
+import { dec } from '../bot-runtime/domain/index.ts';
+import { MemoryStatusSource } from '../bot-runtime/http/memory-status-source.ts';
+import { type CandleSeries, candleAt } from '../bot-runtime/market-data/index.ts';
+import { Executor } from '../bot-runtime/runtime/executor.ts';
+import { botSpecOf } from '../bot-runtime/runtime/runtime-config.ts';
+import { SignalJoin, StrategyWorker } from '../bot-runtime/runtime/signals.ts';
+import type { HotState } from '../bot-runtime/store/hot-state.ts';
+import type { Ledger } from '../bot-runtime/store/ledger.ts';
+import { ledgerDatabase, openClusterState, openStandaloneState } from '../bot-runtime/store/runtime-state.ts';
+import { publishCandle } from '../bot-runtime/telemetry/pipeline.ts';
+import type { TradingBotSpec } from '../crds/index.ts';
+import { type RuntimeConfig, subjectsFor, validateRuntimeConfig } from '../crds/runtime-config/index.ts';
+import { bootstrapCandles } from './candles.ts';
+
+const SELF = fileURLToPath(import.meta.url);
+const ONLY = process.env.BENCH_LATENCY_ONLY;
+const WARMUP = 500;
+
+export interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly [k: string]: unknown;
+}
+
+/** Epoch milliseconds with sub-microsecond resolution, comparable between processes on one machine. */
+const epochMs = (): number => performance.timeOrigin + performance.now();
+
+const NO_SERVERS = { nats: 'nats://unused:4222', redis: 'redis://unused:6379', mongodb: 'mongodb://unused' };
+
+/** The bench bot's runtime configuration, as the operator would render it (defaults applied by the validator). */
+function runtimeConfig(name: string, urls = NO_SERVERS): RuntimeConfig {
+  const checked = validateRuntimeConfig({
+    version: 'botcore.dev/runtime-config/v1',
+    bot: { name, namespace: 'bench', uid: 'bench' },
+    mode: 'paper',
+    exchange: { name: 'binance', testnet: true },
+    symbols: ['ETH/BTC'],
+    timeframe: '5m',
+    marketData: { source: 'replay', replay: { files: [{ symbol: 'ETH/BTC', path: 'unused.csv' }] } },
+    capital: { amount: '1', currency: 'BTC' },
+    // A fast RSI: a signal every few candles, so thousands of fills.
+    strategies: [{ name: 'fast-rsi', type: 'rsi', rsi: { period: 2, overbought: 60, oversold: 40 } }],
+    ensemble: {},
+    execution: {},
+    connections: { nats: { url: urls.nats }, redis: { url: urls.redis }, mongodb: { url: urls.mongodb } },
+    subjects: subjectsFor('bench', name),
+    health: { port: 8081 },
+    logLevel: 'warn',
+  });
+  if (!checked.valid) throw new Error(`bench runtime config: ${JSON.stringify(checked.errors)}`);
+  return checked.value;
+}
+
+// ------------------------------------------------------------- the pieces
+
+interface Step {
+  /** Open time of the candle. */
+  readonly t: number;
+  /** When the executor started the candle's step (epoch ms). */
+  readonly decideAt: number;
+  /** When the kernel had stepped: its fills booked in the portfolio, before any ledger write. */
+  readonly steppedAt: number | undefined;
+  /** When its first fill was recorded in the ledger (synced) and the status source, if one was. */
+  readonly fillAt: number | undefined;
+}
+
+/**
+ * The executor's ledger with a clock: the first write of a step comes right
+ * after the kernel's synchronous step, so it marks the end of the in-memory work.
+ */
+function clockedLedger(ledger: Ledger, onFirstWrite: () => void): Ledger {
+  return new Proxy(ledger, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (typeof key === 'string' && key.startsWith('record')) onFirstWrite();
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+/** The executor as the roles build it, with clocks at the start of each step and at each booked fill. */
+async function benchExecutor(
+  parts: { bus: Bus; ledger: Ledger; hot: HotState },
+  bot: TradingBotSpec,
+  onStep: (step: Step) => void,
+): Promise<Executor> {
+  const instrument = defaultInstrument('ETH/BTC');
+  let decideAt = 0;
+  let steppedAt: number | undefined;
+  let fillAt: number | undefined;
+  const executor = new Executor({
+    ...parts,
+    ledger: clockedLedger(parts.ledger, () => {
+      steppedAt ??= epochMs();
+    }),
+    bot,
+    markets: [{ symbol: 'ETH/BTC', instrument }],
+    timeframeMs: 300_000,
+    join: new SignalJoin(bot),
+    source: new MemoryStatusSource({
+      bot: { namespace: 'bench', name: 'latency' },
+      currency: 'BTC',
+      initialEquity: dec('1'),
+    }),
+    cash: dec(bot.capital.amount),
+    orderIdPrefix: `${Date.now().toString(36)}-`,
+    // Asked once per step, before the kernel runs: the moment the candle's signals are joined.
+    canOpenPositions: () => {
+      decideAt = epochMs();
+      steppedAt = undefined;
+      fillAt = undefined;
+      return true;
+    },
+    onCandle: (_symbol, c) => onStep({ t: c.t, decideAt, steppedAt, fillAt }),
+  });
+  executor.metrics = {
+    recordOrder: () => undefined,
+    recordDenial: () => undefined,
+    observeEventToFill: () => undefined,
+    recordFill: () => {
+      fillAt ??= epochMs();
+    },
+  };
+  await executor.recover();
+  await executor.start();
+  return executor;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+function figure(name: string, samplesMs: number[], unit: 'µs' | 'ms', target: number, extra = {}): Figure {
+  const scale = unit === 'µs' ? 1000 : 1;
+  const sorted = samplesMs.map((x) => x * scale).sort((a, b) => a - b);
+  const p99 = percentile(sorted, 99);
+  return {
+    name,
+    value: round(p99),
+    unit,
+    target: `p99 < ${target} ${unit}`,
+    met: p99 < target,
+    p50: round(percentile(sorted, 50)),
+    p90: round(percentile(sorted, 90)),
+    p99: round(p99),
+    max: round(sorted.at(-1) ?? Number.NaN),
+    samples: sorted.length,
+    loadAverage: loadavg().map((l) => round(l)),
+    ...extra,
+  };
+}
+
+interface Samples {
+  /** To the fill booked in the kernel's portfolio. */
+  readonly toFill: number[];
+  /** To the fill recorded in the ledger and the status source. */
+  readonly toRecordedFill: number[];
+  readonly toDecision: number[];
+  readonly candles: number;
+}
+
+/** Feeds candles one at a time, each once the executor has processed the one before. */
+async function feedClosedLoop(
+  bus: Bus,
+  series: CandleSeries,
+  count: number,
+  stepped: (t: number) => Promise<Step>,
+): Promise<Samples> {
+  const toFill: number[] = [];
+  const toRecordedFill: number[] = [];
+  const toDecision: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const candle = candleAt(series, i);
+    const done = stepped(candle.t);
+    const sent = epochMs();
+    publishCandle(bus, { symbol: 'ETH/BTC', timeframe: '5m', candle });
+    const step = await done;
+    if (i < WARMUP) continue;
+    toDecision.push(step.decideAt - sent);
+    if (step.fillAt === undefined) continue;
+    toFill.push(step.steppedAt! - sent);
+    toRecordedFill.push(step.fillAt - sent);
+  }
+  return { toFill, toRecordedFill, toDecision, candles: count };
+}
+
+/** One waiter per candle open time, resolved by the executor's step reports. */
+function stepWaiter(): { wait(t: number): Promise<Step>; report(step: Step): void } {
+  const waiting = new Map<number, (s: Step) => void>();
+  return {
+    wait: (t) => new Promise<Step>((resolve) => waiting.set(t, resolve)),
+    report: (step) => {
+      waiting.get(step.t)?.(step);
+      waiting.delete(step.t);
+    },
+  };
+}
+
+// ------------------------------------------------------------- in one process
+
+async function inProcess(series: CandleSeries, count: number): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'botcore-latency-'));
+  const state = await openStandaloneState(dir, { registry: new Registry() });
+  const bot = botSpecOf(runtimeConfig('latency'));
+  const steps = stepWaiter();
+  const executor = await benchExecutor(
+    { bus: state.bus, ledger: state.ledger!, hot: state.hot },
+    bot,
+    steps.report,
+  );
+  const worker = new StrategyWorker({ bus: state.bus, bot, strategy: 'fast-rsi' });
+  await worker.start();
+  try {
+    const s = await feedClosedLoop(state.bus, series, count, steps.wait);
+    const extra = {
+      candles: s.candles,
+      fills: executor.kernel.fills.length,
+      path: 'in-process bus, file ledger',
+    };
+    return [
+      figure('latency.inProcess.candleToFill', s.toFill, 'µs', 100, extra),
+      figure('latency.inProcess.candleToRecordedFill', s.toRecordedFill, 'µs', 100, extra),
+      figure('latency.inProcess.candleToDecision', s.toDecision, 'µs', 100, extra),
+    ];
+  } finally {
+    await worker.stop();
+    await executor.stop();
+    await state.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ------------------------------------------------------------- across NATS
+
+const steppedSubject = (name: string) => `bench.latency.${name}.stepped`;
+
+/** A child process: the strategy worker or the executor of the bot, on the real servers. */
+async function child(role: 'strategy' | 'executor', name: string): Promise<void> {
+  const urls = {
+    nats: process.env.NATS_URL!,
+    redis: process.env.REDIS_URL!,
+    mongodb: process.env.MONGODB_URL!,
+  };
+  const config = runtimeConfig(name, urls);
+  const state = await openClusterState(config, role, { registry: new Registry() });
+  const bus = state.bus as NatsBus;
+  const bot = botSpecOf(config);
+  let stop: () => Promise<void>;
+  if (role === 'strategy') {
+    const worker = new StrategyWorker({ bus, bot, strategy: 'fast-rsi' });
+    await worker.start();
+    stop = () => worker.stop();
+  } else {
+    const subject = steppedSubject(name);
+    const executor = await benchExecutor({ bus, ledger: state.ledger!, hot: state.hot }, bot, (step) =>
+      bus.connection.publish(subject, JSON.stringify(step)),
+    );
+    stop = async () => {
+      await executor.stop();
+      console.log(JSON.stringify({ fills: executor.kernel.fills.length }));
+    };
+  }
+  console.log(JSON.stringify({ ready: role }));
+  await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  await stop();
+  await state.close();
+}
+
+function spawnChild(
+  role: string,
+  name: string,
+): { proc: ChildProcess; lines: string[]; ready: Promise<void> } {
+  const proc = spawn(process.execPath, [SELF, '--child', role, name], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: process.env,
+  });
+  const lines: string[] = [];
+  let buffer = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    proc.stdout!.on('data', (d) => {
+      buffer += d;
+      const parts = buffer.split('\n');
+      buffer = parts.pop()!;
+      for (const line of parts) {
+        lines.push(line);
+        if (line.includes('"ready"')) resolve();
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
+  });
+  return { proc, lines, ready };
+}
+
+async function acrossNats(series: CandleSeries, count: number): Promise<Figure[]> {
+  const { up } = await import('../test/servers/environment.ts');
+  const { settings } = await up();
+  for (const [k, v] of Object.entries(settings)) process.env[k] = String(v);
+  const name = `latency-${randomBytes(3).toString('hex')}`;
+  const address = { namespace: 'bench', bot: name };
+  const bus = await NatsBus.connect({ servers: settings.NATS_URL, address, name: `${name}-feed` });
+  const steps = stepWaiter();
+  const sub = bus.connection.subscribe(steppedSubject(name), {
+    callback: (_e, m) => steps.report(JSON.parse(new TextDecoder().decode(m.data)) as Step),
+  });
+  await bus.connection.flush();
+  const children = [spawnChild('executor', name), spawnChild('strategy', name)];
+  try {
+    await Promise.all(children.map((c) => c.ready));
+    const s = await feedClosedLoop(bus, series, count, steps.wait);
+    const executor = children[0]!;
+    const exited = new Promise((r) => executor.proc.once('exit', r));
+    for (const c of children) c.proc.kill('SIGTERM');
+    await exited;
+    const fills = JSON.parse(executor.lines.find((l) => l.includes('"fills"')) ?? '{}').fills;
+    const extra = {
+      candles: s.candles,
+      fills,
+      path: 'feed, strategy, executor processes; NATS core + JetStream; MongoDB ledger, Redis hot state',
+    };
+    return [
+      figure('latency.nats.candleToFill', s.toFill, 'ms', 2, extra),
+      figure('latency.nats.candleToRecordedFill', s.toRecordedFill, 'ms', 2, extra),
+      figure('latency.nats.candleToDecision', s.toDecision, 'ms', 2, extra),
+    ];
+  } finally {
+    for (const c of children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
+    sub.unsubscribe();
+    await bus.close();
+    const { removeBot } = await import('../test/runtime-faults/harness.ts');
+    await removeBot(address, ledgerDatabase(address)).catch(() => undefined);
+  }
+}
+
+// ------------------------------------------------------------- run
+
+export async function run(print: (line: string) => void = console.log): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const env = process.env.BENCH_LATENCY_CANDLES;
+  if (ONLY === undefined || ONLY === 'inProcess') {
+    const count = Number(env ?? 12_000);
+    for (const f of await inProcess(bootstrapCandles(count), count)) {
+      figures.push(f);
+      print(JSON.stringify(f));
+    }
+  }
+  if (ONLY === undefined || ONLY === 'nats') {
+    const count = Number(env ?? 6000);
+    for (const f of await acrossNats(bootstrapCandles(count), count)) {
+      figures.push(f);
+      print(JSON.stringify(f));
+    }
+  }
+  return figures;
+}
+
+if (process.argv[1] === SELF) {
+  if (process.argv[2] === '--child') {
+    await child(process.argv[3] as 'strategy' | 'executor', process.argv[4]!);
+    process.exit(0);
+  }
+  await run();
+  process.exit(0);
+}
