@@ -1,5 +1,6 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import type { TradingBot } from '../../../crds/index.ts';
 import { botHarness } from '../../testing/bot-deps.ts';
 import { testBot, testPolicy } from '../../testing/fixtures.ts';
 import { ensureConfig } from './ensure-config.ts';
@@ -44,5 +45,21 @@ describe('renderCached', () => {
     expect(changed).not.toBe(first);
     expect(changed.config.timeframe).toBe('5m');
     expect(renderCached(bot, testPolicy('p'), testSettings)).not.toBe(changed);
+  });
+
+  it('keeps only the most recently used renderings', async () => {
+    const { renderCached, renderCacheSize } = await import('./ensure-config.ts');
+    const settings = { ...(await import('../../testing/fixtures.ts')).testSettings };
+    const bots = Array.from({ length: renderCacheSize + 1 }, (_, i) => testBot(`bot-${i}`));
+    const first = renderCached(bots[0] as TradingBot, undefined, settings);
+    const last = bots
+      .slice(1)
+      .map((b) => renderCached(b, undefined, settings))
+      .at(-1);
+    // The newest stays; the oldest was dropped and is rendered anew (equal, not the same object).
+    expect(renderCached(bots.at(-1) as TradingBot, undefined, settings)).toBe(last);
+    const again = renderCached(bots[0] as TradingBot, undefined, settings);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
   });
 });
