@@ -24,6 +24,15 @@ export class Rsi {
   }
 
   update(x: number): number {
+    this.push(x);
+    return this.value;
+  }
+
+  /**
+   * `update` without its result (read `value`): a double returned from a call
+   * that is not inlined is boxed, one allocation per candle on the hot path.
+   */
+  push(x: number): void {
     const diff = x - this.#prev;
     this.#prev = x;
     const p = this.period;
@@ -35,9 +44,10 @@ export class Rsi {
       else gain += diff;
       this.#loss = loss / p;
       this.#gain = gain / p;
-      return this.#output();
+      this.#output();
+      return;
     }
-    return this.#warmUp(diff);
+    this.#warmUp(diff);
   }
 
   #warmUp(diff: number): number {

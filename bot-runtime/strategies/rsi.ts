@@ -38,7 +38,9 @@ export class RsiStrategy implements Strategy {
   onBar(_t: number, _o: number, _h: number, _l: number, close: number, _v: number): Signal {
     this.#seen++;
     const prev = this.#prev;
-    const cur = this.#rsi.update(close);
+    const rsi = this.#rsi;
+    rsi.push(close);
+    const cur = rsi.value;
     this.#prev = cur;
     // NaN compares false, so nothing signals before both values exist.
     if (prev < this.#oversold && cur >= this.#oversold) return 1;
