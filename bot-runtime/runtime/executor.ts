@@ -59,7 +59,11 @@ export interface ExecutorOptions {
   /** Seed of the paper venue (default 1). */
   readonly seed?: number;
   readonly cash?: Decimal;
-  /** Prefix of the ledger's order ids for this run (pods: unique per start; botcore run: none). */
+  /**
+   * Prefix of the ledger's order ids for this run. Default: none with `restep`
+   * (the re-stepped kernel makes the same orders again), one unique to the run
+   * (`<start time in base 36>-`) with `seed`.
+   */
   readonly orderIdPrefix?: string;
   /** Hot state (Redis between pods, memory in botcore run) the fill applier keeps up to date. */
   readonly hot?: HotState;
@@ -124,6 +128,8 @@ export class Executor {
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
+    this.#orderIdPrefix =
+      options.orderIdPrefix ?? (options.resume === 'seed' ? `${Date.now().toString(36)}-` : '');
     const { markets } = options;
     this.#index = new Map(markets.map((m, k) => [m.symbol, k]));
     this.#quote = markets[0]!.instrument.quote;
@@ -389,14 +395,16 @@ export class Executor {
   }
 
   /**
-   * The kernel numbers its orders from O-1 each time it starts. Between pods a
-   * restarted executor starts a new kernel beside the old ledger, so its ids get
-   * a prefix for this run; in botcore run the re-stepped kernel makes the same
-   * orders again and the ids must stay as they were (no prefix).
+   * The kernel numbers its orders from O-1 each time it starts. A seeded kernel
+   * starts beside the old ledger, so its ids get a prefix for this run; a
+   * re-stepped kernel makes the same orders again and the ids must stay as they
+   * were (no prefix).
    */
   #orderId(id: string): string {
-    return `${this.#options.orderIdPrefix ?? ''}${id}`;
+    return `${this.#orderIdPrefix}${id}`;
   }
+
+  readonly #orderIdPrefix: string;
 
   async #recordFill(kernelFill: Fill): Promise<boolean> {
     const fill: Fill = { ...kernelFill, orderId: this.#orderId(kernelFill.orderId) };

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../backtest/runner.ts';
 import { replayOrder } from '../domain/index.ts';
-import { loadCandles } from '../market-data/index.ts';
+import { type CandleSeries, loadCandles } from '../market-data/index.ts';
+import { reconcileLedger } from '../recovery/reconcile.ts';
+import { FileLedger } from '../store/file-ledger.ts';
 import { fillIdOf, orderEventFromRecord, orderFromRecord } from '../store/records.ts';
 import { loadRunManifest } from './manifest.ts';
 import { startStandalone } from './standalone.ts';
@@ -190,6 +192,83 @@ describe('botcore run on the exchange feed', () => {
     } finally {
       await bot.stop();
       await standIn.stop();
+    }
+  }, 60_000);
+
+  it("restarted on the live feed, takes the journal's position over and records its own fills", async () => {
+    const { BinanceStandIn } = await import('../market-data/binance/stand-in-server.ts');
+    const full = loadCandles(data, { gaps: 'keep' }).series;
+    const first = (n: number): CandleSeries => ({
+      ...full,
+      length: n,
+      time: full.time.subarray(0, n),
+      open: full.open.subarray(0, n),
+      high: full.high.subarray(0, n),
+      low: full.low.subarray(0, n),
+      close: full.close.subarray(0, n),
+      volume: full.volume.subarray(0, n),
+    });
+    const m = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
+    const manifest = { ...m, bot: { ...m.bot, marketData: { source: 'exchange' as const } } };
+    const reference = runBacktest({
+      bot: manifest.bot,
+      markets: [{ symbol: 'ETH/BTC', series: first(600) }],
+    }).kernel;
+    // Stopped while a position is open: the candle after the reference's first buy of a later trade.
+    const buy = reference.fills.find((f) => f.side === 'BUY' && f.ts > full.time[50]!)!;
+    const cut = full.time.indexOf(buy.ts - (buy.ts % full.timeframeMs)) + 2;
+    const stateDir = mkdtempSync(join(tmpdir(), 'botcore-standalone-live-restart-'));
+    const run = async (n: number, from: number) => {
+      const series = first(n);
+      const standIn = new BinanceStandIn(
+        { ETHBTC: series },
+        '5m',
+        series.time[n - 1]! + 2 * series.timeframeMs,
+      );
+      const { restUrl, wsUrl } = await standIn.start();
+      const bot = await startStandalone({
+        manifest,
+        stateDir,
+        host: '127.0.0.1',
+        port: 0,
+        cwd: root,
+        exchangeFeed: { restBaseUrl: restUrl, wsBaseUrl: wsUrl, startTime: series.time[from]! },
+      });
+      while (bot.executor.kernel.candles < n - from) {
+        await bot.executor.settle();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await bot.executor.settle();
+      return { bot, stop: async () => Promise.all([bot.stop(), standIn.stop()]) };
+    };
+    const one = await run(cut, 0);
+    const held = one.bot.executor.kernel.portfolio.position('ETH/BTC');
+    const made = { one: one.bot.executor.kernel.fills.length, two: 0 };
+    expect(held.quantity.isZero()).toBe(false);
+    await one.stop();
+
+    // The exchange goes on from where the first run stopped; nothing before is sent again.
+    const two = await run(600, cut);
+    try {
+      expect(two.bot.recovered.fills).toBe(one.bot.executor.kernel.fills.length);
+      // Its first fill closes the position it took over (its strategy worker starts afresh, so
+      // when may differ from the run that never stopped).
+      const close = two.bot.executor.kernel.fills[0]!;
+      expect([close.side, close.quantity.toFixed()]).toEqual(['SELL', held.quantity.toFixed()]);
+      made.two = two.bot.executor.kernel.fills.length;
+      expect(made.two).toBeGreaterThan(2);
+    } finally {
+      await two.stop();
+    }
+    // Every fill of both runs in the journal once (none taken for an earlier one), positions their sum.
+    const journal = await FileLedger.open(join(stateDir, 'ledger.jsonl'));
+    try {
+      const check = await reconcileLedger(journal);
+      expect(check.mismatches).toEqual([]);
+      expect(check).toMatchObject({ ok: true, duplicates: [] });
+      expect(check.fillCount).toBe(made.one + made.two);
+    } finally {
+      await journal.close();
     }
   }, 60_000);
 });
