@@ -60,6 +60,8 @@ export class Portfolio {
   readonly #positions = new Map<string, PositionBook>();
   readonly #grids = new Map<string, Grids>();
   readonly #fees = new Map<string, ExactAmount>();
+  /** equityCounts' scale: 40 plus the most tick places (undefined: a tick is not a power of ten, or too fine). */
+  readonly #equityScale: number | undefined;
   readonly #curve: EquityPoint[] = [];
   #fills = 0;
 
@@ -95,6 +97,13 @@ export class Portfolio {
         new PositionBook(flatPosition(inst.symbol, inst.quote), grids.tickDp, grids.lotDp),
       );
     }
+    let most: number | undefined = 0;
+    for (const g of this.#grids.values())
+      most =
+        most === undefined || g.tickDp === undefined || g.tickDp > AMOUNT_SCALE
+          ? undefined
+          : Math.max(most, g.tickDp);
+    this.#equityScale = most === undefined ? undefined : AMOUNT_SCALE + most;
     const seeded = new Set<string>();
     for (const seed of options.positions ?? []) {
       const inst = this.#instrument(seed.symbol);
@@ -275,28 +284,35 @@ export class Portfolio {
   }
 
   /**
-   * `equity(marks).amount` as an exact count of 10^-80, with the marks given as
-   * tick counts (`markTicks(symbol)`, NaN: none), and a bound on its significant
-   * digits. Undefined when a balance or a mark is not a count, or a product or
-   * sum may have more than the 60 significant digits equity()'s decimals keep
-   * (then equity() decides, and throws what it throws). Every term is a multiple
-   * of 10^(40 - tick places), so below 10^(100 - tick places) it has at most 60.
+   * `equity(marks).amount` as an exact count of 10^-scale (scale: 40 plus the
+   * most tick places), with the marks given as tick counts (`markTicks(symbol)`,
+   * NaN: none), and a bound on its significant digits. Undefined when a balance
+   * or a mark is not a count, or a product or sum may have more than the 60
+   * significant digits equity()'s decimals keep (then equity() decides, and
+   * throws what it throws). Every term is a multiple of 10^(scale - 40 - tick
+   * places) counts, so below 10^(100 - tick places) counts... see `below`.
    */
-  equityCounts(markTicks: (symbol: string) => number): { units: bigint; digits: number } | undefined {
+  equityCounts(
+    markTicks: (symbol: string) => number,
+  ): { units: bigint; scale: number; digits: number } | undefined {
+    const scale = this.#equityScale;
+    if (scale === undefined) return undefined;
     let total = 0n;
-    let zeros = AMOUNT_SCALE;
+    // Every term is a multiple of 10^zeros counts: cash at 10^-40 is, and a base balance (10^-40) times ticks (10^-tickDp).
+    let zeros = scale - AMOUNT_SCALE;
     for (const [currency, sum] of this.#balances) {
       const units = sum.units;
       if (units === undefined) return undefined;
-      if (currency === this.currency) total += units * pow10n(AMOUNT_SCALE);
+      if (currency === this.currency) total += units * pow10n(scale - AMOUNT_SCALE);
       else if (units !== 0n) {
         const inst = this.#byBase.get(currency);
-        const tickDp = inst && this.#grids.get(inst.symbol)!.tickDp;
-        if (inst === undefined || tickDp === undefined || tickDp > AMOUNT_SCALE) return undefined;
+        if (inst === undefined) return undefined;
+        const tickDp = this.#grids.get(inst.symbol)!.tickDp!;
         const ticks = markTicks(inst.symbol);
         if (Number.isNaN(ticks)) return undefined;
-        const term = units * BigInt(ticks) * pow10n(AMOUNT_SCALE - tickDp);
-        zeros = Math.min(zeros, AMOUNT_SCALE - tickDp);
+        const shift = scale - AMOUNT_SCALE - tickDp;
+        const term = units * BigInt(ticks) * pow10n(shift);
+        zeros = Math.min(zeros, shift);
         if (!below(term, zeros + 60)) return undefined;
         total += term;
       }
@@ -310,7 +326,7 @@ export class Portfolio {
       if (below(total, zeros + mid)) hi = mid;
       else lo = mid + 1;
     }
-    return { units: total, digits: lo };
+    return { units: total, scale, digits: lo };
   }
 
   /** Everything gained or lost since the start, fees included: equity minus the initial cash. */

@@ -9,13 +9,7 @@
 // sell signal closes it; every position carries a protective stop-loss at the
 // venue (RiskPolicy stopLossPercent below the entry).
 import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
-import {
-  AMOUNT_SCALE,
-  decimalOfScaledUnits,
-  floatOfScaledUnits,
-  pow10n,
-  unitsOfDecimal,
-} from '../domain/exact-amount.ts';
+import { AMOUNT_SCALE, decimalOfScaledUnits, pow10n, unitsOfDecimal } from '../domain/exact-amount.ts';
 import {
   applyOrderEvent,
   createOrder,
@@ -512,7 +506,7 @@ export class Kernel {
     if (plan === undefined) return false;
     const lots = sizeOpeningLots(plan, {
       equity: equity.units,
-      equityScale: 2 * AMOUNT_SCALE,
+      equityScale: equity.scale,
       equityDigits: equity.digits,
       cashF: this.#cashF,
       ticks,
@@ -531,10 +525,11 @@ export class Kernel {
         now,
         // Made only if a check near its limit reads it.
         get equity() {
-          decimal ??= decimalOfScaledUnits(equity.units, 2 * AMOUNT_SCALE);
+          decimal ??= decimalOfScaledUnits(equity.units, equity.scale);
           return decimal;
         },
-        equityFloat: floatOfScaledUnits(equity.units, 2 * AMOUNT_SCALE),
+        // For the engine's float guards only (they keep 1e-9 margins): near enough, without the text.
+        equityFloat: Number(equity.units) / 10 ** equity.scale,
         positions: this.#positions(),
         correlation: this.#correlation,
       },

@@ -111,7 +111,7 @@ describe('entries in counts', () => {
           const counts = pf.equityCounts((s) => (s === 'ETH/BTC' ? ethTicks : ltcTicks));
           expect(counts).toBeDefined();
           const want = pf.equity(marks).amount;
-          expect(new Decimal(`${counts!.units}e-80`).toFixed()).toBe(want.toFixed());
+          expect(new Decimal(`${counts!.units}e-${counts!.scale}`).toFixed()).toBe(want.toFixed());
           expect(counts!.digits).toBeGreaterThanOrEqual(want.precision());
         },
       ),

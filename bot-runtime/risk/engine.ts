@@ -50,7 +50,11 @@ export interface RiskContext {
   readonly now: number;
   /** May be a getter: the checks read it only near a limit when `equityFloat` is given. */
   readonly equity: Decimal;
-  /** `toFloat(equity)`, when the caller has it without the Decimal. */
+  /**
+   * A double within a few units in the last place of `toFloat(equity)`, when the
+   * caller has one without the Decimal: the checks use it only in float guards
+   * with 1e-9 margins, and near a limit read the equity itself.
+   */
   readonly equityFloat?: number;
   /** Open positions, signed notional at their marks. */
   readonly positions: readonly { symbol: string; notional: Decimal }[];
@@ -267,7 +271,10 @@ export class RiskEngine {
     const gate = this.#gate(intent.symbol, reduces, ctx.now);
     if (gate || reduces) return gate;
     // The decimal checks run only near a limit (the float floors say when); they decide.
-    const eqF = ctx.equityFloat ?? toFloat(ctx.equity);
+    let eqF = ctx.equityFloat ?? toFloat(ctx.equity);
+    // Near a floor the decimal checks run, and read the double too (the drawdown's peak): the exact one then.
+    if (ctx.equityFloat !== undefined && eqF <= Math.max(this.#dailyFloor, this.#ddFloor) * (1 + 1e-8))
+      eqF = toFloat(ctx.equity);
     const daily =
       eqF <= this.#dailyFloor * (1 + 1e-9)
         ? checkDailyLoss(dec(this.#dayStart), ctx.equity, p.maxDailyLossPercent)
