@@ -41,6 +41,12 @@ export class Bollinger {
 
   /** Feeds one close; returns the middle band (NaN until warm). */
   update(x: number): number {
+    this.push(x);
+    return this.middle;
+  }
+
+  /** `update` without its result (read the bands: NaN until warm): a double returned from a call that is not inlined is boxed. */
+  push(x: number): void {
     const p = this.period;
     const buf = this.#buf;
     this.#total += x;
@@ -51,7 +57,7 @@ export class Bollinger {
     this.#idx = idx;
     if (this.#count < p) {
       this.#count++;
-      if (this.#count < p) return Number.NaN;
+      if (this.#count < p) return;
     }
     const middle = this.#total / p;
     let meanSquares = this.#total2 / p;
@@ -74,7 +80,6 @@ export class Bollinger {
     this.middle = middle;
     this.upper = middle + width;
     this.lower = middle - width;
-    return middle;
   }
 
   reset(): void {

@@ -20,14 +20,19 @@ export class Ema {
   }
 
   update(x: number): number {
+    this.push(x);
+    return this.value;
+  }
+
+  /** `update` without its result (read `value`, NaN until warm): a double returned from a call that is not inlined is boxed. */
+  push(x: number): void {
     if (this.#count >= this.period) {
       this.value = (x - this.value) * this.k + this.value;
-      return this.value;
+      return;
     }
     this.#sum += x;
-    if (++this.#count < this.period) return Number.NaN;
+    if (++this.#count < this.period) return;
     this.value = this.#sum / this.period;
-    return this.value;
   }
 
   /** Starts the average at `seed` as if `period` inputs had been seen (MACD's fast line needs this). */

@@ -39,18 +39,28 @@ export class Macd {
 
   /** Feeds one close; returns the MACD line (NaN until warm). */
   update(x: number): number {
+    this.push(x);
+    return this.macd;
+  }
+
+  /** `update` without its result (read `macd`, `signal`, `histogram`: NaN until warm): a double returned from a call that is not inlined is boxed. */
+  push(x: number): void {
     const n = this.#count++;
-    const slow = this.#slow.update(x);
-    if (n < this.slowPeriod - this.fastPeriod) return Number.NaN;
-    const fast = this.#fast.update(x);
-    if (n < this.slowPeriod - 1) return Number.NaN;
-    const line = fast - slow;
-    const signal = this.#signal.update(line);
-    if (Number.isNaN(signal)) return Number.NaN;
+    const slowEma = this.#slow;
+    slowEma.push(x);
+    if (n < this.slowPeriod - this.fastPeriod) return;
+    const fastEma = this.#fast;
+    fastEma.push(x);
+    if (n < this.slowPeriod - 1) return;
+    // Both are warm here (the slow one has seen slowPeriod closes, the fast one fastPeriod).
+    const line = fastEma.value - slowEma.value;
+    const signalEma = this.#signal;
+    signalEma.push(line);
+    const signal = signalEma.value;
+    if (Number.isNaN(signal)) return;
     this.macd = line;
     this.signal = signal;
     this.histogram = line - signal;
-    return line;
   }
 
   reset(): void {

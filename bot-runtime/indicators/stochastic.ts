@@ -51,6 +51,12 @@ export class Stochastic {
 
   /** Feeds one candle; returns %K (NaN until %D is defined). */
   update(high: number, low: number, close: number): number {
+    this.push(high, low, close);
+    return this.k;
+  }
+
+  /** `update` without its result (read `k` and `d`: NaN until %D is defined): a double returned from a call that is not inlined is boxed. */
+  push(high: number, low: number, close: number): void {
     // Window extremes.
     const p = this.kPeriod;
     const pos = this.#pos;
@@ -72,7 +78,7 @@ export class Stochastic {
       this.#closeBlock();
     }
     const count = ++this.#count;
-    if (count < p) return Number.NaN;
+    if (count < p) return;
 
     // Fast %K, then its SMA (TA-Lib: add, divide, subtract the oldest).
     const diff = (highest - lowest) / 100;
@@ -83,7 +89,7 @@ export class Stochastic {
     kBuf[this.#kIdx] = fastK;
     const kIdx = this.#kIdx + 1 === ks ? 0 : this.#kIdx + 1;
     this.#kIdx = kIdx;
-    if (count < p + ks - 1) return Number.NaN;
+    if (count < p + ks - 1) return;
     const k = this.#kTotal / ks;
     this.#kTotal -= kBuf[kIdx]!;
 
@@ -94,12 +100,11 @@ export class Stochastic {
     dBuf[this.#dIdx] = k;
     const dIdx = this.#dIdx + 1 === dp ? 0 : this.#dIdx + 1;
     this.#dIdx = dIdx;
-    if (count < p + ks + dp - 2) return Number.NaN;
+    if (count < p + ks + dp - 2) return;
     const d = this.#dTotal / dp;
     this.#dTotal -= dBuf[dIdx]!;
     this.k = k;
     this.d = d;
-    return k;
   }
 
   /** The block is full: its suffix extremes serve the next kPeriod windows. */

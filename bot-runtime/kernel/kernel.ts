@@ -139,6 +139,7 @@ export class Kernel {
   readonly #clock: Clock;
   readonly #policy: RiskPolicySpec;
   readonly #signals: Float64Array[];
+  readonly #bar = new Float64Array(6);
   readonly #ensembles: Ensemble[];
   readonly #single: Strategy[];
   readonly #posF: Float64Array;
@@ -391,8 +392,20 @@ export class Kernel {
     if (one !== undefined) return one.onBar(this.#bt, this.#bo, this.#bh, this.#bl, this.#bc, this.#bv);
     const list = this.strategies[k]!;
     const sig = this.#signals[k]!;
-    for (let i = 0; i < list.length; i++)
-      sig[i] = list[i]!.onBar(this.#bt, this.#bo, this.#bh, this.#bl, this.#bc, this.#bv);
+    // The candle in a column for onBarAt (see Strategy.onBarAt).
+    const bar = this.#bar;
+    bar[0] = this.#bt;
+    bar[1] = this.#bo;
+    bar[2] = this.#bh;
+    bar[3] = this.#bl;
+    bar[4] = this.#bc;
+    bar[5] = this.#bv;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      sig[i] = s.onBarAt
+        ? s.onBarAt(bar)
+        : s.onBar(this.#bt, this.#bo, this.#bh, this.#bl, this.#bc, this.#bv);
+    }
     return list.length === 0 ? 0 : this.#ensembles[k]!.combine(sig);
   }
 

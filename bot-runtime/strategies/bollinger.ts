@@ -35,11 +35,15 @@ export class BollingerStrategy implements Strategy {
     this.#seen = 0;
   }
 
+  onBarAt(bar: Float64Array): Signal {
+    return this.onBar(bar[0]!, bar[1]!, bar[2]!, bar[3]!, bar[4]!, bar[5]!);
+  }
+
   onBar(_t: number, _o: number, _h: number, _l: number, close: number, _v: number): Signal {
     this.#seen++;
     const b = this.#bands;
-    const mid = b.update(close);
-    if (Number.isNaN(mid)) return 0;
+    b.push(close);
+    if (Number.isNaN(b.middle)) return 0;
     if (this.#breakout) {
       if (close > b.upper) return 1;
       if (close < b.lower) return -1;

@@ -31,12 +31,17 @@ export class MacdStrategy implements Strategy {
     this.#seen = 0;
   }
 
+  onBarAt(bar: Float64Array): Signal {
+    return this.onBar(bar[0]!, bar[1]!, bar[2]!, bar[3]!, bar[4]!, bar[5]!);
+  }
+
   onBar(_t: number, _o: number, _h: number, _l: number, close: number, _v: number): Signal {
     this.#seen++;
     const m = this.#macd;
-    const line = m.update(close);
+    m.push(close);
     const prev = this.#prevHist;
-    const hist = !Number.isNaN(line) ? m.histogram : Number.NaN;
+    // NaN until warm, like the line.
+    const hist = m.histogram;
     this.#prevHist = hist;
     if (prev <= 0 && hist > 0) return 1;
     if (prev >= 0 && hist < 0) return -1;

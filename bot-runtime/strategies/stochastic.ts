@@ -41,11 +41,17 @@ export class StochasticStrategy implements Strategy {
     this.#seen = 0;
   }
 
+  onBarAt(bar: Float64Array): Signal {
+    return this.onBar(bar[0]!, bar[1]!, bar[2]!, bar[3]!, bar[4]!, bar[5]!);
+  }
+
   onBar(_t: number, _o: number, high: number, low: number, close: number, _v: number): Signal {
     this.#seen++;
     const s = this.#stoch;
-    const k = s.update(high, low, close);
-    const d = !Number.isNaN(k) ? s.d : Number.NaN;
+    s.push(high, low, close);
+    // Both NaN until %D is defined.
+    const k = s.k;
+    const d = s.d;
     const pk = this.#prevK;
     const pd = this.#prevD;
     this.#prevK = k;

@@ -21,6 +21,13 @@ export interface Strategy {
   onStart(): void;
   /** Feeds one closed candle; returns its signal (0 until ready). */
   onBar(t: number, open: number, high: number, low: number, close: number, volume: number): Signal;
+  /**
+   * `onBar` with the candle in a column, `[t, open, high, low, close, volume]`
+   * (optional). The kernel calls it when a symbol has several strategies: that
+   * call site sees several classes and is not inlined, and six doubles passed
+   * to a call that is not inlined are six allocations; a typed array is none.
+   */
+  onBarAt?(bar: Float64Array): Signal;
   /** Nothing to release for the built-in strategies; kept for the lifecycle. */
   onStop(): void;
 }

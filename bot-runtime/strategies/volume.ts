@@ -35,6 +35,10 @@ export class VolumeStrategy implements Strategy {
     this.#seen = 0;
   }
 
+  onBarAt(bar: Float64Array): Signal {
+    return this.onBar(bar[0]!, bar[1]!, bar[2]!, bar[3]!, bar[4]!, bar[5]!);
+  }
+
   onBar(_t: number, open: number, _h: number, _l: number, close: number, volume: number): Signal {
     this.#seen++;
     const avg = this.#avg.value;
