@@ -44,7 +44,7 @@ describe('botcore operator flags', () => {
       statusIntervalMs: 5_000,
       reportStaleAfterMs: 60_000,
       resyncPeriodMs: 600_000,
-      concurrency: 8,
+      concurrency: 32,
       logLevel: 'info',
       statusKeysSecret: 'botcore-status-keys',
     });

@@ -130,7 +130,7 @@ export function operatorCommand(): Command {
         .default(60_000, '60s'),
     )
     .addOption(
-      new Option('--concurrency <n>', 'reconciles at once per controller').argParser(positive).default(8),
+      new Option('--concurrency <n>', 'reconciles at once per controller').argParser(positive).default(32),
     )
     .addOption(
       new Option('--resync-period <d>', 'how often every object is reconciled anyway')

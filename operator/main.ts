@@ -234,12 +234,13 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   });
   const owner = controllerOwnerKey(apiVersion, 'TradingBot');
   // Deployment status moves many times per rollout: wake the bot only when what its status reads moved.
-  botController.watch(deployments, owner, { updatePredicate: deploymentChanged });
+  // A bot's own resync reconciles it once; its children's resyncs would only repeat that.
+  botController.watch(deployments, owner, { updatePredicate: deploymentChanged, resync: false });
   // The other children have no status: any update is an edit.
   for (const informer of [configMaps, services, serviceAccounts, networkPolicies] as Array<
     ResilientInformer<KubernetesObject>
   >) {
-    botController.watch(informer, owner);
+    botController.watch(informer, owner, { resync: false });
   }
 
   policyController = new Controller({

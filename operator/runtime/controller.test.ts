@@ -203,6 +203,39 @@ describe('Controller', () => {
     expect(reconciler.calls).toHaveLength(4);
   });
 
+  it('leaves resyncs out when the watch says so (owned children: the owner resyncs itself)', async () => {
+    const { clock, metrics, reconciler, controller } = setup();
+    const pods = new FakeInformerSource<V1Pod>();
+    const podInformer = new ResilientInformer<V1Pod>({
+      name: 'pods',
+      source: pods,
+      clock,
+      metrics,
+      resyncPeriodMs: 10_000,
+    });
+    controller.watch(podInformer, controllerOwnerKey('v1', 'ConfigMap'), { resync: false });
+    reconciler.auto = () => undefined;
+    const owned = (name: string) => ({
+      metadata: {
+        namespace: 'ns',
+        name,
+        ownerReferences: [
+          { apiVersion: 'v1', kind: 'ConfigMap', name: 'parent', uid: 'u', controller: true },
+        ],
+      },
+    });
+    pods.put(owned('p1'));
+    pods.put(owned('p2'));
+    await controller.start();
+    await flushMicrotasks();
+    expect(reconciler.calls).toEqual(['ns/parent']);
+    await clock.advance(10_000);
+    expect(reconciler.calls).toEqual(['ns/parent']);
+    pods.put(owned('p3'));
+    await flushMicrotasks();
+    expect(reconciler.calls).toEqual(['ns/parent', 'ns/parent']);
+  });
+
   it('maps children to their controlling owner', async () => {
     const { clock, metrics, reconciler, controller } = setup();
     const pods = new FakeInformerSource<V1Pod>();

@@ -59,6 +59,12 @@ export interface WatchOptions<T extends KubernetesObject> {
    * resyncs always enqueue.
    */
   readonly updatePredicate?: UpdatePredicate<T>;
+  /**
+   * Whether the informer's periodic resync enqueues (default true). Owned
+   * children can say no: their owner's own informer resyncs it once, where
+   * each child would enqueue it again.
+   */
+  readonly resync?: boolean;
 }
 
 export class Controller {
@@ -111,7 +117,12 @@ export class Controller {
       // A child that moved to another owner: the old owner must notice too.
       if (old !== undefined) enqueue(old);
     };
-    informer.addHandlers({ add: enqueue, update, delete: enqueue, resync: enqueue });
+    informer.addHandlers({
+      add: enqueue,
+      update,
+      delete: enqueue,
+      ...(options.resync === false ? {} : { resync: enqueue }),
+    });
     if (!this.#informers.includes(informer as ResilientInformer<KubernetesObject>)) {
       this.#informers.push(informer as ResilientInformer<KubernetesObject>);
     }

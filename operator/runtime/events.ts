@@ -72,6 +72,8 @@ interface Tracked {
   readonly template: CoreV1Event;
   /** The Event as last written; undefined until a create succeeded. */
   written: CoreV1Event | undefined;
+  /** This Event's writes, one after the other (a create ahead of the updates that follow it). */
+  writes: Promise<void>;
 }
 
 export class KubernetesEventRecorder implements EventRecorder {
@@ -84,7 +86,8 @@ export class KubernetesEventRecorder implements EventRecorder {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #tracked = new Map<string, Tracked>();
-  #writes: Promise<void> = Promise.resolve();
+  /** Writes not finished yet, for `flush`. */
+  readonly #pending = new Set<Promise<void>>();
   #dropped = 0;
 
   constructor(options: EventRecorderOptions) {
@@ -119,7 +122,15 @@ export class KubernetesEventRecorder implements EventRecorder {
     if (tracked === undefined) {
       const template = this.#newEvent(object, type, reason, text, now);
       const namespace = metadata.namespace || 'default';
-      tracked = { namespace, firstAt: now, lastAt: now, count: 1, template, written: undefined };
+      tracked = {
+        namespace,
+        firstAt: now,
+        lastAt: now,
+        count: 1,
+        template,
+        written: undefined,
+        writes: Promise.resolve(),
+      };
       this.#track(key, tracked);
       this.#enqueue(tracked, () => this.#sink.create(namespace, template));
       return;
@@ -145,19 +156,24 @@ export class KubernetesEventRecorder implements EventRecorder {
   }
 
   /** Resolves when every event recorded so far has been written (or failed). */
-  flush(): Promise<void> {
-    return this.#writes;
+  async flush(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all(this.#pending);
   }
 
   #enqueue(tracked: Tracked, write: () => Promise<CoreV1Event>): void {
-    // One write at a time keeps a create ahead of the updates that follow it.
-    this.#writes = this.#writes.then(async () => {
+    // One write at a time per Event keeps its create ahead of the updates that
+    // follow it; different Events are written side by side, so a burst (a
+    // thousand bots turning Ready) does not queue behind one round trip each.
+    const next = tracked.writes.then(async () => {
       try {
         tracked.written = await write();
       } catch (error) {
         this.#log.warn({ err: error }, 'writing an event failed');
       }
     });
+    tracked.writes = next;
+    this.#pending.add(next);
+    void next.then(() => this.#pending.delete(next));
   }
 
   #track(key: string, tracked: Tracked): void {

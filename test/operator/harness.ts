@@ -16,6 +16,7 @@ import {
 import { connect, type NatsConnection } from 'nats';
 import type { RiskPolicy, TradingBot } from '../../crds/index.ts';
 import type { RuntimeReport } from '../../crds/runtime-config/index.ts';
+import { operatorNodeOptions } from '../../operator/node-options.ts';
 import { adminKubeConfig, applyProjectCrds, eventually, statusCode } from '../support/kube.ts';
 
 export const root = join(import.meta.dirname, '..', '..');
@@ -259,8 +260,9 @@ export interface OperatorSettings {
 }
 
 /**
- * The `botcore operator` command line the suites and the operator benchmark
- * run: fast status folding and halt timeouts, health on a free port.
+ * The `botcore operator` command line (node's arguments) the suites and the
+ * operator benchmark run: the container's V8 flags, fast status folding and
+ * halt timeouts, health on a free port.
  */
 export function operatorCommand(options: {
   readonly namespace: string;
@@ -269,6 +271,8 @@ export function operatorCommand(options: {
   readonly extra?: readonly string[];
 }): string[] {
   return [
+    // The container's V8 flags (its NODE_OPTIONS), so memory is measured as it runs there.
+    ...operatorNodeOptions,
     join(root, 'bot-runtime', 'cli', 'botcore.ts'),
     'operator',
     '--watch-namespace',

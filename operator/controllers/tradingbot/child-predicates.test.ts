@@ -20,10 +20,14 @@ describe('child update predicates', () => {
     expect(deploymentChanged(after, before)).toBe(false);
   });
 
-  it('availability, observedGeneration and the progress deadline wake the bot', () => {
-    const base = deployment({ observedGeneration: 1, replicas: 1, availableReplicas: 0 });
-    expect(rolloutChanged(deployment({ ...base.status, availableReplicas: 1 }), base)).toBe(true);
-    expect(rolloutChanged(deployment({ ...base.status, observedGeneration: 2 }), base)).toBe(true);
+  it('rolled out, failed and scaled down flipping wake the bot; counts moving on the way do not', () => {
+    const base = deployment({ observedGeneration: 1, replicas: 1, updatedReplicas: 0, availableReplicas: 0 });
+    const updated = deployment({ ...base.status, updatedReplicas: 1 });
+    expect(rolloutChanged(updated, base)).toBe(false);
+    const available = deployment({ ...updated.status, availableReplicas: 1 });
+    expect(rolloutChanged(available, updated)).toBe(true);
+    // A new generation not yet observed: no longer rolled out.
+    expect(rolloutChanged(deployment(available.status, { generation: 2 }), available)).toBe(true);
     const failed = deployment({
       ...base.status,
       conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],

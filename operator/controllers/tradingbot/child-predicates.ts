@@ -1,7 +1,7 @@
 // Which child updates wake their bot. The controller-manager writes a
 // Deployment's status many times per rollout (replica counts, conditions,
 // timestamps); a bot's status reads only whether each Deployment is rolled
-// out, available or past its progress deadline, so only those moves (and
+// out, past its progress deadline or scaled down, so only those flips (and
 // spec, metadata or owner edits, which the applier may have to put back)
 // are worth a reconcile.
 import type { V1Deployment } from '@kubernetes/client-node';
@@ -13,6 +13,7 @@ import {
   labelsChanged,
   type UpdatePredicate,
 } from '../../runtime/index.ts';
+import { workloadState } from './status.ts';
 
 /** The controller references moved (the child was adopted or orphaned). */
 export const ownersChanged: UpdatePredicate = (object, old) =>
@@ -20,21 +21,16 @@ export const ownersChanged: UpdatePredicate = (object, old) =>
   JSON.stringify(object.metadata?.ownerReferences ?? []) !==
     JSON.stringify(old.metadata?.ownerReferences ?? []);
 
-/** The part of a Deployment's status that `workloadState` reads. */
+/** What a bot's status reads of a Deployment: rolled out, failed, scaled down (for the replicas it asks for). */
 function rollout(deployment: V1Deployment): string {
-  const s = deployment.status ?? {};
-  const progressing = s.conditions?.find((c) => c.type === 'Progressing');
-  return [
-    s.observedGeneration,
-    s.replicas,
-    s.updatedReplicas,
-    s.availableReplicas,
-    progressing?.status,
-    progressing?.reason,
-  ].join('/');
+  const { rolledOut, failed, scaledDown } = workloadState('', deployment, deployment.spec?.replicas ?? 1);
+  return `${rolledOut}/${failed}/${scaledDown}/${deployment.spec?.replicas}`;
 }
 
-/** Rolled out, available or failed changed: what the bot's Ready and Degraded depend on. */
+/**
+ * Rolled out, failed or scaled down flipped. The replica counts move several
+ * times per rollout; only these flips change the bot's phase and conditions.
+ */
 export const rolloutChanged: UpdatePredicate<V1Deployment> = (object, old) =>
   old === undefined || rollout(object) !== rollout(old);
 
