@@ -5,8 +5,10 @@ import { type Decimal, type DecimalValue, dec, ZERO } from './decimal.ts';
 import { DomainError, DomainErrorCode, DuplicateFill, InvalidStateTransition } from './errors.ts';
 import type { Fill } from './fill.ts';
 import type { Instrument, OrderSide } from './instrument.ts';
+import { meanPrice } from './mean-price.ts';
 import { DEPENDS, nextTarget, type OrderEventType, OrderStatus } from './order-transitions.ts';
 import { openingPrice } from './position.ts';
+import { compareDecimals } from './units.ts';
 
 export type OrderType = 'MARKET' | 'LIMIT';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
@@ -172,7 +174,7 @@ function applyFill(order: Order, fill: Fill, events: OrderEvent[]): Order {
   }
   if (order.tradeIds.has(fill.tradeId)) throw new DuplicateFill(order.id, fill.tradeId);
   const qty = dec(fill.quantity);
-  if (!qty.isFinite() || qty.lte(0)) {
+  if (!qty.isFinite() || qty.isZero() || qty.isNegative()) {
     throw new DomainError(DomainErrorCode.INVALID_QUANTITY, 'fill quantity must be positive', {
       order_id: order.id,
       trade_id: fill.tradeId,
@@ -180,7 +182,7 @@ function applyFill(order: Order, fill: Fill, events: OrderEvent[]): Order {
     });
   }
   const filled = order.filledQuantity.plus(qty);
-  if (filled.gt(order.quantity)) {
+  if (compareDecimals(filled, order.quantity) > 0) {
     throw new DomainError(DomainErrorCode.OVERFILL, 'fill exceeds the order quantity', {
       order_id: order.id,
       trade_id: fill.tradeId,
@@ -192,10 +194,8 @@ function applyFill(order: Order, fill: Fill, events: OrderEvent[]): Order {
   const averagePrice =
     order.averagePrice === undefined && order.filledQuantity.isZero()
       ? openingPrice(fill.price, qty)
-      : (order.averagePrice ? order.averagePrice.times(order.filledQuantity) : ZERO)
-          .plus(fill.price.times(qty))
-          .div(filled);
-  const done = filled.eq(order.quantity);
+      : meanPrice(order.averagePrice ?? ZERO, order.filledQuantity, fill.price, qty, filled);
+  const done = compareDecimals(filled, order.quantity) === 0;
   const status = done
     ? OrderStatus.FILLED
     : order.status === OrderStatus.PENDING_CANCEL

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from './decimal.ts';
-import { ceilDiv, decimalOfUnits, floorDiv, unitsOf } from './units.ts';
+import { ceilDiv, compareDecimals, decimalOfUnits, floorDiv, unitsOf } from './units.ts';
 
 const internals = (x: Decimal) => {
   const w = x as unknown as { s: number; e: number; d: number[] };
@@ -69,6 +69,26 @@ describe('units', () => {
           expect(BigInt(ceilDiv(a, b))).toBe(-BigInt(floorDiv(-a, b)));
         },
       ),
+      { numRuns: 8_000 },
+    );
+  });
+
+  it('compareDecimals is comparedTo', () => {
+    const value = fc.oneof(
+      fc.tuple(safeInt, fc.integer({ min: 0, max: 30 })).map(([n, dp]) => new Decimal(`${n}e-${dp}`)),
+      fc.constantFrom(
+        new Decimal(0),
+        new Decimal('-0'),
+        new Decimal(1).div(3),
+        new Decimal('1e-40'),
+        new Decimal(7),
+      ),
+    );
+    fc.assert(
+      fc.property(value, value, (x, y) => {
+        expect(compareDecimals(x, y)).toBe(x.comparedTo(y));
+        expect(compareDecimals(x, x)).toBe(0);
+      }),
       { numRuns: 8_000 },
     );
   });

@@ -117,3 +117,25 @@ export function decimalOfUnits(n: number, dp: number): Decimal {
   w.d = d;
   return x;
 }
+
+/**
+ * `x.comparedTo(y)` for finite Decimals, without the copy of `y` that
+ * decimal.js makes first: its own steps (zeros, signs, exponents, then the
+ * words), tested equal.
+ */
+export function compareDecimals(x: Decimal, y: Decimal): number {
+  const xd = (x as unknown as { d: number[] | null }).d;
+  const yd = (y as unknown as { d: number[] | null }).d;
+  if (xd === null || yd === null) return x.comparedTo(y);
+  const xs = x.s;
+  const ys = y.s;
+  if (!xd[0] || !yd[0]) return xd[0] ? xs : yd[0] ? -ys : 0;
+  if (xs !== ys) return xs;
+  if (x.e !== y.e) return x.e > y.e !== xs < 0 ? 1 : -1;
+  const xl = xd.length;
+  const yl = yd.length;
+  for (let i = 0, j = xl < yl ? xl : yl; i < j; ++i) {
+    if (xd[i] !== yd[i]) return xd[i]! > yd[i]! !== xs < 0 ? 1 : -1;
+  }
+  return xl === yl ? 0 : xl > yl !== xs < 0 ? 1 : -1;
+}
