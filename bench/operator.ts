@@ -247,8 +247,17 @@ function startOperator(namespace: string): Operator {
 
 type Metrics = Array<{ name: string; labels: Record<string, string>; value: number }>;
 
+/** The operator's /metrics, retried twice: a keep-alive socket the server closes just as a poll reuses it fails once. */
 async function scrape(port: number): Promise<Metrics> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  let text: string | undefined;
+  for (let attempt = 1; text === undefined; attempt++) {
+    try {
+      text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await sleep(200);
+    }
+  }
   const out: Metrics = [];
   for (const line of text.split('\n')) {
     const m = /^([a-zA-Z_:][\w:]*)(?:\{([^}]*)\})? (\S+)$/.exec(line);
@@ -524,7 +533,16 @@ export async function run(print: (line: string) => void = console.log): Promise<
       note: 'VmHWM of the operator process (bots, children and runtime reports cached)',
     });
   } catch (error) {
-    print(JSON.stringify({ name: 'operator.error', error: String(error), tail: op.tail().slice(-3000) }));
+    const cause = (error as { cause?: unknown }).cause;
+    print(
+      JSON.stringify({
+        name: 'operator.error',
+        error: String(error),
+        ...(cause === undefined ? {} : { cause: String(cause) }),
+        operatorExit: op.child.exitCode ?? op.child.signalCode,
+        tail: op.tail().slice(-3000),
+      }),
+    );
     throw error;
   } finally {
     process.off('SIGINT', interrupted);

@@ -13,7 +13,9 @@
 //   `error` is emitted, so there is nothing for us to do.
 // - A watch the server closes normally is re-opened from the last
 //   resourceVersion (with its own 1 s..30 s delay when no event came in between);
-//   a client-side watch timeout (30 s without data) re-opens at once.
+//   a client-side watch timeout (30 s without data) re-opens at once
+//   (RestListWatch instead asks the server to end each watch after 5 to 10
+//   minutes, and re-opens it likewise).
 // - Any other failure (list error, connection refused, 403, 500, stream
 //   reset) is passed to the `error` callbacks and the ListWatch STOPS: it does
 //   not retry. That is the case this wrapper handles: it restarts the
