@@ -5,7 +5,7 @@
 // give the same value. A term with more than 40 decimals, or a sum that would
 // reach 10^59, moves the sum to decimals for good (the same operations the
 // decimal path does, from the same exact value).
-import { Decimal } from './decimal.ts';
+import { Decimal, ZERO } from './decimal.ts';
 
 export const AMOUNT_SCALE = 40;
 const POW10N: bigint[] = [];
@@ -93,9 +93,13 @@ function floatOfDigits(text: string, scale: number): number {
   let end = text.length;
   while (end > 1 && text.charCodeAt(end - 1) === 48) end--;
   const places = scale - (text.length - end);
-  // Up to 15 digits the significand is an exact double, and so is 10^places: one correctly rounded quotient.
+  // An exact significand and an exact 10^places: one correctly rounded quotient.
   const digits = end - (text.charCodeAt(0) === 45 ? 1 : 0);
-  if (digits <= 15 && places >= 0 && places <= 22) return Number(text.slice(0, end)) / POW10F[places]!;
+  if (digits <= 16 && places >= 0 && places <= 22) {
+    // Below 2^53 the significand is an exact double (a 16-digit one may not be: then the text decides).
+    const m = Number(text.slice(0, end));
+    if (Math.abs(m) < 9007199254740992) return m / POW10F[places]!;
+  }
   return Number(`${text.slice(0, end)}e${-places}`);
 }
 
@@ -140,7 +144,7 @@ export class ExactAmount {
   #digits: string | undefined;
 
   constructor(start: Decimal) {
-    this.#units = unitsOfDecimal(start);
+    this.#units = start === ZERO ? 0n : unitsOfDecimal(start);
     if (this.#units !== undefined && (this.#units >= LIMIT || this.#units <= -LIMIT)) this.#units = undefined;
     this.#decimal = start;
   }
