@@ -304,7 +304,7 @@ describe('a paper bot from examples/, end to end', () => {
             return body.items.length > 0 ? true : undefined;
           },
           'an open position',
-          60_000,
+          90_000,
         );
         await executor.kill();
         open = (await ledger.positions()).filter((p) => p.quantity !== '0');
@@ -329,14 +329,14 @@ describe('a paper bot from examples/, end to end', () => {
         token,
       );
       expect(held.body.items).toContainEqual(expect.objectContaining({ symbol: 'ETH/BTC' }));
-      await waitForBot(c, ns, BOT, 'Ready again', (b) => readyStatus(b)?.status === 'True', 60_000);
+      await waitForBot(c, ns, BOT, 'Ready again', (b) => readyStatus(b)?.status === 'True', 90_000);
       // Trading again: candles after the restart reach the ledger (the strategy's signals the dead
       // executor held come back only after their ack wait), so a flatten can happen on the next one.
       const lastSeen = (await ledger.equity()).at(-1)?.t ?? 0;
       await eventually(
         async () => ((await ledger.equity(lastSeen + 1)).length > 0 ? true : undefined),
         'the restarted executor to process candles',
-        60_000,
+        90_000,
       );
 
       // ---- deletion: halt and flatten, then everything stops -------------
@@ -377,5 +377,5 @@ describe('a paper bot from examples/, end to end', () => {
       expect(output).not.toContain(token);
       expect(output).not.toContain(privatePem.split('\n')[1]!);
     }
-  }, 240_000);
+  }, 420_000);
 });
