@@ -6,6 +6,7 @@
 // reach 10^59, moves the sum to decimals for good (the same operations the
 // decimal path does, from the same exact value).
 import { Decimal, ZERO } from './decimal.ts';
+import { decimalOfUnits, unitsOf } from './units.ts';
 
 export const AMOUNT_SCALE = 40;
 const POW10N: bigint[] = [];
@@ -108,16 +109,21 @@ export function formatUnits(u: bigint): string {
   return formatDigits(u.toString());
 }
 
-/** formatUnits from the count's text (`u.toString()`). */
-function formatDigits(text: string): string {
+/** formatUnits from the count's text (`u.toString()`), for a count of 10^-scale (40 unless given). */
+function formatDigits(text: string, scale = AMOUNT_SCALE): string {
   const neg = text.charCodeAt(0) === 45;
   let digits = neg ? text.slice(1) : text;
-  if (digits.length <= AMOUNT_SCALE) digits = digits.padStart(AMOUNT_SCALE + 1, '0');
-  const cut = digits.length - AMOUNT_SCALE;
+  if (digits.length <= scale) digits = digits.padStart(scale + 1, '0');
+  const cut = digits.length - scale;
   let end = digits.length;
   while (end > cut && digits.charCodeAt(end - 1) === 48) end--;
   const out = end > cut ? `${digits.slice(0, cut)}.${digits.slice(cut, end)}` : digits.slice(0, cut);
   return neg ? `-${out}` : out;
+}
+
+/** The text Decimal#toFixed() gives for `n * 10^-scale` (n a safe integer, so String(n) has no exponent). */
+export function formatCount(n: number, scale: number): string {
+  return formatDigits(String(n), scale);
 }
 
 /** The text and the double of `u * 10^-40` (one conversion of the count to text for both). */
@@ -136,26 +142,75 @@ export function floatOfAmountUnits(u: bigint): number {
   return floatOfScaledUnits(u, AMOUNT_SCALE);
 }
 
+/** The three forms of an ExactAmount: a safe-integer count, a BigInt count of 10^-40, a Decimal. */
+const SMALL = 0;
+const BIG = 1;
+const DECIMAL = 2;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
 export class ExactAmount {
-  /** The exact count of 10^-40 while the sum is kept as one; undefined once it is a Decimal. */
-  #units: bigint | undefined;
+  /**
+   * SMALL: `#small x 10^-#scale`, a safe integer at the places of its terms
+   * (at most 22), exact and cheap (its double is one correctly rounded
+   * quotient); BIG: `#units x 10^-40`; DECIMAL: `#decimal`. A sum only moves
+   * from SMALL to BIG to DECIMAL, each time from the same exact value.
+   */
+  #mode: number;
+  #small = 0;
+  #scale = 0;
+  #units = 0n;
   #decimal: Decimal | undefined;
   /** `#units.toString()`, made once per value for its text and its double. */
   #digits: string | undefined;
 
   constructor(start: Decimal) {
-    this.#units = start === ZERO ? 0n : unitsOfDecimal(start);
-    if (this.#units !== undefined && (this.#units >= LIMIT || this.#units <= -LIMIT)) this.#units = undefined;
     this.#decimal = start;
+    this.#mode = DECIMAL;
+    if (start === ZERO) {
+      this.#mode = SMALL;
+      return;
+    }
+    const places = start.decimalPlaces();
+    if (places <= 22) {
+      const n = unitsOf(start, places);
+      if (!Number.isNaN(n)) {
+        this.#mode = SMALL;
+        this.#small = n;
+        this.#scale = places;
+        return;
+      }
+    }
+    const u = unitsOfDecimal(start);
+    if (u !== undefined && u < LIMIT && u > -LIMIT) {
+      this.#mode = BIG;
+      this.#units = u;
+    }
   }
 
-  /** The count while it is one (for sums of sums); undefined once in decimals. */
+  /** The count of 10^-40 while the sum is kept as a count (for sums of sums); undefined once in decimals. */
   get units(): bigint | undefined {
-    return this.#units;
+    if (this.#mode === SMALL) return BigInt(this.#small) * POW10N[AMOUNT_SCALE - this.#scale]!;
+    return this.#mode === BIG ? this.#units : undefined;
+  }
+
+  /** The sum as a safe-integer count of 10^-smallScale, while it is one (NaN otherwise). */
+  get smallCount(): number {
+    return this.#mode === SMALL ? this.#small : Number.NaN;
+  }
+
+  get smallScale(): number {
+    return this.#scale;
   }
 
   plus(x: Decimal): void {
-    if (this.#units !== undefined) {
+    if (this.#mode === SMALL) {
+      const places = x.decimalPlaces();
+      if (places <= 22) {
+        const n = unitsOf(x, places);
+        if (!Number.isNaN(n) && this.plusCount(n, places)) return;
+      }
+    }
+    if (this.#mode !== DECIMAL) {
       const u = unitsOfDecimal(x);
       if (u !== undefined && this.plusUnits(u)) return;
     }
@@ -165,7 +220,14 @@ export class ExactAmount {
 
   /** `plus(x.negated())`. */
   minus(x: Decimal): void {
-    if (this.#units !== undefined) {
+    if (this.#mode === SMALL) {
+      const places = x.decimalPlaces();
+      if (places <= 22) {
+        const n = unitsOf(x, places);
+        if (!Number.isNaN(n) && this.plusCount(-n, places)) return;
+      }
+    }
+    if (this.#mode !== DECIMAL) {
       const u = unitsOfDecimal(x);
       if (u !== undefined && this.plusUnits(-u)) return;
     }
@@ -173,9 +235,33 @@ export class ExactAmount {
     this.#decimal = this.#decimal!.plus(x.negated());
   }
 
+  /**
+   * Adds `n x 10^-scale` (a safe integer, scale at most 22): in the safe
+   * count while every product and the sum stay safe (doubles are exact below
+   * 2^53, and a result past it shows as past it), else as a BigInt count.
+   * False (nothing changed) when the sum is in decimals or would reach 10^59.
+   */
+  plusCount(n: number, scale: number): boolean {
+    if (this.#mode === SMALL) {
+      const to = scale > this.#scale ? scale : this.#scale;
+      const a = this.#small * POW10F[to - this.#scale]!;
+      const b = n * POW10F[to - scale]!;
+      const sum = a + b;
+      if (Math.abs(a) <= MAX_SAFE && Math.abs(b) <= MAX_SAFE && Math.abs(sum) <= MAX_SAFE) {
+        this.#small = sum;
+        this.#scale = to;
+        this.#decimal = undefined;
+        return true;
+      }
+      this.#toBig();
+    }
+    return this.plusUnits(BigInt(n) * POW10N[AMOUNT_SCALE - scale]!);
+  }
+
   /** Adds a count of 10^-40; false (and nothing changed) when the sum is in decimals or would reach 10^59. */
   plusUnits(u: bigint): boolean {
-    if (this.#units === undefined) return false;
+    if (this.#mode === SMALL) this.#toBig();
+    if (this.#mode !== BIG) return false;
     const next = this.#units + u;
     if (next >= LIMIT || next <= -LIMIT) return false;
     this.#units = next;
@@ -184,29 +270,40 @@ export class ExactAmount {
     return true;
   }
 
+  #toBig(): void {
+    this.#units = BigInt(this.#small) * POW10N[AMOUNT_SCALE - this.#scale]!;
+    this.#mode = BIG;
+    this.#digits = undefined;
+  }
+
   #toDecimals(): void {
-    if (this.#units === undefined) return;
-    this.#decimal ??= decimalOfAmountUnits(this.#units);
-    this.#units = undefined;
+    if (this.#mode === DECIMAL) return;
+    this.#decimal = this.decimal;
+    this.#mode = DECIMAL;
   }
 
   get decimal(): Decimal {
-    if (this.#decimal === undefined) this.#decimal = decimalOfAmountUnits(this.#units!);
+    if (this.#decimal === undefined)
+      this.#decimal =
+        this.#mode === SMALL ? decimalOfUnits(this.#small, this.#scale) : decimalOfAmountUnits(this.#units);
     return this.#decimal;
   }
 
   isZero(): boolean {
-    return this.#units !== undefined ? this.#units === 0n : this.#decimal!.isZero();
+    if (this.#mode === SMALL) return this.#small === 0;
+    return this.#mode === BIG ? this.#units === 0n : this.#decimal!.isZero();
   }
 
   toFixed(): string {
-    if (this.#units === undefined) return this.#decimal!.toFixed();
+    if (this.#mode === SMALL) return formatCount(this.#small, this.#scale);
+    if (this.#mode === DECIMAL) return this.#decimal!.toFixed();
     this.#digits ??= this.#units.toString();
     return formatDigits(this.#digits);
   }
 
   toFloat(): number {
-    if (this.#units === undefined) return this.#decimal!.toNumber();
+    if (this.#mode === SMALL) return this.#small / POW10F[this.#scale]!;
+    if (this.#mode === DECIMAL) return this.#decimal!.toNumber();
     this.#digits ??= this.#units.toString();
     return floatOfDigits(this.#digits, AMOUNT_SCALE);
   }

@@ -176,15 +176,17 @@ export class Portfolio {
     const ticks = unitsOf(price, tickDp);
     const lots = unitsOf(qty, lotDp);
     if (Number.isNaN(ticks) || Number.isNaN(lots)) return false;
-    const product = safeTimes(ticks, lots);
-    const notional =
-      (Number.isNaN(product) ? BigInt(ticks) * BigInt(lots) : BigInt(product)) *
-      pow10n(AMOUNT_SCALE - tickDp - lotDp);
-    const base = BigInt(lots) * pow10n(AMOUNT_SCALE - lotDp);
     const cash = this.#sum(this.#balances, inst.quote);
     const held = this.#sum(this.#balances, inst.base);
-    if (!cash.plusUnits(buy ? -notional : notional)) return false;
-    if (held.plusUnits(buy ? base : -base)) return true;
+    const product = safeTimes(ticks, lots);
+    const moved =
+      !Number.isNaN(product) && tickDp + lotDp <= 22
+        ? cash.plusCount(buy ? -product : product, tickDp + lotDp)
+        : cash.plusUnits(
+            (buy ? -1n : 1n) * BigInt(ticks) * BigInt(lots) * pow10n(AMOUNT_SCALE - tickDp - lotDp),
+          );
+    if (!moved) return false;
+    if (lotDp <= 22 && held.plusCount(buy ? lots : -lots, lotDp)) return true;
     // The base sum is in decimals: move it so, and the cash as counted.
     held.plus(buy ? qty : qty.negated());
     return true;

@@ -9,7 +9,7 @@
 // sell signal closes it; every position carries a protective stop-loss at the
 // venue (RiskPolicy stopLossPercent below the entry).
 import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
-import { AMOUNT_SCALE, decimalOfScaledUnits, pow10n, unitsOfDecimal } from '../domain/exact-amount.ts';
+import { decimalOfScaledUnits, unitsOfDecimal } from '../domain/exact-amount.ts';
 import {
   applyOrderEvent,
   createOrder,
@@ -41,7 +41,7 @@ import { createStrategy, Ensemble, type Strategy, strategyWeight } from '../stra
 import { Grid } from '../venue/grid.ts';
 import type { Venue, VenueEvent } from '../venue/venue.ts';
 import type { Clock } from './clock.ts';
-import { type ExitReason, notionalUnits, OpenTrade, type TradeRecord } from './open-trade.ts';
+import { type ExitReason, OpenTrade, type TradeRecord } from './open-trade.ts';
 import { GrowableSeries } from './series.ts';
 import { type StopFactor, stopFactor, stopPrice } from './stop-price.ts';
 
@@ -752,16 +752,18 @@ export class Kernel {
     const trade = this.#open[k]!;
     const buy = fill.side === 'BUY';
     if (buy && trade.bought.isZero()) trade.entryTime = fill.ts;
-    const fillLots = lotDp === undefined ? Number.NaN : unitsOf(fill.quantity, lotDp);
-    const notional =
-      grid.tickPlaces === undefined || lotDp === undefined
-        ? undefined
-        : notionalUnits(grid.ticksOf(fill.price), grid.tickPlaces, fillLots, lotDp);
-    const quantityUnits =
-      Number.isNaN(fillLots) || lotDp! > AMOUNT_SCALE
-        ? undefined
-        : BigInt(fillLots) * pow10n(AMOUNT_SCALE - lotDp!);
-    trade.add(buy, fill.quantity, quantityUnits, fill.price, notional, fill.fee.amount);
+    const tickDp = grid.tickPlaces;
+    const counted = tickDp !== undefined && lotDp !== undefined && tickDp <= 22 && lotDp <= 22;
+    trade.add(
+      buy,
+      fill.quantity,
+      fill.price,
+      counted ? unitsOf(fill.quantity, lotDp) : Number.NaN,
+      lotDp ?? 0,
+      counted ? grid.ticksOf(fill.price) : Number.NaN,
+      tickDp ?? 0,
+      fill.fee.amount,
+    );
     if (buy) {
       // The stop follows the average entry and covers the whole position.
       const stop = stopPrice(grid, this.portfolio.averagePrice(inst.symbol), this.#stopFactor);

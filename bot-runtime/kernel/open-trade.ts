@@ -6,6 +6,7 @@ import {
   AMOUNT_SCALE,
   ExactAmount,
   floatOfAmountUnits,
+  formatCount,
   pow10n,
   textAndFloat,
 } from '../domain/exact-amount.ts';
@@ -56,6 +57,38 @@ export function notionalUnits(
   return exact * pow10n(AMOUNT_SCALE - tickDp - lotDp);
 }
 
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22,
+];
+
+/**
+ * `[proceeds - cost - fees, cost + fees, scale]` as safe-integer counts of
+ * 10^-scale when all three sums are such counts and every step stays safe;
+ * undefined otherwise.
+ */
+function smallDifference(
+  proceeds: ExactAmount,
+  cost: ExactAmount,
+  fees: ExactAmount,
+): [number, number, number] | undefined {
+  const a = proceeds.smallCount;
+  const b = cost.smallCount;
+  const f = fees.smallCount;
+  if (Number.isNaN(a) || Number.isNaN(b) || Number.isNaN(f)) return undefined;
+  const scale = Math.max(proceeds.smallScale, cost.smallScale, fees.smallScale);
+  const pa = a * POW10[scale - proceeds.smallScale]!;
+  const pb = b * POW10[scale - cost.smallScale]!;
+  const pf = f * POW10[scale - fees.smallScale]!;
+  const p = pa - pb - pf;
+  const c = pb + pf;
+  const safe = Number.MAX_SAFE_INTEGER;
+  // A double below 2^53 is exact; a result past it shows as past it.
+  if (Math.abs(pa) > safe || Math.abs(pb) > safe || Math.abs(pf) > safe) return undefined;
+  if (Math.abs(pa - pb) > safe || Math.abs(p) > safe || Math.abs(c) > safe) return undefined;
+  return [p, c, scale];
+}
+
 export class OpenTrade {
   strategies: readonly string[];
   entryTime: number;
@@ -79,21 +112,31 @@ export class OpenTrade {
   }
 
   /**
-   * A fill's quantity and notional (each as a count of 10^-40 when known, else
-   * in decimals: the quantity, and `price x quantity`) and fee.
+   * A fill's quantity and notional, from its lot and tick counts when known
+   * (NaN: not; places at most 22), else in decimals (the quantity, and
+   * `price x quantity`), and its fee.
    */
   add(
     buy: boolean,
     quantity: Decimal,
-    quantityUnits: bigint | undefined,
     price: Decimal,
-    notional: bigint | undefined,
+    lots: number,
+    lotDp: number,
+    ticks: number,
+    tickDp: number,
     fee: Decimal,
   ): void {
     this.fees.plus(fee);
-    const [qty, value] = buy ? [this.bought, this.cost] : [this.sold, this.proceeds];
-    if (quantityUnits === undefined || !qty.plusUnits(quantityUnits)) qty.plus(quantity);
-    if (notional === undefined || !value.plusUnits(notional)) value.plus(price.times(quantity));
+    const qty = buy ? this.bought : this.sold;
+    const value = buy ? this.cost : this.proceeds;
+    if (Number.isNaN(lots) || !qty.plusCount(lots, lotDp)) qty.plus(quantity);
+    const product = safeTimes(ticks, lots);
+    const counted = Number.isNaN(product)
+      ? !Number.isNaN(ticks) &&
+        !Number.isNaN(lots) &&
+        value.plusUnits(BigInt(ticks) * BigInt(lots) * pow10n(AMOUNT_SCALE - tickDp - lotDp))
+      : tickDp + lotDp <= 22 && value.plusCount(product, tickDp + lotDp);
+    if (!counted) value.plus(price.times(quantity));
   }
 
   /** The closed trade's record, and the sign of its PnL net of fees (-1, 0, 1) for the risk engine. */
@@ -102,7 +145,14 @@ export class OpenTrade {
     let pnl: number;
     let pnlText: string;
     let ratio: number;
-    if (cost.units !== undefined && proceeds.units !== undefined && fees.units !== undefined) {
+    const small = smallDifference(proceeds, cost, fees);
+    if (small !== undefined) {
+      // Safe counts at one scale: exact, and their doubles one correctly rounded quotient each.
+      const [p, c, scale] = small;
+      pnl = p < 0 ? -1 : p > 0 ? 1 : 0;
+      pnlText = formatCount(p, scale);
+      ratio = c === 0 ? 0 : p / POW10[scale]! / (c / POW10[scale]!);
+    } else if (cost.units !== undefined && proceeds.units !== undefined && fees.units !== undefined) {
       // All three are counts below 10^59: their difference has at most 60 digits, so the decimal one does not round either.
       const p = proceeds.units - cost.units - fees.units;
       const c = cost.units + fees.units;
