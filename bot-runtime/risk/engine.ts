@@ -17,6 +17,7 @@ import {
   checkPositionSize,
 } from './checks.ts';
 import { type Denial, deny, formatDenial, RiskCode, type Verdict } from './denial.ts';
+import type { RiskSnapshot } from './snapshot.ts';
 import { TradingStateMachine } from './state.ts';
 
 const DAY_MS = 86_400_000;
@@ -356,6 +357,45 @@ export class RiskEngine {
       this.#fractions.set(text, f);
     }
     return f;
+  }
+
+  /** What the engine remembers as it stands at `now`, for a restart (risk/snapshot.ts). */
+  snapshot(now: number): RiskSnapshot {
+    return {
+      nextDay: this.#nextDay,
+      dayStartEquity: this.#dayStart,
+      peakEquity: this.#peak,
+      consecutiveLosses: this.#consecutiveLosses,
+      lastLossAt: this.#lastLossAt,
+      stopLosses: Object.fromEntries([...this.#stopLosses].map(([symbol, times]) => [symbol, [...times]])),
+      orderTimes: this.#orderTimes.filter((t) => t > now - 60_000),
+      restrictions: this.state.restrictions.filter(
+        (r) => r.code !== RiskCode.HALT && (r.until === undefined || now < r.until),
+      ),
+    };
+  }
+
+  /**
+   * Takes over what an engine before a restart remembered (risk/restore.ts
+   * rebuilds it from the ledger). Call before the first candle; the policy's
+   * own halt stays as the constructor set it.
+   */
+  restore(s: RiskSnapshot): void {
+    this.#nextDay = s.nextDay;
+    this.#dayStart = s.dayStartEquity;
+    this.#dailyFloor = Number.isFinite(s.nextDay)
+      ? s.dayStartEquity * this.#dailyFactor
+      : Number.NEGATIVE_INFINITY;
+    this.#peak = s.peakEquity;
+    this.#ddFloor = s.peakEquity > 0 ? s.peakEquity * this.#ddFactor : Number.NEGATIVE_INFINITY;
+    this.#consecutiveLosses = s.consecutiveLosses;
+    this.#lastLossAt = s.lastLossAt;
+    this.#stopLosses.clear();
+    for (const [symbol, times] of Object.entries(s.stopLosses)) this.#stopLosses.set(symbol, [...times]);
+    this.#orderTimes.length = 0;
+    this.#orderTimes.push(...s.orderTimes);
+    for (const r of s.restrictions) if (r.code !== RiskCode.HALT) this.state.restrict(r);
+    this.#quiet();
   }
 
   /** Records a denial decided outside the checks (sizing), so reports count it with the rest. */
