@@ -123,7 +123,18 @@ function formatDigits(text: string, scale = AMOUNT_SCALE): string {
 
 /** The text Decimal#toFixed() gives for `n * 10^-scale` (n a safe integer, so String(n) has no exponent). */
 export function formatCount(n: number, scale: number): string {
-  return formatDigits(String(n), scale);
+  const neg = n < 0;
+  const a = neg ? -n : n;
+  // The remainder and the quotient of safe integers by an exact power of ten are exact.
+  let frac = scale === 0 ? 0 : a % POW10F[scale]!;
+  const whole = (a - frac) / POW10F[scale]!;
+  let places = scale;
+  while (frac !== 0 && frac % 10 === 0) {
+    frac /= 10;
+    places--;
+  }
+  const text = frac === 0 ? String(whole) : `${whole}.${String(frac).padStart(places, '0')}`;
+  return neg && a !== 0 ? `-${text}` : text;
 }
 
 /** The text and the double of `u * 10^-40` (one conversion of the count to text for both). */

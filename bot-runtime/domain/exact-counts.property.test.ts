@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal, dec, ZERO } from './decimal.ts';
-import { ExactAmount, floatOfAmountUnits, formatUnits } from './exact-amount.ts';
+import { ExactAmount, floatOfAmountUnits, formatCount, formatUnits } from './exact-amount.ts';
 import type { Fill } from './fill.ts';
 import { Instrument } from './instrument.ts';
 import { Money } from './money.ts';
@@ -129,6 +129,18 @@ describe('exact counts', () => {
       { numRuns: 3_000 },
     );
     expect(formatUnits(-25n * 10n ** 38n)).toBe('-0.25');
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.maxSafeInteger()),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 22 }),
+        (m, neg, scale) => {
+          const n = neg ? -m : m;
+          expect(formatCount(n, scale)).toBe(new Decimal(`${n}e-${scale}`).toFixed());
+        },
+      ),
+      { numRuns: 8_000 },
+    );
     fc.assert(
       fc.property(
         fc.oneof(
