@@ -37,6 +37,7 @@ import {
   sizePosition,
 } from '../risk/index.ts';
 import { type OpeningSizing, openingSizing, sizeOpeningLots } from '../risk/sizing-counts.ts';
+import type { RiskSnapshot } from '../risk/snapshot.ts';
 import { createStrategy, Ensemble, type Strategy, strategyWeight } from '../strategies/index.ts';
 import { Grid } from '../venue/grid.ts';
 import type { Venue, VenueEvent } from '../venue/venue.ts';
@@ -86,15 +87,32 @@ export interface KernelOptions {
    * signed like a Position's; the bot trades long only, so they must not be
    * negative (zero: no position). Each open position gets its protective stop
    * from its average price, counts for the risk checks (open positions, size,
-   * exposure) and is an open trade whose close books its PnL (the entry's fees
-   * are not known: the trade shows only the fees paid after the restart).
+   * exposure) and is an open trade whose close books its PnL (with its
+   * `trades` seed, the PnL of the whole round trip, fees included; without,
+   * from the average price and only the fees paid after the restart).
    */
   readonly startingPortfolio?: StartingPortfolio;
+  /** What the risk engine remembered before a restart (risk/restore.ts): its limits go on where they were. */
+  readonly startingRisk?: RiskSnapshot;
 }
 
 export interface StartingPortfolio {
   readonly cash: Decimal;
   readonly positions: readonly PositionSeed[];
+  /** The open positions' round trips so far (recovery/round-trips.ts), by symbol. */
+  readonly trades?: readonly TradeSeed[];
+}
+
+/** An open round trip before a restart: its sums so far, so its close books what a run that never stopped would. */
+export interface TradeSeed {
+  readonly symbol: string;
+  readonly entryTime: number;
+  readonly bought: Decimal;
+  readonly cost: Decimal;
+  readonly sold: Decimal;
+  readonly proceeds: Decimal;
+  readonly fees: Decimal;
+  readonly exitReason: ExitReason;
 }
 
 export interface OrderRecord {
@@ -212,6 +230,7 @@ export class Kernel {
       maxAllocation: allocation,
       correlationThreshold: options.correlationThreshold,
     });
+    if (options.startingRisk) this.risk.restore(options.startingRisk);
     this.#stateVersion = this.risk.state.version;
 
     // Strategies per symbol: a strategy trades the symbols it lists, or all of them.
@@ -277,13 +296,21 @@ export class Kernel {
     this.#posF[k] = toFloat(position.quantity);
     // Marked at its average price until the symbol's first candle closes.
     this.#lastClose[k] = toFloat(position.averagePrice);
-    // The entry time is unknown: the first candle's open time stands for it (#process sets it).
-    this.#open[k] = new OpenTrade(
+    const seed = this.options.startingPortfolio?.trades?.find((t) => t.symbol === position.symbol);
+    // Without a seed the entry time is unknown: the first candle's open time stands for it (#process sets it).
+    const trade = new OpenTrade(
       [],
-      Number.NaN,
-      position.quantity,
-      position.quantity.times(position.averagePrice),
+      seed?.entryTime ?? Number.NaN,
+      seed?.bought ?? position.quantity,
+      seed?.cost ?? position.quantity.times(position.averagePrice),
     );
+    if (seed) {
+      trade.sold.plus(seed.sold);
+      trade.proceeds.plus(seed.proceeds);
+      trade.fees.plus(seed.fees);
+      trade.exitReason = seed.exitReason;
+    }
+    this.#open[k] = trade;
     const stop = stopPrice(this.#grids[k]!, position.averagePrice, this.#stopFactor);
     this.#stop[k] = stop;
     this.#stopF[k] = toFloat(stop);
