@@ -123,7 +123,7 @@ describe('Grid', () => {
       ),
       { numRuns: 20000 },
     );
-  });
+  }, 30_000); // 20,000 runs: seconds on a loaded machine
 
   it('keeps the domain errors', () => {
     const g = new Grid(instruments[0]!);

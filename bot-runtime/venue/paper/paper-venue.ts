@@ -174,15 +174,22 @@ export class PaperVenue implements Venue {
     // The caller gives a price on the tick grid (the kernel rounds the stop down to it).
     const price = stopPrice;
     const old = this.#stops[k];
+    if (old !== undefined) {
+      // Moved or resized: the same bracket (id, trigger and fill count kept).
+      old.price = price;
+      old.priceF = toFloat(price);
+      old.quantity = quantity;
+      return;
+    }
     this.#stops[k] = {
-      id: old?.id ?? `${inst.symbol}-SL-${++this.#stopSeq}`,
+      id: `${inst.symbol}-SL-${++this.#stopSeq}`,
       price,
       priceF: toFloat(price),
       quantity,
-      triggered: old?.triggered ?? false,
-      fills: old?.fills ?? 0,
+      triggered: false,
+      fills: 0,
     };
-    if (!had) this.#active[k]!++;
+    this.#active[k]!++;
   }
 
   onCandle(

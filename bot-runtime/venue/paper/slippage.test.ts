@@ -26,9 +26,17 @@ const grids = [
 describe('slippage in tick counts', () => {
   it('bpsUnits is the integer bpsFactor holds', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1e6, noNaN: true }), (bps) => {
-        expect(new Decimal(bpsUnits(bps)).times('1e-10').eq(bpsFactor(bps))).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.double({ min: 0, max: 1e6, noNaN: true }),
+          fc.double({ min: 0, max: 50, noNaN: true }),
+          fc.integer({ min: 0, max: 100_000_000 }).map((n) => (n + 0.5) / 1e6),
+        ),
+        (bps) => {
+          expect(bpsUnits(bps)).toBe(Number(bps.toFixed(6).replace('.', '')));
+          expect(new Decimal(bpsUnits(bps)).times('1e-10').eq(bpsFactor(bps))).toBe(true);
+        },
+      ),
       { numRuns: 8_000 },
     );
   });

@@ -27,6 +27,13 @@ export function bpsFactor(bps: number): Decimal {
  */
 export function bpsUnits(bps: number): number {
   if (!(Math.abs(bps) < 1e9)) return Number.NaN;
+  // toFixed(6) takes the integer nearest bps x 1e6 (ties up). Below 2^31 the
+  // product's error is under 5e-7, so away from a half the float rounds the same.
+  const y = bps * 1e6;
+  if (y >= 0 && y < 2147483648) {
+    const f = y - Math.floor(y);
+    if (f < 0.5 - 1e-6 || f > 0.5 + 1e-6) return Math.round(y);
+  }
   const text = bps.toFixed(6);
   return Number(text.replace('.', ''));
 }
