@@ -159,7 +159,7 @@ describe('exact counts', () => {
       { numRuns: 8_000 },
     );
     expect(formatUnits(0n)).toBe('0');
-  });
+  }, 30_000);
 
   it('PositionBook folds fills as applyFillToPosition does', () => {
     fc.assert(
@@ -184,7 +184,7 @@ describe('exact counts', () => {
       ),
       { numRuns: 2_000 },
     );
-  });
+  }, 30_000);
 
   it('Portfolio balances, fees and positions are the decimal fold', () => {
     fc.assert(
@@ -211,5 +211,5 @@ describe('exact counts', () => {
       ),
       { numRuns: 2_000 },
     );
-  });
+  }, 30_000);
 });

@@ -26,7 +26,7 @@ describe('meanPrice', () => {
       ),
       { numRuns: 10_000 },
     );
-  });
+  }, 30_000);
 
   it('rounds half to even at the 60th digit, as the division does', () => {
     // 1 x 1 + 2 x 1 over 8: exact; and thirds, sevenths: rounded.
@@ -47,5 +47,5 @@ describe('meanPrice', () => {
         avg.times(filled).plus(px.times(qty)).div(total).toFixed(),
       );
     }
-  });
+  }, 30_000);
 });

@@ -27,7 +27,7 @@ describe('units', () => {
       }),
       { numRuns: 8_000 },
     );
-  });
+  }, 30_000);
 
   it('unitsOf gives x * 10^dp when it is a safe integer, NaN otherwise', () => {
     fc.assert(
@@ -49,7 +49,7 @@ describe('units', () => {
     expect(unitsOf(new Decimal('0.07123456'), 8)).toBe(7_123_456);
     expect(unitsOf(new Decimal('0.071234561'), 8)).toBeNaN();
     expect(unitsOf(new Decimal('-2.5'), 2)).toBe(-250);
-  });
+  }, 30_000);
 
   it('floorDiv and ceilDiv are the exact quotients', () => {
     fc.assert(
@@ -71,7 +71,7 @@ describe('units', () => {
       ),
       { numRuns: 8_000 },
     );
-  });
+  }, 30_000);
 
   it('compareDecimals is comparedTo', () => {
     const value = fc.oneof(
@@ -91,5 +91,5 @@ describe('units', () => {
       }),
       { numRuns: 8_000 },
     );
-  });
+  }, 30_000);
 });

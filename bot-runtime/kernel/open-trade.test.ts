@@ -55,7 +55,7 @@ describe('counts in the kernel', () => {
       ),
       { numRuns: 8_000 },
     );
-  });
+  }, 30_000);
 
   it('an open trade sums and closes as the decimal fold did', () => {
     fc.assert(
@@ -119,5 +119,5 @@ describe('counts in the kernel', () => {
       ),
       { numRuns: 3_000 },
     );
-  });
+  }, 30_000);
 });

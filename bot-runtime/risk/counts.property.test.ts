@@ -80,7 +80,7 @@ describe('entries in counts', () => {
       { numRuns: 5_000 },
     );
     expect(answered).toBeGreaterThan(1_000);
-  });
+  }, 30_000);
 
   it('Portfolio.equityCounts is equity() exactly', () => {
     const ltc = new Instrument({
@@ -117,7 +117,7 @@ describe('entries in counts', () => {
       ),
       { numRuns: 3_000 },
     );
-  });
+  }, 30_000);
 
   it('the engine with its float guards gives the verdicts of the decimal checks', () => {
     fc.assert(
@@ -175,5 +175,5 @@ describe('entries in counts', () => {
       ),
       { numRuns: 5_000 },
     );
-  });
+  }, 30_000);
 });

@@ -88,7 +88,7 @@ describe('Grid', () => {
     // A tie, and a float a hair off the grid: the decimal path decides.
     expect(g.ticksFromNumber(0.071234565, 'nearest')).toBeNaN();
     expect(g.ticksFromNumber(0.07123456000000002, 'down')).toBeNaN();
-  });
+  }, 30_000);
 
   it('rounds exactly as the instrument does, for every mode', () => {
     fc.assert(
@@ -130,5 +130,5 @@ describe('Grid', () => {
     expect(() => g.price(new Decimal(0))).toThrow(/INVALID_PRICE/);
     expect(() => g.price(new Decimal('0.000000001'), 'down')).toThrow(/rounds to zero/);
     expect(() => g.quantity(new Decimal(-1))).toThrow(/INVALID_QUANTITY/);
-  });
+  }, 30_000);
 });

@@ -39,7 +39,7 @@ describe('slippage in tick counts', () => {
       ),
       { numRuns: 8_000 },
     );
-  });
+  }, 30_000);
 
   it('slippedTicks is slippedPrice whenever it answers', () => {
     let answered = 0;
@@ -73,7 +73,7 @@ describe('slippage in tick counts', () => {
     );
     // The integer path is the usual one, not a fallback that always says no.
     expect(answered).toBeGreaterThan(3_000);
-  });
+  }, 30_000);
 
   it('fillFee is price x quantity x rate', () => {
     fc.assert(
@@ -94,7 +94,7 @@ describe('slippage in tick counts', () => {
       ),
       { numRuns: 8_000 },
     );
-  });
+  }, 30_000);
 
   it('lessQuantity is a.minus(b), on and off the lot grid', () => {
     fc.assert(
@@ -111,5 +111,5 @@ describe('slippage in tick counts', () => {
       ),
       { numRuns: 5_000 },
     );
-  });
+  }, 30_000);
 });
