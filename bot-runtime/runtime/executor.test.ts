@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultInstrument } from '../backtest/runner.ts';
 import { InProcessBus } from '../bus/in-process-bus.ts';
 import { dec, type Fill } from '../domain/index.ts';
+import type { TradeRecord } from '../kernel/kernel.ts';
 import { candleAt, loadCandles } from '../market-data/index.ts';
 import { reconcileLedger } from '../recovery/reconcile.ts';
 import { portfolioFromFills } from '../recovery/starting-portfolio.ts';
@@ -132,6 +133,8 @@ describe('Executor', () => {
     const held = first.executor.kernel.portfolio;
     const cash = held.amount('BTC');
     const position = held.position('ETH/BTC');
+    const crashedAt = first.series.time[cut - 1]! + first.series.timeframeMs;
+    const riskBefore = first.executor.kernel.risk.snapshot(crashedAt);
     await first.close();
 
     const second = await setup({
@@ -151,16 +154,40 @@ describe('Executor', () => {
       );
       expect(kernel.openTrades()).toHaveLength(1);
       expect(second.resumed.seeded?.cash.toFixed()).toBe(cash.toFixed());
+      // The risk engine is where it was: the ledger's equity is the kernel's, to a double's last places.
+      const risk = second.resumed.risk!;
+      expect(risk.dayStartEquity).toBeCloseTo(riskBefore.dayStartEquity, 12);
+      expect(risk.peakEquity).toBeCloseTo(riskBefore.peakEquity, 12);
+      expect({
+        ...risk,
+        dayStartEquity: 0,
+        peakEquity: 0,
+        restrictions: risk.restrictions.map((r) => r.code),
+      }).toEqual({
+        ...riskBefore,
+        dayStartEquity: 0,
+        peakEquity: 0,
+        restrictions: riskBefore.restrictions.map((r) => r.code),
+      });
 
       // A candle the ledger has already seen (a feed that started over) is ignored.
       await second.executor.step('ETH/BTC', candleAt(second.series, cut - 1));
       expect(kernel.candles).toBe(0);
 
       for (let n = cut; n < CANDLES; n++) await second.next();
+      // Every trade closed after the restart is the one the run that never stopped closed: the held
+      // position's round trip with its entry and its fees, and the later ones under the same limits.
+      const restartedAt = crashedAt;
+      const closedAfterRestart = (trades: readonly TradeRecord[]) =>
+        trades
+          .filter((t) => t.exitTime > restartedAt)
+          .map(({ strategies: _, return: r, ...t }) => ({ ...t, return: r.toPrecision(12) }));
+      const trades = closedAfterRestart(kernel.trades);
+      expect(trades.length).toBeGreaterThan(1);
+      expect(trades).toEqual(closedAfterRestart(reference.executor.kernel.trades));
+      expect(trades[0]!.entryTime).toBeLessThan(restartedAt);
       // The position held at the crash closes with the same fill as in the run that never stopped,
-      // and leaves the same cash (the ledgers folded up to that fill). Later trades may differ: the
-      // risk engine's loss streaks and cooldowns start afresh.
-      const restartedAt = second.series.time[cut - 1]! + second.series.timeframeMs;
+      // and leaves the same cash (the ledgers folded up to that fill).
       const firstAfter = (fills: readonly Fill[]) => fills.find((f) => f.ts > restartedAt)!;
       const close = firstAfter(kernel.fills);
       const same = firstAfter(reference.executor.kernel.fills);
@@ -186,6 +213,72 @@ describe('Executor', () => {
       expect(check).toMatchObject({ ok: true, duplicates: [] });
     } finally {
       await second.close();
+    }
+  });
+
+  it('halted for the day by its daily loss before a seeded restart, it stays halted until 00:00 UTC, then trades', async () => {
+    const ledgerPath = join(mkdtempSync(join(tmpdir(), 'botcore-executor-daily-')), 'ledger.jsonl');
+    const probe = await setup();
+    const { series } = probe;
+    await probe.close();
+    const start = series.time[0]!;
+    const before = await FileLedger.open(ledgerPath);
+    // The last run lost 6 % of the day's starting equity (the limit is 5 %), then died.
+    await before.recordEquity({ t: start - 600_000, equity: '1', currency: 'BTC' });
+    await before.recordEquity({ t: start - 300_000, equity: '0.94', currency: 'BTC' });
+    await before.close();
+
+    const run = await setup({ ledgerPath, resume: 'seed' });
+    try {
+      expect(run.resumed.risk?.restrictions.map((r) => r.code)).toEqual(['DAILY_LOSS_LIMIT']);
+      expect(run.executor.riskView()).toMatchObject({ state: 'Halted', until: '2018-01-11T00:00:00.000Z' });
+      const midnight = Date.parse('2018-01-11T00:00:00Z');
+      let buys = 0;
+      for (let i = 0; series.time[i]! + series.timeframeMs < midnight; i++)
+        if ((await run.next()) > 0) buys++;
+      expect(buys).toBeGreaterThan(0);
+      expect(run.executor.kernel.orders).toEqual([]);
+      for (let n = 0; n < 600 && run.executor.kernel.orders.length === 0; n++) await run.next();
+      expect(run.executor.kernel.orders[0]).toMatchObject({ side: 'BUY' });
+      expect(run.executor.kernel.orders[0]!.ts).toBeGreaterThan(midnight);
+    } finally {
+      await run.close();
+    }
+  });
+
+  it('a seeded restart records the orders working at the crash as canceled, once', async () => {
+    const ledgerPath = join(mkdtempSync(join(tmpdir(), 'botcore-executor-stale-')), 'ledger.jsonl');
+    const before = await FileLedger.open(ledgerPath);
+    await before.recordOrder({
+      orderId: 'run1-O-7',
+      symbol: 'ETH/BTC',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '1',
+      price: '0.09',
+      timeInForce: 'GTC',
+      ts: 1_515_560_000_000,
+    });
+    await before.recordOrderEvent({
+      eventId: 'run1-O-7#1',
+      orderId: 'run1-O-7',
+      index: 1,
+      type: 'OrderSubmitted',
+      ts: 1_515_560_000_000,
+      data: {},
+    });
+    await before.close();
+    for (const expected of [1, 0]) {
+      const run = await setup({ ledgerPath, resume: 'seed' });
+      try {
+        expect(run.resumed.staleOrdersCanceled).toBe(expected);
+        expect((await run.ledger.orderEvents('run1-O-7')).map((e) => [e.eventId, e.type])).toEqual([
+          ['run1-O-7#1', 'OrderSubmitted'],
+          ['run1-O-7#2', 'OrderCanceled'],
+        ]);
+      } finally {
+        await run.close();
+      }
     }
   });
 

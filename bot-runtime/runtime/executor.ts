@@ -14,8 +14,11 @@
 //   duplicates, even when the last run died between a fill and its write.
 // - `seed` (between pods, where the feed goes on without the executor, and any
 //   live feed: those candles never come again): the kernel starts from the
-//   cash and positions the ledger's fills add up to, and a candle at or before
-//   the ledger's last one (a feed that started over) is ignored.
+//   cash and positions the ledger's fills add up to (each open position with
+//   its round trip so far, fees included), its risk engine from the ledger's
+//   equity, closed trades and orders (risk/restore.ts), orders still working
+//   at the crash are recorded as canceled, and a candle at or before the
+//   ledger's last one (a feed that started over) is ignored.
 // Either way no fill is counted twice and none is lost.
 import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
 import type { Bus, Subscription } from '../bus/bus.ts';
@@ -29,7 +32,11 @@ import type { StartingPortfolio } from '../kernel/kernel.ts';
 import type { Candle } from '../market-data/candle.ts';
 import { FillApplier } from '../recovery/fill-applier.ts';
 import { recover } from '../recovery/recover.ts';
+import { cancelStaleOrders } from '../recovery/stale-orders.ts';
 import { portfolioFromFills } from '../recovery/starting-portfolio.ts';
+import { riskFromLedger, tradesFromLedger } from '../recovery/starting-risk.ts';
+import { DEFAULT_RISK_POLICY } from '../risk/engine.ts';
+import type { RiskSnapshot } from '../risk/snapshot.ts';
 import type { HotState } from '../store/hot-state.ts';
 import type { Ledger } from '../store/ledger.ts';
 import { fillFromRecord, fillToRecord, orderEventToRecord } from '../store/records.ts';
@@ -101,6 +108,10 @@ export interface ExecutorResume {
   readonly fillsFromLedger: number;
   /** What the kernel was seeded with (`seed` after a run that traded). */
   readonly seeded?: StartingPortfolio;
+  /** What the risk engine was restored to (`seed` after a run that left anything in the ledger). */
+  readonly risk?: RiskSnapshot;
+  /** Orders working at the crash, recorded as canceled (`seed`). */
+  readonly staleOrdersCanceled?: number;
 }
 
 export class Executor {
@@ -134,11 +145,11 @@ export class Executor {
     this.#index = new Map(markets.map((m, k) => [m.symbol, k]));
     this.#quote = markets[0]!.instrument.quote;
     this.#lastClose = markets.map(() => Number.NaN);
-    [this.#venue, this.#kernel] = this.#build(undefined);
+    [this.#venue, this.#kernel] = this.#build();
   }
 
-  /** A paper venue and a kernel on it, flat or from a starting portfolio (nothing stepped yet). */
-  #build(startingPortfolio: StartingPortfolio | undefined): [RecordingVenue, Kernel] {
+  /** A paper venue and a kernel on it, flat or from a starting portfolio and risk state (nothing stepped yet). */
+  #build(startingPortfolio?: StartingPortfolio, startingRisk?: RiskSnapshot): [RecordingVenue, Kernel] {
     const { bot, markets, join } = this.#options;
     const venue = new RecordingVenue(
       new PaperVenue({
@@ -157,6 +168,7 @@ export class Executor {
       clock: this.clock,
       cash: this.#options.cash,
       ...(startingPortfolio ? { startingPortfolio } : {}),
+      ...(startingRisk ? { startingRisk } : {}),
       strategyFactory: (symbol) =>
         strategiesFor(bot, symbol).map(
           ({ spec, index }) => new RemoteStrategy(spec, index, symbol, join, join.states.get(spec.name)!),
@@ -190,17 +202,31 @@ export class Executor {
     const fills = await ledger.fills();
     this.#resumeAfter = equity.at(-1)?.t ?? Number.NEGATIVE_INFINITY;
     let seeded: StartingPortfolio | undefined;
-    if (this.#resumeMode === 'seed' && fills.length > 0) {
-      if (this.#kernel.candles > 0) throw new Error('recover() must come before the first candle');
-      const held = portfolioFromFills(
-        fills,
-        this.#options.cash ?? dec(this.#options.bot.capital.amount),
-        this.#options.markets.map((m) => m.instrument),
-      );
-      // An equity point is written after its candle's fills, and not waited for: the fills may be newer.
-      this.#resumeAfter = Math.max(this.#resumeAfter, held.lastFillTs);
-      seeded = { cash: held.cash, positions: held.positions };
-      [this.#venue, this.#kernel] = this.#build(seeded);
+    let risk: RiskSnapshot | undefined;
+    let staleOrdersCanceled: number | undefined;
+    if (this.#resumeMode === 'seed') {
+      const orders = await ledger.orders();
+      if (fills.length > 0 || equity.length > 0 || orders.length > 0) {
+        if (this.#kernel.candles > 0) throw new Error('recover() must come before the first candle');
+        const trades = tradesFromLedger(fills, orders);
+        // An equity point is written after its candle's orders and fills, and not waited for: they may be newer.
+        for (const o of orders) this.#resumeAfter = Math.max(this.#resumeAfter, o.ts);
+        if (fills.length > 0) {
+          const held = portfolioFromFills(
+            fills,
+            this.#options.cash ?? dec(this.#options.bot.capital.amount),
+            this.#options.markets.map((m) => m.instrument),
+          );
+          this.#resumeAfter = Math.max(this.#resumeAfter, held.lastFillTs);
+          seeded = { cash: held.cash, positions: held.positions, trades: trades.open };
+        }
+        const policy = this.#options.policy ?? DEFAULT_RISK_POLICY;
+        risk = riskFromLedger({ equity, fills, orders }, policy, this.#resumeAfter, trades);
+        // The new kernel's venue never saw the old run's working orders: the ledger closes them.
+        staleOrdersCanceled = (await cancelStaleOrders(ledger, this.#resumeAfter)).length;
+        [this.#venue, this.#kernel] = this.#build(seeded, risk);
+        source?.update({ risk: this.riskView() });
+      }
     }
     if (source) {
       // The trades (our fills) with the PnL each booked, folded again in ledger order.
@@ -231,6 +257,8 @@ export class Executor {
       resumeAfter: this.#resumeAfter,
       fillsFromLedger: report.fromLedger,
       ...(seeded ? { seeded } : {}),
+      ...(risk ? { risk } : {}),
+      ...(staleOrdersCanceled === undefined ? {} : { staleOrdersCanceled }),
     };
   }
 
@@ -531,5 +559,20 @@ export function describeSeed(seed: StartingPortfolio, currency: string): string 
   return [
     `cash ${seed.cash.toFixed()} ${currency}`,
     ...open.map((p) => `${p.symbol} ${p.quantity.toFixed()} at ${p.averagePrice.toFixed()}`),
+  ].join('; ');
+}
+
+/** What a restored risk engine starts from, for the log: `day start 1.01, peak 1.05, 2 losses in a row; HALTED by DAILY_LOSS_LIMIT until ...`. */
+export function describeRisk(risk: RiskSnapshot): string {
+  const locked = Object.entries(risk.stopLosses)
+    .filter(([, times]) => times.length > 0)
+    .map(([symbol, times]) => `${symbol} ${times.length} stop-loss${times.length === 1 ? '' : 'es'}`);
+  return [
+    `day start ${risk.dayStartEquity}, peak ${risk.peakEquity}, ${risk.consecutiveLosses} losses in a row`,
+    ...locked,
+    ...risk.restrictions.map(
+      (r) =>
+        `${r.state} by ${r.code} ${r.until === undefined ? 'until resumed' : `until ${new Date(r.until).toISOString()}`}`,
+    ),
   ].join('; ');
 }
