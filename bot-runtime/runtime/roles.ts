@@ -19,7 +19,7 @@ import { startTelemetry } from '../telemetry/sdk.ts';
 import { roleServiceName } from '../telemetry/settings.ts';
 import { advisorSetup, describeReview } from './advisor-setup.ts';
 import type { ReviewedDecision } from './decision-review.ts';
-import { describeSeed, Executor } from './executor.ts';
+import { describeRisk, describeSeed, Executor } from './executor.ts';
 import { binanceFeed, runFeed } from './feed.ts';
 import { startHealthServer } from './health-server.ts';
 import { LoopingReplay, loadReplayMarkets, replayFiles } from './replay.ts';
@@ -212,7 +212,11 @@ async function startRole(boot: BootConfig, options: RoleOptions): Promise<Runnin
       json('info', 'resuming from the ledger', {
         role: 'executor',
         fills: resumed.fillsFromLedger,
+        resumeAfter: resumed.resumeAfter,
         portfolio: describeSeed(resumed.seeded, executor.currency),
+        entryFees: Object.fromEntries((resumed.seeded.trades ?? []).map((t) => [t.symbol, t.fees.toFixed()])),
+        ...(resumed.risk ? { risk: describeRisk(resumed.risk) } : {}),
+        staleOrdersCanceled: resumed.staleOrdersCanceled ?? 0,
       }),
     );
   }

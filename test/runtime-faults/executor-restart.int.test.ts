@@ -5,7 +5,10 @@
 // fold of the ledger's fills) and trades on; at the end every fill is in the
 // ledger once, each position is the sum of its fills, and no position ever
 // went short (a kernel that started flat beside a held position would sell
-// what it does not hold, or buy a second one).
+// what it does not hold, or buy a second one). The restarted kernel also gets
+// back each held position's round trip with its fees and the risk engine's
+// state (the fold of the ledger's equity, closed trades and orders), and the
+// orders the killed run left working are recorded as canceled.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +17,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultInstrument } from '../../bot-runtime/backtest/runner.ts';
 import { dec } from '../../bot-runtime/domain/index.ts';
 import { reconcileLedger } from '../../bot-runtime/recovery/reconcile.ts';
+import { isWorking } from '../../bot-runtime/recovery/stale-orders.ts';
 import { portfolioFromFills } from '../../bot-runtime/recovery/starting-portfolio.ts';
-import { describeSeed } from '../../bot-runtime/runtime/executor.ts';
+import { riskFromLedger, tradesFromLedger } from '../../bot-runtime/recovery/starting-risk.ts';
+import { DEFAULT_RISK_POLICY } from '../../bot-runtime/risk/engine.ts';
+import { describeRisk, describeSeed } from '../../bot-runtime/runtime/executor.ts';
 import { MongoLedger } from '../../bot-runtime/store/mongo-ledger.ts';
 import { ledgerDatabase } from '../../bot-runtime/store/runtime-state.ts';
 import { subjectsFor } from '../../crds/runtime-config/index.ts';
@@ -127,6 +133,19 @@ describe('the executor pod killed while it holds a position', () => {
         const held = (await ledger.fills()).slice(0, resumed.fills as number);
         const expected = portfolioFromFills(held, dec('1'), [defaultInstrument('ETH/BTC')]);
         expect(resumed.portfolio).toBe(describeSeed(expected, 'BTC'));
+        // What the killed run left (the new one writes only after resumeAfter): the held round
+        // trip's fees, and the risk state those records fold to.
+        const resumeAfter = resumed.resumeAfter as number;
+        const orders = (await ledger.orders()).filter((o) => o.ts <= resumeAfter);
+        const trades = tradesFromLedger(held, orders);
+        expect(resumed.entryFees).toEqual(
+          Object.fromEntries(trades.open.map((t) => [t.symbol, t.fees.toFixed()])),
+        );
+        if (trades.open.length > 0) expect(Number(trades.open[0]!.fees.toFixed())).toBeGreaterThan(0);
+        const equity = await ledger.equity(undefined, resumeAfter + 1);
+        expect(resumed.risk).toBe(
+          describeRisk(riskFromLedger({ equity, fills: held, orders }, DEFAULT_RISK_POLICY, resumeAfter)),
+        );
         if (expected.positions.some((p) => p.quantity.gt(0))) kills++;
       }
       // The last run trades too.
@@ -146,6 +165,18 @@ describe('the executor pod killed while it holds a position', () => {
       const check = await reconcileLedger(ledger);
       expect(check.mismatches).toEqual([]);
       expect(check).toMatchObject({ ok: true, duplicates: [], fillCount: fills.length });
+      // No order of a killed run is left working: the next run recorded it canceled.
+      const killed = new Set(runs);
+      for (const order of await ledger.orders()) {
+        if (!killed.has(runOf(order.orderId))) continue;
+        expect({
+          order: order.orderId,
+          working: isWorking(order, await ledger.orderEvents(order.orderId)),
+        }).toEqual({
+          order: order.orderId,
+          working: false,
+        });
+      }
       // Long only: the position never goes below zero, and a buy never comes on top of a held one.
       let position = dec(0);
       for (const f of fills) {
