@@ -1,25 +1,31 @@
-// Candle-to-fill latency (BENCH_ONLY=latency), one JSON line per figure:
+// Candle-to-fill latency (BENCH_ONLY=latency), one JSON line per figure.
 //
-// latency.inProcess.candleToFill: `botcore run`'s path in one process. A
-//   candle published on the in-process bus (the feed's publishCandle), the
-//   strategy worker's signal through the bus's durable stream, the executor's
-//   join, kernel step (ensemble, risk, sizing, paper venue) and the fill
-//   booked in the ledger (the file journal, synced) and the status source.
-// latency.nats.candleToFill: the pods' path. This process is the feed; the
-//   strategy worker and the executor are separate processes on the real NATS
-//   (core subject for the candle, JetStream for the signal) with the real
-//   MongoDB ledger and Redis hot state, as `botcore runtime` builds them.
+// latency.inProcess.*: `botcore run`'s path in one process. A candle
+//   published on the in-process bus (the feed's publishCandle), the strategy
+//   worker's signal through the bus's durable stream, the executor's join,
+//   the kernel's step (ensemble, risk, sizing, paper venue, portfolio), and
+//   the fill recorded in the ledger (the file journal, synced) and the status
+//   source.
+// latency.nats.*: the pods' path. This process is the feed; the strategy
+//   worker and the executor are separate processes on the real NATS (core
+//   subject for the candle, JetStream for the signal) with the real MongoDB
+//   ledger and Redis hot state, as `botcore runtime` builds them.
 //
-// Each candle goes out once the previous one has been processed (a closed
-// loop: latency without queueing), and a sample is a candle during whose step
-// a fill was booked (a paper order fills on the candle after its signal). A
-// fast RSI (period 2, 40/60) makes thousands of fills. The `...ToDecision`
-// figures stop the clock when the executor starts the candle's step (signals
-// joined), which splits the messaging from the booking. Clocks: one machine;
-// across processes, epoch time from performance.timeOrigin + performance.now().
+// Three clocks stop per candle: `candleToDecision` when the executor starts
+// the candle's step (its signals joined: the messaging), `candleToFill` when
+// the kernel has stepped and its fill is booked in the portfolio (the first
+// ledger write of the step follows at once), `candleToRecordedFill` when the
+// fill is in the ledger and the status source. Each candle goes out once the
+// previous one has been processed (a closed loop: latency without queueing);
+// a fill sample is a candle during whose step a fill was booked (a paper
+// order fills on the candle after its signal). A fast RSI (period 2, 40/60)
+// and a policy without drawdown halts make a fill every ~6 candles. Clocks:
+// one machine; across processes, epoch time from performance.timeOrigin +
+// performance.now(). The first 500 candles are warm-up.
 //
 // Standalone: `node bench/latency.ts`. Knobs: BENCH_LATENCY_CANDLES (12000
-// in-process, 6000 over NATS), BENCH_LATENCY_ONLY (`inProcess` or `nats`).
+// in-process; 3000 over NATS, where each fill waits for MongoDB),
+// BENCH_LATENCY_ONLY (`inProcess` or `nats`).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,7 +47,12 @@ import type { Ledger } from '../bot-runtime/store/ledger.ts';
 import { ledgerDatabase, openClusterState, openStandaloneState } from '../bot-runtime/store/runtime-state.ts';
 import { publishCandle } from '../bot-runtime/telemetry/pipeline.ts';
 import type { TradingBotSpec } from '../crds/index.ts';
-import { type RuntimeConfig, subjectsFor, validateRuntimeConfig } from '../crds/runtime-config/index.ts';
+import {
+  type RuntimeConfig,
+  subjectsFor,
+  validateRiskPolicyDocument,
+  validateRuntimeConfig,
+} from '../crds/runtime-config/index.ts';
 import { bootstrapCandles } from './candles.ts';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -114,6 +125,20 @@ function clockedLedger(ledger: Ledger, onFirstWrite: () => void): Ledger {
   });
 }
 
+/**
+ * The documented defaults, but no drawdown or daily-loss halt: a fast RSI
+ * loses to fees, and a halted executor would stop making the fills measured.
+ */
+function benchPolicy() {
+  const checked = validateRiskPolicyDocument({
+    name: 'bench',
+    generation: 1,
+    spec: { maxDrawdownPercent: '100', maxDailyLossPercent: '100' },
+  });
+  if (!checked.valid) throw new Error(`bench risk policy: ${JSON.stringify(checked.errors)}`);
+  return checked.value.spec;
+}
+
 /** The executor as the roles build it, with clocks at the start of each step and at each booked fill. */
 async function benchExecutor(
   parts: { bus: Bus; ledger: Ledger; hot: HotState },
@@ -130,6 +155,7 @@ async function benchExecutor(
       steppedAt ??= epochMs();
     }),
     bot,
+    policy: benchPolicy(),
     markets: [{ symbol: 'ETH/BTC', instrument }],
     timeframeMs: 300_000,
     join: new SignalJoin(bot),
@@ -383,7 +409,7 @@ export async function run(print: (line: string) => void = console.log): Promise<
     }
   }
   if (ONLY === undefined || ONLY === 'nats') {
-    const count = Number(env ?? 6000);
+    const count = Number(env ?? 3000);
     for (const f of await acrossNats(bootstrapCandles(count), count)) {
       figures.push(f);
       print(JSON.stringify(f));

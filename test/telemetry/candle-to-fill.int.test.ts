@@ -38,12 +38,17 @@ async function freePort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 0;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 60_000) {
+async function until<T>(
+  what: string | (() => string),
+  probe: () => Promise<T | undefined> | T | undefined,
+  ms = 60_000,
+) {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -101,6 +106,8 @@ describe('candle-to-fill trace across the runtime processes', () => {
           OTEL_EXPORTER_OTLP_ENDPOINT: collector!.endpoint,
           OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
           OTEL_BSP_SCHEDULE_DELAY: '200',
+          // A loaded machine answers slowly; a dropped export would lose a whole batch of spans.
+          OTEL_EXPORTER_OTLP_TIMEOUT: '30000',
         },
       });
       children.push(child);
@@ -125,11 +132,21 @@ describe('candle-to-fill trace across the runtime processes', () => {
       const isFill = (s: SpanRecord) => s.name === SPAN_NAMES.fillRecord && s.service === 'botcore-executor';
       const chainOf = (fill: SpanRecord) => ancestry(collector!.spans, fill);
       // Spans arrive in batches from three processes: wait for a fill whose whole chain is in.
-      const chain = await until('a fill traced back to its candle', () =>
-        collector!.spans
-          .filter(isFill)
-          .map(chainOf)
-          .find((c) => c.at(-1)?.name === SPAN_NAMES.candlePublish),
+      // On a timeout, say what did arrive.
+      const arrived = () => {
+        const counts = new Map<string, number>();
+        for (const s of collector!.spans)
+          counts.set(`${s.service}/${s.name}`, (counts.get(`${s.service}/${s.name}`) ?? 0) + 1);
+        return JSON.stringify(Object.fromEntries(counts));
+      };
+      const chain = await until(
+        () =>
+          `a fill traced back to its candle (spans: ${arrived()}; exit codes: ${[executor, strategy, feed].map((c) => c.child.exitCode)}; executor: ${executor.output()})`,
+        () =>
+          collector!.spans
+            .filter(isFill)
+            .map(chainOf)
+            .find((c) => c.at(-1)?.name === SPAN_NAMES.candlePublish),
       );
       for (const c of [feed, strategy, executor]) c.child.kill('SIGTERM');
       await Promise.all(
