@@ -4,6 +4,8 @@ import { type Decimal, type DecimalValue, dec, ZERO } from './decimal.ts';
 import { DomainError, DomainErrorCode } from './errors.ts';
 
 const CURRENCY = /^[A-Z0-9]{2,12}$/;
+/** Currency codes that passed CURRENCY (bounded, so odd input cannot grow it without end). */
+const checked = new Set<string>();
 
 export class Money {
   readonly amount: Decimal;
@@ -13,10 +15,14 @@ export class Money {
     const a = dec(amount);
     if (!a.isFinite())
       throw new DomainError(DomainErrorCode.INVALID_AMOUNT, 'amount must be finite', { amount: a });
-    if (!CURRENCY.test(currency)) {
-      throw new DomainError(DomainErrorCode.INVALID_AMOUNT, 'currency must be an upper-case code', {
-        currency,
-      });
+    if (!checked.has(currency)) {
+      if (!CURRENCY.test(currency)) {
+        throw new DomainError(DomainErrorCode.INVALID_AMOUNT, 'currency must be an upper-case code', {
+          currency,
+        });
+      }
+      // Fees come as Money on every fill: a code is checked once.
+      if (checked.size < 1000) checked.add(currency);
     }
     this.amount = a;
     this.currency = currency;

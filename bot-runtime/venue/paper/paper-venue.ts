@@ -150,7 +150,8 @@ export class PaperVenue implements Venue {
       limit: order.price,
       limitF: order.price ? toFloat(order.price) : Number.NaN,
       arrival: now + this.options.execution.latencyMs + jitter,
-      remaining: order.quantity.minus(order.filledQuantity),
+      // A new order has filled nothing: its quantity is what remains (the same value).
+      remaining: order.filledQuantity.isZero() ? order.quantity : order.quantity.minus(order.filledQuantity),
       accepted: false,
       fills: 0,
       cancelAt: Number.POSITIVE_INFINITY,
