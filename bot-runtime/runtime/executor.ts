@@ -39,7 +39,13 @@ import { DEFAULT_RISK_POLICY } from '../risk/engine.ts';
 import type { RiskSnapshot } from '../risk/snapshot.ts';
 import type { HotState } from '../store/hot-state.ts';
 import type { Ledger } from '../store/ledger.ts';
-import { fillFromRecord, fillToRecord, orderEventToRecord } from '../store/records.ts';
+import {
+  type EquityPointRecord,
+  fillFromRecord,
+  fillToRecord,
+  orderEventToRecord,
+  type StoredFill,
+} from '../store/records.ts';
 import { type Decision, ExecutorTraces } from '../telemetry/executor-traces.ts';
 import { PaperVenue } from '../venue/paper/index.ts';
 import type { DecisionReview, ReviewedDecision, ReviewState } from './decision-review.ts';
@@ -201,33 +207,7 @@ export class Executor {
     const equity = await ledger.equity();
     const fills = await ledger.fills();
     this.#resumeAfter = equity.at(-1)?.t ?? Number.NEGATIVE_INFINITY;
-    let seeded: StartingPortfolio | undefined;
-    let risk: RiskSnapshot | undefined;
-    let staleOrdersCanceled: number | undefined;
-    if (this.#resumeMode === 'seed') {
-      const orders = await ledger.orders();
-      if (fills.length > 0 || equity.length > 0 || orders.length > 0) {
-        if (this.#kernel.candles > 0) throw new Error('recover() must come before the first candle');
-        const trades = tradesFromLedger(fills, orders);
-        // An equity point is written after its candle's orders and fills, and not waited for: they may be newer.
-        for (const o of orders) this.#resumeAfter = Math.max(this.#resumeAfter, o.ts);
-        if (fills.length > 0) {
-          const held = portfolioFromFills(
-            fills,
-            this.#options.cash ?? dec(this.#options.bot.capital.amount),
-            this.#options.markets.map((m) => m.instrument),
-          );
-          this.#resumeAfter = Math.max(this.#resumeAfter, held.lastFillTs);
-          seeded = { cash: held.cash, positions: held.positions, trades: trades.open };
-        }
-        const policy = this.#options.policy ?? DEFAULT_RISK_POLICY;
-        risk = riskFromLedger({ equity, fills, orders }, policy, this.#resumeAfter, trades);
-        // The new kernel's venue never saw the old run's working orders: the ledger closes them.
-        staleOrdersCanceled = (await cancelStaleOrders(ledger, this.#resumeAfter)).length;
-        [this.#venue, this.#kernel] = this.#build(seeded, risk);
-        source?.update({ risk: this.riskView() });
-      }
-    }
+    const seed = this.#resumeMode === 'seed' ? await this.#seedFromLedger(equity, fills) : {};
     if (source) {
       // The trades (our fills) with the PnL each booked, folded again in ledger order.
       const realized = new Map<string, Decimal>();
@@ -253,13 +233,42 @@ export class Executor {
           })),
       );
     }
-    return {
-      resumeAfter: this.#resumeAfter,
-      fillsFromLedger: report.fromLedger,
-      ...(seeded ? { seeded } : {}),
-      ...(risk ? { risk } : {}),
-      ...(staleOrdersCanceled === undefined ? {} : { staleOrdersCanceled }),
-    };
+    return { resumeAfter: this.#resumeAfter, fillsFromLedger: report.fromLedger, ...seed };
+  }
+
+  /**
+   * `seed`: a new kernel from what the ledger holds (portfolio and held trades,
+   * risk state), the old run's working orders recorded as canceled. Nothing to
+   * do on an empty ledger.
+   */
+  async #seedFromLedger(
+    equity: readonly EquityPointRecord[],
+    fills: readonly StoredFill[],
+  ): Promise<Pick<ExecutorResume, 'seeded' | 'risk' | 'staleOrdersCanceled'>> {
+    const { ledger, source } = this.#options;
+    const orders = await ledger.orders();
+    if (fills.length === 0 && equity.length === 0 && orders.length === 0) return {};
+    if (this.#kernel.candles > 0) throw new Error('recover() must come before the first candle');
+    const trades = tradesFromLedger(fills, orders);
+    // An equity point is written after its candle's orders and fills, and not waited for: they may be newer.
+    for (const o of orders) this.#resumeAfter = Math.max(this.#resumeAfter, o.ts);
+    let seeded: StartingPortfolio | undefined;
+    if (fills.length > 0) {
+      const held = portfolioFromFills(
+        fills,
+        this.#options.cash ?? dec(this.#options.bot.capital.amount),
+        this.#options.markets.map((m) => m.instrument),
+      );
+      this.#resumeAfter = Math.max(this.#resumeAfter, held.lastFillTs);
+      seeded = { cash: held.cash, positions: held.positions, trades: trades.open };
+    }
+    const policy = this.#options.policy ?? DEFAULT_RISK_POLICY;
+    const risk = riskFromLedger({ equity, fills, orders }, policy, this.#resumeAfter, trades);
+    // The new kernel's venue never saw the old run's working orders: the ledger closes them.
+    const staleOrdersCanceled = (await cancelStaleOrders(ledger, this.#resumeAfter)).length;
+    [this.#venue, this.#kernel] = this.#build(seeded, risk);
+    source?.update({ risk: this.riskView() });
+    return { ...(seeded ? { seeded } : {}), risk, staleOrdersCanceled };
   }
 
   get #resumeMode(): ExecutorResumeMode {
