@@ -17,7 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultInstrument } from '../../bot-runtime/backtest/runner.ts';
 import { dec } from '../../bot-runtime/domain/index.ts';
 import { reconcileLedger } from '../../bot-runtime/recovery/reconcile.ts';
-import { isWorking } from '../../bot-runtime/recovery/stale-orders.ts';
+import { isWorking, STALE_ORDER_REASON } from '../../bot-runtime/recovery/stale-orders.ts';
 import { portfolioFromFills } from '../../bot-runtime/recovery/starting-portfolio.ts';
 import { riskFromLedger, tradesFromLedger } from '../../bot-runtime/recovery/starting-risk.ts';
 import { DEFAULT_RISK_POLICY } from '../../bot-runtime/risk/engine.ts';
@@ -106,6 +106,7 @@ describe('the executor pod killed while it holds a position', () => {
       await feed.waitForLog('role started');
 
       const runs: string[] = [];
+      let staleCanceled = 0;
       // A kill counts when the ledger held a position at that moment (one may close between
       // the look and the kill): then the next run has to take it over.
       for (let kills = 0, attempts = 0; kills < KILLS; attempts++) {
@@ -136,6 +137,7 @@ describe('the executor pod killed while it holds a position', () => {
         // What the killed run left (the new one writes only after resumeAfter): the held round
         // trip's fees, and the risk state those records fold to.
         const resumeAfter = resumed.resumeAfter as number;
+        staleCanceled += resumed.staleOrdersCanceled as number;
         const orders = (await ledger.orders()).filter((o) => o.ts <= resumeAfter);
         const trades = tradesFromLedger(held, orders);
         expect(resumed.entryFees).toEqual(
@@ -165,18 +167,19 @@ describe('the executor pod killed while it holds a position', () => {
       const check = await reconcileLedger(ledger);
       expect(check.mismatches).toEqual([]);
       expect(check).toMatchObject({ ok: true, duplicates: [], fillCount: fills.length });
-      // No order of a killed run is left working: the next run recorded it canceled.
+      // No order of a killed run is left working: the next run recorded it canceled, once.
       const killed = new Set(runs);
+      let staleEvents = 0;
       for (const order of await ledger.orders()) {
+        const events = await ledger.orderEvents(order.orderId);
+        staleEvents += events.filter((e) => e.data.reason === STALE_ORDER_REASON).length;
         if (!killed.has(runOf(order.orderId))) continue;
-        expect({
-          order: order.orderId,
-          working: isWorking(order, await ledger.orderEvents(order.orderId)),
-        }).toEqual({
+        expect({ order: order.orderId, working: isWorking(order, events) }).toEqual({
           order: order.orderId,
           working: false,
         });
       }
+      expect(staleEvents).toBe(staleCanceled);
       // Long only: the position never goes below zero, and a buy never comes on top of a held one.
       let position = dec(0);
       for (const f of fills) {
