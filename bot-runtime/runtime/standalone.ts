@@ -20,7 +20,7 @@ import { roleServiceName } from '../telemetry/settings.ts';
 import { advisorSetup, describeReview } from './advisor-setup.ts';
 import type { ReviewedDecision } from './decision-review.ts';
 import { StandaloneError } from './errors.ts';
-import { describeSeed, Executor } from './executor.ts';
+import { describeRisk, describeSeed, Executor } from './executor.ts';
 import { binanceFeed, type ExchangeFeedOptions, runFeed } from './feed.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIssuer } from './local-auth.ts';
 import type { RunManifest } from './manifest.ts';
@@ -196,6 +196,9 @@ async function startBot(o: StandaloneOptions): Promise<StandaloneBot> {
     const resume = await executor.recover();
     if (resume.seeded)
       notice(`note: resuming from the journal: ${describeSeed(resume.seeded, executor.currency)}`);
+    if (resume.risk) notice(`note: risk state from the journal: ${describeRisk(resume.risk)}`);
+    if (resume.staleOrdersCanceled)
+      notice(`note: ${resume.staleOrdersCanceled} order(s) working at the crash recorded as canceled`);
     for (const w of workers) await w.start();
     await executor.start();
     source.update({ risk: executor.riskView() });
