@@ -139,7 +139,8 @@ export class Decision {
 
   /** Records an order (the kernel's id) inside an `order place` span. */
   async order<R>(order: TracedOrder, record: () => Promise<R>): Promise<R> {
-    if (!this.#span) return record();
+    // Not traced (a re-step, no SDK, or sampled out): no span work on the order path.
+    if (!this.#span?.isRecording()) return record();
     this.#orderCount++;
     const span = pipelineTracer().startSpan(
       SPAN_NAMES.orderPlace,
@@ -164,7 +165,7 @@ export class Decision {
 
   /** Books a fill inside a `fill record` span under its order's; `record` answers whether it was new. */
   async fill(fill: TracedFill, record: () => Promise<boolean>): Promise<boolean> {
-    if (!this.#span) return record();
+    if (!this.#span?.isRecording()) return record();
     this.#fillCount++;
     const order = this.#orders.get(fill.orderId);
     const span = pipelineTracer().startSpan(
