@@ -1,9 +1,10 @@
 // `npm run bench`: prints one JSON line per figure (docs/benchmarks.md).
 //
 // Groups, each in its own module: `backtest` (the trading core on one core),
-// `status` (the status endpoint under load from other processes), and
-// `operator` (the real operator at scale against the test servers; left out of
-// the default run because it needs the servers and takes minutes).
+// `status` (the status endpoint under load from other processes), `latency`
+// (candle to fill in one process and across NATS between processes; brings the
+// test servers up for NATS), and `operator` (the real operator at scale against
+// the test servers; left out of the default run because it takes minutes).
 // BENCH_ONLY=<group>[,<group>...] runs only those.
 
 interface BenchGroup {
