@@ -602,6 +602,12 @@ export const tradingBot: KindDefinition = {
       description: 'Profit and loss since 00:00 UTC',
     },
     {
+      name: 'Trades-Today',
+      type: 'integer',
+      jsonPath: '.status.tradesToday',
+      description: 'Fills today',
+    },
+    {
       name: 'Ready',
       type: 'string',
       jsonPath: '.status.conditions[?(@.type=="Ready")].status',
@@ -627,12 +633,6 @@ export const tradingBot: KindDefinition = {
       jsonPath: '.status.openPositions',
       description: 'Open positions',
       priority: 1,
-    },
-    {
-      name: 'Trades-Today',
-      type: 'integer',
-      jsonPath: '.status.tradesToday',
-      description: 'Fills today',
     },
     {
       name: 'Risk',

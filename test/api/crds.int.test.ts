@@ -302,13 +302,14 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
     const table = parseTable(await kubectl('get', 'tb', '-n', ns.name));
-    expect(table.header).toEqual(['NAME', 'MODE', 'PHASE', 'EQUITY', 'PNL-TODAY', 'READY', 'AGE']);
+    expect(table.header).toEqual(['NAME', 'MODE', 'PHASE', 'EQUITY', 'PNL-TODAY', 'TRADES-TODAY', 'READY', 'AGE']);
     const rsi = table.rows.find((r) => r.NAME === 'rsi-btc');
     expect(rsi).toMatchObject({
       MODE: 'paper',
       PHASE: 'Running',
       EQUITY: '10250.50',
       'PNL-TODAY': '-12.25',
+      'TRADES-TODAY': '7',
       READY: 'True',
     });
     expect(rsi?.AGE).toMatch(/^\d+[smh]/);
@@ -325,11 +326,11 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
       'PHASE',
       'EQUITY',
       'PNL-TODAY',
+      'TRADES-TODAY',
       'READY',
       'EXCHANGE',
       'TIMEFRAME',
       'POSITIONS',
-      'TRADES-TODAY',
       'RISK',
       'AGE',
     ]);
