@@ -39,11 +39,11 @@ describe('generated files', () => {
       'Phase',
       'Equity',
       'PnL-Today',
+      'Trades-Today',
       'Ready',
       'Exchange',
       'Timeframe',
       'Positions',
-      'Trades-Today',
       'Risk',
       'Age',
     ]);
