@@ -323,12 +323,17 @@ describe('a paper bot from examples/, end to end', () => {
       expect(resumed.fills).toBe(beforeRestart.length);
       expect(resumed.portfolio).toContain(`ETH/BTC ${open[0]!.quantity} at ${open[0]!.averagePrice}`);
       const again = portOf(await executor.waitForLog('status endpoint listening'));
-      const held = await api<{ items: { symbol: string; quantity: string }[] }>(
+      // It serves what it took over: the fill that opened the held position is among its trades.
+      // (Not /positions: at 3000 times real time the next candles may already have closed it.)
+      const opening = beforeRestart.filter((f) => f.side === 'BUY').at(-1)!;
+      const served = await api<{ items: { id: string; orderId: string }[] }>(
         again,
-        '/api/v1/positions',
+        '/api/v1/trades?limit=500',
         token,
       );
-      expect(held.body.items).toContainEqual(expect.objectContaining({ symbol: 'ETH/BTC' }));
+      expect(served.body.items).toContainEqual(
+        expect.objectContaining({ id: opening.tradeId, orderId: opening.orderId }),
+      );
       await waitForBot(c, ns, BOT, 'Ready again', (b) => readyStatus(b)?.status === 'True', 90_000);
       // Trading again: candles after the restart reach the ledger (the strategy's signals the dead
       // executor held come back only after their ack wait), so a flatten can happen on the next one.
