@@ -38,7 +38,7 @@ import {
 } from '../risk/index.ts';
 import { type OpeningSizing, openingSizing, sizeOpeningLots } from '../risk/sizing-counts.ts';
 import type { RiskSnapshot } from '../risk/snapshot.ts';
-import { createStrategy, Ensemble, type Strategy, strategyWeight } from '../strategies/index.ts';
+import { createStrategy, Ensemble, ensembleFor, type Strategy, strategiesFor } from '../strategies/index.ts';
 import { Grid } from '../venue/grid.ts';
 import type { Venue, VenueEvent } from '../venue/venue.ts';
 import type { Clock } from './clock.ts';
@@ -237,19 +237,16 @@ export class Kernel {
     this.strategies = this.symbols.map((symbol, k) =>
       options.strategyFactory
         ? options.strategyFactory(symbol, k)
-        : bot.strategies
-            .map((spec, i) => ({ spec, i }))
-            .filter(({ spec }) => !spec.symbols || spec.symbols.includes(symbol))
-            .map(({ spec, i }) => createStrategy(spec, i)),
+        : strategiesFor(bot, symbol).map(({ spec, index }) => createStrategy(spec, index)),
     );
     this.#ensembles = this.symbols.map((symbol, k) => {
       const count = this.strategies[k]!.length;
-      const weights = bot.strategies
-        .filter((s) => !s.symbols || s.symbols.includes(symbol))
-        .map((s) => strategyWeight(s));
+      const ensemble = ensembleFor(bot, symbol);
       // A factory that builds other strategies than the manifest's votes with equal weights.
-      if (weights.length !== count) return new Ensemble(bot.combine, new Array(Math.max(1, count)).fill(1));
-      return new Ensemble(bot.combine, weights.length > 0 ? weights : [1]);
+      if (ensemble.weights.length !== Math.max(1, count)) {
+        return new Ensemble(bot.combine, new Array(Math.max(1, count)).fill(1));
+      }
+      return ensemble;
     });
     this.#signals = this.strategies.map((s) => new Float64Array(Math.max(1, s.length)));
     // With one strategy on a symbol its signal is the decision: skip the ensemble.

@@ -7,8 +7,8 @@
 import type { TradingBotSpec } from '../../crds/index.ts';
 import type { Advisor, DecisionContext, Verdict } from '../ai/advisor/index.ts';
 import type { Candle } from '../market-data/candle.ts';
-import { Ensemble, type Signal, strategyWeight } from '../strategies/index.ts';
-import { type SignalJoin, strategiesFor } from './signals.ts';
+import { type Ensemble, ensembleFor, strategiesFor } from '../strategies/index.ts';
+import type { SignalJoin } from './signals.ts';
 
 /** Candles of context sent with each review. */
 const CONTEXT_CANDLES = 20;
@@ -30,7 +30,7 @@ export interface ReviewState {
 
 interface SymbolPlan {
   readonly strategies: readonly { name: string; type: string }[];
-  readonly ensemble: Ensemble | undefined;
+  readonly ensemble: Ensemble;
   readonly signals: Float64Array;
   readonly recent: Candle[];
 }
@@ -51,9 +51,8 @@ export class DecisionReview {
       const strategies = strategiesFor(bot, symbol).map(({ spec }) => spec);
       this.#plans.set(symbol, {
         strategies: strategies.map((s) => ({ name: s.name, type: s.type })),
-        // With one strategy the kernel takes its signal as the decision, as here.
-        ensemble:
-          strategies.length > 1 ? new Ensemble(bot.combine, strategies.map(strategyWeight)) : undefined,
+        // Combined as the kernel combines them (one strategy: its signal is the decision).
+        ensemble: ensembleFor(bot, symbol),
         signals: new Float64Array(strategies.length),
         recent: [],
       });
@@ -80,7 +79,7 @@ export class DecisionReview {
     plan.strategies.forEach((s, i) => {
       plan.signals[i] = join.peek(s.name, symbol, candle.t);
     });
-    const decision = plan.ensemble ? plan.ensemble.combine(plan.signals) : (plan.signals[0] as Signal);
+    const decision = plan.ensemble.combine(plan.signals);
     const position = state.position(symbol);
     const action = decision > 0 && !position ? 'buy' : decision < 0 && position ? 'sell' : undefined;
     if (!action) return undefined;

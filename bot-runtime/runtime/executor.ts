@@ -46,11 +46,12 @@ import {
   orderEventToRecord,
   type StoredFill,
 } from '../store/records.ts';
+import { strategiesFor } from '../strategies/index.ts';
 import { type Decision, ExecutorTraces } from '../telemetry/executor-traces.ts';
 import { PaperVenue } from '../venue/paper/index.ts';
 import type { DecisionReview, ReviewedDecision, ReviewState } from './decision-review.ts';
 import { RecordingVenue } from './recording-venue.ts';
-import { RemoteStrategy, type SignalJoin, type SignalMessage, strategiesFor } from './signals.ts';
+import { RemoteStrategy, type SignalJoin, type SignalMessage } from './signals.ts';
 
 export const SIGNALS_CONSUMER = { name: 'executor-signals', ackWaitMs: 10_000, maxAckPending: 256 } as const;
 

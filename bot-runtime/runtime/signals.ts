@@ -14,7 +14,7 @@ import type { Bus, MarketDataMessage, Subscription } from '../bus/bus.ts';
 import { messageIds } from '../bus/message-ids.ts';
 import { publishDurably } from '../bus/publish-durably.ts';
 import type { Candle } from '../market-data/candle.ts';
-import { createStrategy, type Signal, type Strategy } from '../strategies/index.ts';
+import { createStrategy, type Signal, type Strategy, strategiesFor } from '../strategies/index.ts';
 import { evaluateCandle, publishSignal } from '../telemetry/pipeline.ts';
 
 /** The payload on the `signals` stream. */
@@ -25,13 +25,6 @@ export interface SignalMessage {
   readonly t: number;
   readonly signal: Signal;
   readonly ready: boolean;
-}
-
-/** The manifest's strategies that trade `symbol`, in manifest order (the kernel's order). */
-export function strategiesFor(bot: TradingBotSpec, symbol: string): { spec: StrategySpec; index: number }[] {
-  return bot.strategies
-    .map((spec, index) => ({ spec, index }))
-    .filter(({ spec }) => !spec.symbols || spec.symbols.includes(symbol));
 }
 
 export interface StrategyWorkerOptions {
@@ -79,9 +72,8 @@ export class StrategyWorker {
   }
 
   #symbols(): string[] {
-    return this.#options.bot.symbols.filter(
-      (symbol) => !this.#spec.symbols || this.#spec.symbols.includes(symbol),
-    );
+    const { bot } = this.#options;
+    return bot.symbols.filter((symbol) => !this.#spec.symbols || this.#spec.symbols.includes(symbol));
   }
 
   /** Loads an ONNX strategy's model (a bad model stops here, naming the field), then follows the candles. */

@@ -7,7 +7,7 @@ import type { TradingBotSpec } from '../../../crds/index.ts';
 import { alignTimeframe } from '../../backtest/runner.ts';
 import type { KernelOptions } from '../../kernel/index.ts';
 import type { CandleSeries } from '../../market-data/index.ts';
-import { createStrategy, type ProbabilitySource } from '../../strategies/index.ts';
+import { createStrategy, type ProbabilitySource, strategiesFor } from '../../strategies/index.ts';
 import { loadStrategyModel } from './load.ts';
 import { precomputeProbabilities } from './precompute.ts';
 
@@ -49,11 +49,8 @@ export async function prepareBacktestStrategies(
   }
   return {
     strategyFactory: (symbol) =>
-      bot.strategies
-        .map((spec, index) => ({ spec, index }))
-        .filter(({ spec }) => !spec.symbols || spec.symbols.includes(symbol))
-        .map(({ spec, index }) =>
-          createStrategy(spec, index, { probabilities: answers.get(`${index}/${symbol}`) }),
-        ),
+      strategiesFor(bot, symbol).map(({ spec, index }) =>
+        createStrategy(spec, index, { probabilities: answers.get(`${index}/${symbol}`) }),
+      ),
   };
 }
