@@ -1,9 +1,10 @@
 // `botcore runtime ...` as a child process, with its JSON log lines collected
 // (to wait for "role started" and read the ports it bound) and its raw output
 // kept (to check that no secret is ever written).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually } from '../support/kube.ts';
+import { spawnLogged } from '../support/logged-process.ts';
 import type { LocalPod } from './local-pod.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -28,47 +29,25 @@ export interface RuntimeProcess {
  * on this machine's network: `ports` go into the BOTCORE_*_PORT variables.
  */
 export function startRuntime(pod: LocalPod, extraEnv: Record<string, string>): RuntimeProcess {
-  const child = spawn(process.execPath, [botcore, ...pod.args], {
+  const { child, logs, output, exited } = spawnLogged([botcore, ...pod.args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: pod.mounts[0]?.dir ?? root, ...pod.env, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const logs: Record<string, unknown>[] = [];
-  let raw = '';
-  let pending = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    raw += chunk;
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      try {
-        logs.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // not JSON: kept in raw
-      }
-    }
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    raw += chunk;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const raw = () => output();
   return {
     name: pod.name,
     child,
     logs,
-    output: () => raw,
+    output,
     waitForLog: (msg, timeoutMs = 30_000) =>
       eventually(
         async () => {
           const found = logs.find((l) => l.msg === msg);
           if (!found && child.exitCode !== null)
-            throw new Error(`${pod.name} exited (${child.exitCode}):\n${raw.slice(-3000)}`);
+            throw new Error(`${pod.name} exited (${child.exitCode}):\n${raw().slice(-3000)}`);
           return found;
         },
-        () => `${pod.name} to log "${msg}"; output so far:\n${raw.slice(-3000)}`,
+        () => `${pod.name} to log "${msg}"; output so far:\n${raw().slice(-3000)}`,
         timeoutMs,
       ),
     async stop(graceMs = 15_000) {

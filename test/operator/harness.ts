@@ -2,7 +2,7 @@
 // operator as a child process (`botcore operator`), a client that reads the
 // API server itself (not the operator's cache), NATS to play the executor,
 // and cleanup that never leaves a namespace stuck on a finalizer.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
@@ -18,6 +18,7 @@ import type { RiskPolicy, TradingBot } from '../../crds/index.ts';
 import type { RuntimeReport } from '../../crds/runtime-config/index.ts';
 import { operatorNodeOptions } from '../../operator/node-options.ts';
 import { adminKubeConfig, applyProjectCrds, eventually, statusCode } from '../support/kube.ts';
+import { spawnLogged } from '../support/logged-process.ts';
 
 export const root = join(import.meta.dirname, '..', '..');
 export const group = 'trading.botcore.dev';
@@ -303,40 +304,19 @@ export function startOperatorProcess(settings: OperatorSettings): OperatorProces
       ...(settings.args ?? ['--no-leader-elect']),
     ],
   });
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...settings.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: Array<Record<string, unknown>> = [];
-  let raw = '';
-  let pending = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    raw += chunk;
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      try {
-        logs.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // not JSON: kept in raw
-      }
-    }
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    raw += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const spawned = spawnLogged(args, { cwd: root, env: { ...process.env, ...settings.env } });
+  const { child, logs } = spawned;
+  const raw = () => spawned.output();
+  const exited = spawned.exited.then((e) => e.code);
   return {
     process: child,
     logs,
-    output: () => raw,
+    output: raw,
     exited,
     healthPort: () =>
       eventually(
         async () => logs.find((l) => l.msg === 'operator started')?.healthPort as number | undefined,
-        () => `operator to start; output so far:\n${raw.slice(-3000)}`,
+        () => `operator to start; output so far:\n${raw().slice(-3000)}`,
         20_000,
       ),
     isLeader: () => {
