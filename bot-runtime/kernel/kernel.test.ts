@@ -1,65 +1,20 @@
 // The kernel on a hand-made market, with a scripted strategy: every step of
 // signal -> risk -> venue -> portfolio checked against figures worked out by hand.
 import { describe, expect, it } from 'vitest';
-import type { TradingBotSpec } from '../../crds/index.ts';
-import { validateTradingBot } from '../../crds/index.ts';
 import { Instrument } from '../domain/index.ts';
 import { DEFAULT_RISK_POLICY } from '../risk/index.ts';
-import type { Signal, Strategy } from '../strategies/index.ts';
+import type { Signal } from '../strategies/index.ts';
 import { PaperVenue } from '../venue/paper/index.ts';
 import { CandleClock } from './clock.ts';
+import { btcInstrument, Scripted, scriptedBot } from './fake-scripted.ts';
 import { Kernel } from './kernel.ts';
 
 const TF = 300_000;
 const T0 = Date.UTC(2024, 0, 1);
 
-/** Signals by candle index, whatever the candle. */
-class Scripted implements Strategy {
-  readonly name = 'script';
-  readonly type = 'rsi' as const;
-  readonly warmup = 0;
-  readonly ready = true;
-  readonly script: Record<number, Signal>;
-  #i = 0;
-  constructor(script: Record<number, Signal>) {
-    this.script = script;
-  }
-  onStart(): void {
-    this.#i = 0;
-  }
-  onBar(): Signal {
-    return this.script[this.#i++] ?? 0;
-  }
-  onStop(): void {}
-}
-
-function bot(): TradingBotSpec {
-  const r = validateTradingBot({
-    apiVersion: 'trading.botcore.dev/v1alpha1',
-    kind: 'TradingBot',
-    metadata: { name: 'k' },
-    spec: {
-      exchange: { name: 'binance' },
-      symbols: ['ETH/BTC'],
-      timeframe: '5m',
-      capital: { amount: '100', currency: 'BTC' },
-      strategies: [{ name: 'script', type: 'rsi', rsi: {} }],
-      execution: { takerFeePercent: '0.1', slippageBps: 0, latencyMs: 50, partialFills: false },
-    },
-  });
-  if (!r.valid) throw new Error(JSON.stringify(r.errors));
-  return r.object.spec;
-}
-
 function kernel(script: Record<number, Signal>) {
-  const instrument = new Instrument({
-    symbol: 'ETH/BTC',
-    base: 'ETH',
-    quote: 'BTC',
-    tickSize: '0.01',
-    lotSize: '0.01',
-  });
-  const b = bot();
+  const instrument = btcInstrument('ETH');
+  const b = scriptedBot();
   const venue = new PaperVenue({
     instruments: [instrument],
     timeframeMs: TF,
@@ -150,7 +105,7 @@ describe('Kernel', () => {
       tickSize: '0.01',
       lotSize: '0.01',
     });
-    const base = bot();
+    const base = scriptedBot();
     const b = {
       ...base,
       execution: { ...base.execution, orderType: 'limit' as const, limitOffsetBps: 100, latencyMs },

@@ -1,65 +1,23 @@
 // A kernel started from an existing portfolio (an executor restarted on a live
 // feed) behaves like the kernel that reached that portfolio by trading.
 import { describe, expect, it } from 'vitest';
-import type { TradingBotSpec } from '../../crds/index.ts';
-import { validateTradingBot } from '../../crds/index.ts';
-import { dec, Instrument } from '../domain/index.ts';
+import { dec } from '../domain/index.ts';
 import { DEFAULT_RISK_POLICY } from '../risk/index.ts';
-import type { Signal, Strategy } from '../strategies/index.ts';
+import type { Signal } from '../strategies/index.ts';
 import { PaperVenue } from '../venue/paper/index.ts';
 import { CandleClock } from './clock.ts';
+import { btcInstrument, Scripted, scriptedBot } from './fake-scripted.ts';
 import { Kernel, type StartingPortfolio } from './kernel.ts';
 
 const TF = 300_000;
 const T0 = Date.UTC(2024, 0, 1);
 
-class Scripted implements Strategy {
-  readonly name = 'script';
-  readonly type = 'rsi' as const;
-  readonly warmup = 0;
-  readonly ready = true;
-  readonly script: Record<number, Signal>;
-  #i = 0;
-  constructor(script: Record<number, Signal>) {
-    this.script = script;
-  }
-  onStart(): void {
-    this.#i = 0;
-  }
-  onBar(): Signal {
-    return this.script[this.#i++] ?? 0;
-  }
-  onStop(): void {}
-}
-
-function bot(symbols: string[]): TradingBotSpec {
-  const r = validateTradingBot({
-    apiVersion: 'trading.botcore.dev/v1alpha1',
-    kind: 'TradingBot',
-    metadata: { name: 'k' },
-    spec: {
-      exchange: { name: 'binance' },
-      symbols,
-      timeframe: '5m',
-      capital: { amount: '100', currency: 'BTC' },
-      strategies: [{ name: 'script', type: 'rsi', rsi: {} }],
-      execution: { takerFeePercent: '0.1', slippageBps: 0, latencyMs: 50, partialFills: false },
-    },
-  });
-  if (!r.valid) throw new Error(JSON.stringify(r.errors));
-  return r.object.spec;
-}
-
-function instrument(base: string): Instrument {
-  return new Instrument({ symbol: `${base}/BTC`, base, quote: 'BTC', tickSize: '0.01', lotSize: '0.01' });
-}
-
 function kernel(
   scripts: Record<number, Signal>[],
   options: { startingPortfolio?: StartingPortfolio; maxOpenPositions?: number } = {},
 ): Kernel {
-  const instruments = ['ETH', 'LTC'].slice(0, scripts.length).map(instrument);
-  const b = bot(instruments.map((i) => i.symbol));
+  const instruments = ['ETH', 'LTC'].slice(0, scripts.length).map(btcInstrument);
+  const b = scriptedBot(instruments.map((i) => i.symbol));
   const k = new Kernel({
     bot: b,
     policy: { ...DEFAULT_RISK_POLICY, maxOpenPositions: options.maxOpenPositions ?? 5 },
