@@ -1,20 +1,9 @@
-// `botcore run` with a language-model advisor, through the real `openai`
-// client against a local stand-in of the Chat Completions API: a yes to
-// everything trades as the backtest does, a no to everything trades nothing,
-// a confirm advisor that never answers in time trades nothing, and the API key
-// travels only in the Authorization header.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeOpenAi, type ScriptedAnswer, startFakeOpenAi } from '../ai/advisor/fake-openai-server.ts';
 import { runBacktest } from '../backtest/runner.ts';
 import { loadCandles } from '../market-data/index.ts';
-import { loadRunManifest } from './manifest.ts';
-import { startStandalone } from './standalone.ts';
+import { demoData as data, demoOnePass, startLocal, steppedThrough } from './fake-standalone.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const data = join(root, 'examples', 'data', 'ETH-BTC_5m.csv');
 const KEY = 'sk-advisor-test-7f3a9c';
 
 let server: FakeOpenAi | undefined;
@@ -25,7 +14,7 @@ afterEach(async () => {
 
 async function runWithAdvisor(role: 'veto' | 'confirm', answer: ScriptedAnswer, timeoutMs = 2000) {
   server = await startFakeOpenAi(KEY, () => answer);
-  const demo = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
+  const demo = await demoOnePass();
   const manifest = {
     ...demo,
     bot: {
@@ -39,28 +28,17 @@ async function runWithAdvisor(role: 'veto' | 'confirm', answer: ScriptedAnswer, 
           budget: { maxRequestsPerDay: 10_000, maxCostPerDay: '5' },
         },
       },
-      marketData: { ...demo.bot.marketData, replay: { ...demo.bot.marketData.replay!, loop: false } },
     },
   };
   const notices: string[] = [];
-  const bot = await startStandalone({
-    manifest,
-    stateDir: mkdtempSync(join(tmpdir(), 'botcore-advisor-')),
-    host: '127.0.0.1',
-    port: 0,
-    speed: 0,
-    cwd: root,
+  const bot = await startLocal(manifest, {
     env: { BOTCORE_ADVISOR_API_KEY: KEY },
     notice: (line) => notices.push(line),
   });
   try {
     await bot.replayDone;
     const candles = loadCandles(data, { gaps: 'keep' }).series;
-    for (;;) {
-      await bot.executor.settle();
-      if (bot.executor.kernel.candles === candles.length) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await steppedThrough(bot.executor, candles.length);
     const reference = runBacktest({
       bot: demo.bot,
       markets: [{ symbol: 'ETH/BTC', series: candles }],

@@ -8,36 +8,14 @@ import { type CandleSeries, loadCandles } from '../market-data/index.ts';
 import { reconcileLedger } from '../recovery/reconcile.ts';
 import { FileLedger } from '../store/file-ledger.ts';
 import { fillIdOf, orderEventFromRecord, orderFromRecord } from '../store/records.ts';
+import { demoData as data, demoOnePass, root, startLocal, steppedThrough } from './fake-standalone.ts';
 import { loadRunManifest } from './manifest.ts';
-import { startStandalone } from './standalone.ts';
-
-const root = join(import.meta.dirname, '..', '..');
-const data = join(root, 'examples', 'data', 'ETH-BTC_5m.csv');
-
-async function demo() {
-  const m = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
-  // One pass, as fast as possible.
-  return {
-    ...m,
-    bot: {
-      ...m.bot,
-      marketData: { ...m.bot.marketData, replay: { ...m.bot.marketData.replay!, loop: false } },
-    },
-  };
-}
 
 describe('botcore run, in one process', () => {
   it('trades exactly as the backtest of the same manifest: feed, strategy worker and executor over the bus reuse the kernel', async () => {
-    const manifest = await demo();
+    const manifest = await demoOnePass();
     const stateDir = mkdtempSync(join(tmpdir(), 'botcore-standalone-'));
-    const bot = await startStandalone({
-      manifest,
-      stateDir,
-      host: '127.0.0.1',
-      port: 0,
-      speed: 0,
-      cwd: root,
-    });
+    const bot = await startLocal(manifest, { stateDir });
     try {
       await bot.replayDone;
       await bot.executor.settle();
@@ -93,16 +71,9 @@ describe('botcore run, in one process', () => {
   }, 60_000);
 
   it('a restart resumes from the journal: nothing counted twice, the rest of the run as if never stopped', async () => {
-    const manifest = await demo();
+    const manifest = await demoOnePass();
     const stateDir = mkdtempSync(join(tmpdir(), 'botcore-standalone-restart-'));
-    const first = await startStandalone({
-      manifest,
-      stateDir,
-      host: '127.0.0.1',
-      port: 0,
-      speed: 0,
-      cwd: root,
-    });
+    const first = await startLocal(manifest, { stateDir });
     // Stop as soon as a few trades are in (the replay runs on in the background until then).
     await new Promise<void>((resolve) => {
       const off = first.source.subscribe((e) => {
@@ -117,14 +88,7 @@ describe('botcore run, in one process', () => {
     const kept = before.length;
     expect(kept).toBeGreaterThanOrEqual(6);
 
-    const second = await startStandalone({
-      manifest,
-      stateDir,
-      host: '127.0.0.1',
-      port: 0,
-      speed: 0,
-      cwd: root,
-    });
+    const second = await startLocal(manifest, { stateDir });
     try {
       expect(second.recovered.fills).toBe(kept);
       expect(second.source.trades({ limit: 500 }).items.map((t) => t.id)).toEqual(before);
@@ -170,19 +134,12 @@ describe('botcore run on the exchange feed', () => {
     const m = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
     const manifest = { ...m, bot: { ...m.bot, marketData: { source: 'exchange' as const } } };
     const stateDir = mkdtempSync(join(tmpdir(), 'botcore-standalone-live-'));
-    const bot = await startStandalone({
-      manifest,
+    const bot = await startLocal(manifest, {
       stateDir,
-      host: '127.0.0.1',
-      port: 0,
-      cwd: root,
       exchangeFeed: { restBaseUrl: restUrl, wsBaseUrl: wsUrl, startTime: series.time[0]! },
     });
     try {
-      while (bot.executor.kernel.candles < n) {
-        await bot.executor.settle();
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await steppedThrough(bot.executor, n);
       await bot.executor.settle();
       const reference = runBacktest({ bot: manifest.bot, markets: [{ symbol: 'ETH/BTC', series }] }).kernel;
       const ids = (fills: readonly { orderId: string; tradeId: string }[]) =>
@@ -226,18 +183,11 @@ describe('botcore run on the exchange feed', () => {
         series.time[n - 1]! + 2 * series.timeframeMs,
       );
       const { restUrl, wsUrl } = await standIn.start();
-      const bot = await startStandalone({
-        manifest,
+      const bot = await startLocal(manifest, {
         stateDir,
-        host: '127.0.0.1',
-        port: 0,
-        cwd: root,
         exchangeFeed: { restBaseUrl: restUrl, wsBaseUrl: wsUrl, startTime: series.time[from]! },
       });
-      while (bot.executor.kernel.candles < n - from) {
-        await bot.executor.settle();
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await steppedThrough(bot.executor, n - from);
       await bot.executor.settle();
       return { bot, stop: async () => Promise.all([bot.stop(), standIn.stop()]) };
     };

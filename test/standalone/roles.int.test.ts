@@ -12,6 +12,7 @@ import { prepareBacktestStrategies } from '../../bot-runtime/ai/onnx/index.ts';
 import { runBacktest } from '../../bot-runtime/backtest/runner.ts';
 import { NatsBus } from '../../bot-runtime/bus/nats-bus.ts';
 import { loadCandles } from '../../bot-runtime/market-data/index.ts';
+import { steppedThrough } from '../../bot-runtime/runtime/fake-standalone.ts';
 import { type RunningRole, runRole } from '../../bot-runtime/runtime/roles.ts';
 import { botSpecOf, loadBootConfig } from '../../bot-runtime/runtime/runtime-config.ts';
 import { ledgerDatabase } from '../../bot-runtime/store/runtime-state.ts';
@@ -79,16 +80,6 @@ async function startRoles(
   return { ex: executor.executor!, bot: botSpecOf(feedBoot.config) };
 }
 
-/** Waits until the executor has stepped every candle of the replay. */
-async function tradedThrough(ex: NonNullable<RunningRole['executor']>, candles: number): Promise<void> {
-  for (;;) {
-    await ex.settle();
-    if (ex.kernel.candles === candles) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await ex.settle();
-}
-
 const fillIds = (fills: readonly { orderId: string; tradeId: string }[]) =>
   fills.map((f) => `${f.orderId}:${f.tradeId}`);
 
@@ -103,7 +94,7 @@ describe('botcore runtime roles over NATS and MongoDB', () => {
     try {
       const { ex, bot } = await startRoles(file, 'rsi', roles);
       const series = loadCandles(data, { gaps: 'keep' }).series;
-      await tradedThrough(ex, series.length);
+      await steppedThrough(ex, series.length);
       const reference = runBacktest({ bot, markets: [{ symbol: 'ETH/BTC', series }] }).kernel;
       expect(reference.fills.length).toBeGreaterThan(10);
       expect(fillIds(ex.kernel.fills)).toEqual(fillIds(reference.fills));
@@ -168,7 +159,7 @@ describe('botcore runtime roles over NATS and MongoDB', () => {
     try {
       const { ex, bot } = await startRoles(file, 'model', roles, env);
       const series = loadCandles(data, { gaps: 'keep' }).series;
-      await tradedThrough(ex, series.length);
+      await steppedThrough(ex, series.length);
       const markets = [{ symbol: 'ETH/BTC', series }];
       const { strategyFactory } = await prepareBacktestStrategies(bot, markets, env.BOTCORE_MODELS_DIR);
       const reference = runBacktest({ bot, markets, strategyFactory }).kernel;
@@ -202,7 +193,7 @@ describe('botcore runtime roles over NATS and MongoDB', () => {
     try {
       const env = { ...process.env, BOTCORE_ADVISOR_API_KEY: key };
       const { ex } = await startRoles(file, 'rsi', roles, env, (line) => lines.push(line));
-      await tradedThrough(ex, loadCandles(data, { gaps: 'keep' }).series.length);
+      await steppedThrough(ex, loadCandles(data, { gaps: 'keep' }).series.length);
       expect(ex.kernel.trades).toEqual([]);
       expect(advisor.requests.length).toBeGreaterThan(3);
       const verdicts = lines.map((l) => JSON.parse(l)).filter((l) => l.outcome !== undefined);
