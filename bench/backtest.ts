@@ -18,6 +18,7 @@ import { DEFAULT_RISK_POLICY } from '../bot-runtime/risk/index.ts';
 import type { Strategy } from '../bot-runtime/strategies/index.ts';
 import { validateTradingBot } from '../crds/index.ts';
 import { bootstrapCandles } from './candles.ts';
+import { onnxFigure } from './onnx-model.ts';
 import { TiRsiStrategy } from './ti-rsi-strategy.ts';
 
 let print: (line: string) => void = console.log;
@@ -182,6 +183,8 @@ export async function run(printLine: (line: string) => void = console.log): Prom
   });
   kept = undefined;
   void kept;
+
+  emit(await onnxFigure(series));
 
   emit({
     name: 'backtest.rsi.peakRss',
