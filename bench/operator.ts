@@ -39,7 +39,7 @@ import {
 } from '@kubernetes/client-node';
 import { connect, type NatsConnection } from 'nats';
 import type { TradingBot } from '../crds/index.ts';
-import { operatorCommand } from '../test/operator/harness.ts';
+import { botManifest as harnessBot, operatorCommand } from '../test/operator/harness.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = join(import.meta.dirname, '..');
@@ -84,18 +84,10 @@ function durationMs(value: string): number {
  * would fail `range is full`.
  */
 function botManifest(name: string): TradingBot {
-  return {
-    apiVersion: `${group}/${version}`,
-    kind: 'TradingBot',
-    metadata: { name },
-    spec: {
-      exchange: { name: 'binance', testnet: true },
-      symbols: ['BTC/USDT'],
-      capital: { amount: '1000' },
-      strategies: [{ name: 'rsi', type: 'rsi', rsi: { period: 7 } }],
-      statusEndpoint: { enabled: false },
-    },
-  } as unknown as TradingBot;
+  return harnessBot(name, {
+    strategies: [{ name: 'rsi', type: 'rsi', rsi: { period: 7 } }],
+    statusEndpoint: { enabled: false },
+  });
 }
 const DEPLOYMENTS_PER_BOT = 3;
 const botName = (i: number) => `bot-${String(i).padStart(5, '0')}`;
