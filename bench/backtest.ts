@@ -16,7 +16,7 @@ import { Rsi } from '../bot-runtime/indicators/index.ts';
 import type { CandleSeries } from '../bot-runtime/market-data/index.ts';
 import { DEFAULT_RISK_POLICY } from '../bot-runtime/risk/index.ts';
 import type { Strategy } from '../bot-runtime/strategies/index.ts';
-import { validateTradingBot } from '../crds/index.ts';
+import { tradingBotSpec } from '../crds/index.ts';
 import { bootstrapCandles } from './candles.ts';
 import { onnxFigure } from './onnx-model.ts';
 import { TiRsiStrategy } from './ti-rsi-strategy.ts';
@@ -32,20 +32,16 @@ function emit(figure: Record<string, unknown>): void {
 }
 
 function bot(strategies: unknown[]) {
-  const r = validateTradingBot({
-    apiVersion: 'trading.botcore.dev/v1alpha1',
-    kind: 'TradingBot',
-    metadata: { name: 'bench' },
-    spec: {
+  return tradingBotSpec(
+    {
       exchange: { name: 'binance' },
       symbols: ['ETH/BTC'],
       timeframe: '5m',
       capital: { amount: '1', currency: 'BTC' },
       strategies,
     },
-  });
-  if (!r.valid) throw new Error(JSON.stringify(r.errors));
-  return r.object.spec;
+    'bench',
+  );
 }
 
 /**

@@ -20,6 +20,7 @@ export {
   describeErrors,
   InvalidManifestError,
   kindOf,
+  tradingBotSpec,
   type ValidateOptions,
   type ValidationResult,
   validateManifest,

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TradingBotSpec } from '../../crds/index.ts';
-import { validateTradingBot } from '../../crds/index.ts';
+import { tradingBotSpec } from '../../crds/index.ts';
 import { runPaper } from '../kernel/index.ts';
 import { type CandleSeries, loadCandlesCsv, MultiReplayFeed, ReplayFeed } from '../market-data/index.ts';
 import { DEFAULT_RISK_POLICY } from '../risk/index.ts';
@@ -16,19 +16,15 @@ const load = (name: string): CandleSeries =>
 const eth = load('ETH-BTC');
 
 function bot(spec: Record<string, unknown>): TradingBotSpec {
-  const r = validateTradingBot({
-    apiVersion: 'trading.botcore.dev/v1alpha1',
-    kind: 'TradingBot',
-    metadata: { name: 't' },
-    spec: {
+  return tradingBotSpec(
+    {
       exchange: { name: 'binance' },
       timeframe: '5m',
       capital: { amount: '10', currency: 'BTC' },
       ...spec,
     },
-  });
-  if (!r.valid) throw new Error(JSON.stringify(r.errors));
-  return r.object.spec;
+    't',
+  );
 }
 
 const rsiBot = bot({

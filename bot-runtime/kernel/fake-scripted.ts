@@ -2,7 +2,7 @@
 // script, and a one-strategy bot with round fees and no slippage, so every
 // figure can be worked out by hand. For tests only.
 import type { TradingBotSpec } from '../../crds/index.ts';
-import { validateTradingBot } from '../../crds/index.ts';
+import { tradingBotSpec } from '../../crds/index.ts';
 import { Instrument } from '../domain/index.ts';
 import type { Signal, Strategy } from '../strategies/index.ts';
 
@@ -28,11 +28,8 @@ export class Scripted implements Strategy {
 
 /** 100 BTC of capital on 5m candles; taker fee 0.1 %, no slippage, 50 ms latency, whole fills. */
 export function scriptedBot(symbols: readonly string[] = ['ETH/BTC']): TradingBotSpec {
-  const r = validateTradingBot({
-    apiVersion: 'trading.botcore.dev/v1alpha1',
-    kind: 'TradingBot',
-    metadata: { name: 'k' },
-    spec: {
+  return tradingBotSpec(
+    {
       exchange: { name: 'binance' },
       symbols,
       timeframe: '5m',
@@ -40,9 +37,8 @@ export function scriptedBot(symbols: readonly string[] = ['ETH/BTC']): TradingBo
       strategies: [{ name: 'script', type: 'rsi', rsi: {} }],
       execution: { takerFeePercent: '0.1', slippageBps: 0, latencyMs: 50, partialFills: false },
     },
-  });
-  if (!r.valid) throw new Error(JSON.stringify(r.errors));
-  return r.object.spec;
+    'k',
+  );
 }
 
 /** `<base>/BTC` on a 0.01 tick and a 0.01 lot. */

@@ -4,7 +4,7 @@
 // ones a backtest of the same candles decides.
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type TradingBotSpec, validateTradingBot } from '../../crds/index.ts';
+import { type TradingBotSpec, tradingBotSpec } from '../../crds/index.ts';
 import { type PrecomputedProbabilities, precomputeProbabilities } from '../ai/onnx/index.ts';
 import { loadStrategyModel } from '../ai/onnx/load.ts';
 import { InProcessBus } from '../bus/in-process-bus.ts';
@@ -22,11 +22,8 @@ const eth = loadCandlesCsv(
 const N = 600;
 
 function bot(model: Record<string, unknown>): TradingBotSpec {
-  const r = validateTradingBot({
-    apiVersion: 'trading.botcore.dev/v1alpha1',
-    kind: 'TradingBot',
-    metadata: { name: 'onnx' },
-    spec: {
+  return tradingBotSpec(
+    {
       exchange: { name: 'binance' },
       symbols: ['ETH/BTC'],
       timeframe: '5m',
@@ -39,9 +36,8 @@ function bot(model: Record<string, unknown>): TradingBotSpec {
         },
       ],
     },
-  });
-  if (!r.valid) throw new Error(JSON.stringify(r.errors));
-  return r.object.spec;
+    'onnx',
+  );
 }
 
 const fromConfigMap = bot({ configMapRef: { name: 'models', key: 'momentum.onnx' } });

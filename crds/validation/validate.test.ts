@@ -16,6 +16,7 @@ import {
   celSkippedDetail,
   InvalidManifestError,
   kindOf,
+  tradingBotSpec,
   validateManifest,
   validateRiskPolicy,
   validateTradingBot,
@@ -139,6 +140,15 @@ describe('defaults', () => {
     const copy = structuredClone(bot);
     validateTradingBot(bot);
     expect(bot).toEqual(copy);
+  });
+
+  it('tradingBotSpec gives a spec with its defaults, or throws naming the bad field', () => {
+    const { spec } = baseBot();
+    expect(tradingBotSpec({ ...spec, timeframe: undefined }).timeframe).toBe('1m');
+    expect(() => tradingBotSpec({ ...spec, timeframe: '7m' }, 'seven')).toThrow(InvalidManifestError);
+    expect(() => tradingBotSpec({ ...spec, timeframe: '7m' }, 'seven')).toThrow(
+      /TradingBot\.trading\.botcore\.dev "seven" is invalid: \[spec\.timeframe: Unsupported value: "7m"/,
+    );
   });
 });
 

@@ -168,6 +168,19 @@ export class InvalidManifestError extends Error {
 }
 
 /** Returns the defaulted object, or throws `InvalidManifestError`. */
+/** A TradingBot spec with its defaults applied, as the API server would store it; throws InvalidManifestError naming each bad field. */
+export function tradingBotSpec(spec: Record<string, unknown>, name = 'bot'): TradingBot['spec'] {
+  const manifest = {
+    apiVersion: `${tradingBot.group}/${tradingBot.version}`,
+    kind: 'TradingBot',
+    metadata: { name },
+    spec,
+  };
+  const result = validateTradingBot(manifest);
+  if (!result.valid) throw new InvalidManifestError(manifest, result.errors);
+  return result.object.spec;
+}
+
 export function assertValid(manifest: unknown, options?: ValidateOptions): TradingBot | RiskPolicy {
   const result = validateManifest(manifest, options);
   if (!result.valid) throw new InvalidManifestError(manifest, result.errors);

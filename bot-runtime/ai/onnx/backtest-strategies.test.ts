@@ -3,7 +3,7 @@
 // changes a decision made before the cut (each answer uses only its window).
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type TradingBotSpec, validateTradingBot } from '../../../crds/index.ts';
+import { type TradingBotSpec, tradingBotSpec } from '../../../crds/index.ts';
 import { runBacktest } from '../../backtest/runner.ts';
 import { type CandleSeries, loadCandlesCsv } from '../../market-data/index.ts';
 import { prepareBacktestStrategies } from './backtest-strategies.ts';
@@ -16,19 +16,15 @@ const candles = (name: string): CandleSeries =>
   }).series;
 
 function bot(spec: Record<string, unknown>): TradingBotSpec {
-  const r = validateTradingBot({
-    apiVersion: 'trading.botcore.dev/v1alpha1',
-    kind: 'TradingBot',
-    metadata: { name: 'onnx' },
-    spec: {
+  return tradingBotSpec(
+    {
       exchange: { name: 'binance' },
       timeframe: '5m',
       capital: { amount: '1', currency: 'BTC' },
       ...spec,
     },
-  });
-  if (!r.valid) throw new Error(JSON.stringify(r.errors));
-  return r.object.spec;
+    'onnx',
+  );
 }
 
 const model = (symbols?: string[]) => ({
