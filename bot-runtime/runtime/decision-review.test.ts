@@ -80,6 +80,14 @@ describe('DecisionReview', () => {
     expect(join.peek('rsi', 'ETH/BTC', 300_000)).toBe(1);
   });
 
+  it('a no holds every strategy of the candle, however many read their signal', async () => {
+    const { review, join, state, signal } = setup(false);
+    signal('rsi', 0, 1);
+    signal('macd', 0, 1);
+    await review.review('ETH/BTC', candle(0), join, state);
+    expect([join.signal('rsi', 'ETH/BTC', 0), join.signal('macd', 'ETH/BTC', 0)]).toEqual([0, 0]);
+  });
+
   it('does not ask when nothing would happen: a hold, a vote under the threshold, a buy while long or halted, a sell while flat', async () => {
     const flat = setup(false);
     flat.signal('macd', 0, 1); // weight 1 of 3: under the 0.6 threshold

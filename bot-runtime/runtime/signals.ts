@@ -273,18 +273,24 @@ export class SignalJoin {
   /** The signal of a released candle; forgotten once read. */
   signal(strategy: string, symbol: string, t: number): Signal {
     const key = `${symbol}|${t}`;
-    const s = this.peek(strategy, symbol, t);
+    const s = this.#answer(strategy, key);
     const got = this.#signals.get(key);
     got?.delete(strategy);
-    if (got?.size === 0) this.#signals.delete(key);
-    if (this.#vetoed === key) this.#vetoed = undefined;
+    if (got?.size === 0) {
+      this.#signals.delete(key);
+      // Every strategy of the candle has read its hold: the veto is spent.
+      if (this.#vetoed === key) this.#vetoed = undefined;
+    }
     return s;
   }
 
   /** The signal `signal()` would answer, without forgetting it (for a review before the kernel steps). */
   peek(strategy: string, symbol: string, t: number): Signal {
+    return this.#answer(strategy, `${symbol}|${t}`);
+  }
+
+  #answer(strategy: string, key: string): Signal {
     if (this.sellAll) return -1;
-    const key = `${symbol}|${t}`;
     if (this.#vetoed === key) return 0;
     const s = this.#signals.get(key)?.get(strategy) ?? 0;
     return s > 0 && this.holdBuys ? 0 : s;
