@@ -91,31 +91,43 @@ export function decimalOfUnits(n: number, dp: number): Decimal {
   const e = len - 1 - places;
   let i = (e + 1) % 7;
   if (e < 0) i += 7;
-  const d: number[] = [];
-  if (i >= len) d.push(a * POW10[i - len]!);
-  else {
-    let rest = len - i;
-    let r = a;
-    if (i > 0) {
-      const p = POW10[rest]!;
-      const q = floorDiv(r, p);
-      d.push(q);
-      r -= q * p;
-    }
-    while (rest > 7) {
-      rest -= 7;
-      const p = POW10[rest]!;
-      const q = floorDiv(r, p);
-      d.push(q);
-      r -= q * p;
-    }
-    d.push(r * POW10[7 - rest]!);
-  }
   const w = x as unknown as { s: number; e: number; d: number[] };
   w.s = n < 0 ? -1 : 1;
   w.e = e;
-  w.d = d;
+  w.d = i >= len ? [(a * POW10[i - len]!) | 0] : wordsOf(a, len - i, i > 0);
   return x;
+}
+
+/**
+ * The base-1e7 words of `a` (at most 16 digits) whose last `rest` digits start
+ * a new word (`lead`: the digits before them make the first one). Built as an
+ * array literal of its exact length with small-integer elements: a pushed
+ * array keeps room for 17 doubles, and Decimals the results keep (every fill
+ * holds three) would weigh 240 bytes instead of about 90.
+ */
+function wordsOf(a: number, rest: number, lead: boolean): number[] {
+  let r = a;
+  let w0 = -1;
+  if (lead) {
+    const p = POW10[rest]!;
+    w0 = floorDiv(r, p);
+    r -= w0 * p;
+  }
+  // At most 16 digits: after the lead at most two whole words, then the last one.
+  let w1 = -1;
+  let w2 = -1;
+  while (rest > 7) {
+    rest -= 7;
+    const p = POW10[rest]!;
+    const q = floorDiv(r, p);
+    if (w1 < 0) w1 = q;
+    else w2 = q;
+    r -= q * p;
+  }
+  const last = (r * POW10[7 - rest]!) | 0;
+  if (w1 < 0) return w0 < 0 ? [last] : [w0 | 0, last];
+  if (w2 < 0) return w0 < 0 ? [w1 | 0, last] : [w0 | 0, w1 | 0, last];
+  return w0 < 0 ? [w1 | 0, w2 | 0, last] : [w0 | 0, w1 | 0, w2 | 0, last];
 }
 
 /**
