@@ -199,7 +199,7 @@ export class Kernel {
 
   constructor(options: KernelOptions) {
     this.options = options;
-    this.equity = new GrowableSeries(Math.max(16, (options.expectedPoints ?? 4096) + 1));
+    this.equity = new GrowableSeries(Math.max(16, (options.expectedPoints ?? 4096) + 1), options.timeframeMs);
     const { bot, markets } = options;
     if (markets.length === 0) throw new RangeError('the kernel needs at least one market');
     this.symbols = markets.map((m) => m.symbol);
@@ -371,8 +371,11 @@ export class Kernel {
       // The previous open time is over: its equity (after its last candle) is a point of the curve.
       if (!Number.isNaN(this.#t)) {
         const curve = this.equity;
-        if (curve.n === curve.t.length) curve.grow();
-        curve.t[curve.n] = this.#t + this.#tf;
+        if (curve.n === curve.v.length) curve.grow();
+        const time = this.#t + this.#tf;
+        // A time one timeframe after the last point's continues its run (see GrowableSeries).
+        if (time !== curve.next) curve.jump(time);
+        curve.next = time + this.#tf;
         curve.v[curve.n++] = this.#lastEq;
       } else this.#resumedEntryTimes(t);
       this.#t = t;
