@@ -17,6 +17,7 @@ import type { RiskPolicy, TradingBot } from '../crds/index.ts';
 import { statusSubjectWildcard } from '../crds/runtime-config/index.ts';
 import { connectBus, disconnectedBus, type RuntimeBus } from './bus.ts';
 import { deploymentShape, metadataOnly, withoutManagedFields } from './cache-shapes.ts';
+import { indexByBot } from './children-by-bot.ts';
 import { riskPolicyReconciler } from './controllers/riskpolicy/reconciler.ts';
 import { deploymentChanged } from './controllers/tradingbot/child-predicates.ts';
 import { tradingBotReconciler } from './controllers/tradingbot/reconciler.ts';
@@ -209,7 +210,13 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       client,
       bots,
       policies,
-      children: { deployments, configMaps, services, serviceAccounts, networkPolicies },
+      children: {
+        deployments: indexByBot(deployments),
+        configMaps: indexByBot(configMaps),
+        services: indexByBot(services),
+        serviceAccounts: indexByBot(serviceAccounts),
+        networkPolicies: indexByBot(networkPolicies),
+      },
       events,
       bus,
       reports,

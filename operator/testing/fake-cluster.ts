@@ -5,9 +5,12 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ApiException } from '@kubernetes/client-node';
 import { Applier } from '../apply.ts';
-import type { Cache } from '../controllers/tradingbot/context.ts';
+import type { Cache, ChildCache } from '../controllers/tradingbot/context.ts';
 import type { ClusterClient, Plural } from '../kube.ts';
+import { labelKeys } from '../render/labels.ts';
 import type { EventRecorder, EventType } from '../runtime/index.ts';
+
+const botLabel = labelKeys.bot;
 
 const kindOfPlural: Record<Plural, string> = { tradingbots: 'TradingBot', riskpolicies: 'RiskPolicy' };
 
@@ -55,6 +58,15 @@ export class FakeCluster {
         [...this.objects.values()]
           .filter((o) => o.kind === kind && (namespace === undefined || o.metadata?.namespace === namespace))
           .map((o) => structuredClone(o) as T),
+    };
+  }
+
+  /** A child cache: `ofBot` filters by the bot label (the operator keeps an index instead). */
+  childCache<T extends KubernetesObject>(kind: string): ChildCache<T> {
+    const cache = this.cache<T>(kind);
+    return {
+      ...cache,
+      ofBot: (namespace, bot) => cache.list(namespace).filter((o) => o.metadata?.labels?.[botLabel] === bot),
     };
   }
 

@@ -22,12 +22,18 @@ export interface Cache<T extends KubernetesObject> {
   list(namespace?: string): ReadonlyArray<T>;
 }
 
+/** A child cache that also finds one bot's children without scanning the namespace. */
+export interface ChildCache<T extends KubernetesObject> extends Cache<T> {
+  /** The children labelled `trading.botcore.dev/bot=<bot>` in the namespace. */
+  ofBot(namespace: string | undefined, bot: string): ReadonlyArray<T>;
+}
+
 export interface ChildCaches {
-  readonly serviceAccounts: Cache<V1ServiceAccount>;
-  readonly configMaps: Cache<V1ConfigMap>;
-  readonly services: Cache<V1Service>;
-  readonly networkPolicies: Cache<V1NetworkPolicy>;
-  readonly deployments: Cache<V1Deployment>;
+  readonly serviceAccounts: ChildCache<V1ServiceAccount>;
+  readonly configMaps: ChildCache<V1ConfigMap>;
+  readonly services: ChildCache<V1Service>;
+  readonly networkPolicies: ChildCache<V1NetworkPolicy>;
+  readonly deployments: ChildCache<V1Deployment>;
 }
 
 export interface TradingBotDeps {

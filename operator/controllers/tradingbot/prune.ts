@@ -2,9 +2,8 @@
 // disabled status endpoint). Only objects this bot controls are touched.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { childId } from '../../render/children.ts';
-import { labelKeys } from '../../render/labels.ts';
 import { type ReconcileStep, Step } from '../../runtime/index.ts';
-import type { BotContext, Cache } from './context.ts';
+import type { BotContext, ChildCache } from './context.ts';
 
 export function ownedBy(object: KubernetesObject, uid: string | undefined): boolean {
   return object.metadata?.ownerReferences?.some((ref) => ref.controller === true && ref.uid === uid) ?? false;
@@ -19,7 +18,7 @@ export const prune: ReconcileStep<BotContext> = {
       [...desired.supporting, ...desired.workloads.map((w) => w.deployment)].map(childId),
     );
     const name = bot.metadata.name ?? '';
-    const kinds: Array<[string, Cache<KubernetesObject>]> = [
+    const kinds: Array<[string, ChildCache<KubernetesObject>]> = [
       ['Deployment', deps.children.deployments],
       ['Service', deps.children.services],
       ['NetworkPolicy', deps.children.networkPolicies],
@@ -28,8 +27,8 @@ export const prune: ReconcileStep<BotContext> = {
     ];
     const deleted: string[] = [];
     for (const [kind, cache] of kinds) {
-      for (const object of cache.list(bot.metadata.namespace)) {
-        if (object.metadata?.labels?.[labelKeys.bot] !== name || !ownedBy(object, bot.metadata.uid)) continue;
+      for (const object of cache.ofBot(bot.metadata.namespace, name)) {
+        if (!ownedBy(object, bot.metadata.uid)) continue;
         // Informer objects carry no kind; name it from the cache it came from.
         const typed = { ...object, kind, apiVersion: apiVersionOf(kind) };
         if (wanted.has(childId(typed)) || object.metadata?.deletionTimestamp !== undefined) continue;
