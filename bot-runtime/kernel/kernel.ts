@@ -24,6 +24,7 @@ import {
   toFloat,
   ZERO,
 } from '../domain/index.ts';
+import { OrderProgress } from '../domain/order-progress.ts';
 import { decimalOfUnits, pow10, unitsOf } from '../domain/units.ts';
 import type { CandleSeries } from '../market-data/index.ts';
 import {
@@ -132,7 +133,8 @@ export interface OrderRecord {
 export type FillRecord = Fill;
 
 interface Live {
-  order: Order;
+  /** The order's status as its events arrive (the venue got the Order itself). */
+  order: OrderProgress;
   record: OrderRecord;
   k: number;
   entry: boolean;
@@ -664,7 +666,7 @@ export class Kernel {
       status: order.status,
     };
     this.orders.push(record);
-    const live: Live = { order, record, k, entry, submittedAt: now };
+    const live: Live = { order: new OrderProgress(order), record, k, entry, submittedAt: now };
     this.#live.set(id, live);
     if (entry) {
       this.#entry[k] = live;
@@ -709,7 +711,7 @@ export class Kernel {
   /** Asks the venue to cancel a working order (once). */
   #cancel(live: Live, now: number): void {
     if (live.order.status === 'PENDING_CANCEL') return;
-    live.order = applyOrderEvent(live.order, { type: 'OrderCancelRequested', ts: now });
+    live.order.apply({ type: 'OrderCancelRequested', ts: now });
     live.record.status = live.order.status;
     this.#venue.cancel(live.order.id, now);
   }
@@ -725,25 +727,9 @@ export class Kernel {
     }
     const live = this.#live.get(e.orderId);
     if (!live) return;
-    switch (e.type) {
-      case 'OrderAccepted':
-        live.order = applyOrderEvent(live.order, {
-          type: 'OrderAccepted',
-          venueOrderId: e.venueOrderId,
-          ts: e.ts,
-        });
-        break;
-      case 'OrderFilled':
-        live.order = applyOrderEvent(live.order, { type: 'OrderFilled', fill: e.fill, ts: e.ts });
-        this.#book(live.k, e.fill, 'signal', live.record.strategies);
-        break;
-      case 'OrderCanceled':
-        live.order = applyOrderEvent(live.order, { type: 'OrderCanceled', ts: e.ts });
-        break;
-      case 'OrderRejected':
-        live.order = applyOrderEvent(live.order, { type: 'OrderRejected', reason: e.reason, ts: e.ts });
-        break;
-    }
+    // The venue's event is the order's event (its orderId aside).
+    live.order.apply(e);
+    if (e.type === 'OrderFilled') this.#book(live.k, e.fill, 'signal', live.record.strategies);
     live.record.status = live.order.status;
     if (
       live.order.status === 'FILLED' ||

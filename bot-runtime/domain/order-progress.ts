@@ -1,0 +1,104 @@
+// An order's status as its events arrive, for a holder that reads only the
+// status (the kernel): the same transitions and checks as applyOrderEvent
+// (tested equal), in one mutable object, without the copy of the order, its
+// event list and its trade-id set that each immutable step makes.
+import { type Decimal, dec } from './decimal.ts';
+import { DomainError, DomainErrorCode, DuplicateFill, InvalidStateTransition } from './errors.ts';
+import type { Fill } from './fill.ts';
+import type { Order, OrderEvent } from './order.ts';
+import { DEPENDS, nextTarget, type OrderEventType, OrderStatus } from './order-transitions.ts';
+import { compareDecimals } from './units.ts';
+
+export class OrderProgress {
+  readonly id: string;
+  readonly symbol: string;
+  readonly side: Order['side'];
+  readonly quantity: Decimal;
+  status: OrderStatus;
+  filledQuantity: Decimal;
+  statusBeforeCancel: OrderStatus | undefined;
+  /** The trade ids applied (made at the first fill). */
+  #tradeIds: Set<string> | undefined;
+
+  constructor(order: Order) {
+    this.id = order.id;
+    this.symbol = order.symbol;
+    this.side = order.side;
+    this.quantity = order.quantity;
+    this.status = order.status;
+    this.filledQuantity = order.filledQuantity;
+    this.statusBeforeCancel = order.statusBeforeCancel;
+    this.#tradeIds = order.tradeIds.size === 0 ? undefined : new Set(order.tradeIds);
+  }
+
+  /** applyOrderEvent's status change (or its error) for `event`. */
+  apply(event: OrderEvent): void {
+    const target = nextTarget(this.status, event.type as OrderEventType);
+    if (target === undefined) throw new InvalidStateTransition(this.id, this.status, event.type);
+    switch (event.type) {
+      case 'OrderFilled':
+        this.#fill(event.fill);
+        return;
+      case 'OrderCancelRequested':
+        this.statusBeforeCancel = this.status;
+        this.status = OrderStatus.PENDING_CANCEL;
+        return;
+      case 'OrderCancelRejected':
+        this.status = this.filledQuantity.isZero()
+          ? (this.statusBeforeCancel ?? OrderStatus.ACCEPTED)
+          : OrderStatus.PARTIALLY_FILLED;
+        this.statusBeforeCancel = undefined;
+        return;
+      case 'OrderAccepted':
+        if (this.status === OrderStatus.PENDING_CANCEL) this.statusBeforeCancel = OrderStatus.ACCEPTED;
+        else this.status = OrderStatus.ACCEPTED;
+        return;
+      case 'OrderDenied':
+      case 'OrderRejected':
+        this.status = target as OrderStatus;
+        return;
+      default:
+        if (target === DEPENDS) throw new InvalidStateTransition(this.id, this.status, event.type);
+        this.status = target;
+    }
+  }
+
+  #fill(fill: Fill): void {
+    if (fill.orderId !== this.id || fill.symbol !== this.symbol || fill.side !== this.side) {
+      throw new DomainError(DomainErrorCode.ORDER_MISMATCH, 'fill does not belong to this order', {
+        order_id: this.id,
+        fill_order_id: fill.orderId,
+        symbol: fill.symbol,
+        side: fill.side,
+      });
+    }
+    if (this.#tradeIds?.has(fill.tradeId)) throw new DuplicateFill(this.id, fill.tradeId);
+    const qty = dec(fill.quantity);
+    if (!qty.isFinite() || qty.isZero() || qty.isNegative()) {
+      throw new DomainError(DomainErrorCode.INVALID_QUANTITY, 'fill quantity must be positive', {
+        order_id: this.id,
+        trade_id: fill.tradeId,
+        quantity: fill.quantity,
+      });
+    }
+    const filled = this.filledQuantity.plus(qty);
+    const order = compareDecimals(filled, this.quantity);
+    if (order > 0) {
+      throw new DomainError(DomainErrorCode.OVERFILL, 'fill exceeds the order quantity', {
+        order_id: this.id,
+        trade_id: fill.tradeId,
+        quantity: this.quantity.toFixed(),
+        filled: filled.toFixed(),
+      });
+    }
+    this.status =
+      order === 0
+        ? OrderStatus.FILLED
+        : this.status === OrderStatus.PENDING_CANCEL
+          ? OrderStatus.PENDING_CANCEL
+          : OrderStatus.PARTIALLY_FILLED;
+    this.filledQuantity = filled;
+    this.#tradeIds ??= new Set();
+    this.#tradeIds.add(fill.tradeId);
+  }
+}
