@@ -1,4 +1,4 @@
-// Reconcile as a short list of ordered steps (ensure-config,
+// Reconcile as a short list of ordered steps (render,
 // ensure-workloads, status, finalize), each in its own file with its test.
 // A step says "go on", "go on, but come back after d", "stop here (and come
 // back after d)", or throws. `runSteps` runs them in order and folds their

@@ -40,7 +40,12 @@ export class FakeCluster {
     if (before !== undefined && JSON.stringify(before.spec) !== JSON.stringify(spec)) {
       generation = (before.metadata?.generation ?? 0) + 1;
     }
-    stored.metadata = { ...stored.metadata, generation, resourceVersion: String(++this.#version) };
+    // Objects without a spec (ConfigMaps, ServiceAccounts) have no generation on a real server.
+    stored.metadata = {
+      ...stored.metadata,
+      ...(spec === undefined ? {} : { generation }),
+      resourceVersion: String(++this.#version),
+    };
     this.objects.set(key(stored.kind, stored.metadata.namespace, stored.metadata.name), stored);
     return structuredClone(stored);
   }

@@ -64,7 +64,7 @@ export interface BotContext {
   readonly deps: TradingBotDeps;
   readonly log: Logger;
   readonly signal: AbortSignal;
-  /** Set by ensure-config. */
+  /** Set by render. */
   policy?: RiskPolicy;
   policyMissing?: boolean;
   desired?: DesiredChildren;

@@ -1,16 +1,16 @@
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { type BotHarness, botHarness } from '../../testing/bot-deps.ts';
 import { testBot } from '../../testing/fixtures.ts';
-import { ensureConfig } from './ensure-config.ts';
 import { ensureWorkloads } from './ensure-workloads.ts';
 import { prune } from './prune.ts';
+import { render } from './render.ts';
 
-/** ensure-config, ensure-workloads and prune, as one reconcile runs them. */
+/** render, ensure-workloads and prune, as one reconcile runs them. */
 async function reconcileOnce(h: BotHarness, bot = h.deps.bots.get('alpha', 'trading')) {
   if (bot === undefined) throw new Error('no bot');
   const ctx = h.context(bot);
-  await ensureConfig.run(ctx);
+  await render.run(ctx);
   await ensureWorkloads.run(ctx);
   await prune.run(ctx);
   return ctx;
@@ -27,6 +27,46 @@ describe('ensure-workloads', () => {
     expect(writes).toBe(8);
     await reconcileOnce(h);
     expect(h.cluster.writes).toHaveLength(writes);
+  });
+
+  it('applies the ConfigMap in the first wave, with the other supporting objects, before any Deployment', async () => {
+    const h = botHarness();
+    const bot = h.cluster.put(testBot());
+    const ctx = h.context(bot);
+    await render.run(ctx);
+    const inFlight: string[] = [];
+    const waves: string[][] = [];
+    const apply = h.cluster.client.applier.apply.bind(h.cluster.client.applier);
+    h.cluster.client.applier.apply = async (object, live) => {
+      // Everything started before the first answer is one wave (one round trip).
+      inFlight.push(object.kind ?? '');
+      await Promise.resolve();
+      if (inFlight.length > 0) waves.push(inFlight.splice(0).sort());
+      return apply(object, live);
+    };
+    await ensureWorkloads.run(ctx);
+    expect(waves).toEqual([
+      ['ConfigMap', 'NetworkPolicy', 'Service', 'ServiceAccount'],
+      ['Deployment', 'Deployment', 'Deployment', 'Deployment'],
+    ]);
+    expect(
+      h.cluster.get<V1ConfigMap>('ConfigMap', 'trading', 'alpha-config')?.data?.['config.json'],
+    ).toContain('"alpha"');
+  });
+
+  it('restores a hand-edited ConfigMap and says so', async () => {
+    const h = botHarness();
+    h.cluster.put(testBot());
+    await reconcileOnce(h);
+    const cm = h.cluster.get<V1ConfigMap>('ConfigMap', 'trading', 'alpha-config');
+    h.cluster.put({ ...cm, data: { 'config.json': '{"tampered":true}' } });
+    await reconcileOnce(h);
+    expect(
+      h.cluster.get<V1ConfigMap>('ConfigMap', 'trading', 'alpha-config')?.data?.['config.json'],
+    ).not.toContain('tampered');
+    expect(h.events.events.find((e) => e.reason === 'DriftCorrected')?.message).toContain(
+      'ConfigMap/alpha-config',
+    );
   });
 
   it('restores a hand-edited Deployment and says so', async () => {
@@ -61,7 +101,7 @@ describe('ensure-workloads on lost leadership', () => {
     const bot = h.cluster.put(testBot());
     const abort = new AbortController();
     const ctx = { ...h.context(bot), signal: abort.signal };
-    await ensureConfig.run(ctx);
+    await render.run(ctx);
     const apply = h.cluster.client.applier.apply.bind(h.cluster.client.applier);
     h.cluster.client.applier.apply = async (object, live) => {
       const result = await apply(object, live);

@@ -1,5 +1,5 @@
-// Step 3: the ServiceAccount, Service, NetworkPolicy, then one Deployment per
-// role (the pods need their account first).
+// Step 3: the ConfigMap, ServiceAccount, Service and NetworkPolicy, then one
+// Deployment per role (the pods need their account and config first).
 import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
 import { applyResult } from '../../metrics.ts';
 import { annotationKeys } from '../../render/labels.ts';
@@ -13,6 +13,7 @@ export const ensureWorkloads: ReconcileStep<BotContext> = {
     if (desired === undefined) return Step.continue;
     const namespace = bot.metadata.namespace;
     const caches: Record<string, Cache<KubernetesObject>> = {
+      ConfigMap: deps.children.configMaps,
       ServiceAccount: deps.children.serviceAccounts,
       Service: deps.children.services,
       NetworkPolicy: deps.children.networkPolicies,
@@ -26,7 +27,7 @@ export const ensureWorkloads: ReconcileStep<BotContext> = {
     await Promise.all(
       desired.supporting.map(async (object) => {
         const cache = caches[object.kind ?? ''];
-        if (cache === undefined) return; // the ConfigMap: ensure-config's
+        if (cache === undefined) throw new Error(`rendering produced an unexpected ${object.kind}`);
         const name = object.metadata?.name ?? '';
         const result = await deps.client.applier.apply(object, cache.get(name, namespace));
         deps.metrics?.applies.inc({ kind: object.kind ?? '', result: applyResult(result) });

@@ -2,15 +2,15 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { type BotHarness, botHarness } from '../../testing/bot-deps.ts';
 import { testBot } from '../../testing/fixtures.ts';
-import { ensureConfig } from './ensure-config.ts';
 import { ensureWorkloads } from './ensure-workloads.ts';
 import { prune } from './prune.ts';
+import { render } from './render.ts';
 
-/** ensure-config, ensure-workloads and prune, as one reconcile runs them. */
+/** render, ensure-workloads and prune, as one reconcile runs them. */
 async function reconcileOnce(h: BotHarness, bot = h.deps.bots.get('alpha', 'trading')) {
   if (bot === undefined) throw new Error('no bot');
   const ctx = h.context(bot);
-  await ensureConfig.run(ctx);
+  await render.run(ctx);
   await ensureWorkloads.run(ctx);
   await prune.run(ctx);
   return ctx;

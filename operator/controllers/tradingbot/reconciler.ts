@@ -7,17 +7,17 @@ import { statusCode } from '../../kube.ts';
 import { parseKey, type Reconciler, type ReconcileStep, runSteps } from '../../runtime/index.ts';
 import { writeStatus } from '../status-writer.ts';
 import type { BotContext, TradingBotDeps } from './context.ts';
-import { ensureConfig } from './ensure-config.ts';
 import { ensureFinalizer } from './ensure-finalizer.ts';
 import { ensureWorkloads } from './ensure-workloads.ts';
 import { finalize } from './finalize.ts';
 import { prune } from './prune.ts';
+import { render } from './render.ts';
 import { status } from './status.ts';
 import { syncPolicy } from './sync-policy.ts';
 
 export const reconcileSteps: ReadonlyArray<ReconcileStep<BotContext>> = [
   ensureFinalizer,
-  ensureConfig,
+  render,
   ensureWorkloads,
   syncPolicy,
   prune,

@@ -3,27 +3,28 @@ import { describe, expect, it } from 'vitest';
 import type { TradingBot } from '../../../crds/index.ts';
 import { botHarness } from '../../testing/bot-deps.ts';
 import { testBot, testPolicy } from '../../testing/fixtures.ts';
-import { ensureConfig } from './ensure-config.ts';
+import { render } from './render.ts';
 
-describe('ensure-config', () => {
-  it('renders the children and applies the ConfigMap with the current policy', async () => {
+describe('render', () => {
+  it('renders the children with the current policy, and writes nothing', async () => {
     const h = botHarness();
     h.cluster.put(testPolicy('guard', { maxOpenPositions: 4 }));
     const ctx = h.context(h.cluster.put(testBot('alpha', { riskPolicyRef: { name: 'guard' } })));
-    await ensureConfig.run(ctx);
-    const cm = h.cluster.get<V1ConfigMap>('ConfigMap', 'trading', 'alpha-config');
+    await render.run(ctx);
+    const cm = ctx.desired?.supporting.find((o): o is V1ConfigMap => o.kind === 'ConfigMap');
     expect(JSON.parse(cm?.data?.['risk-policy.json'] ?? 'null')).toMatchObject({
       name: 'guard',
       spec: { maxOpenPositions: 4 },
     });
     expect(ctx.desired?.workloads).toHaveLength(4);
     expect(ctx.policy?.metadata.name).toBe('guard');
+    expect(h.cluster.writes).toEqual([]);
   });
 
   it('touches nothing when the referenced policy is missing', async () => {
     const h = botHarness();
     const ctx = h.context(h.cluster.put(testBot('alpha', { riskPolicyRef: { name: 'absent' } })));
-    await ensureConfig.run(ctx);
+    await render.run(ctx);
     expect(ctx.policyMissing).toBe(true);
     expect(ctx.desired).toBeUndefined();
     expect(h.cluster.writes).toEqual([]);
@@ -32,7 +33,7 @@ describe('ensure-config', () => {
 
 describe('renderCached', () => {
   it('reuses a rendering while the bot and policy generations stay, and renders anew when one moves', async () => {
-    const { renderCached } = await import('./ensure-config.ts');
+    const { renderCached } = await import('./render.ts');
     const { testSettings } = await import('../../testing/fixtures.ts');
     const bot = testBot();
     const first = renderCached(bot, undefined, testSettings);
@@ -48,7 +49,7 @@ describe('renderCached', () => {
   });
 
   it('keeps only the most recently used renderings', async () => {
-    const { renderCached, renderCacheSize } = await import('./ensure-config.ts');
+    const { renderCached, renderCacheSize } = await import('./render.ts');
     const settings = { ...(await import('../../testing/fixtures.ts')).testSettings };
     const bots = Array.from({ length: renderCacheSize + 1 }, (_, i) => testBot(`bot-${i}`));
     const first = renderCached(bots[0] as TradingBot, undefined, settings);

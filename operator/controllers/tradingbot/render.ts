@@ -1,6 +1,7 @@
-// Step 2: find the RiskPolicy, render every child, apply the ConfigMap.
+// Step 2: find the RiskPolicy and render every child (no write: the
+// ConfigMap goes out with the other supporting objects in ensure-workloads'
+// first wave, one round trip fewer for a new bot).
 import type { RiskPolicy, TradingBot } from '../../../crds/index.ts';
-import { applyResult } from '../../metrics.ts';
 import type { DesiredChildren } from '../../render/children.ts';
 import { renderChildren } from '../../render/children.ts';
 import type { RenderSettings } from '../../render/settings.ts';
@@ -51,8 +52,8 @@ export function renderCached(
   return desired;
 }
 
-export const ensureConfig: ReconcileStep<BotContext> = {
-  name: 'ensure-config',
+export const render: ReconcileStep<BotContext> = {
+  name: 'render',
   async run(ctx) {
     const { bot, deps } = ctx;
     const ref = bot.spec.riskPolicyRef;
@@ -66,22 +67,7 @@ export const ensureConfig: ReconcileStep<BotContext> = {
       }
     }
     ctx.policy = policy;
-    const desired = renderCached(bot, policy, deps.settings);
-    ctx.desired = desired;
-    const configMap = desired.supporting.find((o) => o.kind === 'ConfigMap');
-    if (configMap === undefined) throw new Error('rendering produced no ConfigMap');
-    const name = configMap.metadata?.name ?? '';
-    const live = deps.children.configMaps.get(name, bot.metadata.namespace);
-    const result = await deps.client.applier.apply(configMap, live);
-    deps.metrics?.applies.inc({ kind: 'ConfigMap', result: applyResult(result) });
-    if (result.driftCorrected) {
-      deps.events.event(
-        bot,
-        'Warning',
-        'DriftCorrected',
-        `ConfigMap/${name} was edited by hand; restored it`,
-      );
-    }
+    ctx.desired = renderCached(bot, policy, deps.settings);
     return Step.continue;
   },
 };

@@ -4,8 +4,8 @@ import type { RiskPolicy, TradingBot } from '../../../crds/index.ts';
 import type { ReceivedReport } from '../../reports.ts';
 import { botHarness, rollOut } from '../../testing/bot-deps.ts';
 import { testBot, testPolicy } from '../../testing/fixtures.ts';
-import { ensureConfig } from './ensure-config.ts';
 import { ensureWorkloads } from './ensure-workloads.ts';
+import { render } from './render.ts';
 import { type BotObservation, computeBotStatus, deploymentNames, status } from './status.ts';
 
 const now = Date.parse('2026-01-01T12:00:00Z');
@@ -183,7 +183,7 @@ describe('status step', () => {
     const h = botHarness();
     h.cluster.put(testBot());
     const ctx = h.context(h.deps.bots.get('alpha', 'trading') as TradingBot);
-    await ensureConfig.run(ctx);
+    await render.run(ctx);
     await ensureWorkloads.run(ctx);
     rollOut(h.cluster);
     h.reports.set('trading/alpha', {
