@@ -70,6 +70,8 @@ describe('parseStatusServerConfig', () => {
     [{ ...valid, cors: { origins: ['https://a.example/path'] } }, 'cors.origins.0'],
     [{ ...valid, logLevel: 'verbose' }, 'logLevel'],
     [{ ...valid, stream: { maxSubscribers: 0 } }, 'stream.maxSubscribers'],
+    [{ ...valid, stream: { writerThreads: 17 } }, 'stream.writerThreads'],
+    [{ ...valid, stream: { writerThreads: 1.5 } }, 'stream.writerThreads'],
   ])('names the bad key (%#: %s)', (input, key) => {
     expect(keyOf(input)).toBe(key);
   });

@@ -8,6 +8,7 @@
 // shows its internals. CORS exists only when origins are configured.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { availableParallelism } from 'node:os';
 import cors from '@fastify/cors';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -237,6 +238,7 @@ export async function buildStatusServer(options: StatusServerOptions): Promise<S
     maxSubscribers: config.stream.maxSubscribers,
     maxBufferedBytes: config.stream.maxBufferedBytes,
     heartbeatMs: config.stream.heartbeatSeconds * 1000,
+    writerThreads: config.stream.writerThreads ?? Math.max(0, availableParallelism() - 1),
     clockToleranceMs: auth.clockToleranceSeconds * 1000,
     now,
   });

@@ -5,7 +5,8 @@
 // framed once, and the updates of one turn of the event loop (a fill brings a
 // trade, positions, status and equity together) go out as one write of the
 // same prepared bytes to every client's socket: no per-client framing, one
-// system call per client. A client that cannot keep up (more than
+// system call per client, those calls shared between the event loop and
+// writer threads when there are many clients (socket-fan-out.ts). A client that cannot keep up (more than
 // `maxBufferedBytes` waiting) is dropped rather than slowing the others; a
 // client whose token expires is closed; dead peers are found by ping.
 import type { Socket } from 'node:net';
@@ -25,6 +26,7 @@ import {
   StreamStatus,
   StreamTrade,
 } from './schemas/stream.ts';
+import { SocketFanOut } from './socket-fan-out.ts';
 import type { BotStatusSource, StatusEvent } from './status-source.ts';
 import { startBroadcastSpan } from './tracing.ts';
 import { textFrame } from './websocket-frame.ts';
@@ -48,6 +50,8 @@ export interface StreamPluginOptions {
   readonly maxSubscribers: number;
   readonly maxBufferedBytes: number;
   readonly heartbeatMs: number;
+  /** Threads that share the fan-out's socket writes with the event loop (socket-fan-out.ts). */
+  readonly writerThreads: number;
   readonly clockToleranceMs: number;
   readonly now: () => number;
 }
@@ -85,6 +89,10 @@ async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions):
   const { source, metrics, tracer } = options;
   const clients = new Set<Client>();
   metrics.setStreamSubscribers(() => clients.size);
+  const fanOut = new SocketFanOut({
+    writerThreads: options.writerThreads,
+    maxSockets: options.maxSubscribers,
+  });
 
   const drop = (client: Client, code: number, reason: string): void => {
     clients.delete(client);
@@ -106,6 +114,7 @@ async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions):
     frames = [];
     spans = [];
     let slow = 0;
+    const sockets: Socket[] = [];
     for (const client of clients) {
       if (client.raw.writableLength > options.maxBufferedBytes) {
         slow++;
@@ -114,8 +123,9 @@ async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions):
       }
       // Closing (a close frame sent) or gone: nothing more may follow.
       if (client.socket.readyState !== OPEN || client.raw.destroyed) continue;
-      client.raw.write(batch);
+      sockets.push(client.raw);
     }
+    fanOut.write(batch, sockets);
     for (const span of ended) {
       span.setAttribute('botcore.stream.subscribers', clients.size);
       if (slow > 0) span.setAttribute('botcore.stream.dropped', slow);
@@ -160,6 +170,7 @@ async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions):
     unsubscribe();
     if (flushing) clearImmediate(flushing);
     for (const span of spans) span.end();
+    await fanOut.close();
   });
   // Before the server stops accepting: tell every client, so they reconnect elsewhere.
   app.addHook('preClose', async () => {

@@ -80,6 +80,8 @@ export const StatusServerConfigSchema = Type.Object(
         maxSubscribers: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 20_000 }),
         maxBufferedBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
         heartbeatSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
+        // Threads sharing the fan-out's socket writes; absent: one less than the cores the process may use.
+        writerThreads: Type.Optional(Type.Integer({ minimum: 0, maximum: 16 })),
       },
       { ...strict, default: {} },
     ),

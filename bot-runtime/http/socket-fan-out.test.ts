@@ -1,0 +1,136 @@
+// The fan-out on real loopback sockets: every socket gets every batch, whole
+// and in order, whether the event loop or a writer thread sent it.
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SocketFanOut } from './socket-fan-out.ts';
+
+interface Pair {
+  /** The server's side: what the fan-out writes to. */
+  readonly server: Socket;
+  /** The client's side and everything it received. */
+  readonly client: Socket;
+  readonly received: Buffer[];
+}
+
+let listener: Server | undefined;
+let fanOut: SocketFanOut | undefined;
+const pairs: Pair[] = [];
+afterEach(async () => {
+  for (const p of pairs.splice(0)) {
+    p.client.destroy();
+    p.server.destroy();
+  }
+  listener?.close();
+  listener = undefined;
+  await fanOut?.close();
+  fanOut = undefined;
+});
+
+async function socketPairs(n: number): Promise<Pair[]> {
+  const accepted: Socket[] = [];
+  const server = createServer((s) => accepted.push(s));
+  listener = server;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  const clients: Pair['client'][] = [];
+  const received: Buffer[][] = [];
+  for (let i = 0; i < n; i++) {
+    const client = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    client.on('data', (c: Buffer) => chunks.push(c));
+    clients.push(client);
+    received.push(chunks);
+    await once(client, 'connect');
+  }
+  while (accepted.length < n) await new Promise((r) => setImmediate(r));
+  // Accepted in connection order on loopback; pair them by the client's local port to be sure.
+  const byPort = new Map(accepted.map((s) => [s.remotePort, s]));
+  const made = clients.map((client, i) => ({
+    server: byPort.get(client.localPort)!,
+    client,
+    received: received[i]!,
+  }));
+  pairs.push(...made);
+  return made;
+}
+
+/** A batch whose bytes say which batch it is, so a reordering or a gap shows. */
+const batchOf = (i: number, size = 40) => Buffer.alloc(size, `<${i}>`);
+
+async function receivedAll(pair: Pair, bytes: number): Promise<Buffer> {
+  while (pair.received.reduce((n, c) => n + c.length, 0) < bytes) await new Promise((r) => setTimeout(r, 5));
+  return Buffer.concat(pair.received);
+}
+
+describe('SocketFanOut', () => {
+  it('shares the sends with a writer thread, and every socket gets every batch whole and in order', async () => {
+    const all = await socketPairs(40);
+    fanOut = new SocketFanOut({ writerThreads: 1, maxSockets: 40, minSocketsPerThread: 10 });
+    const sockets = all.map((p) => p.server);
+    fanOut.write(batchOf(0), sockets);
+    expect(await fanOut.writersReady()).toBe(1);
+    for (let i = 1; i < 5; i++) fanOut.write(batchOf(i), sockets);
+    expect(fanOut.lastReport).toEqual({ sockets: 40, byWriters: 20, queued: 0 });
+    const expected = Buffer.concat([0, 1, 2, 3, 4].map((i) => batchOf(i)));
+    for (const p of all) expect((await receivedAll(p, expected.length)).equals(expected)).toBe(true);
+  });
+
+  it('writes from the event loop alone below the threshold or with no writer threads', async () => {
+    const all = await socketPairs(8);
+    fanOut = new SocketFanOut({ writerThreads: 0, maxSockets: 8, minSocketsPerThread: 1 });
+    fanOut.write(
+      batchOf(1),
+      all.map((p) => p.server),
+    );
+    expect(await fanOut.writersReady()).toBe(0);
+    expect(fanOut.lastReport.byWriters).toBe(0);
+    for (const p of all) expect((await receivedAll(p, 40)).equals(batchOf(1))).toBe(true);
+  });
+
+  it('puts a batch behind the bytes a socket already has queued in Node', async () => {
+    const all = await socketPairs(4);
+    fanOut = new SocketFanOut({ writerThreads: 1, maxSockets: 4, minSocketsPerThread: 1 });
+    const sockets = all.map((p) => p.server);
+    fanOut.write(batchOf(0), sockets);
+    await fanOut.writersReady();
+    const held = all[3]!.server;
+    held.cork();
+    held.write('hello');
+    fanOut.write(batchOf(1), sockets);
+    expect(fanOut.lastReport.queued).toBe(1);
+    process.nextTick(() => held.uncork());
+    const expected = Buffer.concat([batchOf(0), Buffer.from('hello'), batchOf(1)]);
+    expect((await receivedAll(all[3]!, expected.length)).equals(expected)).toBe(true);
+  });
+
+  it('queues the rest of a send the kernel could not take, so a slow reader still gets every byte in order', async () => {
+    const all = await socketPairs(4);
+    fanOut = new SocketFanOut({ writerThreads: 1, maxSockets: 4, minSocketsPerThread: 1 });
+    const sockets = all.map((p) => p.server);
+    fanOut.write(batchOf(0), sockets);
+    await fanOut.writersReady();
+    // The last socket is in the writer's share; its reader stops until its kernel buffers are full.
+    const slow = all[3]!;
+    slow.client.pause();
+    const batches: Buffer[] = [batchOf(0)];
+    let i = 1;
+    while (slow.server.writableLength === 0) {
+      const batch = batchOf(i++, 64 * 1024);
+      batches.push(batch);
+      fanOut.write(batch, sockets);
+      expect(i).toBeLessThan(2000);
+    }
+    expect(fanOut.lastReport.byWriters).toBeGreaterThan(0);
+    // Once bytes wait in Node, later batches queue behind them.
+    for (let k = 0; k < 3; k++) {
+      const batch = batchOf(i++, 64 * 1024);
+      batches.push(batch);
+      fanOut.write(batch, sockets);
+    }
+    slow.client.resume();
+    const expected = Buffer.concat(batches);
+    for (const p of all) expect((await receivedAll(p, expected.length)).equals(expected)).toBe(true);
+  });
+});
