@@ -1,5 +1,7 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { TradingBot } from '../../../crds/index.ts';
+import type { Plural } from '../../kube.ts';
 import { silentLogger } from '../../runtime/index.ts';
 import { botHarness, rollOut } from '../../testing/bot-deps.ts';
 import { testBot } from '../../testing/fixtures.ts';
@@ -24,6 +26,32 @@ describe('tradingBotReconciler', () => {
     });
     expect(await run(h)).toEqual({ requeueAfterMs: 60_001 });
     expect(h.deps.bots.get('alpha', 'trading')?.status?.phase).toBe('Running');
+  });
+
+  it('starts from its own last write while the cache lags behind it (no 409, no fresh read)', async () => {
+    const h = botHarness();
+    const created = h.cluster.put(testBot());
+    // The informer is a watch event behind: it still holds the bot as created.
+    let reads = 0;
+    const deps = {
+      ...h.deps,
+      bots: { get: () => created, list: () => [created] },
+      client: {
+        ...h.deps.client,
+        read: <T extends KubernetesObject>(plural: Plural, namespace: string, name: string) => {
+          reads++;
+          return h.deps.client.read<T>(plural, namespace, name);
+        },
+      },
+    };
+    const reconcile = tradingBotReconciler(deps);
+    const options = { log: silentLogger(), signal: new AbortController().signal };
+    await reconcile('trading/alpha', options);
+    const writes = [...h.cluster.writes];
+    // The children's events bring the bot back at once.
+    await reconcile('trading/alpha', options);
+    expect(reads).toBe(0);
+    expect(h.cluster.writes).toEqual(writes);
   });
 
   it('does nothing for a bot that is gone', async () => {

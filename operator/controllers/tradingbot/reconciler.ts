@@ -1,10 +1,12 @@
 // The TradingBot reconcile: finalizer, config, workloads, prune, status; or,
 // once deletion started, finalize.
 import type { V1Deployment } from '@kubernetes/client-node';
+import type { TradingBot } from '../../../crds/index.ts';
 import { ConditionType, setConditions } from '../../conditions.ts';
 import { describeError } from '../../errors.ts';
 import { statusCode } from '../../kube.ts';
 import { parseKey, type Reconciler, type ReconcileStep, runSteps } from '../../runtime/index.ts';
+import { OwnWrites } from '../own-writes.ts';
 import { writeStatus } from '../status-writer.ts';
 import type { BotContext, TradingBotDeps } from './context.ts';
 import { ensureFinalizer } from './ensure-finalizer.ts';
@@ -50,9 +52,10 @@ async function reportFailure(ctx: BotContext, error: unknown): Promise<void> {
 }
 
 export function tradingBotReconciler(deps: TradingBotDeps): Reconciler {
+  const ownWrites = new OwnWrites<TradingBot>();
   return async (key, { log, signal }) => {
     const { namespace, name } = parseKey(key);
-    const bot = deps.bots.get(name, namespace);
+    const bot = ownWrites.fresher(key, deps.bots.get(name, namespace));
     // Gone: the garbage collector deletes the children (owner references).
     if (bot === undefined) {
       deps.reports.delete?.(key);
@@ -74,6 +77,9 @@ export function tradingBotReconciler(deps: TradingBotDeps): Reconciler {
       }
       if (!signal.aborted) await reportFailure(ctx, error);
       throw error;
+    } finally {
+      // A step that wrote the bot (finalizer, status) or read it afresh left the newer copy here.
+      if (ctx.bot !== bot) ownWrites.remember(key, ctx.bot);
     }
   };
 }
