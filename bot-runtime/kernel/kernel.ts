@@ -141,6 +141,22 @@ interface Live {
   submittedAt: number;
 }
 
+/** The risk context of a close: it only reduces, so its equity is made only if a check reads it. */
+class CloseContext implements RiskContext {
+  readonly now: number;
+  readonly #equity: number;
+  readonly positions = [];
+  readonly correlation: (a: string, b: string) => number;
+  constructor(now: number, equity: number, correlation: (a: string, b: string) => number) {
+    this.now = now;
+    this.#equity = equity;
+    this.correlation = correlation;
+  }
+  get equity(): Decimal {
+    return dec(this.#equity);
+  }
+}
+
 export class Kernel {
   readonly options: KernelOptions;
   readonly symbols: readonly string[];
@@ -614,15 +630,7 @@ export class Kernel {
   }
 
   #closeContext(now: number): RiskContext {
-    const lastEq = this.#lastEq;
-    return {
-      now,
-      get equity() {
-        return dec(lastEq);
-      },
-      positions: [],
-      correlation: this.#correlation,
-    };
+    return new CloseContext(now, this.#lastEq, this.#correlation);
   }
 
   #submit(

@@ -5,6 +5,7 @@
 // decimals when a limit is near.
 import type { RiskPolicySpec } from '../../crds/index.ts';
 import { type Decimal, dec, toFloat } from '../domain/index.ts';
+import { compareDecimals } from '../domain/units.ts';
 import {
   checkCooldown,
   checkCorrelatedExposure,
@@ -262,6 +263,14 @@ export class RiskEngine {
 
   #evaluate(intent: OrderIntent, ctx: RiskContext): Verdict {
     const p = this.policy;
+    // Selling the whole long position leaves nothing: it reduces (what the sum below finds, without it).
+    if (
+      intent.side === 'SELL' &&
+      !intent.position.isZero() &&
+      intent.position.isPositive() &&
+      compareDecimals(intent.quantity, intent.position) === 0
+    )
+      return this.#gate(intent.symbol, true, ctx.now);
     const signedQty = intent.side === 'BUY' ? intent.quantity : intent.quantity.negated();
     const after = intent.position.isZero() ? signedQty : intent.position.plus(signedQty);
     // A close (nothing left after) reduces without comparing sizes.
