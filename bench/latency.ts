@@ -13,15 +13,19 @@
 //
 // Three clocks stop per candle: `candleToDecision` when the executor starts
 // the candle's step (its signals joined: the messaging), `candleToFill` when
-// the kernel has stepped and its fill is booked in the portfolio (the first
-// ledger write of the step follows at once), `candleToRecordedFill` when the
-// fill is in the ledger and the status source. Each candle goes out once the
-// previous one has been processed (a closed loop: latency without queueing);
-// a fill sample is a candle during whose step a fill was booked (a paper
-// order fills on the candle after its signal). A fast RSI (period 2, 40/60)
-// and a policy without drawdown halts make a fill every ~6 candles. Clocks:
-// one machine; across processes, epoch time from performance.timeOrigin +
-// performance.now(). The first 500 candles are warm-up.
+// the kernel has stepped and its fill is booked in the portfolio (the step's
+// records are queued for the ledger: the executor's
+// onStepped), `candleToRecordedFill` when the step's records, the fill among
+// them, are durable in the ledger and the fill is in the status source (its
+// onCandle). Each candle goes out once the previous one has been processed,
+// its records durable (a closed loop: latency without queueing, in the
+// executor or its ledger), from a fresh turn of the event loop as a candle
+// from the network would. A fill sample is a candle during whose
+// step a fill was booked (a paper order fills on the candle after its
+// signal). A fast RSI (period 2, 40/60) and a policy without drawdown halts
+// make a fill every ~6 candles. Clocks: one machine; across processes, epoch
+// time from performance.timeOrigin + performance.now(). The first 500
+// candles are warm-up.
 //
 // Standalone: `node bench/latency.ts`. Knobs: BENCH_LATENCY_CANDLES (12000
 // in-process; 3000 over NATS, where each fill waits for MongoDB),
@@ -97,32 +101,22 @@ function runtimeConfig(name: string, urls = NO_SERVERS): RuntimeConfig {
 
 // ------------------------------------------------------------- the pieces
 
+/** The executor's report of a candle it has stepped. */
 interface Step {
   /** Open time of the candle. */
   readonly t: number;
   /** When the executor started the candle's step (epoch ms). */
   readonly decideAt: number;
-  /** When the kernel had stepped: its fills booked in the portfolio, before any ledger write. */
-  readonly steppedAt: number | undefined;
-  /** When its first fill was recorded in the ledger (synced) and the status source, if one was. */
-  readonly fillAt: number | undefined;
+  /** When the kernel had stepped: its fills booked in the portfolio, the step's records queued for the ledger. */
+  readonly steppedAt: number;
+  /** Whether the step booked a fill. */
+  readonly filled: boolean;
 }
 
-/**
- * The executor's ledger with a clock: the first write of a step comes right
- * after the kernel's synchronous step, so it marks the end of the in-memory work.
- */
-function clockedLedger(ledger: Ledger, onFirstWrite: () => void): Ledger {
-  return new Proxy(ledger, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (typeof key === 'string' && key.startsWith('record')) onFirstWrite();
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
+/** The executor's report of a candle whose records are durable in the ledger (its fills in the status source). */
+interface Recorded {
+  readonly t: number;
+  readonly recordedAt: number;
 }
 
 /**
@@ -139,21 +133,17 @@ function benchPolicy() {
   return checked.value.spec;
 }
 
-/** The executor as the roles build it, with clocks at the start of each step and at each booked fill. */
+/** The executor as the roles build it, with clocks at the start of each step, when it has stepped and when its records are durable. */
 async function benchExecutor(
   parts: { bus: Bus; ledger: Ledger; hot: HotState },
   bot: TradingBotSpec,
-  onStep: (step: Step) => void,
+  report: { stepped(step: Step): void; recorded(recorded: Recorded): void },
 ): Promise<Executor> {
   const instrument = defaultInstrument('ETH/BTC');
   let decideAt = 0;
-  let steppedAt: number | undefined;
-  let fillAt: number | undefined;
-  const executor = new Executor({
+  let fillsBefore = 0;
+  const executor: Executor = new Executor({
     ...parts,
-    ledger: clockedLedger(parts.ledger, () => {
-      steppedAt ??= epochMs();
-    }),
     bot,
     policy: benchPolicy(),
     markets: [{ symbol: 'ETH/BTC', instrument }],
@@ -169,20 +159,15 @@ async function benchExecutor(
     // Asked once per step, before the kernel runs: the moment the candle's signals are joined.
     canOpenPositions: () => {
       decideAt = epochMs();
-      steppedAt = undefined;
-      fillAt = undefined;
+      fillsBefore = executor.kernel.fills.length;
       return true;
     },
-    onCandle: (_symbol, c) => onStep({ t: c.t, decideAt, steppedAt, fillAt }),
-  });
-  executor.metrics = {
-    recordOrder: () => undefined,
-    recordDenial: () => undefined,
-    observeEventToFill: () => undefined,
-    recordFill: () => {
-      fillAt ??= epochMs();
+    onStepped: (_symbol, c) => {
+      const steppedAt = epochMs();
+      report.stepped({ t: c.t, decideAt, steppedAt, filled: executor.kernel.fills.length > fillsBefore });
     },
-  };
+    onCandle: (_symbol, c) => report.recorded({ t: c.t, recordedAt: epochMs() }),
+  });
   await executor.recover();
   await executor.start();
   return executor;
@@ -224,40 +209,59 @@ interface Samples {
   readonly candles: number;
 }
 
-/** Feeds candles one at a time, each once the executor has processed the one before. */
+/** Feeds candles one at a time, each once the executor has processed the one before (stepped, and its records durable). */
 async function feedClosedLoop(
   bus: Bus,
   series: CandleSeries,
   count: number,
-  stepped: (t: number) => Promise<Step>,
+  reports: Reports,
 ): Promise<Samples> {
   const toFill: number[] = [];
   const toRecordedFill: number[] = [];
   const toDecision: number[] = [];
   for (let i = 0; i < count; i++) {
     const candle = candleAt(series, i);
-    const done = stepped(candle.t);
+    const stepped = reports.stepped(candle.t);
+    const recorded = reports.recorded(candle.t);
+    // A candle comes from the network: a fresh turn of the event loop (the clock starts after it).
+    await new Promise((resolve) => setImmediate(resolve));
     const sent = epochMs();
     publishCandle(bus, { symbol: 'ETH/BTC', timeframe: '5m', candle });
-    const step = await done;
+    const step = await stepped;
+    const { recordedAt } = await recorded;
     if (i < WARMUP) continue;
     toDecision.push(step.decideAt - sent);
-    if (step.fillAt === undefined) continue;
-    toFill.push(step.steppedAt! - sent);
-    toRecordedFill.push(step.fillAt - sent);
+    if (!step.filled) continue;
+    toFill.push(step.steppedAt - sent);
+    toRecordedFill.push(recordedAt - sent);
   }
   return { toFill, toRecordedFill, toDecision, candles: count };
 }
 
-/** One waiter per candle open time, resolved by the executor's step reports. */
-function stepWaiter(): { wait(t: number): Promise<Step>; report(step: Step): void } {
-  const waiting = new Map<number, (s: Step) => void>();
+/** One waiter per candle open time and report, resolved by the executor's reports. */
+interface Reports {
+  stepped(t: number): Promise<Step>;
+  recorded(t: number): Promise<Recorded>;
+  readonly report: { stepped(step: Step): void; recorded(recorded: Recorded): void };
+}
+
+function reportWaiter(): Reports {
+  const waiter = <R extends { t: number }>() => {
+    const waiting = new Map<number, (r: R) => void>();
+    return {
+      wait: (t: number) => new Promise<R>((resolve) => waiting.set(t, resolve)),
+      report: (r: R) => {
+        waiting.get(r.t)?.(r);
+        waiting.delete(r.t);
+      },
+    };
+  };
+  const stepped = waiter<Step>();
+  const recorded = waiter<Recorded>();
   return {
-    wait: (t) => new Promise<Step>((resolve) => waiting.set(t, resolve)),
-    report: (step) => {
-      waiting.get(step.t)?.(step);
-      waiting.delete(step.t);
-    },
+    stepped: stepped.wait,
+    recorded: recorded.wait,
+    report: { stepped: stepped.report, recorded: recorded.report },
   };
 }
 
@@ -267,16 +271,16 @@ async function inProcess(series: CandleSeries, count: number): Promise<Figure[]>
   const dir = mkdtempSync(join(tmpdir(), 'botcore-latency-'));
   const state = await openStandaloneState(dir, { registry: new Registry() });
   const bot = botSpecOf(runtimeConfig('latency'));
-  const steps = stepWaiter();
+  const reports = reportWaiter();
   const executor = await benchExecutor(
     { bus: state.bus, ledger: state.ledger!, hot: state.hot },
     bot,
-    steps.report,
+    reports.report,
   );
   const worker = new StrategyWorker({ bus: state.bus, bot, strategy: 'fast-rsi' });
   await worker.start();
   try {
-    const s = await feedClosedLoop(state.bus, series, count, steps.wait);
+    const s = await feedClosedLoop(state.bus, series, count, reports);
     const extra = {
       candles: s.candles,
       fills: executor.kernel.fills.length,
@@ -317,9 +321,10 @@ async function child(role: 'strategy' | 'executor', name: string): Promise<void>
     stop = () => worker.stop();
   } else {
     const subject = steppedSubject(name);
-    const executor = await benchExecutor({ bus, ledger: state.ledger!, hot: state.hot }, bot, (step) =>
-      bus.connection.publish(subject, JSON.stringify(step)),
-    );
+    const executor = await benchExecutor({ bus, ledger: state.ledger!, hot: state.hot }, bot, {
+      stepped: (step) => bus.connection.publish(subject, JSON.stringify({ stepped: step })),
+      recorded: (recorded) => bus.connection.publish(subject, JSON.stringify({ recorded })),
+    });
     stop = async () => {
       await executor.stop();
       console.log(JSON.stringify({ fills: executor.kernel.fills.length }));
@@ -363,15 +368,19 @@ async function acrossNats(series: CandleSeries, count: number): Promise<Figure[]
   const name = `latency-${randomBytes(3).toString('hex')}`;
   const address = { namespace: 'bench', bot: name };
   const bus = await NatsBus.connect({ servers: settings.NATS_URL, address, name: `${name}-feed` });
-  const steps = stepWaiter();
+  const reports = reportWaiter();
   const sub = bus.connection.subscribe(steppedSubject(name), {
-    callback: (_e, m) => steps.report(JSON.parse(new TextDecoder().decode(m.data)) as Step),
+    callback: (_e, m) => {
+      const r = JSON.parse(new TextDecoder().decode(m.data)) as { stepped?: Step; recorded?: Recorded };
+      if (r.stepped) reports.report.stepped(r.stepped);
+      if (r.recorded) reports.report.recorded(r.recorded);
+    },
   });
   await bus.connection.flush();
   const children = [spawnChild('executor', name), spawnChild('strategy', name)];
   try {
     await Promise.all(children.map((c) => c.ready));
-    const s = await feedClosedLoop(bus, series, count, steps.wait);
+    const s = await feedClosedLoop(bus, series, count, reports);
     const executor = children[0]!;
     const exited = new Promise((r) => executor.proc.once('exit', r));
     for (const c of children) c.proc.kill('SIGTERM');

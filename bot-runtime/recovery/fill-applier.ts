@@ -6,12 +6,15 @@
 
 import type { Bus, ConsumerSpec } from '../bus/bus.ts';
 import { messageIds } from '../bus/message-ids.ts';
-import { applyFillToPosition, flatPosition, type Position } from '../domain/index.ts';
+import { applyFillToPosition, type Decimal, flatPosition, type Position } from '../domain/index.ts';
 import type { HotState } from '../store/hot-state.ts';
 import type { Ledger } from '../store/ledger.ts';
 import {
+  type EquityPointRecord,
   type FillRecord,
   fillFromRecord,
+  type OrderEventRecord,
+  type OrderRecord,
   type PositionSnapshot,
   positionToSnapshot,
   type StoredFill,
@@ -21,6 +24,20 @@ import {
 export const LEDGER_CONSUMER: ConsumerSpec = { name: 'executor-ledger', ackWaitMs: 10_000, maxAckPending: 1 };
 
 export type ApplyResult = 'applied' | 'duplicate';
+
+/** What a step of the executor writes: its new orders and their events, its fills, its equity point. */
+export interface StepRecords {
+  readonly orders?: readonly OrderRecord[];
+  readonly events?: readonly OrderEventRecord[];
+  readonly fills?: readonly FillRecord[];
+  readonly equity?: readonly EquityPointRecord[];
+}
+
+export interface AppliedFill {
+  readonly result: ApplyResult;
+  /** The realised PnL the fill booked, when it booked any. */
+  readonly realizedPnl?: Decimal;
+}
 
 export interface FillApplierOptions {
   /** Hot state to keep up to date; failures here never fail a fill (it is a cache). */
@@ -77,6 +94,71 @@ export class FillApplier {
     // Also for a duplicate: the crash that caused the redelivery may have come before these writes.
     await this.persist(record.symbol);
     return result;
+  }
+
+  /**
+   * `apply` for the fills of one or more steps, written with their orders,
+   * events and equity points in one ledger batch (one sync of the journal, a
+   * few round trips to MongoDB instead of one per record). The fold is made on
+   * copies and kept only once the batch is in the ledger, so a failed batch
+   * can be retried as it is. A fill is new when the fold has not seen it (its
+   * write may have landed before a lost reply, as in `apply`).
+   */
+  async applyBatch(records: StepRecords): Promise<AppliedFill[]> {
+    const fills = records.fills ?? [];
+    // Validates before anything is written: a bad fill must not reach the ledger.
+    for (const r of fills) applyFillToPosition(flatPosition(r.symbol, r.quote), fillFromRecord(r));
+    const ahead = new Map<string, Position>();
+    const fresh = new Set<string>();
+    /** Per symbol, the last new fill of the batch; a symbol with none keeps its snapshot (rewritten, as for a duplicate). */
+    const lastNew = new Map<string, string>();
+    const touched = new Set<string>();
+    const applied: AppliedFill[] = [];
+    for (const r of fills) {
+      touched.add(r.symbol);
+      if (this.#applied.has(r.fillId) || fresh.has(r.fillId)) {
+        applied.push({ result: 'duplicate' });
+        continue;
+      }
+      const before =
+        ahead.get(r.symbol) ?? this.#positions.get(r.symbol)?.position ?? flatPosition(r.symbol, r.quote);
+      const folded = applyFillToPosition(before, fillFromRecord(r));
+      ahead.set(r.symbol, folded);
+      fresh.add(r.fillId);
+      lastNew.set(r.symbol, r.fillId);
+      const pnl = folded.realizedPnl.amount.minus(before.realizedPnl.amount);
+      applied.push(pnl.isZero() ? { result: 'applied' } : { result: 'applied', realizedPnl: pnl });
+    }
+    const now = (this.#options.now ?? Date.now)();
+    const held = (symbol: string, seqOf: (fillId: string) => number): Held | undefined => {
+      const id = lastNew.get(symbol);
+      return id === undefined
+        ? this.#positions.get(symbol)
+        : { position: ahead.get(symbol)!, fillSeq: seqOf(id) };
+    };
+    let written: [string, Held][] = [];
+    await this.#ledger.recordBatch({
+      ...records,
+      fills,
+      positions: (seqOf) => {
+        written = [...touched].flatMap((symbol) => {
+          const h = held(symbol, seqOf);
+          return h ? [[symbol, h] as [string, Held]] : [];
+        });
+        return written.map(([, h]) => positionToSnapshot(h.position, h.fillSeq, now));
+      },
+    });
+    for (const [symbol, h] of written) this.#positions.set(symbol, h);
+    for (const id of fresh) this.#applied.add(id);
+    const snapshots = written.map(([, h]) => positionToSnapshot(h.position, h.fillSeq, now));
+    const bus = this.#options.bus;
+    await Promise.all([
+      ...(bus
+        ? snapshots.map((s) => bus.publishEvent('positions', messageIds.position(s.symbol, s.fillSeq), s))
+        : []),
+      this.#writeHot(snapshots),
+    ]);
+    return applied;
   }
 
   /** Writes the symbol's snapshot to the ledger, the bus and the hot state (each idempotent). */

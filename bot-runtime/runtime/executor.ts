@@ -43,6 +43,8 @@ import {
   type EquityPointRecord,
   fillFromRecord,
   fillToRecord,
+  type OrderEventRecord,
+  type OrderRecord,
   orderEventToRecord,
   type StoredFill,
 } from '../store/records.ts';
@@ -52,6 +54,7 @@ import { PaperVenue } from '../venue/paper/index.ts';
 import type { DecisionReview, ReviewedDecision, ReviewState } from './decision-review.ts';
 import { RecordingVenue } from './recording-venue.ts';
 import { RemoteStrategy, type SignalJoin, type SignalMessage } from './signals.ts';
+import { WriteBehind } from './write-behind.ts';
 
 export const SIGNALS_CONSUMER = { name: 'executor-signals', ackWaitMs: 10_000, maxAckPending: 256 } as const;
 
@@ -87,8 +90,15 @@ export interface ExecutorOptions {
    */
   readonly canOpenPositions?: () => boolean;
   readonly onError?: (error: unknown) => void;
-  /** Called after each candle is fully processed (ledger written). */
+  /**
+   * Called when the kernel has stepped a candle (its fills booked, its records
+   * queued for the ledger, the status source synced): the next candle may start.
+   */
+  readonly onStepped?: (symbol: string, candle: Candle) => void;
+  /** Called once a candle is fully processed: its records are in the ledger, its fills in the status source. */
   readonly onCandle?: (symbol: string, candle: Candle) => void;
+  /** Writes (two per candle) that may wait for the ledger before the next candle is held (default 256; WriteBehind). */
+  readonly maxUnwrittenWrites?: number;
   /**
    * How a restart catches up (see the top of this file): `restep` when the feed
    * delivers the candles already processed again (`botcore run` on a replay),
@@ -105,6 +115,11 @@ export interface ExecutorOptions {
 }
 
 export type ExecutorResumeMode = 'restep' | 'seed';
+
+/** A stepped candle: `recorded` resolves once its records are in the ledger. */
+interface Stepped {
+  readonly recorded: Promise<void>;
+}
 
 export interface ExecutorResume {
   /**
@@ -139,7 +154,7 @@ export class Executor {
   #md: Subscription | undefined;
   #signals: RunningConsumer | undefined;
   #idle: Promise<void> = Promise.resolve();
-  #equityWrites = new Set<Promise<unknown>>();
+  #writer: WriteBehind | undefined;
   #failed: unknown;
   #stopping = false;
   readonly #traces = new ExecutorTraces();
@@ -205,6 +220,12 @@ export class Executor {
       onHotStateError: (e) => this.#options.onError?.(e),
     });
     this.#applier = report.applier;
+    this.#writer = new WriteBehind(report.applier, {
+      ...(this.#options.maxUnwrittenWrites === undefined
+        ? {}
+        : { maxPending: this.#options.maxUnwrittenWrites }),
+      onError: (e) => this.#options.onError?.(e),
+    });
     const equity = await ledger.equity();
     const fills = await ledger.fills();
     this.#resumeAfter = equity.at(-1)?.t ?? Number.NEGATIVE_INFINITY;
@@ -318,7 +339,7 @@ export class Executor {
           const next = this.#options.join.next();
           if (!next) break;
           try {
-            await this.step(next.symbol, next.candle);
+            await this.#stepTraced(next.symbol, next.candle);
           } catch (error) {
             this.#failed ??= error;
             this.#options.onError?.(error);
@@ -330,13 +351,22 @@ export class Executor {
     }
   }
 
-  /** Processes one closed candle with its signals already joined, inside its decision span. */
+  /**
+   * Processes one closed candle with its signals already joined, and resolves
+   * once its records are in the ledger. (The executor's own loop goes on to
+   * the next candle as soon as the kernel has stepped; the records follow.)
+   */
   async step(symbol: string, c: Candle): Promise<void> {
-    if (!this.#index.has(symbol)) return;
+    await (await this.#stepTraced(symbol, c))?.recorded;
+  }
+
+  /** The step inside its decision span; resolves once stepped, with the promise of its records (wrapped: an async function would wait for it). */
+  async #stepTraced(symbol: string, c: Candle): Promise<Stepped | undefined> {
+    if (!this.#index.has(symbol)) return undefined;
     const replaying = c.t + this.#options.timeframeMs <= this.#resumeAfter;
     const decision = this.#traces.decide(symbol, c.t, replaying, this.kernel.risk.denials);
     try {
-      await this.#step(symbol, c, decision);
+      return await this.#step(symbol, c, decision);
     } catch (error) {
       decision.fail(error);
       throw error;
@@ -345,13 +375,17 @@ export class Executor {
     }
   }
 
-  async #step(symbol: string, c: Candle, decision: Decision): Promise<void> {
+  async #step(symbol: string, c: Candle, decision: Decision): Promise<Stepped | undefined> {
     const k = this.#index.get(symbol)!;
-    const { ledger, source } = this.#options;
+    const source = this.#options.source;
     const now = c.t + this.#options.timeframeMs;
     // A seeded kernel already holds what these candles did: stepping one again could trade twice.
-    if (this.#resumeMode === 'seed' && now <= this.#resumeAfter) return;
+    if (this.#resumeMode === 'seed' && now <= this.#resumeAfter) return undefined;
     const replaying = now <= this.#resumeAfter;
+    const writer = this.#ledgerWriter;
+    // The ledger is failing or far behind: wait here rather than trade further ahead of it.
+    const room = writer.room();
+    if (room) await room;
     const started = performance.now();
     // Re-stepping must make the same decisions as the first time; live, a dependency down blocks new positions.
     const join = this.#options.join;
@@ -367,26 +401,22 @@ export class Executor {
     this.kernel.step(k, c.t, c.open, c.high, c.low, c.close, c.volume);
     this.#lastClose[k] = c.close;
 
-    // Orders the kernel made: recorded once by id (their ids repeat on a re-step, so do nothing twice).
+    // The step's records, written behind it in one batch; their ids repeat on a re-step, so nothing is written twice.
     const orders = this.kernel.orders;
-    for (; this.#ordersSeen < orders.length; this.#ordersSeen++) {
-      const o = orders[this.#ordersSeen]!;
-      if (!replaying)
-        this.metrics?.recordOrder({ type: o.type.toLowerCase(), side: o.side === 'BUY' ? 'buy' : 'sell' });
-      await decision.order(o, () =>
-        ledger.recordOrder({
-          orderId: this.#orderId(o.id),
-          symbol: o.symbol,
-          side: o.side,
-          type: o.type,
-          quantity: o.quantity,
-          ...(o.price === undefined ? {} : { price: o.price }),
-          timeInForce: 'GTC',
-          ts: o.ts,
-        }),
-      );
-    }
-    // Each order's events, indexed in its history (0 is the order record), recorded once by event id.
+    const placed = orders.slice(this.#ordersSeen);
+    this.#ordersSeen = orders.length;
+    const orderRecords: OrderRecord[] = placed.map((o) => ({
+      orderId: this.#orderId(o.id),
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      quantity: o.quantity,
+      ...(o.price === undefined ? {} : { price: o.price }),
+      timeInForce: 'GTC',
+      ts: o.ts,
+    }));
+    // Each order's events, indexed in its history (0 is the order record).
+    const events: OrderEventRecord[] = [];
     for (const { orderId, event } of this.#venue.takeOrderEvents()) {
       const index = (this.#eventCount.get(orderId) ?? 0) + 1;
       this.#eventCount.set(orderId, index);
@@ -394,42 +424,74 @@ export class Executor {
         event.type === 'OrderFilled'
           ? { ...event, fill: { ...event.fill, orderId: this.#orderId(orderId) } }
           : event;
-      await ledger.recordOrderEvent(orderEventToRecord(this.#orderId(orderId), index, e, this.#quote));
+      events.push(orderEventToRecord(this.#orderId(orderId), index, e, this.#quote));
     }
-    let traded = false;
-    for (const fill of this.#venue.takeFills()) {
-      const recorded = await decision.fill(fill, () => this.#recordFill(fill));
-      traded = recorded || traded;
-      if (recorded && !replaying && this.metrics) {
-        this.metrics.recordFill({ liquidity: fill.liquidity === 'MAKER' ? 'maker' : 'taker' });
-        this.metrics.observeEventToFill((performance.now() - started) / 1000);
-      }
-    }
-    const denials = this.kernel.risk.denials;
-    for (; this.#denialsSeen < denials.length; this.#denialsSeen++) {
-      if (!replaying) this.metrics?.recordDenial(denials[this.#denialsSeen]!.code);
-    }
+    const fills = this.#venue.takeFills();
+    const booked = fills.map((f): Fill => ({ ...f, orderId: this.#orderId(f.orderId) }));
+    if (!replaying && this.metrics) {
+      for (const o of placed)
+        this.metrics.recordOrder({ type: o.type.toLowerCase(), side: o.side === 'BUY' ? 'buy' : 'sell' });
+      const denials = this.kernel.risk.denials;
+      for (; this.#denialsSeen < denials.length; this.#denialsSeen++)
+        this.metrics.recordDenial(denials[this.#denialsSeen]!.code);
+    } else this.#denialsSeen = this.kernel.risk.denials.length;
 
     if (this.#flatten && !this.#flatten.done && this.kernel.openTrades().length === 0) {
       // Flat: now the halt, which would also have refused the closing orders.
       this.#flatten.done = true;
       this.kernel.risk.setHalt(true, this.#flatten.reason);
     }
-    if (replaying) return;
+    const durable = writer.write({
+      orders: orderRecords,
+      events,
+      fills: booked.map((f) => fillToRecord(f, this.#quote)),
+    });
+    // Spans end when their records are durable; a write that is given up is reported by the writer.
+    for (const o of placed) decision.order(o, () => durable).catch(() => undefined);
+    fills.forEach((fill, i) => {
+      decision.fill(fill, () => durable.then((a) => a[i]!.result === 'applied')).catch(() => undefined);
+    });
+    const booking = durable.then((applied) =>
+      booked.forEach((fill, i) => {
+        const a = applied[i]!;
+        if (a.result !== 'applied') return;
+        this.#options.source?.recordFill(fill, a.realizedPnl);
+        if (replaying || !this.metrics) return;
+        this.metrics.recordFill({ liquidity: fill.liquidity === 'MAKER' ? 'maker' : 'taker' });
+        this.metrics.observeEventToFill((performance.now() - started) / 1000);
+      }),
+    );
+    if (replaying) return { recorded: booking.catch((e) => this.#writeGivenUp(e)) };
+    this.#options.onStepped?.(symbol, c);
+
+    // After the clock: the equity point (the writer starts once this step is done, so it joins the
+    // same batch, after the fills) and the status endpoint's view.
     const marks = this.#marks();
-    const equity = this.kernel.portfolio.equity(marks).amount;
-    // Equity points are independent facts: written without holding up the next candle (the journal batches them).
-    const write = ledger
-      .recordEquity({ t: now, equity: equity.toFixed(), currency: this.#quote })
-      .catch((e) => this.#options.onError?.(e))
-      .finally(() => this.#equityWrites.delete(write));
-    this.#equityWrites.add(write);
+    const equity = writer.write({
+      equity: [
+        { t: now, equity: this.kernel.portfolio.equity(marks).amount.toFixed(), currency: this.#quote },
+      ],
+    });
     if (source) {
       source.syncPortfolio(this.kernel.portfolio, marks, now);
-      if (traded || this.#strategiesChanged())
+      if (fills.length > 0 || this.#strategiesChanged())
         source.update({ risk: this.riskView(), strategies: this.#strategyStatus() });
     }
-    this.#options.onCandle?.(symbol, c);
+    const recorded = Promise.all([booking, equity]).then(
+      () => this.#options.onCandle?.(symbol, c),
+      (e) => this.#writeGivenUp(e),
+    );
+    return { recorded };
+  }
+
+  /** The writer gave up on a step's records (stopping while the ledger is down): the executor has failed. */
+  #writeGivenUp(error: unknown): void {
+    this.#failed ??= error;
+  }
+
+  get #ledgerWriter(): WriteBehind {
+    if (!this.#writer) throw new Error('the executor has not recovered yet');
+    return this.#writer;
   }
 
   /**
@@ -443,17 +505,6 @@ export class Executor {
   }
 
   readonly #orderIdPrefix: string;
-
-  async #recordFill(kernelFill: Fill): Promise<boolean> {
-    const fill: Fill = { ...kernelFill, orderId: this.#orderId(kernelFill.orderId) };
-    const applier = this.applier;
-    const before = applier.position(fill.symbol)?.realizedPnl.amount ?? dec(0);
-    const result = await applier.apply(fillToRecord(fill, this.#quote));
-    if (result === 'duplicate') return false;
-    const after = applier.position(fill.symbol)?.realizedPnl.amount ?? dec(0);
-    this.#options.source?.recordFill(fill, after.eq(before) ? undefined : after.minus(before));
-    return true;
-  }
 
   #marks(): Marks {
     const marks: Record<string, Decimal> = {};
@@ -546,7 +597,7 @@ export class Executor {
   /** Waits until every candle that can be processed has been, and the ledger has it. */
   async settle(): Promise<void> {
     await this.#idle;
-    await Promise.all([...this.#equityWrites]);
+    await this.#writer?.drained();
   }
 
   /**
@@ -558,7 +609,9 @@ export class Executor {
     this.#stopping = true;
     await this.#md?.unsubscribe();
     await this.#signals?.unsubscribe();
-    await this.settle();
+    await this.#idle;
+    // What is queued is still written; a ledger that is down is not waited for beyond one more try.
+    await this.#writer?.finish();
     this.kernel.onStop();
   }
 }

@@ -20,7 +20,31 @@ export interface RecordedFill {
   readonly inserted: boolean;
 }
 
+/**
+ * One step's records, written in this order: orders, order events, fills,
+ * position snapshots, equity points. Each record is idempotent by its key, as
+ * in the single writes; the batch only saves syncs and round trips.
+ */
+export interface LedgerBatch {
+  readonly orders?: readonly OrderRecord[];
+  readonly events?: readonly OrderEventRecord[];
+  readonly fills?: readonly FillRecord[];
+  /**
+   * The snapshots to write after the fills, made once the fills have their
+   * seqs (a snapshot names the seq of the last fill it includes).
+   */
+  readonly positions?: (seqOf: (fillId: string) => number) => readonly PositionSnapshot[];
+  readonly equity?: readonly EquityPointRecord[];
+}
+
 export interface Ledger {
+  /**
+   * Writes a batch (see LedgerBatch), resolving once all of it is durable.
+   * A crash mid-batch leaves a prefix of it in that order per kind: no snapshot
+   * or equity point of the batch without its fills, no fill without the
+   * batch's orders. The fills' results come in the batch's order.
+   */
+  recordBatch(batch: LedgerBatch): Promise<readonly RecordedFill[]>;
   /** True when new. */
   recordOrder(order: OrderRecord): Promise<boolean>;
   /** True when new. */

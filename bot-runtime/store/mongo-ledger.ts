@@ -4,8 +4,16 @@
 // documents having been written together. The consistency argument is in
 // docs/state.md: fills are the truth, positions are a cache of their fold
 // that carries the seq of the last fill it includes.
-import { type Collection, type Db, MongoClient, type MongoClientOptions, MongoServerError } from 'mongodb';
-import type { Ledger, RecordedFill } from './ledger.ts';
+import {
+  type AnyBulkWriteOperation,
+  type Collection,
+  type Db,
+  MongoBulkWriteError,
+  MongoClient,
+  type MongoClientOptions,
+  MongoServerError,
+} from 'mongodb';
+import type { Ledger, LedgerBatch, RecordedFill } from './ledger.ts';
 import type {
   EquityPointRecord,
   FillRecord,
@@ -100,6 +108,71 @@ export class MongoLedger implements Ledger {
     }
   }
 
+  /**
+   * Three rounds of writes instead of one per record: the orders and their
+   * events (one bulk write each, together), then the fills (one by one: each
+   * takes the next seq), then the snapshots and equity points (together).
+   */
+  async recordBatch(batch: LedgerBatch): Promise<readonly RecordedFill[]> {
+    await Promise.all([
+      this.#insertAllOnce(
+        this.#orders,
+        (batch.orders ?? []).map((o) => [o.orderId, o] as const),
+      ),
+      this.#insertAllOnce(
+        this.#events,
+        (batch.events ?? []).map((e) => [e.eventId, e] as const),
+      ),
+    ]);
+    const fills = batch.fills ?? [];
+    const recorded: RecordedFill[] = [];
+    for (const fill of fills) recorded.push(await this.recordFill(fill));
+    const seqs = new Map(fills.map((f, i) => [f.fillId, recorded[i]!.seq]));
+    const seqOf = (fillId: string) => {
+      const seq = seqs.get(fillId);
+      if (seq === undefined) throw new Error(`position after fill ${fillId}, which is not in the batch`);
+      return seq;
+    };
+    await Promise.all([
+      this.#replaceSnapshots(batch.positions?.(seqOf) ?? []),
+      this.#insertAllOnce(
+        this.#equity,
+        (batch.equity ?? []).map((p) => [p.t, p] as const),
+      ),
+    ]);
+    return recorded;
+  }
+
+  /** `#insertOnce` for many documents in one bulk write (unordered: each is independent). */
+  async #insertAllOnce<T extends object>(
+    collection: Collection<Doc<T>>,
+    docs: readonly (readonly [string | number, T])[],
+  ): Promise<void> {
+    if (docs.length === 0) return;
+    const ops = docs.map(
+      ([id, doc]) =>
+        ({
+          updateOne: { filter: { _id: id }, update: { $setOnInsert: doc }, upsert: true },
+        }) as AnyBulkWriteOperation<Doc<T>>,
+    );
+    await bulkIgnoringDuplicates(collection, ops);
+  }
+
+  async #replaceSnapshots(snapshots: readonly PositionSnapshot[]): Promise<void> {
+    if (snapshots.length === 0) return;
+    const ops = snapshots.map(
+      (snapshot) =>
+        ({
+          updateOne: {
+            filter: { _id: snapshot.symbol, fillSeq: { $lt: snapshot.fillSeq } },
+            update: { $set: snapshot },
+            upsert: true,
+          },
+        }) as AnyBulkWriteOperation<Doc<PositionSnapshot>>,
+    );
+    await bulkIgnoringDuplicates(this.#positions, ops);
+  }
+
   recordOrder(order: OrderRecord): Promise<boolean> {
     return this.#insertOnce(this.#orders, order.orderId, order);
   }
@@ -188,6 +261,22 @@ export class MongoLedger implements Ledger {
 function strip<T>(doc: Doc<T>): T {
   const { _id, ...rest } = doc as Doc<T> & Record<string, unknown>;
   return rest as T;
+}
+
+/** An upsert that finds its `_id` taken (already there, or a newer snapshot) is what idempotence expects. */
+async function bulkIgnoringDuplicates<T extends object>(
+  collection: Collection<T>,
+  ops: AnyBulkWriteOperation<T>[],
+): Promise<void> {
+  try {
+    await collection.bulkWrite(ops, { ordered: false });
+  } catch (error) {
+    if (error instanceof MongoBulkWriteError) {
+      const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      if (errors.length > 0 && errors.every((e) => e.code === DUPLICATE_KEY)) return;
+    }
+    throw error;
+  }
 }
 
 function isDuplicateKey(error: unknown): boolean {

@@ -167,6 +167,53 @@ export function ledgerContract(name: string, makeFixture: () => Promise<LedgerFi
       expect(await ledger.recordEquity({ t: 20, equity: '5', currency: 'BTC' })).toBe(false);
     });
 
+    it('writes a batch in one go: each record once, snapshots with the seqs its fills were given', async () => {
+      const { ledger, reopen } = await open();
+      const before = await ledger.recordFill(fillRecord(1));
+      const order: OrderRecord = {
+        orderId: 'o-2',
+        symbol: 'ETHBTC',
+        side: 'BUY',
+        type: 'MARKET',
+        quantity: '0.3',
+        timeInForce: 'GTC',
+        ts: 5,
+      };
+      const events = [orderEventToRecord('o-2', 0, { type: 'OrderSubmitted', ts: 5 }, 'BTC')];
+      const batch = {
+        orders: [order],
+        events,
+        // Fill 1 is already recorded, fill 3 comes twice: each is stored once.
+        fills: [fillRecord(1), fillRecord(3), fillRecord(4), fillRecord(3)],
+        positions: (seqOf: (fillId: string) => number) => [
+          snapshot('ETHBTC', seqOf(fillRecord(4).fillId), '0.7'),
+        ],
+        equity: [{ t: 6, equity: '1.5', currency: 'BTC' }],
+      };
+      const recorded = await ledger.recordBatch(batch);
+      expect(recorded.map((r) => r.inserted)).toEqual([false, true, true, false]);
+      expect(recorded[0]!.seq).toBe(before.seq);
+      expect(recorded[1]!.seq).toBeGreaterThan(before.seq);
+      expect(recorded[2]!.seq).toBeGreaterThan(recorded[1]!.seq);
+      expect(recorded[3]!.seq).toBe(recorded[1]!.seq);
+      // Again, as a retry after a lost reply would: nothing changes.
+      const again = await ledger.recordBatch(batch);
+      expect(again.map((r) => [r.seq, r.inserted])).toEqual(recorded.map((r) => [r.seq, false]));
+      const reopened = await reopen();
+      expect((await reopened.fills()).map((f) => [f.fillId, f.seq])).toEqual([
+        ['o-1:t-1', before.seq],
+        ['o-2:t-3', recorded[1]!.seq],
+        ['o-2:t-4', recorded[2]!.seq],
+      ]);
+      expect(await reopened.orders()).toEqual([order]);
+      expect(await reopened.orderEvents('o-2')).toEqual(events);
+      expect(await reopened.positions()).toEqual([snapshot('ETHBTC', recorded[2]!.seq, '0.7')]);
+      expect(await reopened.equity()).toEqual([{ t: 6, equity: '1.5', currency: 'BTC' }]);
+      // A batch never moves a snapshot back.
+      await reopened.recordBatch({ positions: () => [snapshot('ETHBTC', before.seq, '9')] });
+      expect(await reopened.positions()).toEqual([snapshot('ETHBTC', recorded[2]!.seq, '0.7')]);
+    });
+
     it('keeps everything across a restart and numbers later fills after the earlier ones', async () => {
       const { ledger, reopen } = await open();
       const first = await ledger.recordFill(fillRecord(1));
