@@ -32,7 +32,7 @@ import { Grid } from '../grid.ts';
 import type { Venue, VenueEvent } from '../venue.ts';
 import { type FeeRate, feeRate, fillFee } from './fee.ts';
 import { Prng } from './prng.ts';
-import { bpsUnits, slippedPrice, slippedTicks } from './slippage.ts';
+import { bpsUnits, slippedPrice, slippedTicksOf } from './slippage.ts';
 
 export { bpsFactor, bpsUnits } from './slippage.ts';
 
@@ -228,7 +228,8 @@ export class PaperVenue implements Venue {
           }
         }
       }
-      const base = open <= stop.priceF || stop.fills > 0 ? grid.priceFromNumber(open) : stop.price;
+      // At the open (a gap, or the rest of a triggered stop), or at the stop.
+      const base = open <= stop.priceF || stop.fills > 0 ? undefined : stop.price;
       let qty = stop.quantity;
       let qtyF = toFloat(qty);
       if (qtyF + used >= roomF * (1 - 1e-9)) {
@@ -239,7 +240,7 @@ export class PaperVenue implements Venue {
         }
       }
       if (positive(qty) && qty.gte(inst.minQuantity)) {
-        const price = this.#slip(grid, false, base, qtyF, volume, high, low);
+        const price = this.#slip(grid, false, base, open, qtyF, volume, high, low);
         const fill = this.#fill(k, stop.id, ++stop.fills, inst, 'SELL', qty, price, 'TAKER', Math.max(t, 0));
         out.push({ type: 'StopFilled', orderId: stop.id, fill, ts: fill.ts });
         used += qtyF;
@@ -271,15 +272,10 @@ export class PaperVenue implements Venue {
           ts: w.arrival,
         });
       }
-      let base: Decimal | undefined;
-      let maker = false;
-      if (w.limit === undefined) base = grid.priceFromNumber(open);
-      else if (w.buy ? open <= w.limitF : open >= w.limitF) base = grid.priceFromNumber(open);
-      else if (w.buy ? low < w.limitF : high > w.limitF) {
-        base = w.limit;
-        maker = true;
-      }
-      if (base !== undefined) {
+      // A market order, or a limit marketable at the open, fills at the open as taker; a resting limit at its price as maker.
+      const atOpen = w.limit === undefined || (w.buy ? open <= w.limitF : open >= w.limitF);
+      const maker = !atOpen && (w.buy ? low < w.limitF : high > w.limitF);
+      if (atOpen || maker) {
         let qty = w.remaining;
         let qtyF = toFloat(qty);
         if (qtyF + used >= roomF * (1 - 1e-9)) {
@@ -290,7 +286,7 @@ export class PaperVenue implements Venue {
           }
         }
         if (positive(qty) && (qty === w.remaining || qty.gte(inst.minQuantity) || qty.eq(w.remaining))) {
-          const price = maker ? base : this.#slip(grid, w.buy, base, qtyF, volume, high, low);
+          const price = maker ? w.limit! : this.#slip(grid, w.buy, undefined, open, qtyF, volume, high, low);
           const fill = this.#fill(
             k,
             w.order.id,
@@ -337,10 +333,12 @@ export class PaperVenue implements Venue {
     this.#active[w.k]!--;
   }
 
+  /** The taker price from `base`, or (undefined) from the open's price, `priceFromNumber(open)`, made only if the tick counts cannot decide. */
   #slip(
     inst: Grid,
     buy: boolean,
-    base: Decimal,
+    base: Decimal | undefined,
+    open: number,
     qtyF: number,
     volume: number,
     high: number,
@@ -349,9 +347,15 @@ export class PaperVenue implements Venue {
     const share = volume > 0 ? Math.min(1, qtyF / volume) : 1;
     let bps = this.options.execution.slippageBps + this.#impact * Math.sqrt(share);
     if (this.options.slippageJitterBps) bps += this.#prng.next() * this.options.slippageJitterBps;
-    const ticks = slippedTicks(inst, buy, base, bpsUnits(bps), high, low);
+    // The open's tick count is the one its price has (priceFromNumber makes it from ticksFromNumber when that decides).
+    let baseTicks = base === undefined ? inst.ticksFromNumber(open) : inst.ticksOf(base);
+    if (Number.isNaN(baseTicks) && base === undefined) {
+      base = inst.priceFromNumber(open);
+      baseTicks = inst.ticksOf(base);
+    }
+    const ticks = slippedTicksOf(inst, buy, baseTicks, bpsUnits(bps), high, low);
     if (!Number.isNaN(ticks)) return inst.priceOfTicks(ticks);
-    return slippedPrice(inst, buy, base, bps, high, low);
+    return slippedPrice(inst, buy, base ?? inst.priceFromNumber(open), bps, high, low);
   }
 
   #fill(

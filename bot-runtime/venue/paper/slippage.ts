@@ -56,7 +56,18 @@ export function slippedTicks(
   high: number,
   low: number,
 ): number {
-  const ticks = inst.ticksOf(base);
+  return slippedTicksOf(inst, buy, inst.ticksOf(base), units, high, low);
+}
+
+/** slippedTicks from the base price's tick count (NaN: not one). */
+export function slippedTicksOf(
+  inst: Grid,
+  buy: boolean,
+  ticks: number,
+  units: number,
+  high: number,
+  low: number,
+): number {
   const moved = safeTimes(ticks, units);
   if (Number.isNaN(moved)) return Number.NaN;
   const dp = inst.tickPlaces!;
