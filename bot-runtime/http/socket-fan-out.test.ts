@@ -65,15 +65,33 @@ async function receivedAll(pair: Pair, bytes: number): Promise<Buffer> {
 }
 
 describe('SocketFanOut', () => {
-  it('shares the sends with a writer thread, and every socket gets every batch whole and in order', async () => {
+  it('hands the sends to writer threads, and every socket gets every batch whole and in order', async () => {
     const all = await socketPairs(40);
-    fanOut = new SocketFanOut({ writerThreads: 1, maxSockets: 40, minSocketsPerThread: 10 });
+    // The event loop stays out, so that what arrives is the writers' work alone.
+    const options = { writerThreads: 2, maxSockets: 40, minSocketsPerThread: 10, eventLoopWrites: false };
+    fanOut = new SocketFanOut(options);
     const sockets = all.map((p) => p.server);
     fanOut.write(batchOf(0), sockets);
-    expect(await fanOut.writersReady()).toBe(1);
+    expect(await fanOut.writersReady()).toBe(2);
     for (let i = 1; i < 5; i++) fanOut.write(batchOf(i), sockets);
-    expect(fanOut.lastReport).toEqual({ sockets: 40, byWriters: 20, queued: 0 });
+    expect(fanOut.lastReport).toEqual({ sockets: 40, byWriters: 40, queued: 0 });
     const expected = Buffer.concat([0, 1, 2, 3, 4].map((i) => batchOf(i)));
+    for (const p of all) expect((await receivedAll(p, expected.length)).equals(expected)).toBe(true);
+  });
+
+  it('keeps every batch whole and in order while the event loop and a writer share the chunks', async () => {
+    const all = await socketPairs(200);
+    fanOut = new SocketFanOut({ writerThreads: 1, maxSockets: 200, minSocketsPerThread: 10 });
+    const sockets = all.map((p) => p.server);
+    fanOut.write(batchOf(0), sockets);
+    await fanOut.writersReady();
+    const batches = [batchOf(0)];
+    for (let i = 1; i < 50; i++) {
+      batches.push(batchOf(i));
+      fanOut.write(batches[i]!, sockets);
+      expect(fanOut.lastReport.queued).toBe(0);
+    }
+    const expected = Buffer.concat(batches);
     for (const p of all) expect((await receivedAll(p, expected.length)).equals(expected)).toBe(true);
   });
 
@@ -107,11 +125,16 @@ describe('SocketFanOut', () => {
 
   it('queues the rest of a send the kernel could not take, so a slow reader still gets every byte in order', async () => {
     const all = await socketPairs(4);
-    fanOut = new SocketFanOut({ writerThreads: 1, maxSockets: 4, minSocketsPerThread: 1 });
+    fanOut = new SocketFanOut({
+      writerThreads: 1,
+      maxSockets: 4,
+      minSocketsPerThread: 1,
+      eventLoopWrites: false,
+    });
     const sockets = all.map((p) => p.server);
     fanOut.write(batchOf(0), sockets);
     await fanOut.writersReady();
-    // The last socket is in the writer's share; its reader stops until its kernel buffers are full.
+    // The writer sends to every socket; one reader stops until its kernel buffers are full.
     const slow = all[3]!;
     slow.client.pause();
     const batches: Buffer[] = [batchOf(0)];

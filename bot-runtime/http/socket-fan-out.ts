@@ -1,27 +1,30 @@
 // Writes one prepared buffer to many TCP sockets, the stream's fan-out.
 //
-// Nearly all of a small socket write is the kernel's: about 7-9 µs of system
-// time per send on the benchmark machine, against about 1 µs in Node. Ten
-// thousand subscribers are therefore about 90 ms of one core per update
-// whatever the JavaScript does, so the sends are spread over writer threads,
-// each issuing write(2) on its share of the sockets' file descriptors.
+// Nearly all of a small socket write is the kernel's: about 8-9 µs of system
+// time per send on the benchmark machine (a bare loop of send(2) in another
+// language costs 7 µs), against about 1 µs in Node. Ten thousand subscribers
+// are therefore about 90 ms of one core per update whatever the JavaScript
+// does, so the sends are shared between the event loop and writer threads,
+// each issuing write(2) on chunks of the sockets' file descriptors.
 //
-// Why this is safe: the event loop waits (Atomics.wait) until every writer has
-// finished the batch. While it waits no socket can close and no descriptor can
-// be reused by a new connection, so a writer never writes to a descriptor that
-// changed hands; and nothing else is written to these sockets meanwhile, so the
-// frames stay in order. A socket with bytes already queued in Node (a hello, or
-// the rest of a partial write) or a TLS socket is written through
-// `socket.write` as before, and so is whatever a direct write could not send:
-// the backpressure the caller watches (`writableLength`) is unchanged.
+// Why this is safe: the event loop waits (Atomics.wait) until every descriptor
+// of the batch is written. While it waits no socket can close and no
+// descriptor can be reused by a new connection, so a writer never writes to a
+// descriptor that changed hands; and nothing else is written to these sockets
+// meanwhile, so the frames stay in order. A socket with bytes already queued
+// in Node (a hello, or the rest of a partial write) or a TLS socket is written
+// through `socket.write` as before, and so is whatever a direct write could
+// not send: the backpressure the caller watches (`writableLength`) is unchanged.
 import type { Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import {
   Control,
+  cursorWord,
+  MAX_BATCH_SOCKETS,
   NOT_WRITTEN,
   SEND_FAILED,
-  WRITER_DEAD,
   type WriterMemory,
+  writeClaimed,
   writeDirect,
 } from './socket-fan-out-writer.ts';
 
@@ -43,9 +46,11 @@ export interface SocketFanOutOptions {
   readonly maxSockets: number;
   /** MIN_SOCKETS_PER_THREAD unless told (tests). */
   readonly minSocketsPerThread?: number;
+  /** Whether the event loop takes chunks too (true); tests turn it off to see the writers' work alone. */
+  readonly eventLoopWrites?: boolean;
 }
 
-/** How the last batch went out, for tests and the benchmark. */
+/** How the last batch went out, for tests. */
 export interface FanOutReport {
   readonly sockets: number;
   /** Sockets written by the writer threads. */
@@ -56,26 +61,20 @@ export interface FanOutReport {
 
 interface Writer {
   readonly worker: Worker;
-  readonly memory: WriterMemory;
   ready: boolean;
   readonly started: Promise<void>;
-  seq: number;
-  /** The sockets handed to this writer in the current batch, by index. */
-  readonly sockets: Socket[];
 }
 
 export class SocketFanOut {
   readonly #options: SocketFanOutOptions;
   readonly #writers: Writer[] = [];
-  readonly #data: Uint8Array | undefined;
+  #memory: WriterMemory | undefined;
+  #seq = 0;
   #closed = false;
   #report: FanOutReport = { sockets: 0, byWriters: 0, queued: 0 };
 
   constructor(options: SocketFanOutOptions) {
     this.#options = options;
-    if (options.writerThreads > 0) {
-      this.#data = new Uint8Array(new SharedArrayBuffer(MAX_SHARED_BATCH_BYTES));
-    }
   }
 
   get lastReport(): FanOutReport {
@@ -97,22 +96,18 @@ export class SocketFanOut {
         fds.push(fd);
       }
     }
-    const ready = this.#readyWriters(direct.length, batch.length);
-    // The event loop takes the first share, each writer one of the rest.
-    const share = Math.ceil(direct.length / (ready.length + 1));
-    const started: Writer[] = [];
     let byWriters = 0;
-    if (ready.length > 0) this.#data!.set(batch);
-    for (let w = 0; w < ready.length; w++) {
-      const from = share * (w + 1);
-      const to = Math.min(direct.length, from + share);
-      if (from >= to) break;
-      byWriters += this.#start(ready[w]!, direct, fds, from, to, batch.length);
-      started.push(ready[w]!);
+    if (this.#useWriters(direct.length, batch.length)) {
+      const shared = Math.min(direct.length, this.#memory!.fds.length);
+      const result = this.#writeShared(batch, direct, fds, shared);
+      byWriters = result.byWriters;
+      queued += result.queued;
+      for (let i = shared; i < direct.length; i++)
+        queued += finish(direct[i]!, batch, writeDirect(fds[i]!, batch));
+    } else {
+      for (let i = 0; i < direct.length; i++)
+        queued += finish(direct[i]!, batch, writeDirect(fds[i]!, batch));
     }
-    const mine = Math.min(direct.length, share);
-    for (let i = 0; i < mine; i++) queued += finish(direct[i]!, batch, writeDirect(fds[i]!, batch));
-    for (const writer of started) queued += this.#join(writer, batch);
     this.#report = { sockets: sockets.length, byWriters, queued };
   }
 
@@ -127,91 +122,81 @@ export class SocketFanOut {
     await Promise.all(this.#writers.splice(0).map((w) => w.worker.terminate()));
   }
 
-  /** The writers to use for this batch; starts them (they are ready a few ms later) once worth it. */
-  #readyWriters(direct: number, bytes: number): Writer[] {
+  /** Whether this batch is worth sharing; starts the writers (ready a few ms later) the first time it is. */
+  #useWriters(direct: number, bytes: number): boolean {
     const perThread = this.#options.minSocketsPerThread ?? MIN_SOCKETS_PER_THREAD;
-    const wanted = Math.min(this.#options.writerThreads, Math.floor(direct / perThread) - 1);
-    if (wanted <= 0 || bytes > MAX_SHARED_BATCH_BYTES || this.#closed) return [];
-    try {
-      while (this.#writers.length < wanted) this.#writers.push(this.#spawn());
-    } catch {
-      // No thread to be had (resource limits): the event loop writes alone, as with writerThreads 0.
-      this.#closed = true;
-      return [];
+    if (this.#options.writerThreads <= 0 || this.#closed) return false;
+    if (direct < 2 * perThread || bytes > MAX_SHARED_BATCH_BYTES) return false;
+    if (this.#writers.length === 0) {
+      try {
+        this.#memory = sharedMemory(Math.min(this.#options.maxSockets, MAX_BATCH_SOCKETS));
+        for (let i = 0; i < this.#options.writerThreads; i++) this.#writers.push(this.#spawn(this.#memory));
+      } catch {
+        // No thread to be had (resource limits): the event loop writes alone, as with writerThreads 0.
+        this.#closed = true;
+        return false;
+      }
     }
-    return this.#writers.slice(0, wanted).filter((w) => w.ready);
+    return this.#writers.some((w) => w.ready);
   }
 
-  #spawn(): Writer {
-    const capacity = Math.ceil(this.#options.maxSockets / 2) + 1;
-    const memory: WriterMemory = {
-      control: new Int32Array(new SharedArrayBuffer(4 * Control.SIZE)),
-      fds: new Int32Array(new SharedArrayBuffer(4 * capacity)),
-      results: new Int32Array(new SharedArrayBuffer(4 * capacity)),
-      data: this.#data!,
-    };
+  #spawn(memory: WriterMemory): Writer {
     const worker = new Worker(WORKER_URL, { workerData: memory });
+    worker.unref();
     const writer: Writer = {
       worker,
-      memory,
       ready: false,
-      seq: 0,
-      sockets: [],
       started: new Promise((resolve) => {
         worker.once('message', () => {
           writer.ready = true;
           resolve();
         });
-        // A writer that fails is left out from then on; its sockets go through the event loop.
+        // A writer that fails is left out; the others and the event loop take its chunks.
         worker.once('error', () => {
           writer.ready = false;
           resolve();
         });
       }),
     };
-    worker.unref();
     return writer;
   }
 
-  /** Hands sockets [from, to) to a writer; returns how many it took. */
-  #start(writer: Writer, sockets: Socket[], fds: number[], from: number, to: number, length: number): number {
-    const { control, fds: table, results } = writer.memory;
-    const count = Math.min(to - from, table.length);
-    writer.sockets.length = 0;
+  /** Sockets [0, count) through the shared tables, chunk by chunk between the threads. */
+  #writeShared(batch: Buffer, sockets: Socket[], fds: number[], count: number) {
+    const memory = this.#memory!;
+    const { control, cursor, results } = memory;
+    memory.data.set(batch);
+    control[Control.LENGTH] = batch.length;
     for (let i = 0; i < count; i++) {
-      table[i] = fds[from + i]!;
+      memory.fds[i] = fds[i]!;
       results[i] = NOT_WRITTEN;
-      writer.sockets.push(sockets[from + i]!);
     }
-    // Any socket beyond the table's size stays with the writer's share through socket.write.
-    for (let i = from + count; i < to; i++) writer.sockets.push(sockets[i]!);
-    control[Control.COUNT] = count;
-    control[Control.LENGTH] = length;
-    Atomics.store(control, Control.SEQ, ++writer.seq);
-    Atomics.notify(control, Control.SEQ);
-    return count;
-  }
-
-  /** Waits for a writer's batch, then queues in Node whatever it could not send; returns that count. */
-  #join(writer: Writer, batch: Buffer): number {
-    const { control, results } = writer.memory;
+    Atomics.store(control, Control.FINISHED, 0);
+    // Publishing the cursor opens the batch; everything above is written before it.
+    this.#seq++;
+    Atomics.store(cursor, 0, cursorWord(this.#seq, count, 0));
+    Atomics.add(control, Control.WAKE, 1);
+    Atomics.notify(control, Control.WAKE);
+    const mine = this.#options.eventLoopWrites === false ? 0 : writeClaimed(memory);
     for (;;) {
-      const done = Atomics.load(control, Control.DONE);
-      if (done === writer.seq) break;
-      if (done === WRITER_DEAD) {
-        writer.ready = false;
-        break;
-      }
-      Atomics.wait(control, Control.DONE, done);
+      const finished = Atomics.load(control, Control.FINISHED);
+      if (finished >= count) break;
+      Atomics.wait(control, Control.FINISHED, finished);
     }
-    const count = control[Control.COUNT]!;
     let queued = 0;
-    for (let i = 0; i < writer.sockets.length; i++) {
-      queued += finish(writer.sockets[i]!, batch, i < count ? results[i]! : NOT_WRITTEN);
-    }
-    writer.sockets.length = 0;
-    return queued;
+    for (let i = 0; i < count; i++) queued += finish(sockets[i]!, batch, results[i]!);
+    return { byWriters: count - mine, queued };
   }
+}
+
+function sharedMemory(capacity: number): WriterMemory {
+  return {
+    control: new Int32Array(new SharedArrayBuffer(4 * Control.SIZE)),
+    cursor: new BigUint64Array(new SharedArrayBuffer(8)),
+    fds: new Int32Array(new SharedArrayBuffer(4 * capacity)),
+    results: new Int32Array(new SharedArrayBuffer(4 * capacity)),
+    data: new Uint8Array(new SharedArrayBuffer(MAX_SHARED_BATCH_BYTES)),
+  };
 }
 
 /** After a direct write of `sent` bytes: queue the rest in Node; 1 when something was queued. */

@@ -6,9 +6,10 @@
 // trade, positions, status and equity together) go out as one write of the
 // same prepared bytes to every client's socket: no per-client framing, one
 // system call per client, those calls shared between the event loop and
-// writer threads when there are many clients (socket-fan-out.ts). A client that cannot keep up (more than
-// `maxBufferedBytes` waiting) is dropped rather than slowing the others; a
-// client whose token expires is closed; dead peers are found by ping.
+// writer threads when there are many clients (socket-fan-out.ts). A client
+// that cannot keep up (more than `maxBufferedBytes` waiting) is dropped rather
+// than slowing the others; a client whose token expires is closed; dead peers
+// are found by ping.
 import type { Socket } from 'node:net';
 import { type Span, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import build from 'fast-json-stringify';
