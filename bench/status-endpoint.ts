@@ -7,26 +7,38 @@
 //   keep-alive connections, one request in flight on each. Baseline: a bare
 //   node:http server answering the same JSON bytes, loaded the same way.
 // statusEndpoint.stream.subscribersUnder100ms: WebSocket subscribers (each
-//   authenticated with a token) that received every one of a series of
-//   updates within 100 ms of its publication, and the latency percentiles.
-//   Latency is the receipt time minus the publication time the update itself
-//   carries (the equity point's `t`, Date.now() on both sides). The
-//   subscribers are spread over several client processes
-//   (BENCH_WS_PROCESSES), each a minimal WebSocket client (handshake, frame
-//   parsing, pong) that reads the time straight from the bytes, so the load
-//   generator costs far less than the server it measures. Baseline: a bare
-//   `ws` server sending the same frames to the same number of clients.
+//   authenticated with a token) served every one of a series of updates
+//   under 100 ms: from the source publishing the update (the equity point's
+//   `t`, Date.now() in the server) to the frame's last byte arriving at the
+//   subscriber's socket (the kernel's receive timestamp, SO_TIMESTAMPNS, the
+//   same clock on one machine). The subscribers are spread over several client
+//   processes (BENCH_WS_PROCESSES) at the lowest priority, each a minimal
+//   WebSocket client (handshake, frames parsed in place, pongs) in Python,
+//   which unlike Node can read that timestamp: what is measured is the server,
+//   not when the load generator got a core to read on. When each client read
+//   the frame is reported too (`underBudgetByRead`, `readP99`,
+//   `clientDelayP99`). Without python3 (or BENCH_WS_CLIENT=node) a Node client
+//   times the read instead, and the figures say so (`clock`).
+//   Baseline: a bare `ws` server sending the same frames to the same clients.
+// statusEndpoint.stream.updateLatencyP99Ms: that latency's p99 over every
+//   subscriber and update.
+// statusEndpoint.stream.serverCpuPerSubscriberUs: the server process's CPU
+//   time (every thread, user and system) per subscriber per update: the
+//   figure to compare commits by on a busy machine.
 //
 // Standalone: `node bench/status-endpoint.ts` (prints one JSON line per
 // figure). From a runner: `await run()` (same lines; the figures returned).
 // Knobs: BENCH_STATUS_SECONDS (10), BENCH_STATUS_CONNECTIONS (16),
-// BENCH_WS_SUBSCRIBERS (10000), BENCH_WS_UPDATES (20), BENCH_WS_PROCESSES (4), BENCH_STATUS_ONLY
-// (`http` or `stream`: one half only).
-import { type ChildProcess, fork } from 'node:child_process';
+// BENCH_WS_SUBSCRIBERS (10000), BENCH_WS_UPDATES (20), BENCH_WS_PROCESSES (4),
+// BENCH_WS_CLIENT (python or node), BENCH_WS_WRITER_THREADS (the server's
+// stream.writerThreads; its default when unset), BENCH_STATUS_ONLY (`http` or
+// `stream`: one half only).
+import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
-import { loadavg } from 'node:os';
+import { loadavg, setPriority } from 'node:os';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 
@@ -36,6 +48,9 @@ const CONNECTIONS = Number(process.env.BENCH_STATUS_CONNECTIONS ?? 16);
 const SUBSCRIBERS = Number(process.env.BENCH_WS_SUBSCRIBERS ?? 10_000);
 const UPDATES = Number(process.env.BENCH_WS_UPDATES ?? 20);
 const CLIENT_PROCESSES = Number(process.env.BENCH_WS_PROCESSES ?? 4);
+/** stream.writerThreads for the status server (unset: its default, one less than the cores). */
+const WRITER_THREADS =
+  process.env.BENCH_WS_WRITER_THREADS === undefined ? undefined : Number(process.env.BENCH_WS_WRITER_THREADS);
 const UPDATE_INTERVAL_MS = 500;
 const ONLY = process.env.BENCH_STATUS_ONLY;
 const WARMUP_MS = 2000;
@@ -57,6 +72,14 @@ function tell(message: Record<string, unknown>): void {
 
 type ServeKind = 'status' | 'baseline';
 
+/** The server's cost of an update's fan-out, averaged over the updates. */
+interface FanOutCost {
+  readonly wallMs: number;
+  readonly cpuUsPerSocket: number;
+  readonly userUsPerSocket: number;
+  readonly systemUsPerSocket: number;
+}
+
 interface Ready {
   readonly port: number;
   readonly token: string;
@@ -66,6 +89,7 @@ interface Ready {
 async function serve(kind: ServeKind): Promise<void> {
   const publishers: ((t: number) => void)[] = [];
   let ready: Ready;
+  let subscribers: () => number;
   if (kind === 'status') {
     const { buildStatusServer } = await import('../bot-runtime/http/server.ts');
     const { seededSource } = await import('../bot-runtime/http/fake-status-server.ts');
@@ -77,7 +101,10 @@ async function serve(kind: ServeKind): Promise<void> {
       config: testConfig({
         logLevel: 'warn',
         rateLimit: { max: 100_000_000, windowSeconds: 60 },
-        stream: { maxSubscribers: 100_000 },
+        stream: {
+          maxSubscribers: 100_000,
+          ...(WRITER_THREADS === undefined ? {} : { writerThreads: WRITER_THREADS }),
+        },
       }),
       source,
       keys: [issuer.verificationKey],
@@ -85,6 +112,8 @@ async function serve(kind: ServeKind): Promise<void> {
     const address = await server.listen();
     ready = { port: Number(new URL(address).port), token: await issuer.sign() };
     publishers.push((t) => source.recordEquity(t, '1.01'));
+    const wss = (server.app as unknown as { websocketServer: WebSocketServer }).websocketServer;
+    subscribers = () => wss.clients.size;
   } else {
     const { seededSource } = await import('../bot-runtime/http/fake-status-server.ts');
     const body = Buffer.from(JSON.stringify(seededSource().status()));
@@ -99,6 +128,7 @@ async function serve(kind: ServeKind): Promise<void> {
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     const port = (http.address() as { port: number }).port;
     ready = { port, token: '' };
+    subscribers = () => wss.clients.size;
     publishers.push((t) => {
       const frame = JSON.stringify({ type: 'equity', point: { t, equity: '1.01' } });
       for (const client of wss.clients) client.send(frame);
@@ -111,18 +141,34 @@ async function serve(kind: ServeKind): Promise<void> {
     const { count, intervalMs } = m.publish;
     let sent = 0;
     let last = 0;
-    let busyMs = 0;
+    let wallMs = 0;
+    let userUs = 0;
+    let systemUs = 0;
     const tick = () => {
       // Strictly increasing times: the curve refuses to go backwards.
       const t = Math.max(Date.now(), last + 1);
       last = t;
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       for (const p of publishers) p(t);
       // The stream writes an update's frames at the end of the event loop's turn: count that too.
       setImmediate(() => {
-        busyMs += performance.now() - t0;
+        wallMs += performance.now() - t0;
+        // The whole process, writer threads included.
+        const cpu = process.cpuUsage(cpu0);
+        userUs += cpu.user;
+        systemUs += cpu.system;
         if (++sent < count) setTimeout(tick, intervalMs);
-        else tell({ published: sent, fanOutMs: busyMs / sent });
+        else {
+          const sockets = Math.max(1, subscribers());
+          const fanOut: FanOutCost = {
+            wallMs: wallMs / sent,
+            cpuUsPerSocket: (userUs + systemUs) / sent / sockets,
+            userUsPerSocket: userUs / sent / sockets,
+            systemUsPerSocket: systemUs / sent / sockets,
+          };
+          tell({ fanOut });
+        }
       });
     };
     tick();
@@ -221,25 +267,25 @@ async function httpLoad(port: number, path: string, token: string, connections: 
 
 // ----------------------------------------------------- the WebSocket clients
 
-interface StreamResult {
-  readonly connected: number;
-  readonly refused: number;
-  readonly underBudget: number;
-  readonly messages: number;
-  readonly expected: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
-  readonly connectSeconds: number;
-  /** Server time to hand one update to every socket (the synchronous fan-out), averaged. */
-  readonly fanOutMs?: number;
-}
-
 const BUDGET_MS = 100;
 const EQUITY_PREFIX = Buffer.from('{"type":"equity"');
 const TIME_KEY = Buffer.from('"t":');
 // Date.now() on both sides: performance.timeOrigin is fixed per process and drifts apart between processes.
 const nowMs = () => Date.now();
+
+/** What one client process measured: per message, ms from publication to arrival and to the read. */
+interface ClientsResult {
+  readonly connected: number;
+  readonly refused: number;
+  /** Subscribers that had every update within the budget, by arrival (kernel clock) and by read. */
+  readonly underBudget: number;
+  readonly underBudgetRead: number;
+  /** Per message; arrival is undefined for clients that cannot see the kernel's receive time. */
+  readonly arrival?: number[];
+  readonly read: number[];
+  /** The client process's CPU time from its last connection to the report. */
+  readonly cpuMs: number;
+}
 
 /**
  * One subscriber as a bare TCP socket: the upgrade handshake, then server
@@ -311,14 +357,19 @@ function rawSubscriber(
   });
 }
 
-/** Opens `n` subscribers, then on request measures how late each update reached each of them. */
+/**
+ * The Node client (BENCH_WS_CLIENT=node, or when python3 is missing): `n`
+ * subscribers that time each update when they read it. Node cannot see when
+ * the bytes arrived, so this includes the client's own queueing.
+ */
 async function wsClients(port: number, token: string, n: number, updates: number): Promise<void> {
+  // Like the Python client: the load generator takes only the CPU the server leaves.
+  setPriority(19);
   const worst = new Float64Array(n);
   const count = new Uint16Array(n);
-  const latencies: number[] = [];
+  const read: number[] = [];
   const sockets: Socket[] = [];
   let refused = 0;
-  const t0 = performance.now();
   const open = async (i: number) => {
     const socket = await rawSubscriber(port, token, (data, start, end) => {
       // Only the equity updates carry a publication time. Read it from the bytes: the time spent
@@ -330,7 +381,7 @@ async function wsClients(port: number, token: string, n: number, updates: number
       let t = 0;
       for (let c = data[at]!; c >= 0x30 && c <= 0x39; c = data[++at]!) t = t * 10 + (c - 0x30);
       const late = nowMs() - t;
-      latencies.push(late);
+      read.push(late);
       count[i]!++;
       if (late > worst[i]!) worst[i] = late;
     });
@@ -340,15 +391,181 @@ async function wsClients(port: number, token: string, n: number, updates: number
   for (let i = 0; i < n; i += 250) {
     await Promise.all(Array.from({ length: Math.min(250, n - i) }, (_, k) => open(i + k)));
   }
-  const connectSeconds = (performance.now() - t0) / 1000;
   tell({ connected: sockets.length });
+  const cpu0 = process.cpuUsage();
   process.on('message', (m: { report?: boolean }) => {
     if (!m.report) return;
+    const cpu = process.cpuUsage(cpu0);
     let underBudget = 0;
     for (let i = 0; i < n; i++) if (count[i] === updates && worst[i]! < BUDGET_MS) underBudget++;
-    tell({ result: { connected: sockets.length, refused, underBudget, latencies, connectSeconds } });
+    const result: ClientsResult = {
+      connected: sockets.length,
+      refused,
+      underBudget,
+      underBudgetRead: underBudget,
+      read,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    };
+    tell({ result });
     for (const s of sockets) s.destroy();
   });
+}
+
+/**
+ * The default client, in Python because Node cannot read a socket's kernel
+ * receive timestamp (SO_TIMESTAMPNS): for each message, when its last byte
+ * arrived at the subscriber's socket (the kernel's clock, whatever the client
+ * process was doing then) and when the client read it. A read that returns
+ * several frames carries the arrival time of its last bytes, so a frame's
+ * arrival is never counted earlier than it was. Otherwise the same minimal
+ * client as the Node one: handshake, frames parsed in place, pongs.
+ * Arguments: port token subscribers updates; JSON lines out; `report` in.
+ */
+const PYTHON_CLIENT = String.raw`
+import base64, json, os, select, socket, struct, sys, time
+port, token, n, updates = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+os.nice(19)  # the load generator takes only the CPU the server leaves; arrival times come from the kernel
+SO_TIMESTAMPNS = 35  # Linux; SCM_TIMESTAMPNS has the same value
+EQUITY, TKEY = b'{"type":"equity"', b'"t":'
+def tell(m):
+    sys.stdout.write(json.dumps(m) + "\n"); sys.stdout.flush()
+auth = ("Authorization: Bearer %s\r\n" % token) if token else ""
+socks, state, refused = {}, {}, 0
+count, worst_arrival, worst_read, arrival, read = [0] * n, [0.0] * n, [0.0] * n, [], []
+ep = select.epoll()
+for first in range(0, n, 250):
+    batch = []
+    for i in range(first, min(n, first + 250)):
+        s = socket.create_connection(("127.0.0.1", port))
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        key = base64.b64encode(os.urandom(16)).decode()
+        s.sendall(("GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+                   "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n%s\r\n"
+                   % (port, key, auth)).encode())
+        batch.append((i, s))
+    for i, s in batch:
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            d = s.recv(65536)
+            if not d: break
+            buf += d
+        if not buf.startswith(b"HTTP/1.1 101"):
+            refused += 1; s.close(); continue
+        s.setblocking(False)
+        socks[s.fileno()] = s
+        state[s.fileno()] = [i, buf[buf.index(b"\r\n\r\n") + 4:]]
+        ep.register(s.fileno(), select.EPOLLIN)
+ep.register(sys.stdin.fileno(), select.EPOLLIN)
+tell({"connected": len(socks)})
+cpu0 = time.process_time()
+running = True
+while running:
+    for fd, _ in ep.poll():
+        if fd == sys.stdin.fileno():
+            running = False; continue
+        s = socks[fd]
+        try:
+            data, anc, _, _ = s.recvmsg(65536, 64)
+        except BlockingIOError:
+            continue
+        except OSError:
+            data = b""
+        now = time.time() * 1000
+        if not data:
+            ep.unregister(fd); continue
+        arrived = now
+        for level, kind, raw in anc:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                sec, nsec = struct.unpack("qq", raw[:16]); arrived = sec * 1000 + nsec / 1e6
+        st = state[fd]; i = st[0]
+        buf = st[1] + data if st[1] else data
+        at, size = 0, len(buf)
+        while size - at >= 2:
+            op, ln, h = buf[at] & 15, buf[at + 1] & 127, 2
+            if ln == 126:
+                if size - at < 4: break
+                ln, h = int.from_bytes(buf[at + 2:at + 4], "big"), 4
+            elif ln == 127:
+                if size - at < 10: break
+                ln, h = int.from_bytes(buf[at + 2:at + 10], "big"), 10
+            if size - at < h + ln: break
+            p = at + h
+            if op == 1 and buf.startswith(EQUITY, p):
+                k = buf.find(TKEY, p, p + ln)
+                if k >= 0:
+                    k += 4; e = k
+                    while 48 <= buf[e] <= 57: e += 1
+                    t = int(buf[k:e])
+                    a, r = arrived - t, now - t
+                    arrival.append(round(a, 2)); read.append(round(r, 2)); count[i] += 1
+                    if a > worst_arrival[i]: worst_arrival[i] = a
+                    if r > worst_read[i]: worst_read[i] = r
+            elif op == 9:
+                s.send(bytes([0x8A, 0x80 | ln, 0, 0, 0, 0]) + buf[p:p + ln])
+            at = p + ln
+        st[1] = buf[at:]
+ok = [i for i in range(n) if count[i] == updates]
+tell({"result": {"connected": len(socks), "refused": refused,
+                 "underBudget": sum(1 for i in ok if worst_arrival[i] < ${BUDGET_MS}),
+                 "underBudgetRead": sum(1 for i in ok if worst_read[i] < ${BUDGET_MS}),
+                 "arrival": arrival, "read": read, "cpuMs": (time.process_time() - cpu0) * 1000}})
+`;
+
+type ClientKind = 'python' | 'node';
+
+/** A client process, whichever kind: its messages by key, a report request, a stop. */
+interface ClientProcess {
+  next<T>(key: string): Promise<T>;
+  report(): void;
+  stop(): Promise<void>;
+}
+
+function pythonAvailable(): boolean {
+  return spawnSync('python3', ['-c', 'import select; select.epoll'], { stdio: 'ignore' }).status === 0;
+}
+
+function startClients(kind: ClientKind, port: number, token: string, n: number): ClientProcess {
+  if (kind === 'node') {
+    const proc = child(['--ws-clients', String(port), token, String(n), String(UPDATES)]);
+    return {
+      next: (key) => nextMessage(proc, key),
+      report: () => proc.send({ report: true }),
+      stop: () => stop(proc),
+    };
+  }
+  const proc = spawn(
+    'python3',
+    ['-c', PYTHON_CLIENT, String(port), token || '', String(n), String(UPDATES)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const messages: Record<string, unknown>[] = [];
+  const waiting: (() => void)[] = [];
+  createInterface({ input: proc.stdout! }).on('line', (line) => {
+    messages.push(JSON.parse(line) as Record<string, unknown>);
+    for (const w of waiting.splice(0)) w();
+  });
+  const exited = new Promise<number | null>((r) => proc.once('exit', r));
+  return {
+    async next<T>(key: string): Promise<T> {
+      for (;;) {
+        const found = messages.findIndex((m) => key in m);
+        if (found >= 0) return messages.splice(found, 1)[0]![key] as T;
+        const more = new Promise<void>((r) => waiting.push(r));
+        const code = await Promise.race([more.then(() => undefined), exited]);
+        if (code !== undefined && !messages.some((m) => key in m)) {
+          throw new Error(`bench python client exited (${code}) before "${key}"`);
+        }
+      }
+    },
+    report: () => proc.stdin!.end('report\n'),
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 // ------------------------------------------------------------ orchestration
@@ -400,15 +617,37 @@ async function measureHttp(kind: ServeKind): Promise<LoadResult> {
   }
 }
 
-interface ClientsResult {
+interface Percentiles {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+function percentiles(values: number[]): Percentiles {
+  values.sort((a, b) => a - b);
+  const q = (p: number) => values[Math.min(values.length - 1, Math.floor(p * values.length))] ?? 0;
+  return { p50: q(0.5), p99: q(0.99), max: values.at(-1) ?? 0 };
+}
+
+interface StreamResult {
   readonly connected: number;
   readonly refused: number;
   readonly underBudget: number;
-  readonly latencies: number[];
+  readonly underBudgetRead: number;
+  readonly messages: number;
+  readonly expected: number;
+  /** Publication to arrival (kernel receive time), or to the read for Node clients. */
+  readonly arrival: Percentiles;
+  readonly read: Percentiles;
+  /** Per message, the client's own delay: read minus arrival (zero for Node clients). */
+  readonly clientDelay: Percentiles;
+  /** The clients' CPU time per message received. */
+  readonly clientCpuUsPerMessage: number;
   readonly connectSeconds: number;
+  readonly fanOut: FanOutCost;
 }
 
-async function measureStream(kind: ServeKind): Promise<StreamResult> {
+async function measureStream(kind: ServeKind, clientKind: ClientKind): Promise<StreamResult> {
   const server = child(['--serve', kind]);
   try {
     const ready = await nextMessage<Ready>(server, 'ready');
@@ -416,45 +655,50 @@ async function measureStream(kind: ServeKind): Promise<StreamResult> {
       { length: CLIENT_PROCESSES },
       (_, k) => Math.floor(SUBSCRIBERS / CLIENT_PROCESSES) + (k < SUBSCRIBERS % CLIENT_PROCESSES ? 1 : 0),
     );
-    const clients = shares.map((n) =>
-      child(['--ws-clients', String(ready.port), ready.token, String(n), String(UPDATES)]),
-    );
+    const clients: ClientProcess[] = [];
     try {
       // One process connects at a time: a burst of 10,000 handshakes is not what is measured.
       const t0 = performance.now();
-      for (const c of clients) await nextMessage<number>(c, 'connected');
+      for (const n of shares) {
+        const c = startClients(clientKind, ready.port, ready.token, n);
+        clients.push(c);
+        await c.next<number>('connected');
+      }
       const connectSeconds = (performance.now() - t0) / 1000;
       // Let the last handshakes settle before timing anything.
       await new Promise((r) => setTimeout(r, 1000));
-      const fanOut = nextMessage<number>(server, 'fanOutMs');
+      const fanOutDone = nextMessage<FanOutCost>(server, 'fanOut');
       server.send({ publish: { count: UPDATES, intervalMs: UPDATE_INTERVAL_MS } });
-      const fanOutMs = await fanOut;
+      const fanOut = await fanOutDone;
       await new Promise((r) => setTimeout(r, 2000));
       const results = await Promise.all(
         clients.map((c) => {
-          const result = nextMessage<ClientsResult>(c, 'result');
-          c.send({ report: true });
+          const result = c.next<ClientsResult>('result');
+          c.report();
           return result;
         }),
       );
-      const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
-      const q = (p: number) =>
-        latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+      const read = results.flatMap((r) => r.read);
+      const arrival = results.every((r) => r.arrival) ? results.flatMap((r) => r.arrival!) : read.slice();
+      const clientDelay = read.map((r, i) => r - arrival[i]!);
+      const clientCpuMs = results.reduce((sum, r) => sum + r.cpuMs, 0);
       const connected = results.reduce((sum, r) => sum + r.connected, 0);
       return {
         connected,
         refused: results.reduce((sum, r) => sum + r.refused, 0),
         underBudget: results.reduce((sum, r) => sum + r.underBudget, 0),
-        messages: latencies.length,
+        underBudgetRead: results.reduce((sum, r) => sum + r.underBudgetRead, 0),
+        messages: read.length,
         expected: connected * UPDATES,
-        p50: q(0.5),
-        p99: q(0.99),
-        max: latencies.at(-1) ?? 0,
+        arrival: percentiles(arrival),
+        read: percentiles(read),
+        clientDelay: percentiles(clientDelay),
+        clientCpuUsPerMessage: (clientCpuMs * 1000) / Math.max(1, read.length),
         connectSeconds,
-        fanOutMs,
+        fanOut,
       };
     } finally {
-      await Promise.all(clients.map(stop));
+      await Promise.all(clients.map((c) => c.stop()));
     }
   } finally {
     await stop(server);
@@ -511,8 +755,14 @@ async function runHttp(emit: (f: Figure) => void): Promise<void> {
 }
 
 async function runStream(emit: (f: Figure) => void): Promise<void> {
-  const wsBase = await measureStream('baseline');
-  const ws = await measureStream('status');
+  const requested = process.env.BENCH_WS_CLIENT as ClientKind | undefined;
+  const clientKind: ClientKind = requested ?? (pythonAvailable() ? 'python' : 'node');
+  const clock =
+    clientKind === 'python'
+      ? 'arrival: the kernel receive timestamp of the frame at the subscriber socket (SO_TIMESTAMPNS)'
+      : 'read: when the client process read the frame (python3 missing or BENCH_WS_CLIENT=node)';
+  const wsBase = await measureStream('baseline', clientKind);
+  const ws = await measureStream('status', clientKind);
   emit({
     name: 'statusEndpoint.stream.subscribersUnder100ms',
     value: ws.underBudget,
@@ -521,6 +771,9 @@ async function runStream(emit: (f: Figure) => void): Promise<void> {
     baselineName: 'bare ws server sending the same frames, no auth',
     target: 10_000,
     targetRatio: round(ws.underBudget / 10_000, 2),
+    clock,
+    underBudgetByRead: ws.underBudgetRead,
+    baselineUnderBudgetByRead: wsBase.underBudgetRead,
     subscribers: SUBSCRIBERS,
     connected: ws.connected,
     refused: ws.refused,
@@ -529,19 +782,42 @@ async function runStream(emit: (f: Figure) => void): Promise<void> {
     expected: ws.expected,
     connectSeconds: round(ws.connectSeconds, 1),
     clientProcesses: CLIENT_PROCESSES,
+    client: clientKind,
+    writerThreads: WRITER_THREADS ?? 'auto',
   });
   emit({
     name: 'statusEndpoint.stream.updateLatencyP99Ms',
-    value: round(ws.p99, 1),
+    value: round(ws.arrival.p99, 1),
     unit: 'ms',
-    baseline: round(wsBase.p99, 1),
+    baseline: round(wsBase.arrival.p99, 1),
     baselineName: 'bare ws server sending the same frames, no auth',
-    p50: round(ws.p50, 1),
-    max: round(ws.max, 1),
-    serverFanOutMs: round(ws.fanOutMs ?? 0, 1),
-    baselineServerFanOutMs: round(wsBase.fanOutMs ?? 0, 1),
+    clock,
+    p50: round(ws.arrival.p50, 1),
+    max: round(ws.arrival.max, 1),
+    readP50: round(ws.read.p50, 1),
+    readP99: round(ws.read.p99, 1),
+    readMax: round(ws.read.max, 1),
+    clientDelayP50: round(ws.clientDelay.p50, 1),
+    clientDelayP99: round(ws.clientDelay.p99, 1),
+    clientCpuUsPerMessage: round(ws.clientCpuUsPerMessage, 2),
+    serverFanOutMs: round(ws.fanOut.wallMs, 1),
+    baselineServerFanOutMs: round(wsBase.fanOut.wallMs, 1),
     subscribers: ws.connected,
-    note: 'publication to receipt in another process, over all subscribers and updates (ms clock)',
+    note: 'publication (Date.now() in the frame, ms) to arrival at and read by a subscriber in another process, over all subscribers and updates',
+  });
+  // CPU time barely depends on how busy the machine is: the steadiest comparison between commits.
+  emit({
+    name: 'statusEndpoint.stream.serverCpuPerSubscriberUs',
+    value: round(ws.fanOut.cpuUsPerSocket, 2),
+    unit: 'µs',
+    baseline: round(wsBase.fanOut.cpuUsPerSocket, 2),
+    baselineName: 'bare ws server sending the same frames, no auth',
+    userUs: round(ws.fanOut.userUsPerSocket, 2),
+    systemUs: round(ws.fanOut.systemUsPerSocket, 2),
+    baselineUserUs: round(wsBase.fanOut.userUsPerSocket, 2),
+    baselineSystemUs: round(wsBase.fanOut.systemUsPerSocket, 2),
+    subscribers: ws.connected,
+    note: 'server process CPU (every thread, user + system) from an update to its last socket write, per subscriber',
   });
 }
 
