@@ -81,7 +81,7 @@ export function createOrder(
       });
     }
     quantity = instrument.quantity(params.quantity);
-    if (quantity.isZero() || quantity.lt(instrument.minQuantity)) {
+    if (quantity.isZero() || compareDecimals(quantity, instrument.minQuantity) < 0) {
       throw new DomainError(
         DomainErrorCode.QUANTITY_BELOW_MINIMUM,
         `${instrument.symbol}: order quantity below minimum`,

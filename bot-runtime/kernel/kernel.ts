@@ -157,6 +157,36 @@ class CloseContext implements RiskContext {
   }
 }
 
+/** The risk context of a counted entry: its equity is an exact count, made a Decimal only if a check near its limit reads it. */
+class CountedContext implements RiskContext {
+  readonly now: number;
+  /** For the engine's float guards only (they keep 1e-9 margins): near enough, without the text. */
+  readonly equityFloat: number;
+  readonly positions: readonly { symbol: string; notional: Decimal }[];
+  readonly correlation: (a: string, b: string) => number;
+  readonly #units: bigint;
+  readonly #scale: number;
+  #equity: Decimal | undefined;
+  constructor(
+    now: number,
+    units: bigint,
+    scale: number,
+    positions: readonly { symbol: string; notional: Decimal }[],
+    correlation: (a: string, b: string) => number,
+  ) {
+    this.now = now;
+    this.#units = units;
+    this.#scale = scale;
+    this.equityFloat = Number(units) / 10 ** scale;
+    this.positions = positions;
+    this.correlation = correlation;
+  }
+  get equity(): Decimal {
+    this.#equity ??= decimalOfScaledUnits(this.#units, this.#scale);
+    return this.#equity;
+  }
+}
+
 export class Kernel {
   readonly options: KernelOptions;
   readonly symbols: readonly string[];
@@ -581,21 +611,9 @@ export class Kernel {
     if (lots === undefined) return false;
     const quantity = decimalOfUnits(lots, lotDp);
     const ref = grid.priceOfTicks(ticks);
-    let decimal: Decimal | undefined;
     const verdict = this.risk.check(
       { symbol: inst.symbol, side: 'BUY', quantity, price: ref, position: ZERO },
-      {
-        now,
-        // Made only if a check near its limit reads it.
-        get equity() {
-          decimal ??= decimalOfScaledUnits(equity.units, equity.scale);
-          return decimal;
-        },
-        // For the engine's float guards only (they keep 1e-9 margins): near enough, without the text.
-        equityFloat: Number(equity.units) / 10 ** equity.scale,
-        positions: this.#positions(),
-        correlation: this.#correlation,
-      },
+      new CountedContext(now, equity.units, equity.scale, this.#positions(), this.#correlation),
     );
     if (!verdict) this.#submit(k, 'BUY', quantity, undefined, now, true, this.#agreeing(k, 1));
     return true;
@@ -651,7 +669,8 @@ export class Kernel {
         side,
         type: price ? 'LIMIT' : 'MARKET',
         quantity,
-        ...(price ? { price } : {}),
+        // createOrder reads an undefined price as none (a MARKET order's).
+        price,
         ts: now,
       });
     } catch (e) {
