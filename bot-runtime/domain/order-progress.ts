@@ -17,8 +17,8 @@ export class OrderProgress {
   status: OrderStatus;
   filledQuantity: Decimal;
   statusBeforeCancel: OrderStatus | undefined;
-  /** The trade ids applied (made at the first fill). */
-  #tradeIds: Set<string> | undefined;
+  /** The trade ids applied (an order has a few: a list is cheaper than a Set). */
+  #tradeIds: string[] | undefined;
 
   constructor(order: Order) {
     this.id = order.id;
@@ -28,7 +28,7 @@ export class OrderProgress {
     this.status = order.status;
     this.filledQuantity = order.filledQuantity;
     this.statusBeforeCancel = order.statusBeforeCancel;
-    this.#tradeIds = order.tradeIds.size === 0 ? undefined : new Set(order.tradeIds);
+    this.#tradeIds = order.tradeIds.size === 0 ? undefined : [...order.tradeIds];
   }
 
   /** applyOrderEvent's status change (or its error) for `event`. */
@@ -72,7 +72,7 @@ export class OrderProgress {
         side: fill.side,
       });
     }
-    if (this.#tradeIds?.has(fill.tradeId)) throw new DuplicateFill(this.id, fill.tradeId);
+    if (this.#tradeIds?.includes(fill.tradeId)) throw new DuplicateFill(this.id, fill.tradeId);
     const qty = dec(fill.quantity);
     if (!qty.isFinite() || qty.isZero() || qty.isNegative()) {
       throw new DomainError(DomainErrorCode.INVALID_QUANTITY, 'fill quantity must be positive', {
@@ -98,7 +98,7 @@ export class OrderProgress {
           ? OrderStatus.PENDING_CANCEL
           : OrderStatus.PARTIALLY_FILLED;
     this.filledQuantity = filled;
-    this.#tradeIds ??= new Set();
-    this.#tradeIds.add(fill.tradeId);
+    if (this.#tradeIds === undefined) this.#tradeIds = [fill.tradeId];
+    else this.#tradeIds.push(fill.tradeId);
   }
 }

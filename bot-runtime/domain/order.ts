@@ -104,6 +104,13 @@ export function createOrder(
   });
 }
 
+/**
+ * The trade ids of an order without fills, one Set for all: orders are values
+ * and a fill makes the next order with a new Set (applyFill), so none is ever
+ * added to (ReadonlySet).
+ */
+const NO_TRADE_IDS: ReadonlySet<string> = new Set();
+
 /** The INITIALIZED order for an init record (what a store replays from). */
 export function initialOrder(init: OrderInit): Order {
   return {
@@ -112,7 +119,7 @@ export function initialOrder(init: OrderInit): Order {
     filledQuantity: ZERO,
     averagePrice: undefined,
     venueOrderId: undefined,
-    tradeIds: new Set(),
+    tradeIds: NO_TRADE_IDS,
     events: [],
     lastReason: undefined,
     statusBeforeCancel: undefined,
