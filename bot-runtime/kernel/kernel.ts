@@ -511,9 +511,15 @@ export class Kernel {
     return marks;
   }
 
-  #agreeing(k: number, sig: number): string[] {
+  /** The one strategy's name of each symbol that has one, in a list every order and trade of it shares. */
+  readonly #soloNames: (readonly string[] | undefined)[] = [];
+
+  #agreeing(k: number, sig: number): readonly string[] {
     const list = this.strategies[k]!;
-    if (list.length === 1) return [list[0]!.name];
+    if (list.length === 1) {
+      this.#soloNames[k] ??= [list[0]!.name];
+      return this.#soloNames[k]!;
+    }
     const s = this.#signals[k]!;
     return list.filter((_, i) => s[i] === sig).map((x) => x.name);
   }
