@@ -218,7 +218,6 @@ export class Kernel {
   readonly #stopF: Float64Array;
   readonly #stopHot: Uint8Array;
   readonly #open: (OpenTrade | undefined)[];
-  readonly #live = new Map<string, Live>();
   readonly #events: VenueEvent[] = [];
   readonly #tradeFrom: number;
   readonly #ttl: number;
@@ -705,7 +704,6 @@ export class Kernel {
     };
     this.orders.push(record);
     const live: Live = { order: new OrderProgress(order), record, k, entry, submittedAt: now };
-    this.#live.set(id, live);
     if (entry) {
       this.#entry[k] = live;
       this.#open[k] ??= new OpenTrade(strategies, now);
@@ -746,6 +744,21 @@ export class Kernel {
     }
   }
 
+  /**
+   * The working order with this id: a symbol has at most one entry and one
+   * exit working (#decide submits neither while one is), and an order leaves
+   * its slot when it is done, so the slots are the orders in flight.
+   */
+  #liveOrder(id: string): Live | undefined {
+    for (let k = 0; k < this.symbols.length; k++) {
+      const entry = this.#entry[k];
+      if (entry !== undefined && entry.order.id === id) return entry;
+      const exit = this.#exit[k];
+      if (exit !== undefined && exit.order.id === id) return exit;
+    }
+    return undefined;
+  }
+
   /** Asks the venue to cancel a working order (once). */
   #cancel(live: Live, now: number): void {
     if (live.order.status === 'PENDING_CANCEL') return;
@@ -763,7 +776,7 @@ export class Kernel {
       this.#book(k, e.fill, 'stopLoss', []);
       return;
     }
-    const live = this.#live.get(e.orderId);
+    const live = this.#liveOrder(e.orderId);
     if (!live) return;
     // The venue's event is the order's event (its orderId aside).
     live.order.apply(e);
@@ -774,7 +787,6 @@ export class Kernel {
       live.order.status === 'CANCELED' ||
       live.order.status === 'REJECTED'
     ) {
-      this.#live.delete(live.order.id);
       if (this.#entry[live.k] === live) this.#entry[live.k] = undefined;
       if (this.#exit[live.k] === live) this.#exit[live.k] = undefined;
       // An entry that never filled leaves no trade behind.
