@@ -131,7 +131,10 @@ async function ensureRunning(component: Component, ctx: ServerContext): Promise<
     }
   }
   for (const dir of component.dataDirs?.(ctx) ?? []) await mkdir(dir, { recursive: true });
-  const newPid = await startDetached(files, binary, component.args(ctx));
+  const newPid = await startDetached(files, binary, component.args(ctx), {
+    ...process.env,
+    ...component.env,
+  });
   await waitHealthy(component, ctx);
   await component.afterStart?.(ctx);
   say(`${component.name} started (pid ${newPid}) and healthy`);

@@ -23,6 +23,8 @@ export interface Component {
   readonly binaryName: string;
   readonly ports: (ports: Ports) => number[];
   readonly args: (ctx: ServerContext) => string[];
+  /** Environment variables added to the inherited ones (e.g. the Go runtime's GOGC). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Data folders, made before start and removed by `env:down`. */
   readonly dataDirs?: (ctx: ServerContext) => string[];
   readonly probe: (ctx: ServerContext) => Promise<ProbeResult>;

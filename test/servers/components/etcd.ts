@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { probeHttp } from '../probes.ts';
 import type { Component } from './component.ts';
+import { goRuntime } from './go-runtime.ts';
 
 export const etcd: Component = {
   name: 'etcd',
   wave: 1,
   binaryName: 'etcd',
+  env: goRuntime('1GiB'),
   ports: (p) => [p.etcdClient, p.etcdPeer],
   dataDirs: (ctx) => [join(ctx.stateDir, 'data', 'etcd')],
   args: ({ ports, stateDir }) => {

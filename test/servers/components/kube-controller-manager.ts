@@ -1,5 +1,6 @@
 import { probeHttp } from '../probes.ts';
 import type { Component } from './component.ts';
+import { goRuntime } from './go-runtime.ts';
 
 // Runs the built-in controllers (Deployments, ReplicaSets, service accounts,
 // garbage collection) so that end-to-end suites see real Pods and owner-based cleanup.
@@ -9,6 +10,32 @@ import type { Component } from './component.ts';
 // workers), which roll out only about 5 ReplicaSets a second and would make
 // the operator benchmark measure the test cluster instead of the operator.
 export const controllerManagerTuning = [
+  // Only the controllers the suites and the benchmark need, not the ~40 on by
+  // default: each pod, ReplicaSet and Deployment event otherwise also goes
+  // through the handlers of jobs, daemon sets, stateful sets, disruption
+  // budgets, volumes, endpoints, node lifecycle and more, none of which has
+  // anything to do here. Rollouts (deployment, replicaset), node health
+  // (node-lifecycle: it lifts the not-ready taint new nodes get, so pods
+  // schedule), owner-based deletion (garbage-collector), namespace deletion, the default
+  // ServiceAccount and its tokens and CA ConfigMap (serviceaccount*,
+  // root-ca-certificate-publisher), ResourceQuota status (resourcequota: the
+  // quota admission refuses creates until it is computed), the aggregated
+  // admin/edit/view roles, pod garbage collection and ServiceCIDR bookkeeping.
+  // A suite that needs another controller adds it here.
+  `--controllers=${[
+    'deployment-controller',
+    'replicaset-controller',
+    'node-lifecycle-controller',
+    'garbage-collector-controller',
+    'namespace-controller',
+    'serviceaccount-controller',
+    'serviceaccount-token-controller',
+    'root-ca-certificate-publisher-controller',
+    'resourcequota-controller',
+    'clusterrole-aggregation-controller',
+    'pod-garbage-collector-controller',
+    'service-cidr-controller',
+  ].join(',')}`,
   '--kube-api-qps=300',
   '--kube-api-burst=600',
   '--concurrent-deployment-syncs=50',
@@ -19,6 +46,7 @@ export const kubeControllerManager: Component = {
   name: 'kube-controller-manager',
   wave: 3,
   binaryName: 'kube-controller-manager',
+  env: goRuntime('1GiB'),
   ports: (p) => [p.kubeControllerManager],
   args: (ctx) => {
     const kubeconfig = ctx.kubeconfig('controllerManager');

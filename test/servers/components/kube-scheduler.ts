@@ -1,5 +1,6 @@
 import { probeHttp } from '../probes.ts';
 import type { Component } from './component.ts';
+import { goRuntime } from './go-runtime.ts';
 
 // The client rate limit of a production scheduler for a thousand-odd pods
 // (default 50 requests/s: one bind and one event per pod). Flags, not a
@@ -10,6 +11,7 @@ export const kubeScheduler: Component = {
   name: 'kube-scheduler',
   wave: 3,
   binaryName: 'kube-scheduler',
+  env: goRuntime('512MiB'),
   ports: (p) => [p.kubeScheduler],
   args: (ctx) => {
     const kubeconfig = ctx.kubeconfig('scheduler');

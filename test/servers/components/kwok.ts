@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { probeHttp } from '../probes.ts';
 import type { Component, ServerContext } from './component.ts';
+import { goRuntime } from './go-runtime.ts';
 
 const run = promisify(execFile);
 
@@ -28,6 +29,7 @@ export const kwok: Component = {
   name: 'kwok',
   wave: 3,
   binaryName: 'kwok',
+  env: goRuntime('512MiB'),
   ports: (p) => [p.kwok],
   args: (ctx) => [
     `--kubeconfig=${ctx.kubeconfig('kwok')}`,
