@@ -23,14 +23,21 @@
 import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
 import type { Bus, Subscription } from '../bus/bus.ts';
 import { consumeEvents, type RunningConsumer } from '../bus/consume.ts';
-import { type Decimal, dec, type Fill, type Instrument, type Marks } from '../domain/index.ts';
+import {
+  type Decimal,
+  dec,
+  type Fill,
+  type Instrument,
+  type Marks,
+  type OrderEvent,
+} from '../domain/index.ts';
 import type { MemoryStatusSource } from '../http/memory-status-source.ts';
 import type { TradingMetrics } from '../http/metrics.ts';
 import type { RiskView } from '../http/status-source.ts';
 import { CandleClock, Kernel } from '../kernel/index.ts';
-import type { StartingPortfolio } from '../kernel/kernel.ts';
+import type { OrderRecord as KernelOrder, StartingPortfolio } from '../kernel/kernel.ts';
 import type { Candle } from '../market-data/candle.ts';
-import { FillApplier } from '../recovery/fill-applier.ts';
+import { FillApplier, type StepRecords } from '../recovery/fill-applier.ts';
 import { recover } from '../recovery/recover.ts';
 import { cancelStaleOrders } from '../recovery/stale-orders.ts';
 import { portfolioFromFills } from '../recovery/starting-portfolio.ts';
@@ -405,29 +412,17 @@ export class Executor {
     const orders = this.kernel.orders;
     const placed = orders.slice(this.#ordersSeen);
     this.#ordersSeen = orders.length;
-    const orderRecords: OrderRecord[] = placed.map((o) => ({
-      orderId: this.#orderId(o.id),
-      symbol: o.symbol,
-      side: o.side,
-      type: o.type,
-      quantity: o.quantity,
-      ...(o.price === undefined ? {} : { price: o.price }),
-      timeInForce: 'GTC',
-      ts: o.ts,
-    }));
     // Each order's events, indexed in its history (0 is the order record).
-    const events: OrderEventRecord[] = [];
-    for (const { orderId, event } of this.#venue.takeOrderEvents()) {
+    const events = this.#venue.takeOrderEvents().map(({ orderId, event }) => {
       const index = (this.#eventCount.get(orderId) ?? 0) + 1;
       this.#eventCount.set(orderId, index);
-      const e =
-        event.type === 'OrderFilled'
-          ? { ...event, fill: { ...event.fill, orderId: this.#orderId(orderId) } }
-          : event;
-      events.push(orderEventToRecord(this.#orderId(orderId), index, e, this.#quote));
-    }
+      return { orderId, index, event };
+    });
     const fills = this.#venue.takeFills();
-    const booked = fills.map((f): Fill => ({ ...f, orderId: this.#orderId(f.orderId) }));
+    // Handed over as they are: the writer makes the records once it takes them, behind the step.
+    const durable = writer.write(() => this.#records(placed, events, fills));
+    if (!replaying) this.#options.onStepped?.(symbol, c);
+
     if (!replaying && this.metrics) {
       for (const o of placed)
         this.metrics.recordOrder({ type: o.type.toLowerCase(), side: o.side === 'BUY' ? 'buy' : 'sell' });
@@ -435,26 +430,21 @@ export class Executor {
       for (; this.#denialsSeen < denials.length; this.#denialsSeen++)
         this.metrics.recordDenial(denials[this.#denialsSeen]!.code);
     } else this.#denialsSeen = this.kernel.risk.denials.length;
-
     if (this.#flatten && !this.#flatten.done && this.kernel.openTrades().length === 0) {
       // Flat: now the halt, which would also have refused the closing orders.
       this.#flatten.done = true;
       this.kernel.risk.setHalt(true, this.#flatten.reason);
     }
-    const durable = writer.write({
-      orders: orderRecords,
-      events,
-      fills: booked.map((f) => fillToRecord(f, this.#quote)),
-    });
     // Spans end when their records are durable; a write that is given up is reported by the writer.
     for (const o of placed) decision.order(o, () => durable).catch(() => undefined);
     fills.forEach((fill, i) => {
       decision.fill(fill, () => durable.then((a) => a[i]!.result === 'applied')).catch(() => undefined);
     });
     const booking = durable.then((applied) =>
-      booked.forEach((fill, i) => {
+      fills.forEach((kernelFill, i) => {
         const a = applied[i]!;
         if (a.result !== 'applied') return;
+        const fill: Fill = { ...kernelFill, orderId: this.#orderId(kernelFill.orderId) };
         this.#options.source?.recordFill(fill, a.realizedPnl);
         if (replaying || !this.metrics) return;
         this.metrics.recordFill({ liquidity: fill.liquidity === 'MAKER' ? 'maker' : 'taker' });
@@ -462,7 +452,6 @@ export class Executor {
       }),
     );
     if (replaying) return { recorded: booking.catch((e) => this.#writeGivenUp(e)) };
-    this.#options.onStepped?.(symbol, c);
 
     // After the clock: the equity point (the writer starts once this step is done, so it joins the
     // same batch, after the fills) and the status endpoint's view.
@@ -482,6 +471,36 @@ export class Executor {
       (e) => this.#writeGivenUp(e),
     );
     return { recorded };
+  }
+
+  /** The ledger records of what a step made (its ids carry this run's prefix). */
+  #records(
+    placed: readonly KernelOrder[],
+    events: readonly { orderId: string; index: number; event: OrderEvent }[],
+    fills: readonly Fill[],
+  ): StepRecords {
+    return {
+      orders: placed.map(
+        (o): OrderRecord => ({
+          orderId: this.#orderId(o.id),
+          symbol: o.symbol,
+          side: o.side,
+          type: o.type,
+          quantity: o.quantity,
+          ...(o.price === undefined ? {} : { price: o.price }),
+          timeInForce: 'GTC',
+          ts: o.ts,
+        }),
+      ),
+      events: events.map(({ orderId, index, event }): OrderEventRecord => {
+        const e =
+          event.type === 'OrderFilled'
+            ? { ...event, fill: { ...event.fill, orderId: this.#orderId(orderId) } }
+            : event;
+        return orderEventToRecord(this.#orderId(orderId), index, e, this.#quote);
+      }),
+      fills: fills.map((f) => fillToRecord({ ...f, orderId: this.#orderId(f.orderId) }, this.#quote)),
+    };
   }
 
   /** The writer gave up on a step's records (stopping while the ledger is down): the executor has failed. */

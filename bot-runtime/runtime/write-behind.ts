@@ -20,7 +20,8 @@ export interface WriteBehindOptions {
 }
 
 interface Waiting {
-  readonly records: StepRecords;
+  /** The records, or how to make them (once, when the writer takes them). */
+  readonly records: StepRecords | (() => StepRecords);
   resolve(applied: AppliedFill[]): void;
   reject(error: unknown): void;
 }
@@ -47,8 +48,12 @@ export class WriteBehind {
     this.#onError = options.onError ?? (() => undefined);
   }
 
-  /** Queues records (a step's, or part of one); resolves with their fills' results once all of them are durable. */
-  write(records: StepRecords): Promise<AppliedFill[]> {
+  /**
+   * Queues records (a step's, or part of one), or a function that makes them
+   * when the writer takes them; resolves with their fills' results once all
+   * of them are durable.
+   */
+  write(records: StepRecords | (() => StepRecords)): Promise<AppliedFill[]> {
     if (this.#finishing) return Promise.reject(new Error('the ledger writer is finishing: no more writes'));
     return new Promise<AppliedFill[]>((resolve, reject) => {
       this.#queue.push({ records, resolve, reject });
@@ -110,17 +115,29 @@ export class WriteBehind {
     while (this.#queue.length > 0) {
       const batch = this.#queue;
       this.#queue = [];
+      let made: StepRecords[];
+      try {
+        made = batch.map((w) => (typeof w.records === 'function' ? w.records() : w.records));
+      } catch (error) {
+        // A bug, not an outage: retrying would fail the same way.
+        this.#onError(error);
+        for (const w of batch) w.reject(error);
+        this.#pending -= batch.length;
+        this.#wakeRoom();
+        continue;
+      }
+      const records = made.length === 1 ? made[0]! : merged(made);
       for (;;) {
         try {
-          const applied = await this.#applier.applyBatch(merged(batch));
+          const applied = await this.#applier.applyBatch(records);
           this.#failing = false;
           delay = this.#retryDelayMs;
           let at = 0;
-          for (const w of batch) {
-            const n = w.records.fills?.length ?? 0;
+          batch.forEach((w, i) => {
+            const n = made[i]!.fills?.length ?? 0;
             w.resolve(applied.slice(at, at + n));
             at += n;
-          }
+          });
           break;
         } catch (error) {
           this.#failing = true;
@@ -150,13 +167,12 @@ export class WriteBehind {
 }
 
 /** The writes' records as one batch, in the order they were handed over. */
-function merged(writes: readonly Waiting[]): StepRecords {
-  if (writes.length === 1) return writes[0]!.records;
+function merged(writes: readonly StepRecords[]): StepRecords {
   const orders: OrderRecord[] = [];
   const events: OrderEventRecord[] = [];
   const fills: FillRecord[] = [];
   const equity: EquityPointRecord[] = [];
-  for (const { records: r } of writes) {
+  for (const r of writes) {
     if (r.orders) orders.push(...r.orders);
     if (r.events) events.push(...r.events);
     if (r.fills) fills.push(...r.fills);

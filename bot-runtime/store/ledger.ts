@@ -40,9 +40,10 @@ export interface LedgerBatch {
 export interface Ledger {
   /**
    * Writes a batch (see LedgerBatch), resolving once all of it is durable.
-   * A crash mid-batch leaves a prefix of it in that order per kind: no snapshot
-   * or equity point of the batch without its fills, no fill without the
-   * batch's orders. The fills' results come in the batch's order.
+   * What a crash mid-batch may leave: no snapshot or equity point of the
+   * batch without its fills, no fill without its order's record; order events
+   * may lag (as with single writes, replaying an order stops at a gap). The
+   * fills' results come in the batch's order.
    */
   recordBatch(batch: LedgerBatch): Promise<readonly RecordedFill[]>;
   /** True when new. */

@@ -109,24 +109,40 @@ export class MongoLedger implements Ledger {
   }
 
   /**
-   * Three rounds of writes instead of one per record: the orders and their
-   * events (one bulk write each, together), then the fills (one by one: each
-   * takes the next seq), then the snapshots and equity points (together).
+   * Two or three rounds of writes instead of one per record: the orders and
+   * their events (one bulk write each), then the fills (one by one: each takes
+   * the next seq), then the snapshots and equity points (together). The fills
+   * go out with the orders and events when none of them fills an order of the
+   * batch (the usual case: a paper order fills on a later candle); an order's
+   * record is never behind its fill.
    */
   async recordBatch(batch: LedgerBatch): Promise<readonly RecordedFill[]> {
-    await Promise.all([
-      this.#insertAllOnce(
-        this.#orders,
-        (batch.orders ?? []).map((o) => [o.orderId, o] as const),
-      ),
-      this.#insertAllOnce(
-        this.#events,
-        (batch.events ?? []).map((e) => [e.eventId, e] as const),
-      ),
-    ]);
     const fills = batch.fills ?? [];
-    const recorded: RecordedFill[] = [];
-    for (const fill of fills) recorded.push(await this.recordFill(fill));
+    const orders = batch.orders ?? [];
+    const writeOrders = () =>
+      Promise.all([
+        this.#insertAllOnce(
+          this.#orders,
+          orders.map((o) => [o.orderId, o] as const),
+        ),
+        this.#insertAllOnce(
+          this.#events,
+          (batch.events ?? []).map((e) => [e.eventId, e] as const),
+        ),
+      ]);
+    const writeFills = async () => {
+      const recorded: RecordedFill[] = [];
+      for (const fill of fills) recorded.push(await this.recordFill(fill));
+      return recorded;
+    };
+    const placed = new Set(orders.map((o) => o.orderId));
+    let recorded: RecordedFill[];
+    if (fills.some((f) => placed.has(f.orderId))) {
+      await writeOrders();
+      recorded = await writeFills();
+    } else {
+      [, recorded] = await Promise.all([writeOrders(), writeFills()]);
+    }
     const seqs = new Map(fills.map((f, i) => [f.fillId, recorded[i]!.seq]));
     const seqOf = (fillId: string) => {
       const seq = seqs.get(fillId);
