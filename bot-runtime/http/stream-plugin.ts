@@ -63,6 +63,9 @@ interface Client {
   readonly raw: Socket;
   alive: boolean;
   expiry: NodeJS.Timeout | undefined;
+  /** Batches published while its hello was being prepared: they go out after it, in order. */
+  waiting: Buffer[] | undefined;
+  waitingBytes: number;
 }
 
 const serializers = {
@@ -117,14 +120,17 @@ async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions):
     let slow = 0;
     const sockets: Socket[] = [];
     for (const client of clients) {
-      if (client.raw.writableLength > options.maxBufferedBytes) {
+      if (client.raw.writableLength + client.waitingBytes > options.maxBufferedBytes) {
         slow++;
         drop(client, StreamCloseCode.TOO_SLOW, 'too slow');
         continue;
       }
       // Closing (a close frame sent) or gone: nothing more may follow.
       if (client.socket.readyState !== OPEN || client.raw.destroyed) continue;
-      sockets.push(client.raw);
+      if (client.waiting) {
+        client.waiting.push(batch);
+        client.waitingBytes += batch.length;
+      } else sockets.push(client.raw);
     }
     fanOut.write(batch, sockets);
     for (const span of ended) {
@@ -206,7 +212,14 @@ async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions):
       };
     },
     wsHandler: async (socket, request) => {
-      const client: Client = { socket, raw: request.raw.socket, alive: true, expiry: undefined };
+      const client: Client = {
+        socket,
+        raw: request.raw.socket,
+        alive: true,
+        expiry: undefined,
+        waiting: [],
+        waitingBytes: 0,
+      };
       socket.on('pong', () => {
         client.alive = true;
       });
@@ -228,6 +241,10 @@ async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions):
       try {
         const status = await source.status();
         socket.send(serializers.hello({ type: 'hello', bot: source.bot, status }));
+        // Behind the hello in Node's queue, so a source that answers late cannot put an update first.
+        for (const batch of client.waiting ?? []) client.raw.write(batch);
+        client.waiting = undefined;
+        client.waitingBytes = 0;
       } catch (err) {
         request.log.error({ err }, 'stream hello failed');
         drop(client, 1011, 'internal error');

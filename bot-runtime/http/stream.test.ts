@@ -2,8 +2,9 @@
 // `ws` client a trader's tool would use.
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type TestServer, testServer } from './fake-status-server.ts';
+import { seededSource, type TestServer, testServer } from './fake-status-server.ts';
 import { STREAM_PROTOCOL } from './schemas/stream.ts';
+import type { BotStatusSource } from './status-source.ts';
 import { StreamCloseCode } from './stream-plugin.ts';
 
 let t: TestServer | undefined;
@@ -84,6 +85,45 @@ describe('/api/v1/stream', () => {
 
     t.source.update({ risk: { state: 'Halted', reason: 'HALT: policy halted' } });
     expect(await c.next()).toMatchObject({ type: 'status', status: { risk: { state: 'Halted' } } });
+  });
+
+  it('says hello first even when an update comes while the source is still answering for the hello', async () => {
+    const inner = seededSource();
+    let armed = false;
+    let asked: () => void = () => {};
+    const helloAsked = new Promise<void>((r) => {
+      asked = r;
+    });
+    let release: () => void = () => {};
+    const answered = new Promise<void>((r) => {
+      release = r;
+    });
+    const slowHello: BotStatusSource = {
+      bot: inner.bot,
+      status: async () => {
+        if (armed) {
+          asked();
+          await answered;
+        }
+        return inner.status();
+      },
+      positions: () => inner.positions(),
+      trades: (q) => inner.trades(q),
+      equity: (q) => inner.equity(q),
+      subscribe: (l) => inner.subscribe(l),
+      health: () => inner.health(),
+    };
+    const { t, url } = await listen({}, { source: slowHello });
+    armed = true;
+    const opening = connect(url, { header: `Bearer ${t.token}` });
+    await helloAsked;
+    inner.update({ phase: 'Degraded' });
+    // The update's batch goes out at the end of this turn, while the hello still waits for the source.
+    await new Promise((r) => setImmediate(r));
+    release();
+    const c = await opening;
+    expect((await c.next()).type).toBe('hello');
+    expect(await c.next()).toMatchObject({ type: 'status', status: { phase: 'Degraded' } });
   });
 
   it('takes the token as a subprotocol (browsers) and never echoes it', async () => {
