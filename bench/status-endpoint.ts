@@ -812,6 +812,8 @@ async function runStream(emit: (f: Figure) => void): Promise<void> {
     unit: 'µs',
     baseline: round(wsBase.fanOut.cpuUsPerSocket, 2),
     baselineName: 'bare ws server sending the same frames, no auth',
+    // What one core could write within the budget at that cost: the ceiling the machine's load lowers.
+    subscribersPerCore100ms: Math.floor((BUDGET_MS * 1000) / Math.max(0.01, ws.fanOut.cpuUsPerSocket)),
     userUs: round(ws.fanOut.userUsPerSocket, 2),
     systemUs: round(ws.fanOut.systemUsPerSocket, 2),
     baselineUserUs: round(wsBase.fanOut.userUsPerSocket, 2),
