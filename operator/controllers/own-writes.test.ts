@@ -11,12 +11,22 @@ describe('OwnWrites', () => {
     const own = new OwnWrites();
     const written = bot('12');
     own.remember('desk/alpha', written);
-    expect(own.fresher('desk/alpha', bot('11'))).toBe(written);
+    expect(own.fresher('desk/alpha', bot('11'))).toEqual(written);
     const caughtUp = bot('12');
     expect(own.fresher('desk/alpha', caughtUp)).toBe(caughtUp);
     // Dropped once caught up: an older cached copy no longer meets our write.
     const older = bot('11');
     expect(own.fresher('desk/alpha', older)).toBe(older);
+  });
+
+  it('keeps no managedFields of what it remembers', () => {
+    const own = new OwnWrites();
+    const written = bot('12');
+    own.remember('desk/alpha', {
+      ...written,
+      metadata: { ...written.metadata, managedFields: [{ manager: 'botcore-operator' }] },
+    });
+    expect(own.fresher('desk/alpha', bot('11'))?.metadata).toEqual(written.metadata);
   });
 
   it('prefers the cache when someone else wrote after us', () => {

@@ -5,6 +5,7 @@
 // retried on a fresh read: two round trips wasted (834 of them in a
 // 1,000-bot run, when the children's events reconciled a bot again at once).
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { withoutManagedFields } from '../runtime/index.ts';
 
 /** The resourceVersion as a number where it is one (etcd revisions are); undefined otherwise. */
 function revision(object: KubernetesObject): bigint | undefined {
@@ -16,9 +17,9 @@ export class OwnWrites<T extends KubernetesObject> {
   /** By key: what our last write of the object returned, until the cache has caught up. */
   readonly #written = new Map<string, T>();
 
-  /** Records what a write returned. */
+  /** Records what a write returned (without its managedFields, which no step reads). */
   remember(key: string, object: T): void {
-    this.#written.set(key, object);
+    this.#written.set(key, withoutManagedFields(object));
   }
 
   /**
