@@ -165,10 +165,17 @@ export async function run(printLine: (line: string) => void = console.log): Prom
   // What one finished backtest keeps alive (equity curve, orders, fills, trades), after full GCs.
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  gc();
+  // Array buffers of dead results are freed by a sweeper after the collection: let it finish before each reading.
+  const settle = async () => {
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  await settle();
   const before = process.memoryUsage();
   let kept: unknown = backtest()();
-  gc();
+  await settle();
   const after = process.memoryUsage();
   emit({
     name: 'backtest.rsi.retainedBytes',
