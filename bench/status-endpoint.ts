@@ -37,7 +37,7 @@ import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
-import { loadavg, setPriority } from 'node:os';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
@@ -360,11 +360,10 @@ function rawSubscriber(
 /**
  * The Node client (BENCH_WS_CLIENT=node, or when python3 is missing): `n`
  * subscribers that time each update when they read it. Node cannot see when
- * the bytes arrived, so this includes the client's own queueing.
+ * the bytes arrived, so this includes the client's own queueing; it runs at
+ * the server's priority, as the earlier runs of this bench did.
  */
 async function wsClients(port: number, token: string, n: number, updates: number): Promise<void> {
-  // Like the Python client: the load generator takes only the CPU the server leaves.
-  setPriority(19);
   const worst = new Float64Array(n);
   const count = new Uint16Array(n);
   const read: number[] = [];

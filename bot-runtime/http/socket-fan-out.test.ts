@@ -95,6 +95,26 @@ describe('SocketFanOut', () => {
     for (const p of all) expect((await receivedAll(p, expected.length)).equals(expected)).toBe(true);
   });
 
+  it('starts its writers when told how many sockets to expect, not inside a fan-out', async () => {
+    const all = await socketPairs(40);
+    fanOut = new SocketFanOut({
+      writerThreads: 1,
+      maxSockets: 40,
+      minSocketsPerThread: 10,
+      eventLoopWrites: false,
+    });
+    fanOut.expect(19);
+    expect(await fanOut.writersReady()).toBe(0);
+    fanOut.expect(20);
+    expect(await fanOut.writersReady()).toBe(1);
+    fanOut.write(
+      batchOf(1),
+      all.map((p) => p.server),
+    );
+    expect(fanOut.lastReport.byWriters).toBe(40);
+    for (const p of all) expect((await receivedAll(p, 40)).equals(batchOf(1))).toBe(true);
+  });
+
   it('writes from the event loop alone below the threshold or with no writer threads', async () => {
     const all = await socketPairs(8);
     fanOut = new SocketFanOut({ writerThreads: 0, maxSockets: 8, minSocketsPerThread: 1 });

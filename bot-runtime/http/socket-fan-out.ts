@@ -122,11 +122,25 @@ export class SocketFanOut {
     await Promise.all(this.#writers.splice(0).map((w) => w.worker.terminate()));
   }
 
-  /** Whether this batch is worth sharing; starts the writers (ready a few ms later) the first time it is. */
+  /**
+   * Says how many sockets batches will soon go to: the writers start (ready a
+   * few ms later) once that is worth it, so that their start-up is not paid
+   * inside a fan-out.
+   */
+  expect(sockets: number): void {
+    this.#startWriters(sockets);
+  }
+
+  /** Whether this batch is worth sharing. */
   #useWriters(direct: number, bytes: number): boolean {
+    if (bytes > MAX_SHARED_BATCH_BYTES || !this.#startWriters(direct)) return false;
+    return this.#writers.some((w) => w.ready);
+  }
+
+  /** Starts the writers the first time `sockets` is worth sharing; whether it is. */
+  #startWriters(sockets: number): boolean {
     const perThread = this.#options.minSocketsPerThread ?? MIN_SOCKETS_PER_THREAD;
-    if (this.#options.writerThreads <= 0 || this.#closed) return false;
-    if (direct < 2 * perThread || bytes > MAX_SHARED_BATCH_BYTES) return false;
+    if (this.#options.writerThreads <= 0 || this.#closed || sockets < 2 * perThread) return false;
     if (this.#writers.length === 0) {
       try {
         this.#memory = sharedMemory(Math.min(this.#options.maxSockets, MAX_BATCH_SOCKETS));
@@ -137,7 +151,7 @@ export class SocketFanOut {
         return false;
       }
     }
-    return this.#writers.some((w) => w.ready);
+    return true;
   }
 
   #spawn(memory: WriterMemory): Writer {

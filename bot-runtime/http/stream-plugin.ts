@@ -238,6 +238,7 @@ async function streamPlugin(app: FastifyInstance, options: StreamPluginOptions):
         client.expiry.unref();
       }
       clients.add(client);
+      fanOut.expect(clients.size);
       try {
         const status = await source.status();
         socket.send(serializers.hello({ type: 'hello', bot: source.bot, status }));
