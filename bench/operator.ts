@@ -11,7 +11,10 @@
 //   runtime report, which a small NATS responder here publishes for every bot
 //   (and it answers halt-and-flatten requests, as an executor would).
 //   `childrenCreated` is when the operator had created every child (its own
-//   metrics), so its share and the control plane's are both visible.
+//   metrics), so its share and the control plane's are both visible;
+//   `cpuSeconds` is the CPU each test server, the operator and the bench used
+//   until then (from /proc), which a busy shared machine moves far less than
+//   the wall time.
 // operator.resyncWrites.count: writes the operator makes in a window that
 //   holds a full resync (`--resync-period`, BENCH_RESYNC_PERIOD, 60s) once
 //   everything is Ready and nothing changes: applies that were not skipped
@@ -19,13 +22,17 @@
 //   The reports repeat one fixed time, so they change nothing either.
 // operator.peakRss.megabytes: the operator process's VmHWM before it stops.
 //
-// Standalone: `node bench/operator.ts`; from a runner: `await run()`.
+// Standalone: `node bench/operator.ts`; from a runner: `await run()`. It
+// starts (or reuses) the test servers of BOTCORE_PORT_OFFSET, BOTCORE_STATE_DIR
+// and BOTCORE_SERVERS_ENV, like `npm run env:up` (docs/development.md).
 // Knobs: BENCH_BOTS (1000), BENCH_CONCURRENCY (32 creates in flight),
 // BENCH_RESYNC_PERIOD (60s), BENCH_READY_TIMEOUT (600 s),
-// BENCH_OPERATOR_ARGS (extra operator flags, space-separated).
+// BENCH_OPERATOR_ARGS (extra operator flags, space-separated),
+// BENCH_HEAP_SNAPSHOT (a folder for a heap snapshot of the operator, taken
+// after the peak-memory figure so writing it does not raise that figure).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +55,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const RESYNC = process.env.BENCH_RESYNC_PERIOD ?? '60s';
 const READY_TIMEOUT_MS = Number(process.env.BENCH_READY_TIMEOUT ?? 600) * 1000;
 const EXTRA_ARGS = (process.env.BENCH_OPERATOR_ARGS ?? '').split(' ').filter((a) => a !== '');
+/** A folder: once peak memory is measured, the operator writes a V8 heap snapshot there (what the memory is made of). */
+const HEAP_SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT;
 const group = 'trading.botcore.dev';
 const version = 'v1alpha1';
 const managed = 'app.kubernetes.io/managed-by=botcore-operator';
@@ -185,7 +194,11 @@ function startOperator(namespace: string): Operator {
     logLevel: 'info',
     extra: ['--no-leader-elect', ...EXTRA_ARGS],
   });
-  const child = spawn(process.execPath, args, {
+  const heapSnapshotFlags =
+    HEAP_SNAPSHOT_DIR === undefined
+      ? []
+      : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_SNAPSHOT_DIR}`];
+  const child = spawn(process.execPath, [...heapSnapshotFlags, ...args], {
     cwd: ROOT,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -269,12 +282,62 @@ function sum(
   return metrics.filter((m) => m.name === name && match(m.labels)).reduce((a, m) => a + m.value, 0);
 }
 
+/**
+ * CPU seconds (user + system) used so far by each test server (their pid
+ * files) and the operator, from /proc/<pid>/stat (clock ticks, USER_HZ 100).
+ * CPU time, unlike wall time, barely moves with what else runs on the machine.
+ */
+async function cpuSeconds(operatorPid: number | undefined): Promise<Record<string, number>> {
+  const { stateDir } = await import('../test/servers/paths.ts');
+  const { processFiles, runningPid } = await import('../test/servers/process.ts');
+  const { COMPONENTS } = await import('../test/servers/components/index.ts');
+  const ticks = (pid: number) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  const out: Record<string, number> = {};
+  for (const c of COMPONENTS) {
+    const pid = runningPid(processFiles(stateDir(), c.name));
+    if (pid !== undefined) out[c.name] = ticks(pid);
+  }
+  if (operatorPid !== undefined) out.operator = ticks(operatorPid);
+  const self = process.cpuUsage();
+  out.bench = (self.user + self.system) / 1e6;
+  return out;
+}
+
+function cpuSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const used: Record<string, number> = {};
+  for (const [name, seconds] of Object.entries(after)) {
+    used[name] = Math.round((seconds - (before[name] ?? 0)) * 10) / 10;
+  }
+  used.total = Math.round(Object.values(used).reduce((a, b) => a + b, 0) * 10) / 10;
+  return used;
+}
+
 /** Peak and current resident memory of a process, in MB (from /proc). */
 function memory(pid: number): { peak: number; current: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) =>
     Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return { peak: Math.round(kb('VmHWM') / 1024), current: Math.round(kb('VmRSS') / 1024) };
+}
+
+/** Signals the operator (started with --heapsnapshot-signal) and waits until the snapshot file stops growing. */
+async function heapSnapshot(pid: number, dir: string): Promise<string> {
+  const snapshots = () => new Set(readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot')));
+  const before = snapshots();
+  process.kill(pid, 'SIGUSR2');
+  let size = -1;
+  for (let waited = 0; waited < 120_000; waited += 1000) {
+    await sleep(1000);
+    const file = [...snapshots()].find((f) => !before.has(f));
+    if (file === undefined) continue;
+    const now = statSync(join(dir, file)).size;
+    if (now === size && now > 0) return join(dir, file);
+    size = now;
+  }
+  throw new Error(`no heap snapshot in ${dir} after 120 s`);
 }
 
 // ------------------------------------------------------ the executor's side
@@ -421,6 +484,7 @@ export async function run(print: (line: string) => void = console.log): Promise<
     const startedAt = Date.now();
 
     // 1. Ready time.
+    const cpuAtStart = await cpuSeconds(op.child.pid);
     const t0 = performance.now();
     let withOperatorCreateMs = 0;
     const creating = createBots(c, ns).then((ms) => {
@@ -456,6 +520,7 @@ export async function run(print: (line: string) => void = console.log): Promise<
         break;
       }
     }
+    const cpuAtReady = await cpuSeconds(op.child.pid);
     await creating;
     if (readyMs === undefined) ready = (await listBots(c, ns)).filter(isReady).length;
     const m1 = await scrape(port);
@@ -475,7 +540,8 @@ export async function run(print: (line: string) => void = console.log): Promise<
       maxQueueDepth: maxDepth,
       operatorWarnings: op.warnings(),
       loadAverageAfter: load(),
-      note: 'first create to every bot Ready (Deployments available on kwok, healthy report); childrenCreatedSeconds: the operator had created every Deployment',
+      cpuSeconds: cpuSince(cpuAtStart, cpuAtReady),
+      note: 'first create to every bot Ready (Deployments available on kwok, healthy report); childrenCreatedSeconds: the operator had created every Deployment; cpuSeconds: CPU each test server, the operator and the bench used until then',
     });
 
     // 2. Writes in a window holding a full resync, nothing having changed.
@@ -524,6 +590,10 @@ export async function run(print: (line: string) => void = console.log): Promise<
       currentRss: mem?.current ?? null,
       note: 'VmHWM of the operator process (bots, children and runtime reports cached)',
     });
+    if (HEAP_SNAPSHOT_DIR !== undefined && op.child.pid !== undefined) {
+      const file = await heapSnapshot(op.child.pid, HEAP_SNAPSHOT_DIR);
+      emit({ name: 'operator.heapSnapshot', value: null, unit: 'file', bots: BOTS, file });
+    }
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause;
     print(
