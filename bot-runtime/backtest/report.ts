@@ -185,8 +185,7 @@ export function buildReport(result: BacktestResult, botName = 'bot'): BacktestRe
   const daily = dailyReturns(times, values, start);
   const growth = cagr(start, ending.toNumber(), span);
   const avgDur = averageDuration(kernel.trades);
-  let fees = new Decimal(0);
-  for (const f of kernel.fills) fees = fees.plus(f.fee.amount);
+  const fees = kernel.fillFees();
   const open = kernel.openTrades();
   const intervals: [number, number][] = [
     ...kernel.trades.map((t) => [t.entryTime, t.exitTime] as [number, number]),
@@ -240,7 +239,7 @@ export function buildReport(result: BacktestResult, botName = 'bot'): BacktestRe
       worstTrade: pick(byReturn.at(-1)),
       stopLossExits: kernel.trades.filter((t) => t.exitReason === 'stopLoss').length,
       ordersSubmitted: kernel.orders.length,
-      fills: kernel.fills.length,
+      fills: kernel.fillCount,
       openPositions: open.length,
     },
     perSymbol: kernel.symbols.map((symbol) => ({

@@ -43,6 +43,7 @@ import { createStrategy, Ensemble, ensembleFor, type Strategy, strategiesFor } f
 import { Grid } from '../venue/grid.ts';
 import type { Venue, VenueEvent } from '../venue/venue.ts';
 import type { Clock } from './clock.ts';
+import { FillLog } from './fill-log.ts';
 import { type ExitReason, OpenTrade, type TradeRecord } from './open-trade.ts';
 import { GrowableSeries } from './series.ts';
 import { type StopFactor, stopFactor, stopPrice } from './stop-price.ts';
@@ -196,7 +197,9 @@ export class Kernel {
   readonly risk: RiskEngine;
   readonly equity: GrowableSeries;
   readonly orders: OrderRecord[] = [];
-  readonly fills: FillRecord[] = [];
+  readonly #fillLog: FillLog;
+  /** The venue's fills are plain Fill literals (Venue.plainFills): the log may keep them as counts. */
+  readonly #plainFills: boolean;
   readonly trades: TradeRecord[] = [];
   /** Strategy instances per symbol, in manifest order. */
   readonly strategies: Strategy[][];
@@ -259,6 +262,8 @@ export class Kernel {
     this.#grids = this.instruments.map((i) => new Grid(i));
     this.#tf = options.timeframeMs;
     this.#venue = options.venue;
+    this.#plainFills = options.venue.plainFills === true;
+    this.#fillLog = new FillLog(this.symbols);
     this.#clock = options.clock;
     this.#policy = options.policy ?? DEFAULT_RISK_POLICY;
     this.#currency = this.instruments[0]!.quote;
@@ -364,6 +369,24 @@ export class Kernel {
     this.#stop[k] = stop;
     this.#stopF[k] = toFloat(stop);
     this.#venue.protect(k, stop, position.quantity, this.#clock.now());
+  }
+
+  /**
+   * Every fill booked, in order. Counted fills are kept as columns (FillLog)
+   * and made into Fill objects, equal to the venue's, when this is read; read
+   * `fillCount` for their number.
+   */
+  get fills(): FillRecord[] {
+    return this.#fillLog.fills();
+  }
+
+  get fillCount(): number {
+    return this.#fillLog.length;
+  }
+
+  /** The sum of every fill's fee amount, exactly (without making the fills). */
+  fillFees(): Decimal {
+    return this.#fillLog.feeTotal();
   }
 
   /** Candles stepped so far. */
@@ -810,23 +833,16 @@ export class Kernel {
     const flat = position ? position.quantity.isZero() : lots === 0;
     const quantity = () => (position ? position.quantity : decimalOfUnits(lots, lotDp!));
     this.#cashF[0] = this.portfolio.amountFloat(this.#currency);
-    this.fills.push(fill);
+    const tickDp = grid.tickPlaces;
+    const counted = tickDp !== undefined && lotDp !== undefined && tickDp <= 22 && lotDp <= 22;
+    const fillLots = counted ? unitsOf(fill.quantity, lotDp) : Number.NaN;
+    const fillTicks = counted ? grid.ticksOf(fill.price) : Number.NaN;
+    this.#fillLog.add(fill, k, this.#plainFills, fillLots, lotDp ?? 0, fillTicks, tickDp ?? 0);
     this.#open[k] ??= new OpenTrade(strategies, fill.ts);
     const trade = this.#open[k]!;
     const buy = fill.side === 'BUY';
     if (buy && trade.bought.isZero()) trade.entryTime = fill.ts;
-    const tickDp = grid.tickPlaces;
-    const counted = tickDp !== undefined && lotDp !== undefined && tickDp <= 22 && lotDp <= 22;
-    trade.add(
-      buy,
-      fill.quantity,
-      fill.price,
-      counted ? unitsOf(fill.quantity, lotDp) : Number.NaN,
-      lotDp ?? 0,
-      counted ? grid.ticksOf(fill.price) : Number.NaN,
-      tickDp ?? 0,
-      fill.fee.amount,
-    );
+    trade.add(buy, fill.quantity, fill.price, fillLots, lotDp ?? 0, fillTicks, tickDp ?? 0, fill.fee.amount);
     if (buy) {
       // The stop follows the average entry and covers the whole position.
       const stop = stopPrice(grid, this.portfolio.averagePrice(inst.symbol), this.#stopFactor);

@@ -22,6 +22,12 @@ export type VenueEvent =
     };
 
 export interface Venue {
+  /**
+   * True when every fill this venue reports is a plain Fill literal (exactly
+   * the Fill fields, in their order, nothing else): the kernel may then keep
+   * it as counts and make an equal object when its fills are read.
+   */
+  readonly plainFills?: boolean;
   /** Sends an order; it reaches the venue `latencyMs` after `now`. */
   submit(order: Order, now: number): void;
   /** Asks to cancel a working order; the answer comes as an event. */

@@ -93,6 +93,8 @@ export function lessQuantity(grid: Grid, a: Decimal, b: Decimal): Decimal {
 }
 
 export class PaperVenue implements Venue {
+  /** #fill makes every fill as one Fill literal. */
+  readonly plainFills = true;
   readonly options: PaperVenueOptions;
   readonly #instruments: readonly Instrument[];
   readonly #grids: readonly Grid[];
