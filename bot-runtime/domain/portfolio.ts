@@ -225,6 +225,12 @@ export class Portfolio {
     return this.#positions.get(symbol)!.averagePrice;
   }
 
+  /** True when every balance but `currency`'s is zero: the equity is then that balance alone. */
+  holdsOnly(currency: string): boolean {
+    for (const [c, sum] of this.#balances) if (c !== currency && !sum.isZero()) return false;
+    return true;
+  }
+
   /** The signed quantity of `symbol` as a count of its lots (NaN when it is not kept as one). */
   positionLots(symbol: string): number {
     return this.#positions.get(symbol)?.lots ?? Number.NaN;

@@ -37,7 +37,12 @@ import {
   RollingReturns,
   sizePosition,
 } from '../risk/index.ts';
-import { type OpeningSizing, openingSizing, sizeOpeningLots } from '../risk/sizing-counts.ts';
+import {
+  type OpeningSizing,
+  openingLotsFromCash,
+  openingSizing,
+  sizeOpeningLots,
+} from '../risk/sizing-counts.ts';
 import type { RiskSnapshot } from '../risk/snapshot.ts';
 import { createStrategy, Ensemble, ensembleFor, type Strategy, strategiesFor } from '../strategies/index.ts';
 import { Grid } from '../venue/grid.ts';
@@ -158,6 +163,29 @@ class CloseContext implements RiskContext {
   }
 }
 
+/** The risk context of an entry with nothing held: the equity is the cash, a Decimal made only if a check near its limit reads it. */
+class CashContext implements RiskContext {
+  readonly now: number;
+  readonly equityFloat: number;
+  readonly positions = [];
+  readonly correlation: (a: string, b: string) => number;
+  readonly #portfolio: Portfolio;
+  constructor(
+    now: number,
+    cashF: number,
+    portfolio: Portfolio,
+    correlation: (a: string, b: string) => number,
+  ) {
+    this.now = now;
+    this.equityFloat = cashF;
+    this.#portfolio = portfolio;
+    this.correlation = correlation;
+  }
+  get equity(): Decimal {
+    return this.#portfolio.equity({}).amount;
+  }
+}
+
 /** The risk context of a counted entry: its equity is an exact count, made a Decimal only if a check near its limit reads it. */
 class CountedContext implements RiskContext {
   readonly now: number;
@@ -230,6 +258,8 @@ export class Kernel {
   /** The instruments' minimums as counts: lots (NaN: not one) and 10^-40 (undefined: not one). */
   readonly #minLots: number[];
   readonly #minNotional: (bigint | undefined)[];
+  /** The same minimums as doubles (NaN: not a count), for openingLotsFromCash. */
+  readonly #minNotionalF: number[];
   /** The policy's sizing figures as exact counts (undefined: sized in decimals). */
   readonly #openingSizing: OpeningSizing | undefined;
   readonly #sizingFee: Decimal;
@@ -327,6 +357,7 @@ export class Kernel {
       g.lotPlaces === undefined ? Number.NaN : unitsOf(g.instrument.minQuantity, g.lotPlaces),
     );
     this.#minNotional = this.instruments.map((i) => unitsOfDecimal(i.minNotional.amount));
+    this.#minNotionalF = this.#minNotional.map((u) => (u === undefined ? Number.NaN : Number(u) / 1e40));
     this.#stopFactor = stopFactor(dec(1).minus(dec(this.#policy.stopLossPercent).div(100)));
     // Cash an entry needs beyond its notional: the taker fee and the slippage it may pay.
     this.#sizingFee = dec(ex.takerFeePercent)
@@ -621,10 +652,30 @@ export class Kernel {
     if (tickDp === undefined || lotDp === undefined) return false;
     const ticks = grid.ticksFromNumber(close);
     if (Number.isNaN(ticks)) return false;
-    const equity = this.portfolio.equityCounts(this.#markTicks);
-    if (equity === undefined) return false;
     const plan = this.#openingSizing;
     if (plan === undefined) return false;
+    if (this.#holdsNothing()) {
+      // The equity is the cash: the doubles size the order when they are sure (openingLotsFromCash).
+      const lots = openingLotsFromCash(plan, {
+        cashF: this.#cashF[0]!,
+        ticks,
+        tickDp,
+        lotDp,
+        minLots: this.#minLots[k]!,
+        minNotionalF: this.#minNotionalF[k]!,
+      });
+      if (lots !== undefined) {
+        const quantity = decimalOfUnits(lots, lotDp);
+        const verdict = this.risk.check(
+          { symbol: inst.symbol, side: 'BUY', quantity, price: grid.priceOfTicks(ticks), position: ZERO },
+          new CashContext(now, this.#cashF[0]!, this.portfolio, this.#correlation),
+        );
+        if (!verdict) this.#submit(k, 'BUY', quantity, undefined, now, true, this.#agreeing(k, 1));
+        return true;
+      }
+    }
+    const equity = this.portfolio.equityCounts(this.#markTicks);
+    if (equity === undefined) return false;
     const lots = sizeOpeningLots(plan, {
       equity: equity.units,
       equityScale: equity.scale,
@@ -645,6 +696,13 @@ export class Kernel {
     );
     if (!verdict) this.#submit(k, 'BUY', quantity, undefined, now, true, this.#agreeing(k, 1));
     return true;
+  }
+
+  /** No position in any symbol and no balance but the cash: the equity is the cash. */
+  #holdsNothing(): boolean {
+    const pos = this.#posF;
+    for (let j = 0; j < pos.length; j++) if (pos[j] !== 0) return false;
+    return this.portfolio.holdsOnly(this.#currency);
   }
 
   /** The mark of a symbol the portfolio holds, as a tick count (NaN: not one); what #marks gives as a Decimal. */

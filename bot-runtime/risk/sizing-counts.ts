@@ -63,6 +63,15 @@ export interface OpeningSizing {
   /** maxPositionNotional and maxAllocation, when set. */
   readonly caps: readonly Fixed[];
   readonly feeF: number;
+  /** The doubles nearest ratio, sizeShare and caps (within 3e-16 of them), for openingLotsFromCash. */
+  readonly ratioF: number;
+  readonly sizeShareF: number;
+  readonly capsF: readonly number[];
+}
+
+/** A Fixed as a double, within about 3e-16 of it (two roundings). */
+function floatOf(x: Fixed): number {
+  return Number(x.u) / 10 ** x.s;
 }
 
 export function openingSizing(x: {
@@ -95,6 +104,9 @@ export function openingSizing(x: {
     sizeShareDigits: share.digits,
     caps,
     feeF: x.feeRate.toNumber(),
+    ratioF: floatOf(r.fixed),
+    sizeShareF: floatOf(share.fixed),
+    capsF: caps.map(floatOf),
   };
 }
 
@@ -141,5 +153,47 @@ export function sizeOpeningLots(plan: OpeningSizing, x: CountedSizingInput): num
   if (x.tickDp + x.lotDp > 40) return undefined;
   const value = BigInt(q) * BigInt(x.ticks) * p10(40 - x.tickDp - x.lotDp);
   if (value < x.minNotional) return undefined;
+  return q;
+}
+
+export interface CashSizingInput {
+  /** The cash as a double (Portfolio.amountFloat), which is all the equity: nothing else is held. */
+  readonly cashF: number;
+  readonly ticks: number;
+  readonly tickDp: number;
+  readonly lotDp: number;
+  readonly minLots: number;
+  /** The minimum notional as a double (NaN: not a count, the exact path decides). */
+  readonly minNotionalF: number;
+}
+
+/**
+ * sizeOpeningLots when the equity is the cash alone, in doubles: every figure
+ * here is within some 1e-15 of its exact value (a few roundings of 1.1e-16
+ * each), so a floor more than 1e-12 from an integer, a minimum more than 1e-9
+ * away and the cash cap's own 1e-9 guard decide as the exact counts do (and as
+ * the decimals, whose 60 digits move a value by 1e-59 at most). Undefined
+ * wherever the doubles are not that sure: then sizeOpeningLots decides.
+ */
+export function openingLotsFromCash(plan: OpeningSizing, x: CashSizingInput): number | undefined {
+  const equity = x.cashF;
+  if (!(equity > 1e-300 && equity < 1e300)) return undefined;
+  let notional = equity * plan.ratioF;
+  const bySize = equity * plan.sizeShareF;
+  if (bySize < notional) notional = bySize;
+  for (const cap of plan.capsF) if (cap < notional) notional = cap;
+  if (!(notional > 1e-300 && notional < 1e300)) return undefined;
+  const f = plan.feeF;
+  if (!(f >= 0 && f < 1e300)) return undefined;
+  if (!(equity / (1 + f) > notional * (1 + 1e-9) * (1 + 1e-12))) return undefined;
+  const places = x.tickDp + x.lotDp;
+  if (places > 22) return undefined;
+  const scale = 10 ** places;
+  const lotsF = (notional * scale) / x.ticks;
+  if (!(lotsF >= 1 && lotsF <= 1e14)) return undefined;
+  const q = Math.floor(lotsF);
+  if (lotsF - q < lotsF * 1e-12 || q + 1 - lotsF < lotsF * 1e-12) return undefined;
+  if (!(q >= x.minLots)) return undefined;
+  if (!((q * x.ticks) / scale > x.minNotionalF * (1 + 1e-9))) return undefined;
   return q;
 }
