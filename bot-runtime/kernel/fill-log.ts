@@ -18,19 +18,14 @@ export class FillLog {
   #n = 0;
   /** Fills kept whole, by their index (a venue's own shape, or a value that is not a count). */
   readonly #whole = new Map<number, Fill>();
-  // Columns of the counted fills (a whole fill leaves a hole at its index).
+  // Columns of the counted fills (a whole fill leaves a row of zeros and empty texts).
   readonly #orderId: string[] = [];
   readonly #tradeId: string[] = [];
   readonly #currency: string[] = [];
-  readonly #symbol: number[] = [];
-  readonly #flags: number[] = [];
-  readonly #lots: number[] = [];
-  readonly #lotDp: number[] = [];
-  readonly #ticks: number[] = [];
-  readonly #tickDp: number[] = [];
-  readonly #fee: number[] = [];
-  readonly #feeDp: number[] = [];
-  readonly #ts: number[] = [];
+  /** Per fill: lots, ticks, fee count, ts (typed columns: no boxing, nothing for the collector to trace). */
+  #counts = new Float64Array(4 * 64);
+  /** Per fill: symbol index (below 256, else the fill is kept whole), side and liquidity flags, lot, tick and fee places. */
+  #small = new Uint8Array(5 * 64);
   /** The Fill objects made so far (the first `#made.length` fills), extended when read. */
   readonly #made: Fill[] = [];
 
@@ -57,6 +52,7 @@ export class FillLog {
     tickDp: number,
   ): void {
     const i = this.#n++;
+    this.#room(i);
     const amount = fill.fee.amount;
     const feeDp = plain ? amount.decimalPlaces() : 0;
     const fee = plain && feeDp <= 22 ? unitsOf(amount, feeDp) : Number.NaN;
@@ -64,42 +60,44 @@ export class FillLog {
       Number.isNaN(fee) ||
       Number.isNaN(lots) ||
       Number.isNaN(ticks) ||
+      k > 255 ||
+      lotDp > 22 ||
+      tickDp > 22 ||
       fill.symbol !== this.#symbols[k] ||
       (fill.side !== 'BUY' && fill.side !== 'SELL') ||
       (fill.liquidity !== 'MAKER' && fill.liquidity !== 'TAKER')
     ) {
       this.#whole.set(i, fill);
-      this.#hole(i);
+      this.#orderId.push('');
+      this.#tradeId.push('');
+      this.#currency.push('');
       return;
     }
-    this.#orderId[i] = fill.orderId;
-    this.#tradeId[i] = fill.tradeId;
-    this.#currency[i] = fill.fee.currency;
-    this.#symbol[i] = k;
-    this.#flags[i] = (fill.side === 'BUY' ? BUY : 0) | (fill.liquidity === 'MAKER' ? MAKER : 0);
-    this.#lots[i] = lots;
-    this.#lotDp[i] = lotDp;
-    this.#ticks[i] = ticks;
-    this.#tickDp[i] = tickDp;
-    this.#fee[i] = fee;
-    this.#feeDp[i] = feeDp;
-    this.#ts[i] = fill.ts;
+    this.#orderId.push(fill.orderId);
+    this.#tradeId.push(fill.tradeId);
+    this.#currency.push(fill.fee.currency);
+    const c = this.#counts;
+    c[4 * i] = lots;
+    c[4 * i + 1] = ticks;
+    c[4 * i + 2] = fee;
+    c[4 * i + 3] = fill.ts;
+    const m = this.#small;
+    m[5 * i] = k;
+    m[5 * i + 1] = (fill.side === 'BUY' ? BUY : 0) | (fill.liquidity === 'MAKER' ? MAKER : 0);
+    m[5 * i + 2] = lotDp;
+    m[5 * i + 3] = tickDp;
+    m[5 * i + 4] = feeDp;
   }
 
-  /** Keeps the columns dense (no holey arrays): a whole fill's row holds neutral values. */
-  #hole(i: number): void {
-    this.#orderId[i] = '';
-    this.#tradeId[i] = '';
-    this.#currency[i] = '';
-    this.#symbol[i] = 0;
-    this.#flags[i] = 0;
-    this.#lots[i] = 0;
-    this.#lotDp[i] = 0;
-    this.#ticks[i] = 0;
-    this.#tickDp[i] = 0;
-    this.#fee[i] = 0;
-    this.#feeDp[i] = 0;
-    this.#ts[i] = 0;
+  /** Room for row `i` in the typed columns (doubling). */
+  #room(i: number): void {
+    if (5 * i < this.#small.length) return;
+    const counts = new Float64Array(this.#counts.length * 2);
+    counts.set(this.#counts);
+    this.#counts = counts;
+    const small = new Uint8Array(this.#small.length * 2);
+    small.set(this.#small);
+    this.#small = small;
   }
 
   /** The sum of every fill's fee amount (whatever its currency), as the Decimal sum gives it. */
@@ -109,8 +107,11 @@ export class FillLog {
     for (let i = 0; i < this.#n; i++) {
       const whole = this.#whole.get(i);
       if (whole !== undefined) sum.plus(whole.fee.amount);
-      else if (!sum.plusCount(this.#fee[i]!, this.#feeDp[i]!))
-        sum.plus(decimalOfUnits(this.#fee[i]!, this.#feeDp[i]!));
+      else {
+        const fee = this.#counts[4 * i + 2]!;
+        const dp = this.#small[5 * i + 4]!;
+        if (!sum.plusCount(fee, dp)) sum.plus(decimalOfUnits(fee, dp));
+      }
     }
     return sum.decimal;
   }
@@ -123,18 +124,20 @@ export class FillLog {
   }
 
   #fill(i: number): Fill {
-    const flags = this.#flags[i]!;
+    const c = this.#counts;
+    const m = this.#small;
+    const flags = m[5 * i + 1]!;
     // The fields in the order the paper venue writes them (JSON and equality see the same object).
     return {
       orderId: this.#orderId[i]!,
       tradeId: this.#tradeId[i]!,
-      symbol: this.#symbols[this.#symbol[i]!]!,
+      symbol: this.#symbols[m[5 * i]!]!,
       side: flags & BUY ? 'BUY' : 'SELL',
-      quantity: decimalOfUnits(this.#lots[i]!, this.#lotDp[i]!),
-      price: decimalOfUnits(this.#ticks[i]!, this.#tickDp[i]!),
-      fee: new Money(decimalOfUnits(this.#fee[i]!, this.#feeDp[i]!), this.#currency[i]!),
+      quantity: decimalOfUnits(c[4 * i]!, m[5 * i + 2]!),
+      price: decimalOfUnits(c[4 * i + 1]!, m[5 * i + 3]!),
+      fee: new Money(decimalOfUnits(c[4 * i + 2]!, m[5 * i + 4]!), this.#currency[i]!),
       liquidity: flags & MAKER ? 'MAKER' : 'TAKER',
-      ts: this.#ts[i]!,
+      ts: c[4 * i + 3]!,
     };
   }
 }
