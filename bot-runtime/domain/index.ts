@@ -6,6 +6,7 @@ export { Money } from './money.ts';
 export {
   applyOrderEvent,
   createOrder,
+  createSubmittedOrder,
   initialOrder,
   leavesQuantity,
   type Order,

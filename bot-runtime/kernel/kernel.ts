@@ -11,8 +11,7 @@
 import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
 import { decimalOfScaledUnits, unitsOfDecimal } from '../domain/exact-amount.ts';
 import {
-  applyOrderEvent,
-  createOrder,
+  createSubmittedOrder,
   type Decimal,
   DomainError,
   dec,
@@ -750,7 +749,8 @@ export class Kernel {
     const id = `O-${++this.#seq}`;
     let order: Order;
     try {
-      order = createOrder(inst, {
+      // Made as submitted (the same order as createOrder then applyOrderEvent's OrderSubmitted, without the copy).
+      order = createSubmittedOrder(inst, {
         id,
         side,
         type: price ? 'LIMIT' : 'MARKET',
@@ -771,7 +771,6 @@ export class Kernel {
       }
       throw e;
     }
-    order = applyOrderEvent(order, { type: 'OrderSubmitted', ts: now });
     const record: OrderRecord = {
       id,
       symbol: inst.symbol,
