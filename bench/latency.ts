@@ -17,10 +17,11 @@
 // records are queued for the ledger: the executor's
 // onStepped), `candleToRecordedFill` when the step's records, the fill among
 // them, are durable in the ledger and the fill is in the status source (its
-// onCandle). Each candle goes out once the previous one has been processed,
-// its records durable (a closed loop: latency without queueing, in the
-// executor or its ledger), from a fresh turn of the event loop as a candle
-// from the network would. A fill sample is a candle during whose
+// onCandle). Each candle goes out once the previous one has been processed:
+// stepped, and its orders and fills durable (a closed loop: latency without
+// queueing; a candle that only adds an equity point is not waited for, as
+// before), from a fresh turn of the event loop as a candle from the network
+// would. A fill sample is a candle during whose
 // step a fill was booked (a paper order fills on the candle after its
 // signal). A fast RSI (period 2, 40/60) and a policy without drawdown halts
 // make a fill every ~6 candles. Clocks: one machine; across processes, epoch
@@ -111,6 +112,8 @@ interface Step {
   readonly steppedAt: number;
   /** Whether the step booked a fill. */
   readonly filled: boolean;
+  /** Whether the step placed an order or booked a fill (records besides its equity point). */
+  readonly traded: boolean;
 }
 
 /** The executor's report of a candle whose records are durable in the ledger (its fills in the status source). */
@@ -142,6 +145,7 @@ async function benchExecutor(
   const instrument = defaultInstrument('ETH/BTC');
   let decideAt = 0;
   let fillsBefore = 0;
+  let ordersBefore = 0;
   const executor: Executor = new Executor({
     ...parts,
     bot,
@@ -160,11 +164,14 @@ async function benchExecutor(
     canOpenPositions: () => {
       decideAt = epochMs();
       fillsBefore = executor.kernel.fills.length;
+      ordersBefore = executor.kernel.orders.length;
       return true;
     },
     onStepped: (_symbol, c) => {
       const steppedAt = epochMs();
-      report.stepped({ t: c.t, decideAt, steppedAt, filled: executor.kernel.fills.length > fillsBefore });
+      const filled = executor.kernel.fills.length > fillsBefore;
+      const traded = filled || executor.kernel.orders.length > ordersBefore;
+      report.stepped({ t: c.t, decideAt, steppedAt, filled, traded });
     },
     onCandle: (_symbol, c) => report.recorded({ t: c.t, recordedAt: epochMs() }),
   });
@@ -209,7 +216,11 @@ interface Samples {
   readonly candles: number;
 }
 
-/** Feeds candles one at a time, each once the executor has processed the one before (stepped, and its records durable). */
+/**
+ * Feeds candles one at a time, each once the executor has processed the one
+ * before: stepped, and its orders and fills durable (a candle that only adds
+ * an equity point is not waited for, as the executor never waited for one).
+ */
 async function feedClosedLoop(
   bus: Bus,
   series: CandleSeries,
@@ -228,7 +239,7 @@ async function feedClosedLoop(
     const sent = epochMs();
     publishCandle(bus, { symbol: 'ETH/BTC', timeframe: '5m', candle });
     const step = await stepped;
-    const { recordedAt } = await recorded;
+    const recordedAt = step.traded ? (await recorded).recordedAt : Number.NaN;
     if (i < WARMUP) continue;
     toDecision.push(step.decideAt - sent);
     if (!step.filled) continue;

@@ -2,7 +2,9 @@
 // signals, steps the trading kernel (ensemble, RiskPolicy, sizing, paper
 // venue, portfolio: the same code as a backtest), records orders, fills and
 // equity in the ledger, and feeds the status source the status endpoint
-// serves.
+// serves. The ledger writes go behind the steps (write-behind.ts): the next
+// candle does not wait for the disk or the database; `step()` and `settle()`
+// do, and a fill reaches the status source and the metrics once it is durable.
 //
 // Restart: positions come back from the ledger (recover()), and so do the
 // trades and the equity curve the status source shows. Then the kernel is

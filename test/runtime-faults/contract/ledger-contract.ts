@@ -213,7 +213,12 @@ export function ledgerContract(name: string, makeFixture: () => Promise<LedgerFi
       await reopened.recordBatch({ positions: () => [snapshot('ETHBTC', before.seq, '9')] });
       expect(await reopened.positions()).toEqual([snapshot('ETHBTC', recorded[2]!.seq, '0.7')]);
       // A fill of an order recorded before, beside another order's event: both land, the fill numbered last.
-      const later = orderEventToRecord('o-2', 1, { type: 'OrderAccepted', venueOrderId: 'v-2', ts: 7 }, 'BTC');
+      const later = orderEventToRecord(
+        'o-2',
+        1,
+        { type: 'OrderAccepted', venueOrderId: 'v-2', ts: 7 },
+        'BTC',
+      );
       const [fifth] = await reopened.recordBatch({ events: [later], fills: [fillRecord(5)] });
       expect(fifth).toEqual({ seq: expect.any(Number), inserted: true });
       expect(fifth!.seq).toBeGreaterThan(recorded[2]!.seq);
