@@ -163,13 +163,13 @@ async function benchExecutor(
     // Asked once per step, before the kernel runs: the moment the candle's signals are joined.
     canOpenPositions: () => {
       decideAt = epochMs();
-      fillsBefore = executor.kernel.fills.length;
+      fillsBefore = executor.kernel.fillCount;
       ordersBefore = executor.kernel.orders.length;
       return true;
     },
     onStepped: (_symbol, c) => {
       const steppedAt = epochMs();
-      const filled = executor.kernel.fills.length > fillsBefore;
+      const filled = executor.kernel.fillCount > fillsBefore;
       const traded = filled || executor.kernel.orders.length > ordersBefore;
       report.stepped({ t: c.t, decideAt, steppedAt, filled, traded });
     },
@@ -294,7 +294,7 @@ async function inProcess(series: CandleSeries, count: number): Promise<Figure[]>
     const s = await feedClosedLoop(state.bus, series, count, reports);
     const extra = {
       candles: s.candles,
-      fills: executor.kernel.fills.length,
+      fills: executor.kernel.fillCount,
       path: 'in-process bus, file ledger',
     };
     return [
@@ -338,7 +338,7 @@ async function child(role: 'strategy' | 'executor', name: string): Promise<void>
     });
     stop = async () => {
       await executor.stop();
-      console.log(JSON.stringify({ fills: executor.kernel.fills.length }));
+      console.log(JSON.stringify({ fills: executor.kernel.fillCount }));
     };
   }
   console.log(JSON.stringify({ ready: role }));
