@@ -8,6 +8,7 @@
 
 import { ExactAmount } from '../domain/exact-amount.ts';
 import { type Decimal, type Fill, Money, ZERO } from '../domain/index.ts';
+import { objectList } from '../domain/lists.ts';
 import { decimalOfUnits, unitsOf } from '../domain/units.ts';
 
 const BUY = 1;
@@ -18,16 +19,16 @@ export class FillLog {
   #n = 0;
   /** Fills kept whole, by their index (a venue's own shape, or a value that is not a count). */
   readonly #whole = new Map<number, Fill>();
-  // Columns of the counted fills (a whole fill leaves a row of zeros and empty texts).
-  readonly #orderId: string[] = [];
-  readonly #tradeId: string[] = [];
-  readonly #currency: string[] = [];
+  // Columns of the counted fills (a whole fill leaves a row of zeros and empty texts); objectList: see lists.ts.
+  readonly #orderId: string[] = objectList();
+  readonly #tradeId: string[] = objectList();
+  readonly #currency: string[] = objectList();
   /** Per fill: lots, ticks, fee count, ts (typed columns: no boxing, nothing for the collector to trace). */
   #counts = new Float64Array(4 * 64);
   /** Per fill: symbol index (below 256, else the fill is kept whole), side and liquidity flags, lot, tick and fee places. */
   #small = new Uint8Array(5 * 64);
   /** The Fill objects made so far (the first `#made.length` fills), extended when read. */
-  readonly #made: Fill[] = [];
+  readonly #made: Fill[] = objectList();
 
   constructor(symbols: readonly string[]) {
     this.#symbols = symbols;

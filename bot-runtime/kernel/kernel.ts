@@ -23,6 +23,7 @@ import {
   toFloat,
   ZERO,
 } from '../domain/index.ts';
+import { objectList } from '../domain/lists.ts';
 import { OrderProgress } from '../domain/order-progress.ts';
 import { decimalOfUnits, pow10, unitsOf } from '../domain/units.ts';
 import type { CandleSeries } from '../market-data/index.ts';
@@ -223,11 +224,12 @@ export class Kernel {
   readonly portfolio: Portfolio;
   readonly risk: RiskEngine;
   readonly equity: GrowableSeries;
-  readonly orders: OrderRecord[] = [];
+  // Lists filled during the run start in their final elements kind (domain/lists.ts): one shape across runs.
+  readonly orders: OrderRecord[] = objectList();
   readonly #fillLog: FillLog;
   /** The venue's fills are plain Fill literals (Venue.plainFills): the log may keep them as counts. */
   readonly #plainFills: boolean;
-  readonly trades: TradeRecord[] = [];
+  readonly trades: TradeRecord[] = objectList();
   /** Strategy instances per symbol, in manifest order. */
   readonly strategies: Strategy[][];
   readonly #tf: number;
@@ -248,7 +250,7 @@ export class Kernel {
   readonly #stopF: Float64Array;
   readonly #stopHot: Uint8Array;
   readonly #open: (OpenTrade | undefined)[];
-  readonly #events: VenueEvent[] = [];
+  readonly #events: VenueEvent[] = objectList();
   readonly #tradeFrom: number;
   readonly #ttl: number;
   readonly #limit: boolean;
@@ -337,6 +339,8 @@ export class Kernel {
     this.#signals = this.strategies.map((s) => new Float64Array(Math.max(1, s.length)));
     // With one strategy on a symbol its signal is the decision: skip the ensemble.
     this.#single = this.strategies.map((s) => (s.length === 1 ? s[0]! : (undefined as unknown as Strategy)));
+    // Made here, not on the first order: a fresh kernel's empty list read out of bounds deoptimized #agreeing.
+    this.#soloNames = this.strategies.map((s) => (s.length === 1 ? [s[0]!.name] : undefined));
     const n = this.symbols.length;
     this.#posF = new Float64Array(n);
     this.#lastClose = new Float64Array(n);
@@ -564,12 +568,11 @@ export class Kernel {
   }
 
   /** The one strategy's name of each symbol that has one, in a list every order and trade of it shares. */
-  readonly #soloNames: (readonly string[] | undefined)[] = [];
+  readonly #soloNames: readonly (readonly string[] | undefined)[];
 
   #agreeing(k: number, sig: number): readonly string[] {
     const list = this.strategies[k]!;
     if (list.length === 1) {
-      this.#soloNames[k] ??= [list[0]!.name];
       return this.#soloNames[k]!;
     }
     const s = this.#signals[k]!;

@@ -5,6 +5,7 @@
 // decimals when a limit is near.
 import type { RiskPolicySpec } from '../../crds/index.ts';
 import { type Decimal, dec, toFloat } from '../domain/index.ts';
+import { doubleList, objectList } from '../domain/lists.ts';
 import { compareDecimals } from '../domain/units.ts';
 import {
   checkCooldown,
@@ -22,6 +23,8 @@ import type { RiskSnapshot } from './snapshot.ts';
 import { TradingStateMachine } from './state.ts';
 
 const DAY_MS = 86_400_000;
+/** The stop-loss times of a symbol without any (read only; a double list like the others). */
+const NO_TIMES: readonly number[] = doubleList();
 
 /** The documented RiskPolicy defaults (`spec: {}`), for bots without a policy. */
 export const DEFAULT_RISK_POLICY: RiskPolicySpec = {
@@ -81,7 +84,7 @@ export class RiskEngine {
   readonly policy: RiskPolicySpec;
   readonly options: RiskEngineOptions;
   readonly state = new TradingStateMachine();
-  readonly denials: DenialRecord[] = [];
+  readonly denials: DenialRecord[] = objectList();
   /**
    * The band in which `onEquity` would change nothing: before `quietUntil` (the
    * day's end; -Infinity while a restriction is in force), with equity above
@@ -102,7 +105,7 @@ export class RiskEngine {
   #consecutiveLosses = 0;
   #lastLossAt = Number.NEGATIVE_INFINITY;
   readonly #stopLosses = new Map<string, number[]>();
-  readonly #orderTimes: number[] = [];
+  readonly #orderTimes: number[] = doubleList();
 
   constructor(policy: RiskPolicySpec = DEFAULT_RISK_POLICY, options: RiskEngineOptions = {}) {
     this.policy = policy;
@@ -199,7 +202,7 @@ export class RiskEngine {
       this.#consecutiveLosses = 0;
     }
     if (stopLoss) {
-      const list = this.#stopLosses.get(symbol) ?? [];
+      const list = this.#stopLosses.get(symbol) ?? doubleList();
       list.push(now);
       if (list.length > this.policy.pairLock.stopLosses) list.shift();
       this.#stopLosses.set(symbol, list);
@@ -251,7 +254,7 @@ export class RiskEngine {
     }
     const cool = checkCooldown(this.#consecutiveLosses, this.#lastLossAt, now, p.cooldown);
     if (cool) return cool;
-    return checkPairLock(symbol, this.#stopLosses.get(symbol) ?? [], now, p.pairLock);
+    return checkPairLock(symbol, this.#stopLosses.get(symbol) ?? NO_TIMES, now, p.pairLock);
   }
 
   /** The cheap part of `check` for an order that opens or adds; a denial is recorded. */

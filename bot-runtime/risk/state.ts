@@ -2,6 +2,7 @@
 // during a daily-loss halt, say); the state is the most severe one in force.
 // ACTIVE trades; REDUCING only reduces or closes positions; HALTED submits nothing.
 import type { RiskStatus } from '../../crds/index.ts';
+import { objectList } from '../domain/lists.ts';
 import type { RiskCode } from './denial.ts';
 
 export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
@@ -14,8 +15,16 @@ export interface Restriction {
   readonly until: number | undefined;
 }
 
+/** `filter` into a list made by objectList (filter's own result starts as small integers when it keeps nothing). */
+function where(list: readonly Restriction[], keep: (r: Restriction) => boolean): Restriction[] {
+  const out = objectList<Restriction>();
+  for (const r of list) if (keep(r)) out.push(r);
+  return out;
+}
+
 export class TradingStateMachine {
-  #restrictions: Restriction[] = [];
+  // Every list this field holds is made by objectList or `where`: one elements kind, one shape for the optimizer.
+  #restrictions: Restriction[] = objectList();
   /** Bumped on every change, so a caller can notice one without comparing lists. */
   version = 0;
 
@@ -45,14 +54,14 @@ export class TradingStateMachine {
 
   /** Adds a restriction; one per code, the later replacing the earlier. */
   restrict(r: Restriction): void {
-    this.#restrictions = this.#restrictions.filter((x) => x.code !== r.code);
+    this.#restrictions = where(this.#restrictions, (x) => x.code !== r.code);
     this.#restrictions.push(r);
     this.version++;
   }
 
   lift(code: RiskCode): void {
     const before = this.#restrictions.length;
-    this.#restrictions = this.#restrictions.filter((x) => x.code !== code);
+    this.#restrictions = where(this.#restrictions, (x) => x.code !== code);
     if (this.#restrictions.length !== before) this.version++;
   }
 
@@ -70,7 +79,7 @@ export class TradingStateMachine {
     }
     // No allocation unless something ends (a halted bot ticks on every candle).
     if (!expired) return;
-    this.#restrictions = list.filter((r) => r.until === undefined || now < r.until);
+    this.#restrictions = where(list, (r) => r.until === undefined || now < r.until);
     this.version++;
   }
 

@@ -27,6 +27,7 @@ import {
   type Order,
   toFloat,
 } from '../../domain/index.ts';
+import { objectList } from '../../domain/lists.ts';
 import { decimalOfUnits, unitsOf } from '../../domain/units.ts';
 import { Grid } from '../grid.ts';
 import type { Venue, VenueEvent } from '../venue.ts';
@@ -104,7 +105,8 @@ export class PaperVenue implements Venue {
   readonly #share: number;
   readonly #impact: number;
   readonly #prng: Prng;
-  #working: Working[] = [];
+  /** One list for the venue's life (objectList, compacted in place): one shape for the optimizer. */
+  readonly #working: Working[] = objectList();
   readonly #stops: (Stop | undefined)[];
   readonly #active: Int32Array;
   #stopSeq = 0;
@@ -317,7 +319,12 @@ export class PaperVenue implements Venue {
         removed = true;
       }
     }
-    if (removed) this.#working = this.#working.filter((w) => w.cancelAt !== Number.NEGATIVE_INFINITY);
+    if (removed) {
+      const list = this.#working;
+      let kept = 0;
+      for (const w of list) if (w.cancelAt !== Number.NEGATIVE_INFINITY) list[kept++] = w;
+      list.length = kept;
+    }
   }
 
   #anyArrived(k: number, end: number): boolean {
