@@ -480,12 +480,20 @@ export class Kernel {
       // The previous open time is over: its equity (after its last candle) is a point of the curve.
       if (!Number.isNaN(this.#t)) {
         const curve = this.equity;
-        if (curve.n === curve.v.length) curve.grow();
         const time = this.#t + this.#tf;
-        // A time one timeframe after the last point's continues its run (see GrowableSeries).
+        // A time one timeframe after the last point's continues its run, and a value equal to the last one stored repeats it (see GrowableSeries).
         if (time !== curve.next) curve.jump(time);
         curve.next = time + this.#tf;
-        curve.v[curve.n++] = this.#lastEq;
+        const eq = this.#lastEq;
+        if (eq === curve.last && eq !== 0) {
+          if (curve.n !== curve.repeatEnd) curve.repeat();
+          curve.repeatEnd = ++curve.n;
+        } else {
+          if (curve.m === curve.v.length) curve.grow();
+          curve.v[curve.m++] = eq;
+          curve.last = eq;
+          curve.n++;
+        }
       } else this.#resumedEntryTimes(t);
       this.#t = t;
     }
