@@ -148,10 +148,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     const n = s.length;
     let end = n;
     while (end > 0 && time[end - 1]! > to) end--;
-    for (let i = 0; i < end; i++) {
-      kernel.stepAt(0, s, i);
-      if ((i & 0xffff) === 0xffff) progress?.(i + 1, total);
-    }
+    // The traded range before the loop: after it, the loop's on-stack-optimized code had no feedback and deoptimized every run.
     let a = 0;
     while (a < n && time[a]! < from) a++;
     let b = n - 1;
@@ -159,6 +156,10 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     if (a <= b) {
       first = time[a]!;
       last = time[b]!;
+    }
+    for (let i = 0; i < end; i++) {
+      kernel.stepAt(0, s, i);
+      if ((i & 0xffff) === 0xffff) progress?.(i + 1, total);
     }
   } else {
     // Several markets: merge by open time (ties in the order given), as MultiReplayFeed does.

@@ -272,6 +272,8 @@ export class Kernel {
    */
   readonly #cashF = new Float64Array(1);
   #t = Number.NaN;
+  /** A position resumed without an entry time waits for the first candle traded (see #resumedEntryTimes). */
+  #untimedTrades = false;
   #bt = 0;
   #bo = 0;
   #bh = 0;
@@ -399,6 +401,7 @@ export class Kernel {
       trade.exitReason = seed.exitReason;
     }
     this.#open[k] = trade;
+    if (Number.isNaN(trade.entryTime)) this.#untimedTrades = true;
     const stop = stopPrice(this.#grids[k]!, position.averagePrice, this.#stopFactor);
     this.#stop[k] = stop;
     this.#stopF[k] = toFloat(stop);
@@ -494,7 +497,10 @@ export class Kernel {
           curve.last = eq;
           curve.n++;
         }
-      } else this.#resumedEntryTimes(t);
+      }
+      // Checked at every new open time, not in a branch of the first candle only: code optimized in one
+      // run had no feedback for that branch (the first call has none) and deoptimized in the next.
+      if (this.#untimedTrades) this.#resumedEntryTimes(t);
       this.#t = t;
     }
     this.#clock.advance(now);
@@ -522,6 +528,7 @@ export class Kernel {
 
   /** The first candle traded: resumed positions, whose entry time is unknown, take its open time. */
   #resumedEntryTimes(t: number): void {
+    this.#untimedTrades = false;
     for (const open of this.#open) if (open !== undefined && Number.isNaN(open.entryTime)) open.entryTime = t;
   }
 
