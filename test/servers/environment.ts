@@ -108,9 +108,6 @@ export async function up(): Promise<UpResult> {
   return { started, settings };
 }
 
-/** Start attempts when a port is held by another process's outgoing connection. */
-const portRetries = 12;
-
 /** Starts the component unless ours already runs; returns whether it started it. */
 async function ensureRunning(component: Component, ctx: ServerContext): Promise<boolean> {
   const files = processFiles(ctx.stateDir, component.name);
@@ -134,20 +131,11 @@ async function ensureRunning(component: Component, ctx: ServerContext): Promise<
     }
   }
   for (const dir of component.dataDirs?.(ctx) ?? []) await mkdir(dir, { recursive: true });
-  let newPid: number;
-  for (let attempt = 1; ; attempt++) {
-    newPid = await startDetached(files, binary, component.args(ctx), { ...process.env, ...component.env });
-    try {
-      await waitHealthy(component, ctx);
-      break;
-    } catch (error) {
-      // The ports sit in the kernel's ephemeral range: a client elsewhere on the
-      // machine can hold one of them as its own end of a connection for a while.
-      if (attempt >= portRetries || !/address already in use/.test((error as Error).message)) throw error;
-      say(`${component.name} found a port busy (attempt ${attempt} of ${portRetries}); trying again in 5 s`);
-      await sleep(5000);
-    }
-  }
+  const newPid = await startDetached(files, binary, component.args(ctx), {
+    ...process.env,
+    ...component.env,
+  });
+  await waitHealthy(component, ctx);
   await component.afterStart?.(ctx);
   say(`${component.name} started (pid ${newPid}) and healthy`);
   return true;

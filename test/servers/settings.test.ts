@@ -10,9 +10,9 @@ describe('server settings dotenv file', () => {
     try {
       const settings: ServerSettings = {
         KUBECONFIG: '/tmp/x/admin.kubeconfig',
-        NATS_URL: 'nats://127.0.0.1:34222',
-        REDIS_URL: 'redis://127.0.0.1:36379',
-        MONGODB_URL: 'mongodb://127.0.0.1:37017/',
+        NATS_URL: 'nats://127.0.0.1:22222',
+        REDIS_URL: 'redis://127.0.0.1:24379',
+        MONGODB_URL: 'mongodb://127.0.0.1:25017/',
         BOTCORE_BIN_DIR: '/tmp/x/bin',
         KUBECTL: '/tmp/x/bin/kubectl',
         HELM: '/tmp/x/bin/helm',
