@@ -161,6 +161,67 @@ describe('exact counts', () => {
     expect(formatUnits(0n)).toBe('0');
   }, 30_000);
 
+  it("floatOfAmountUnits is Number of the count's text, ties and their neighbours included", () => {
+    const LIMIT = 10n ** 59n;
+    const want = (u: bigint) => Number(`${u}e-40`);
+    // u/10^40 exactly halfway between two doubles (and one unit either side): ties go to even.
+    const midpoint = (d: number): bigint | undefined => {
+      const view = new DataView(new ArrayBuffer(8));
+      view.setFloat64(0, d);
+      const bits = view.getBigUint64(0);
+      const exp = Number(bits >> 52n) - 1075;
+      const m = (bits & ((1n << 52n) - 1n)) | (1n << 52n);
+      // d + ulp/2 = (2m + 1) * 2^(exp - 1); a count of 10^-40 when exp - 1 >= -40.
+      if (exp - 1 < -40) return undefined;
+      return (2n * m + 1n) * 5n ** 40n * 2n ** BigInt(exp - 1 + 40);
+    };
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n }),
+          fc.bigInt({ min: 10n ** 38n, max: 10n ** 43n }),
+          fc.bigInt({ min: -(LIMIT - 1n), max: LIMIT - 1n }),
+          fc.integer({ min: 0, max: 195 }).map((k) => 2n ** BigInt(k)),
+        ),
+        fc.integer({ min: -2, max: 2 }),
+        (n, delta) => {
+          for (const u of [n + BigInt(delta), -(n + BigInt(delta))]) {
+            if (u >= LIMIT || u <= -LIMIT) continue;
+            expect(floatOfAmountUnits(u)).toBe(want(u));
+          }
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+    fc.assert(
+      fc.property(
+        fc.double({ min: 2 ** -39, max: 1e18, noNaN: true }),
+        fc.integer({ min: -1, max: 1 }),
+        (d, delta) => {
+          const mid = midpoint(d);
+          if (mid === undefined || mid + 1n >= LIMIT) return;
+          const u = mid + BigInt(delta);
+          expect(floatOfAmountUnits(u)).toBe(want(u));
+          expect(floatOfAmountUnits(-u)).toBe(want(-u));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+    for (const u of [
+      0n,
+      1n,
+      -1n,
+      LIMIT - 1n,
+      1n - LIMIT,
+      10n ** 40n,
+      2n ** 53n,
+      2n ** 53n + 1n,
+      9n * 10n ** 55n,
+    ]) {
+      expect(floatOfAmountUnits(u)).toBe(want(u));
+    }
+  }, 30_000);
+
   it('PositionBook folds fills as applyFillToPosition does', () => {
     fc.assert(
       fc.property(
