@@ -12,12 +12,6 @@ export const AMOUNT_SCALE = 40;
 const POW10N: bigint[] = [];
 for (let i = 0, p = 1n; i <= 2 * AMOUNT_SCALE; i++, p *= 10n) POW10N.push(p);
 const LIMIT = 10n ** 59n;
-const TEN_POW_40 = 10n ** 40n;
-/** 56 quotient bits + 133 for 10^40 + 2 for the bit length estimate. */
-const QUOTIENT_BITS = 56 + 133 + 2;
-/** 2^-n for every shift floatOfAmountUnits makes (all normal doubles, so exact). */
-const POW2_NEG: number[] = [];
-for (let i = 0; i <= QUOTIENT_BITS; i++) POW2_NEG.push(2 ** -i);
 const POW10F = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
   1e20, 1e21, 1e22,
@@ -90,7 +84,12 @@ export function decimalOfScaledUnits(u: bigint, scale: number): Decimal {
   return new Decimal(`${u}e${-scale}`);
 }
 
-/** The double nearest `text x 10^-scale` from a count's text (`u.toString()`). */
+/** The double nearest `u * 10^-scale` (what toFloat and toNumber give for that Decimal: all are correctly rounded). */
+export function floatOfScaledUnits(u: bigint, scale: number): number {
+  return floatOfDigits(u.toString(), scale);
+}
+
+/** floatOfScaledUnits from the count's text (`u.toString()`). */
 function floatOfDigits(text: string, scale: number): number {
   let end = text.length;
   while (end > 1 && text.charCodeAt(end - 1) === 48) end--;
@@ -151,20 +150,7 @@ export function decimalOfAmountUnits(u: bigint): Decimal {
 
 /** The double nearest `u * 10^-40` (what toFloat/toNumber give for that Decimal: both are correctly rounded). */
 export function floatOfAmountUnits(u: bigint): number {
-  if (u === 0n) return 0;
-  const neg = u < 0n;
-  const a = neg ? -u : u;
-  // |u|'s bit length, or one more (Number(a) may round up to a power of two).
-  const bits = Math.floor(Math.log2(Number(a))) + 1;
-  // Shift so the quotient has at least 56 bits (10^40 < 2^133, and 2 bits of
-  // margin for the estimate): its last bit then only says "something below".
-  const shift = bits < QUOTIENT_BITS ? QUOTIENT_BITS - bits : 0;
-  const t = a << BigInt(shift);
-  const q = t / TEN_POW_40;
-  // q and a sticky bit for a nonzero remainder round like the exact quotient;
-  // Number(bigint) rounds to nearest, ties to even, and the power of two is exact.
-  const f = Number(q * TEN_POW_40 === t ? q : q | 1n) * POW2_NEG[shift]!;
-  return neg ? -f : f;
+  return floatOfScaledUnits(u, AMOUNT_SCALE);
 }
 
 /** The three forms of an ExactAmount: a safe-integer count, a BigInt count of 10^-40, a Decimal. */
@@ -329,6 +315,7 @@ export class ExactAmount {
   toFloat(): number {
     if (this.#mode === SMALL) return this.#small / POW10F[this.#scale]!;
     if (this.#mode === DECIMAL) return this.#decimal!.toNumber();
-    return floatOfAmountUnits(this.#units);
+    this.#digits ??= this.#units.toString();
+    return floatOfDigits(this.#digits, AMOUNT_SCALE);
   }
 }
