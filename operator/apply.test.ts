@@ -97,7 +97,8 @@ describe('Applier skips on generation', () => {
     metadata: { ...object.metadata, generation, resourceVersion },
   });
 
-  it('skips after a status write by someone else (resourceVersion moved, generation did not)', async () => {
+  /** An Applier whose server answers every apply at generation 1, resourceVersion 10; `calls` records the applies sent. */
+  const servingApplier = () => {
     const calls: KubernetesObject[] = [];
     const applier = new Applier({
       apply: async <T extends KubernetesObject>(object: T) => {
@@ -105,6 +106,11 @@ describe('Applier skips on generation', () => {
         return asServed(object, 1, '10') as T;
       },
     });
+    return { applier, calls };
+  };
+
+  it('skips after a status write by someone else (resourceVersion moved, generation did not)', async () => {
+    const { applier, calls } = servingApplier();
     const applied = (await applier.apply(deployment, undefined)).object;
     const afterStatusWrite = { ...asServed(applied, 1, '11'), status: { availableReplicas: 1 } };
     expect((await applier.apply(deployment, afterStatusWrite)).skipped).toBe(true);
@@ -112,13 +118,7 @@ describe('Applier skips on generation', () => {
   });
 
   it('applies again after a spec edit (generation moved) or a hand-edited label', async () => {
-    const calls: KubernetesObject[] = [];
-    const applier = new Applier({
-      apply: async <T extends KubernetesObject>(object: T) => {
-        calls.push(object);
-        return asServed(object, 1, '10') as T;
-      },
-    });
+    const { applier, calls } = servingApplier();
     const applied = (await applier.apply(deployment, undefined)).object;
     expect((await applier.apply(deployment, asServed(applied, 2, '12'))).skipped).toBe(false);
     const relabelled = asServed(applied, 1, '13');
