@@ -1,31 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredFill } from '../store/records.ts';
+import { storedFill as fill } from './fake-fills.ts';
 import { roundTrips } from './round-trips.ts';
-
-function fill(
-  seq: number,
-  symbol: string,
-  side: 'BUY' | 'SELL',
-  quantity: string,
-  price: string,
-  fee: string,
-  orderId = `O-${seq}`,
-): StoredFill {
-  return {
-    seq,
-    fillId: `${orderId}:T-${seq}`,
-    orderId,
-    tradeId: `T-${seq}`,
-    symbol,
-    quote: 'BTC',
-    side,
-    quantity,
-    price,
-    fee: { amount: fee, currency: 'BTC' },
-    liquidity: 'TAKER',
-    ts: 1_000 * seq,
-  };
-}
 
 const isStop = (f: StoredFill) => f.orderId.includes('-SL-');
 

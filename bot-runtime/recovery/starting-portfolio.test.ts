@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dec, Instrument } from '../domain/index.ts';
-import type { StoredFill } from '../store/records.ts';
+import { storedFill as fill } from './fake-fills.ts';
 import { portfolioFromFills } from './starting-portfolio.ts';
 
 const instruments = ['ETH/BTC', 'LTC/BTC'].map(
@@ -13,30 +13,6 @@ const instruments = ['ETH/BTC', 'LTC/BTC'].map(
       lotSize: '0.001',
     }),
 );
-
-function fill(
-  seq: number,
-  symbol: string,
-  side: 'BUY' | 'SELL',
-  quantity: string,
-  price: string,
-  fee: string,
-): StoredFill {
-  return {
-    seq,
-    fillId: `O-${seq}:T-1`,
-    orderId: `O-${seq}`,
-    tradeId: 'T-1',
-    symbol,
-    quote: 'BTC',
-    side,
-    quantity,
-    price,
-    fee: { amount: fee, currency: 'BTC' },
-    liquidity: 'TAKER',
-    ts: 1_000 * seq,
-  };
-}
 
 describe('portfolioFromFills', () => {
   it('is the capital moved by every fill and its fee, with each position at its average price', () => {
