@@ -36,6 +36,7 @@ import { objectKey } from './keys.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import type { RuntimeMetrics } from './metrics.ts';
 import { type BackoffOptions, ExponentialBackoff } from './rate-limit.ts';
+import { collectionPath } from './resource-path.ts';
 import type { RestClient } from './rest-client.ts';
 import { RestListWatch } from './rest-list-watch.ts';
 
@@ -296,9 +297,5 @@ export function customResourceListWatch<T extends KubernetesObject>(
   spec: CustomResourceSpec & Pick<ListWatchSpec<T>, 'transform'>,
 ): RestListWatch<T> {
   const { group, version, plural, namespace, ...rest } = spec;
-  const path =
-    namespace === undefined
-      ? `/apis/${group}/${version}/${plural}`
-      : `/apis/${group}/${version}/namespaces/${namespace}/${plural}`;
-  return listWatch<T>(client, { path, ...rest });
+  return listWatch<T>(client, { path: collectionPath(`${group}/${version}`, plural, namespace), ...rest });
 }
