@@ -111,11 +111,10 @@ describe('botcore run, in one process', () => {
 });
 
 describe('botcore run on the exchange feed', () => {
-  it('trades live closed candles (a Binance stand-in) exactly as the backtest of the same candles', async () => {
-    const { BinanceStandIn } = await import('../market-data/binance/stand-in-server.ts');
+  /** The first n candles of the demo data: what the Binance stand-in serves. */
+  const firstCandles = (n: number): CandleSeries => {
     const full = loadCandles(data, { gaps: 'keep' }).series;
-    const n = 600;
-    const series = {
+    return {
       ...full,
       length: n,
       time: full.time.subarray(0, n),
@@ -125,14 +124,24 @@ describe('botcore run on the exchange feed', () => {
       close: full.close.subarray(0, n),
       volume: full.volume.subarray(0, n),
     };
+  };
+  /** examples/bots/demo.yaml with its candles from the exchange feed. */
+  const demoOnExchangeFeed = async () => {
+    const m = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
+    return { ...m, bot: { ...m.bot, marketData: { source: 'exchange' as const } } };
+  };
+
+  it('trades live closed candles (a Binance stand-in) exactly as the backtest of the same candles', async () => {
+    const { BinanceStandIn } = await import('../market-data/binance/stand-in-server.ts');
+    const n = 600;
+    const series = firstCandles(n);
     const standIn = new BinanceStandIn(
       { ETHBTC: series },
       '5m',
       series.time[n - 1]! + 2 * series.timeframeMs,
     );
     const { restUrl, wsUrl } = await standIn.start();
-    const m = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
-    const manifest = { ...m, bot: { ...m.bot, marketData: { source: 'exchange' as const } } };
+    const manifest = await demoOnExchangeFeed();
     const stateDir = mkdtempSync(join(tmpdir(), 'botcore-standalone-live-'));
     const bot = await startLocal(manifest, {
       stateDir,
@@ -155,28 +164,17 @@ describe('botcore run on the exchange feed', () => {
   it("restarted on the live feed, takes the journal's position over and records its own fills", async () => {
     const { BinanceStandIn } = await import('../market-data/binance/stand-in-server.ts');
     const full = loadCandles(data, { gaps: 'keep' }).series;
-    const first = (n: number): CandleSeries => ({
-      ...full,
-      length: n,
-      time: full.time.subarray(0, n),
-      open: full.open.subarray(0, n),
-      high: full.high.subarray(0, n),
-      low: full.low.subarray(0, n),
-      close: full.close.subarray(0, n),
-      volume: full.volume.subarray(0, n),
-    });
-    const m = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
-    const manifest = { ...m, bot: { ...m.bot, marketData: { source: 'exchange' as const } } };
+    const manifest = await demoOnExchangeFeed();
     const reference = runBacktest({
       bot: manifest.bot,
-      markets: [{ symbol: 'ETH/BTC', series: first(600) }],
+      markets: [{ symbol: 'ETH/BTC', series: firstCandles(600) }],
     }).kernel;
     // Stopped while a position is open: the candle after the reference's first buy of a later trade.
     const buy = reference.fills.find((f) => f.side === 'BUY' && f.ts > full.time[50]!)!;
     const cut = full.time.indexOf(buy.ts - (buy.ts % full.timeframeMs)) + 2;
     const stateDir = mkdtempSync(join(tmpdir(), 'botcore-standalone-live-restart-'));
     const run = async (n: number, from: number) => {
-      const series = first(n);
+      const series = firstCandles(n);
       const standIn = new BinanceStandIn(
         { ETHBTC: series },
         '5m',
