@@ -3,60 +3,39 @@
 // on random cash and on cash that puts the quantity a hair from a lot boundary.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Decimal, dec, Instrument, ZERO } from '../domain/index.ts';
-import { floorQuantity, riskRatio, sizePosition } from './sizing.ts';
+import { type Decimal, dec } from '../domain/index.ts';
+import { riskRatio } from './sizing.ts';
+import {
+  allocations,
+  decimalEntry,
+  ethBtc,
+  fees,
+  policies,
+  type SizingPolicy,
+} from './sizing-arbitraries.ts';
 import { openingLotsFromCash, openingSizing } from './sizing-counts.ts';
-
-const inst = new Instrument({
-  symbol: 'ETH/BTC',
-  base: 'ETH',
-  quote: 'BTC',
-  tickSize: '0.00000001',
-  lotSize: '0.001',
-  minNotional: '0.0001',
-});
-
-const policies = fc.record({
-  riskPerTradePercent: fc.constantFrom('2', '0.5', '1', '3'),
-  stopLossPercent: fc.constantFrom('2', '3', '0.7'),
-  maxPositionSizePercent: fc.constantFrom('25', '10', '100', '33.3'),
-  maxPositionNotional: fc.option(fc.constantFrom('0.3', '5', '1000'), { nil: undefined }),
-});
-
-type Policy = {
-  riskPerTradePercent: string;
-  stopLossPercent: string;
-  maxPositionSizePercent: string;
-  maxPositionNotional: string | undefined;
-};
 
 /** The decimal path's lot count for an opening order (undefined: it submits nothing). */
 function decimalLots(
-  policy: Policy,
+  policy: SizingPolicy,
   cash: Decimal,
   ticks: number,
   maxAllocation: Decimal | undefined,
   feeRate: Decimal,
 ) {
-  const price = inst.tickSize.times(ticks);
-  const sized = sizePosition({
-    equity: cash,
+  const { quantity, passes } = decimalEntry(
+    policy,
     cash,
-    currentNotional: ZERO,
-    ...policy,
+    cash,
+    ethBtc.tickSize.times(ticks),
     maxAllocation,
     feeRate,
-  });
-  const quantity = floorQuantity(sized.notional, price, inst.lotSize);
-  const passes =
-    !quantity.isZero() &&
-    quantity.gte(inst.minQuantity) &&
-    quantity.times(price).gte(inst.minNotional.amount);
-  return passes ? quantity.dividedBy(inst.lotSize).toNumber() : undefined;
+  );
+  return passes ? quantity.dividedBy(ethBtc.lotSize).toNumber() : undefined;
 }
 
 function lotsFromCash(
-  policy: Policy,
+  policy: SizingPolicy,
   cash: Decimal,
   ticks: number,
   maxAllocation: Decimal | undefined,
@@ -73,9 +52,6 @@ function lotsFromCash(
     minNotionalF: 0.0001,
   });
 }
-
-const allocations = fc.option(fc.constantFrom('0.5', '2', '0.123456789'), { nil: undefined });
-const fees = fc.constantFrom('0.0025', '0.002', '0.01');
 
 describe('openingLotsFromCash', () => {
   it('is the decimal sizing whenever it answers, and answers for most cash', () => {
@@ -113,7 +89,7 @@ describe('openingLotsFromCash', () => {
         fees,
         (policy, lots, ticks, nudge, byRisk, fee) => {
           // The cash whose risk (or size) share buys exactly `lots` lots at `ticks`, nudged by 1e-12s.
-          const target = inst.lotSize.times(lots).times(inst.tickSize.times(ticks));
+          const target = ethBtc.lotSize.times(lots).times(ethBtc.tickSize.times(ticks));
           const share = byRisk
             ? riskRatio(policy.riskPerTradePercent, policy.stopLossPercent)
             : dec(policy.maxPositionSizePercent).times('0.01');

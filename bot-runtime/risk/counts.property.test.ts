@@ -7,24 +7,8 @@ import type { RiskPolicySpec } from '../../crds/index.ts';
 import { Decimal, dec, Instrument, Portfolio, ZERO } from '../domain/index.ts';
 import { checkCorrelatedExposure, checkOpenPositions, checkPositionSize } from './checks.ts';
 import { DEFAULT_RISK_POLICY, RiskEngine } from './engine.ts';
-import { floorQuantity, sizePosition } from './sizing.ts';
+import { allocations, decimalEntry, ethBtc, fees, policies } from './sizing-arbitraries.ts';
 import { openingSizing, sizeOpeningLots } from './sizing-counts.ts';
-
-const inst = new Instrument({
-  symbol: 'ETH/BTC',
-  base: 'ETH',
-  quote: 'BTC',
-  tickSize: '0.00000001',
-  lotSize: '0.001',
-  minNotional: '0.0001',
-});
-
-const policies = fc.record({
-  riskPerTradePercent: fc.constantFrom('2', '0.5', '1', '3'),
-  stopLossPercent: fc.constantFrom('2', '3', '0.7'),
-  maxPositionSizePercent: fc.constantFrom('25', '10', '100', '33.3'),
-  maxPositionNotional: fc.option(fc.constantFrom('0.3', '5', '1000'), { nil: undefined }),
-});
 
 describe('entries in counts', () => {
   it('sizeOpeningLots is floorQuantity(sizePosition(...)) whenever it answers', () => {
@@ -35,8 +19,8 @@ describe('entries in counts', () => {
         fc.bigInt({ min: 1n, max: 10n ** 12n }),
         fc.integer({ min: 0, max: 12 }),
         fc.integer({ min: 1, max: 10_000_000 }),
-        fc.option(fc.constantFrom('0.5', '2', '0.123456789'), { nil: undefined }),
-        fc.constantFrom('0.0025', '0.002', '0.01'),
+        allocations,
+        fees,
         fc.double({ min: 0.001, max: 2, noNaN: true }),
         (policy, digits, dp, ticks, allocation, fee, cashShare) => {
           const equity = new Decimal(`${digits}e-${dp}`);
@@ -44,20 +28,8 @@ describe('entries in counts', () => {
           const cash = dec(equity.times(cashShare).toFixed(12));
           const maxAllocation = allocation === undefined ? undefined : dec(allocation);
           const feeRate = dec(fee);
-          const price = inst.tickSize.times(ticks);
-          const sized = sizePosition({
-            equity,
-            cash,
-            currentNotional: ZERO,
-            ...policy,
-            maxAllocation,
-            feeRate,
-          });
-          const quantity = floorQuantity(sized.notional, price, inst.lotSize);
-          const passes =
-            !quantity.isZero() &&
-            quantity.gte(inst.minQuantity) &&
-            quantity.times(price).gte(inst.minNotional.amount);
+          const price = ethBtc.tickSize.times(ticks);
+          const { quantity, passes } = decimalEntry(policy, equity, cash, price, maxAllocation, feeRate);
           const plan = openingSizing({ ...policy, maxAllocation, feeRate });
           expect(plan).toBeDefined();
           const lots = sizeOpeningLots(plan!, {
@@ -74,7 +46,7 @@ describe('entries in counts', () => {
           if (lots === undefined) return;
           answered++;
           expect(passes).toBe(true);
-          expect(inst.lotSize.times(lots).toFixed()).toBe(quantity.toFixed());
+          expect(ethBtc.lotSize.times(lots).toFixed()).toBe(quantity.toFixed());
         },
       ),
       { numRuns: 5_000 },
@@ -101,13 +73,16 @@ describe('entries in counts', () => {
           const pf = new Portfolio({
             currency: 'BTC',
             cash: new Decimal(`${cashUnits}e-12`),
-            instruments: [inst, ltc],
+            instruments: [ethBtc, ltc],
             positions: [
-              { symbol: 'ETH/BTC', quantity: inst.lotSize.times(ethLots), averagePrice: dec('0.07') },
+              { symbol: 'ETH/BTC', quantity: ethBtc.lotSize.times(ethLots), averagePrice: dec('0.07') },
               { symbol: 'LTC/BTC', quantity: ltc.lotSize.times(ltcLots), averagePrice: dec('0.002') },
             ],
           });
-          const marks = { 'ETH/BTC': inst.tickSize.times(ethTicks), 'LTC/BTC': ltc.tickSize.times(ltcTicks) };
+          const marks = {
+            'ETH/BTC': ethBtc.tickSize.times(ethTicks),
+            'LTC/BTC': ltc.tickSize.times(ltcTicks),
+          };
           const counts = pf.equityCounts((s) => (s === 'ETH/BTC' ? ethTicks : ltcTicks));
           expect(counts).toBeDefined();
           const want = pf.equity(marks).amount;
