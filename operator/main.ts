@@ -29,6 +29,7 @@ import { BoundedTrigger, ReportStore } from './reports.ts';
 import {
   anyOf,
   Controller,
+  collectionPath,
   controllerOwnerKey,
   createLogger,
   customResourceListWatch,
@@ -134,27 +135,25 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   // The children the operator labels as its own, each cached in the shape its readers need.
   const childInformer = <T extends KubernetesObject>(
     name: string,
-    groupVersion: string,
+    childApiVersion: string,
     transform: (object: T) => T,
-  ) => {
-    const scope = ns === undefined ? '' : `/namespaces/${ns}`;
-    return new ResilientInformer<T>({
+  ) =>
+    new ResilientInformer<T>({
       name,
       ...common,
       source: listWatch<T>(rest, {
-        path: `${groupVersion}${scope}/${name}`,
+        path: collectionPath(childApiVersion, name, ns),
         labelSelector: managedSelector,
         transform,
       }),
     });
-  };
-  const deployments = childInformer<V1Deployment>('deployments', '/apis/apps/v1', deploymentShape);
-  const configMaps = childInformer<V1ConfigMap>('configmaps', '/api/v1', metadataOnly);
-  const services = childInformer<V1Service>('services', '/api/v1', metadataOnly);
-  const serviceAccounts = childInformer<V1ServiceAccount>('serviceaccounts', '/api/v1', metadataOnly);
+  const deployments = childInformer<V1Deployment>('deployments', 'apps/v1', deploymentShape);
+  const configMaps = childInformer<V1ConfigMap>('configmaps', 'v1', metadataOnly);
+  const services = childInformer<V1Service>('services', 'v1', metadataOnly);
+  const serviceAccounts = childInformer<V1ServiceAccount>('serviceaccounts', 'v1', metadataOnly);
   const networkPolicies = childInformer<V1NetworkPolicy>(
     'networkpolicies',
-    '/apis/networking.k8s.io/v1',
+    'networking.k8s.io/v1',
     metadataOnly,
   );
 
