@@ -59,17 +59,11 @@ import {
   validateRuntimeConfig,
 } from '../crds/runtime-config/index.ts';
 import { bootstrapCandles } from './candles.ts';
+import type { Figure } from './figure.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ONLY = process.env.BENCH_LATENCY_ONLY;
 const WARMUP = 500;
-
-export interface Figure {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly [k: string]: unknown;
-}
 
 /** Epoch milliseconds with sub-microsecond resolution, comparable between processes on one machine. */
 const epochMs = (): number => performance.timeOrigin + performance.now();
@@ -216,6 +210,15 @@ interface Samples {
   readonly candles: number;
 }
 
+/** A path's three clocks, each as its p99 against the path's target. */
+function pathFigures(path: string, s: Samples, unit: 'µs' | 'ms', target: number, extra: object): Figure[] {
+  return [
+    figure(`latency.${path}.candleToFill`, s.toFill, unit, target, extra),
+    figure(`latency.${path}.candleToRecordedFill`, s.toRecordedFill, unit, target, extra),
+    figure(`latency.${path}.candleToDecision`, s.toDecision, unit, target, extra),
+  ];
+}
+
 /**
  * Feeds candles one at a time, each once the executor has processed the one
  * before: stepped, and its orders and fills durable (a candle that only adds
@@ -297,11 +300,7 @@ async function inProcess(series: CandleSeries, count: number): Promise<Figure[]>
       fills: executor.kernel.fillCount,
       path: 'in-process bus, file ledger',
     };
-    return [
-      figure('latency.inProcess.candleToFill', s.toFill, 'µs', 100, extra),
-      figure('latency.inProcess.candleToRecordedFill', s.toRecordedFill, 'µs', 100, extra),
-      figure('latency.inProcess.candleToDecision', s.toDecision, 'µs', 100, extra),
-    ];
+    return pathFigures('inProcess', s, 'µs', 100, extra);
   } finally {
     await worker.stop();
     await executor.stop();
@@ -402,11 +401,7 @@ async function acrossNats(series: CandleSeries, count: number): Promise<Figure[]
       fills,
       path: 'feed, strategy, executor processes; NATS core + JetStream; MongoDB ledger, Redis hot state',
     };
-    return [
-      figure('latency.nats.candleToFill', s.toFill, 'ms', 2, extra),
-      figure('latency.nats.candleToRecordedFill', s.toRecordedFill, 'ms', 2, extra),
-      figure('latency.nats.candleToDecision', s.toDecision, 'ms', 2, extra),
-    ];
+    return pathFigures('nats', s, 'ms', 2, extra);
   } finally {
     for (const c of children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
     sub.unsubscribe();

@@ -41,6 +41,7 @@ import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
+import type { Figure } from './figure.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const SECONDS = Number(process.env.BENCH_STATUS_SECONDS ?? 10);
@@ -54,13 +55,6 @@ const WRITER_THREADS =
 const UPDATE_INTERVAL_MS = 500;
 const ONLY = process.env.BENCH_STATUS_ONLY;
 const WARMUP_MS = 2000;
-
-export interface Figure {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly [k: string]: unknown;
-}
 
 // ---------------------------------------------------------------- the servers
 
