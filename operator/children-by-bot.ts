@@ -5,7 +5,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ChildCache } from './controllers/tradingbot/context.ts';
 import { labelKeys } from './render/labels.ts';
-import type { InformerHandlers } from './runtime/index.ts';
+import { type InformerHandlers, objectKey } from './runtime/index.ts';
 
 /** What the index needs of an informer: its cache and its events. */
 export interface IndexableInformer<T extends KubernetesObject> {
@@ -24,7 +24,7 @@ export function indexByBot<T extends KubernetesObject>(informer: IndexableInform
   const filedUnder = new Map<string, string>();
 
   const remove = (object: T) => {
-    const id = botKey(object.metadata?.namespace, object.metadata?.name ?? '');
+    const id = objectKey(object);
     const filed = filedUnder.get(id);
     if (filed === undefined) return;
     filedUnder.delete(id);
@@ -43,7 +43,7 @@ export function indexByBot<T extends KubernetesObject>(informer: IndexableInform
       byBot.set(key, children);
     }
     children.set(object.metadata?.name ?? '', object);
-    filedUnder.set(botKey(object.metadata?.namespace, object.metadata?.name ?? ''), key);
+    filedUnder.set(objectKey(object), key);
   };
   informer.addHandlers({ add: put, update: put, delete: remove });
 
