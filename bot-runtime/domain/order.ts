@@ -61,17 +61,7 @@ interface OrderParams {
 
 /** A new order made through its instrument, so price and quantity sit on the venue's grid. */
 export function createOrder(instrument: Instrument, params: OrderParams): Order {
-  const { quantity, price } = onGrid(instrument, params);
-  return initialOrder({
-    id: params.id,
-    symbol: instrument.symbol,
-    side: params.side,
-    type: params.type,
-    quantity,
-    price,
-    timeInForce: params.timeInForce ?? 'GTC',
-    ts: params.ts,
-  });
+  return unfilledOrder(instrument, params, OrderStatus.INITIALIZED, []);
 }
 
 /**
@@ -80,8 +70,20 @@ export function createOrder(instrument: Instrument, params: OrderParams): Order 
  * kernel submits each order as it makes it, and the copy was most of its cost.
  */
 export function createSubmittedOrder(instrument: Instrument, params: OrderParams): Order {
+  return unfilledOrder(instrument, params, OrderStatus.SUBMITTED, [
+    { type: 'OrderSubmitted', ts: params.ts },
+  ]);
+}
+
+/** The order for `params` on the instrument's grid, with `status` and `events` and nothing filled. */
+function unfilledOrder(
+  instrument: Instrument,
+  params: OrderParams,
+  status: OrderStatus,
+  events: OrderEvent[],
+): Order {
   const { quantity, price } = onGrid(instrument, params);
-  // The keys in createOrder's order, then applyOrderEvent's status and events.
+  // One literal with initialOrder's keys in its order, so both make objects of one shape.
   return {
     id: params.id,
     symbol: instrument.symbol,
@@ -91,12 +93,12 @@ export function createSubmittedOrder(instrument: Instrument, params: OrderParams
     price,
     timeInForce: params.timeInForce ?? 'GTC',
     ts: params.ts,
-    status: OrderStatus.SUBMITTED,
+    status,
     filledQuantity: ZERO,
     averagePrice: undefined,
     venueOrderId: undefined,
     tradeIds: NO_TRADE_IDS,
-    events: [{ type: 'OrderSubmitted', ts: params.ts }],
+    events,
     lastReason: undefined,
     statusBeforeCancel: undefined,
   };
