@@ -137,6 +137,8 @@ export class FillApplier {
         : { position: ahead.get(symbol)!, fillSeq: seqOf(id) };
     };
     let written: [string, Held][] = [];
+    // Made once, when the ledger knows the fills' seqs: written, then published and cached.
+    let snapshots: PositionSnapshot[] = [];
     await this.#ledger.recordBatch({
       ...records,
       fills,
@@ -145,12 +147,12 @@ export class FillApplier {
           const h = held(symbol, seqOf);
           return h ? [[symbol, h] as [string, Held]] : [];
         });
-        return written.map(([, h]) => positionToSnapshot(h.position, h.fillSeq, now));
+        snapshots = written.map(([, h]) => positionToSnapshot(h.position, h.fillSeq, now));
+        return snapshots;
       },
     });
     for (const [symbol, h] of written) this.#positions.set(symbol, h);
     for (const id of fresh) this.#applied.add(id);
-    const snapshots = written.map(([, h]) => positionToSnapshot(h.position, h.fillSeq, now));
     const bus = this.#options.bus;
     await Promise.all([
       ...(bus
