@@ -11,10 +11,9 @@
 // read the namespace.
 import type { CoreV1Api, CoreV1Event, KubernetesObject } from '@kubernetes/client-node';
 import { type Clock, realClock } from './clock.ts';
-import { statusCode } from './lease-store.ts';
 import { type Logger, redactString, silentLogger } from './logger.ts';
 import { TokenBucket, type TokenBucketOptions } from './rate-limit.ts';
-import type { RestClient } from './rest-client.ts';
+import { type RestClient, statusOf } from './rest-client.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -148,7 +147,7 @@ export class KubernetesEventRecorder implements EventRecorder {
         return await this.#sink.replace(entry.namespace, previous.metadata.name ?? '', body);
       } catch (error) {
         // Events expire (one hour by default): write a fresh one with the running count.
-        if (statusCode(error) !== 404) throw error;
+        if (statusOf(error) !== 404) throw error;
         const { resourceVersion: _rv, uid: _uid, ...metadata } = previous.metadata;
         return this.#sink.create(entry.namespace, { ...body, metadata });
       }

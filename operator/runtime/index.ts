@@ -41,7 +41,6 @@ export {
   type LeaseStore,
   leaseStoreFor,
   restLeaseApi,
-  statusCode,
 } from './lease-store.ts';
 export { createLogger, type Logger, redactSecrets, silentLogger } from './logger.ts';
 export { type LeaderElectionSettings, Manager, type ManagerOptions } from './manager.ts';

@@ -2,7 +2,7 @@
 // with optimistic concurrency, so it runs against a coordination.k8s.io/v1
 // Lease in a cluster, or against memory in unit tests.
 import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
-import type { RestClient } from './rest-client.ts';
+import { type RestClient, statusOf } from './rest-client.ts';
 
 export interface LeaseRecord {
   /** Who holds the lease; empty when it was released. */
@@ -94,7 +94,7 @@ export class KubernetesLeaseStore implements LeaseStore {
         await this.#api.readNamespacedLease({ name: this.#name, namespace: this.#namespace }),
       );
     } catch (error) {
-      if (statusCode(error) === 404) return undefined;
+      if (statusOf(error) === 404) return undefined;
       throw error;
     }
   }
@@ -109,7 +109,7 @@ export class KubernetesLeaseStore implements LeaseStore {
     try {
       return this.#remember(await this.#api.createNamespacedLease({ namespace: this.#namespace, body }));
     } catch (error) {
-      if (statusCode(error) === 409) throw new LeaseConflictError(`${this.description} already exists`);
+      if (statusOf(error) === 409) throw new LeaseConflictError(`${this.description} already exists`);
       throw error;
     }
   }
@@ -126,7 +126,7 @@ export class KubernetesLeaseStore implements LeaseStore {
         await this.#api.replaceNamespacedLease({ name: this.#name, namespace: this.#namespace, body }),
       );
     } catch (error) {
-      if (statusCode(error) === 409) throw new LeaseConflictError(`${this.description} changed meanwhile`);
+      if (statusOf(error) === 409) throw new LeaseConflictError(`${this.description} changed meanwhile`);
       throw error;
     }
   }
@@ -192,13 +192,4 @@ function toDate(value: Date | string | undefined): Date | undefined {
   if (value === undefined || value === null) return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-/** The HTTP status of a client-node ApiException (or anything shaped like it). */
-export function statusCode(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { code, statusCode: status } = error as { code?: unknown; statusCode?: unknown };
-  if (typeof code === 'number') return code;
-  if (typeof status === 'number') return status;
-  return undefined;
 }

@@ -38,10 +38,12 @@ export class KubeApiError extends Error {
   }
 }
 
-/** The HTTP status of an API error (KubeApiError, client-node's ApiException), if it has one. */
+/** The HTTP status of an API error (KubeApiError, client-node's ApiException or HttpError), if it has one. */
 export function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  if (typeof code === 'number') return code;
+  return typeof statusCode === 'number' ? statusCode : undefined;
 }
 
 export interface WatchEvent<T> {

@@ -15,7 +15,7 @@ import { listWatch, ResilientInformer } from '../../operator/runtime/informer.ts
 import { parseKey } from '../../operator/runtime/keys.ts';
 import { KubernetesLeaseStore } from '../../operator/runtime/lease-store.ts';
 import { Manager } from '../../operator/runtime/manager.ts';
-import type { RestClient } from '../../operator/runtime/rest-client.ts';
+import { type RestClient, statusOf } from '../../operator/runtime/rest-client.ts';
 import {
   coreApi,
   createNamespace,
@@ -41,10 +41,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await deleteNamespace(core, namespace);
 });
-
-function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { code?: number }).code : undefined;
-}
 
 /** One replica of a tiny operator: mirrors every ConfigMap labelled role=source into `<name>-mirror`. */
 function operatorReplica(identity: string, leaseName: string) {
