@@ -1,11 +1,12 @@
 // Writes one prepared buffer to many TCP sockets, the stream's fan-out.
 //
-// Nearly all of a small socket write is the kernel's: about 8-9 µs of system
-// time per send on the benchmark machine (a bare loop of send(2) in another
-// language costs 7 µs), against about 1 µs in Node. Ten thousand subscribers
-// are therefore about 90 ms of one core per update whatever the JavaScript
-// does, so the sends are shared between the event loop and writer threads,
-// each issuing write(2) on chunks of the sockets' file descriptors.
+// Nearly all of a small socket write is the kernel's: 7.4-8.8 µs of system
+// time per send on the benchmark machine (a bare loop of send(2) in Python
+// costs 7 µs), against 1.3-2.0 µs of user time in Node's `socket.write`
+// (docs/benchmarks/status-endpoint.md, "Where the time goes"). Ten thousand
+// subscribers are therefore about 90 ms of one core per update whatever the
+// JavaScript does, so the sends are shared between the event loop and writer
+// threads, each issuing write(2) on chunks of the sockets' file descriptors.
 //
 // Why this is safe: the event loop waits (Atomics.wait) until every descriptor
 // of the batch is written. While it waits no socket can close and no
