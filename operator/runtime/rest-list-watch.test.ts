@@ -86,6 +86,24 @@ describe('RestListWatch', () => {
     await source.stop();
   });
 
+  it('re-lists when the watch itself fails with 410 Gone', async () => {
+    const fake = fakeClient([
+      [{ items: [cm('a', '1')], metadata: { resourceVersion: '5' } }],
+      [{ items: [cm('a', '1')], metadata: { resourceVersion: '9' } }],
+    ]);
+    const source = new RestListWatch<V1ConfigMap>(fake.client, { path: '/api/v1/configmaps' });
+    const errors: unknown[] = [];
+    source.on('error', (e: unknown) => errors.push(e));
+    await source.start();
+    fake.end(Object.assign(new Error('Gone'), { code: 410 }));
+    await tick();
+    await tick();
+    expect(fake.lists).toHaveLength(2);
+    expect(fake.watches[1]).toMatchObject({ resourceVersion: '9' });
+    expect(errors).toEqual([]);
+    await source.stop();
+  });
+
   it('stops and reports any other failure once', async () => {
     const fake = fakeClient([[{ items: [], metadata: { resourceVersion: '1' } }]]);
     const source = new RestListWatch<V1ConfigMap>(fake.client, { path: '/api/v1/configmaps' });
