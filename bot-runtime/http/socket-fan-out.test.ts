@@ -64,6 +64,11 @@ async function receivedAll(pair: Pair, bytes: number): Promise<Buffer> {
   return Buffer.concat(pair.received);
 }
 
+/** Every pair's client received exactly `expected`, bytes and order. */
+async function expectEveryReceived(all: readonly Pair[], expected: Buffer): Promise<void> {
+  for (const p of all) expect((await receivedAll(p, expected.length)).equals(expected)).toBe(true);
+}
+
 describe('SocketFanOut', () => {
   it('hands the sends to writer threads, and every socket gets every batch whole and in order', async () => {
     const all = await socketPairs(40);
@@ -76,7 +81,7 @@ describe('SocketFanOut', () => {
     for (let i = 1; i < 5; i++) fanOut.write(batchOf(i), sockets);
     expect(fanOut.lastReport).toEqual({ sockets: 40, byWriters: 40, queued: 0 });
     const expected = Buffer.concat([0, 1, 2, 3, 4].map((i) => batchOf(i)));
-    for (const p of all) expect((await receivedAll(p, expected.length)).equals(expected)).toBe(true);
+    await expectEveryReceived(all, expected);
   });
 
   it('keeps every batch whole and in order while the event loop and a writer share the chunks', async () => {
@@ -92,7 +97,7 @@ describe('SocketFanOut', () => {
       expect(fanOut.lastReport.queued).toBe(0);
     }
     const expected = Buffer.concat(batches);
-    for (const p of all) expect((await receivedAll(p, expected.length)).equals(expected)).toBe(true);
+    await expectEveryReceived(all, expected);
   });
 
   it('starts its writers when told how many sockets to expect, not inside a fan-out', async () => {
@@ -112,7 +117,7 @@ describe('SocketFanOut', () => {
       all.map((p) => p.server),
     );
     expect(fanOut.lastReport.byWriters).toBe(40);
-    for (const p of all) expect((await receivedAll(p, 40)).equals(batchOf(1))).toBe(true);
+    await expectEveryReceived(all, batchOf(1));
   });
 
   it('writes from the event loop alone below the threshold or with no writer threads', async () => {
@@ -124,7 +129,7 @@ describe('SocketFanOut', () => {
     );
     expect(await fanOut.writersReady()).toBe(0);
     expect(fanOut.lastReport.byWriters).toBe(0);
-    for (const p of all) expect((await receivedAll(p, 40)).equals(batchOf(1))).toBe(true);
+    await expectEveryReceived(all, batchOf(1));
   });
 
   it('puts a batch behind the bytes a socket already has queued in Node', async () => {
@@ -174,6 +179,6 @@ describe('SocketFanOut', () => {
     }
     slow.client.resume();
     const expected = Buffer.concat(batches);
-    for (const p of all) expect((await receivedAll(p, expected.length)).equals(expected)).toBe(true);
+    await expectEveryReceived(all, expected);
   });
 });
