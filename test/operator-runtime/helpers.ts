@@ -7,11 +7,16 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { loadRestConfig } from '../../operator/runtime/kube-config.ts';
 import { RestClient } from '../../operator/runtime/rest-client.ts';
 
-export function kubeConfig(): KubeConfig {
+/** The test servers' kubeconfig, which the integration project's global setup exports. */
+function kubeconfigPath(): string {
   const path = process.env.KUBECONFIG;
   if (!path) throw new Error('KUBECONFIG is not set: run through `vitest --project integration`');
+  return path;
+}
+
+export function kubeConfig(): KubeConfig {
   const kc = new KubeConfig();
-  kc.loadFromFile(path);
+  kc.loadFromFile(kubeconfigPath());
   return kc;
 }
 
@@ -29,9 +34,7 @@ export function kubeConfigVia(base: KubeConfig, server: string): KubeConfig {
 
 /** The operator's own client (RestClient) on the same credentials; `server` reaches the API server elsewhere (a proxy). */
 export async function restClient(server?: string): Promise<RestClient> {
-  const path = process.env.KUBECONFIG;
-  if (!path) throw new Error('KUBECONFIG is not set: run through `vitest --project integration`');
-  const config = await loadRestConfig(path);
+  const config = await loadRestConfig(kubeconfigPath());
   return new RestClient(server === undefined ? config : { ...config, server });
 }
 
