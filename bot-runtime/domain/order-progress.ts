@@ -2,12 +2,12 @@
 // status (the kernel): the same transitions and checks as applyOrderEvent
 // (tested equal), in one mutable object, without the copy of the order, its
 // event list and its trade-id set that each immutable step makes.
-import { type Decimal, dec } from './decimal.ts';
-import { DomainError, DomainErrorCode, DuplicateFill, InvalidStateTransition } from './errors.ts';
+import type { Decimal } from './decimal.ts';
+import { InvalidStateTransition } from './errors.ts';
 import type { Fill } from './fill.ts';
 import type { Order, OrderEvent } from './order.ts';
+import { compareFilled, fillQuantity } from './order-fill-checks.ts';
 import { DEPENDS, nextTarget, type OrderEventType, OrderStatus } from './order-transitions.ts';
-import { compareDecimals } from './units.ts';
 
 export class OrderProgress {
   readonly id: string;
@@ -64,35 +64,11 @@ export class OrderProgress {
   }
 
   #fill(fill: Fill): void {
-    if (fill.orderId !== this.id || fill.symbol !== this.symbol || fill.side !== this.side) {
-      throw new DomainError(DomainErrorCode.ORDER_MISMATCH, 'fill does not belong to this order', {
-        order_id: this.id,
-        fill_order_id: fill.orderId,
-        symbol: fill.symbol,
-        side: fill.side,
-      });
-    }
-    if (this.#tradeIds?.includes(fill.tradeId)) throw new DuplicateFill(this.id, fill.tradeId);
-    const qty = dec(fill.quantity);
-    if (!qty.isFinite() || qty.isZero() || qty.isNegative()) {
-      throw new DomainError(DomainErrorCode.INVALID_QUANTITY, 'fill quantity must be positive', {
-        order_id: this.id,
-        trade_id: fill.tradeId,
-        quantity: fill.quantity,
-      });
-    }
+    const qty = fillQuantity(this, fill, this.#tradeIds?.includes(fill.tradeId) === true);
     const filled = this.filledQuantity.plus(qty);
-    const order = compareDecimals(filled, this.quantity);
-    if (order > 0) {
-      throw new DomainError(DomainErrorCode.OVERFILL, 'fill exceeds the order quantity', {
-        order_id: this.id,
-        trade_id: fill.tradeId,
-        quantity: this.quantity.toFixed(),
-        filled: filled.toFixed(),
-      });
-    }
+    const sign = compareFilled(this, fill.tradeId, filled);
     this.status =
-      order === 0
+      sign === 0
         ? OrderStatus.FILLED
         : this.status === OrderStatus.PENDING_CANCEL
           ? OrderStatus.PENDING_CANCEL

@@ -1,11 +1,12 @@
 // Orders are event sourced: an order is the fold of its events, and
 // ORDER_TRANSITIONS alone decides what may follow what. Orders are immutable
 // values; `applyOrderEvent` returns the next one.
-import { type Decimal, type DecimalValue, dec, ZERO } from './decimal.ts';
-import { DomainError, DomainErrorCode, DuplicateFill, InvalidStateTransition } from './errors.ts';
+import { type Decimal, type DecimalValue, ZERO } from './decimal.ts';
+import { DomainError, DomainErrorCode, InvalidStateTransition } from './errors.ts';
 import type { Fill } from './fill.ts';
 import type { Instrument, OrderSide } from './instrument.ts';
 import { meanPrice } from './mean-price.ts';
+import { compareFilled, fillQuantity } from './order-fill-checks.ts';
 import { DEPENDS, nextTarget, type OrderEventType, OrderStatus } from './order-transitions.ts';
 import { openingPrice } from './position.ts';
 import { compareDecimals } from './units.ts';
@@ -205,43 +206,20 @@ export function applyOrderEvent(order: Order, event: OrderEvent): Order {
 }
 
 function applyFill(order: Order, fill: Fill, events: OrderEvent[]): Order {
-  if (fill.orderId !== order.id || fill.symbol !== order.symbol || fill.side !== order.side) {
-    throw new DomainError(DomainErrorCode.ORDER_MISMATCH, 'fill does not belong to this order', {
-      order_id: order.id,
-      fill_order_id: fill.orderId,
-      symbol: fill.symbol,
-      side: fill.side,
-    });
-  }
-  if (order.tradeIds.has(fill.tradeId)) throw new DuplicateFill(order.id, fill.tradeId);
-  const qty = dec(fill.quantity);
-  if (!qty.isFinite() || qty.isZero() || qty.isNegative()) {
-    throw new DomainError(DomainErrorCode.INVALID_QUANTITY, 'fill quantity must be positive', {
-      order_id: order.id,
-      trade_id: fill.tradeId,
-      quantity: fill.quantity,
-    });
-  }
+  const qty = fillQuantity(order, fill, order.tradeIds.has(fill.tradeId));
   const filled = order.filledQuantity.plus(qty);
-  if (compareDecimals(filled, order.quantity) > 0) {
-    throw new DomainError(DomainErrorCode.OVERFILL, 'fill exceeds the order quantity', {
-      order_id: order.id,
-      trade_id: fill.tradeId,
-      quantity: order.quantity.toFixed(),
-      filled: filled.toFixed(),
-    });
-  }
+  const sign = compareFilled(order, fill.tradeId, filled);
   // The first fill's average is its price (exact, see openingPrice); later ones the volume-weighted mean.
   const averagePrice =
     order.averagePrice === undefined && order.filledQuantity.isZero()
       ? openingPrice(fill.price, qty)
       : meanPrice(order.averagePrice ?? ZERO, order.filledQuantity, fill.price, qty, filled);
-  const done = compareDecimals(filled, order.quantity) === 0;
-  const status = done
-    ? OrderStatus.FILLED
-    : order.status === OrderStatus.PENDING_CANCEL
-      ? OrderStatus.PENDING_CANCEL
-      : OrderStatus.PARTIALLY_FILLED;
+  const status =
+    sign === 0
+      ? OrderStatus.FILLED
+      : order.status === OrderStatus.PENDING_CANCEL
+        ? OrderStatus.PENDING_CANCEL
+        : OrderStatus.PARTIALLY_FILLED;
   const tradeIds =
     order.tradeIds.size === 0 ? new Set([fill.tradeId]) : new Set(order.tradeIds).add(fill.tradeId);
   return { ...order, status, filledQuantity: filled, averagePrice, tradeIds, events };
