@@ -179,11 +179,7 @@ export class MongoLedger implements Ledger {
     const ops = snapshots.map(
       (snapshot) =>
         ({
-          updateOne: {
-            filter: { _id: snapshot.symbol, fillSeq: { $lt: snapshot.fillSeq } },
-            update: { $set: snapshot },
-            upsert: true,
-          },
+          updateOne: { ...snapshotUpsert(snapshot), upsert: true },
         }) as AnyBulkWriteOperation<Doc<PositionSnapshot>>,
     );
     await bulkIgnoringDuplicates(this.#positions, ops);
@@ -218,12 +214,8 @@ export class MongoLedger implements Ledger {
 
   async recordPosition(snapshot: PositionSnapshot): Promise<boolean> {
     try {
-      // Matches only an older snapshot; if a newer one is there, the upsert's insert hits the _id.
-      const result = await this.#positions.updateOne(
-        { _id: snapshot.symbol, fillSeq: { $lt: snapshot.fillSeq } },
-        { $set: snapshot },
-        { upsert: true },
-      );
+      const { filter, update } = snapshotUpsert(snapshot);
+      const result = await this.#positions.updateOne(filter, update, { upsert: true });
       return result.modifiedCount + result.upsertedCount === 1;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -277,6 +269,11 @@ export class MongoLedger implements Ledger {
 function strip<T>(doc: Doc<T>): T {
   const { _id, ...rest } = doc as Doc<T> & Record<string, unknown>;
   return rest as T;
+}
+
+/** Replaces only an older snapshot of the symbol; if a newer one is there, the upsert's insert hits the _id. */
+function snapshotUpsert(snapshot: PositionSnapshot) {
+  return { filter: { _id: snapshot.symbol, fillSeq: { $lt: snapshot.fillSeq } }, update: { $set: snapshot } };
 }
 
 /** An upsert that finds its `_id` taken (already there, or a newer snapshot) is what idempotence expects. */
