@@ -17,9 +17,13 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.BOTCORE_STATE_DIR ? resolve(env.BOTCORE_STATE_DIR) : join(REPO_ROOT, '.botcore', 'servers');
 }
 
-/** The dotenv file `env:up` writes: KUBECONFIG, NATS_URL, REDIS_URL, MONGODB_URL and tool paths. */
+/**
+ * The dotenv file `env:up` writes: KUBECONFIG, NATS_URL, REDIS_URL, MONGODB_URL and tool paths.
+ * `$BOTCORE_SERVERS_ENV`, else `servers.env` in `$BOTCORE_STATE_DIR` (a second server set
+ * must not overwrite the first one's), else `.botcore/servers.env`.
+ */
 export function settingsFile(env: NodeJS.ProcessEnv = process.env): string {
-  return env.BOTCORE_SERVERS_ENV
-    ? resolve(env.BOTCORE_SERVERS_ENV)
-    : join(REPO_ROOT, '.botcore', 'servers.env');
+  if (env.BOTCORE_SERVERS_ENV) return resolve(env.BOTCORE_SERVERS_ENV);
+  if (env.BOTCORE_STATE_DIR) return join(stateDir(env), 'servers.env');
+  return join(REPO_ROOT, '.botcore', 'servers.env');
 }
