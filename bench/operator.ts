@@ -47,6 +47,7 @@ import {
 import { connect, type NatsConnection } from 'nats';
 import type { TradingBot } from '../crds/index.ts';
 import { botManifest as harnessBot, operatorCommand } from '../test/operator/harness.ts';
+import type { Figure } from './figure.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = join(import.meta.dirname, '..');
@@ -60,13 +61,6 @@ const HEAP_SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT;
 const group = 'trading.botcore.dev';
 const version = 'v1alpha1';
 const managed = 'app.kubernetes.io/managed-by=botcore-operator';
-
-export interface Figure {
-  readonly name: string;
-  readonly value: number | null;
-  readonly unit: string;
-  readonly [k: string]: unknown;
-}
 
 interface Clients {
   readonly core: CoreV1Api;
