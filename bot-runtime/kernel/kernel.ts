@@ -35,6 +35,7 @@ import {
   type RiskContext,
   RiskEngine,
   RollingReturns,
+  type SizingInput,
   sizePosition,
 } from '../risk/index.ts';
 import {
@@ -263,7 +264,8 @@ export class Kernel {
   readonly #minNotionalF: number[];
   /** The policy's sizing figures as exact counts (undefined: sized in decimals). */
   readonly #openingSizing: OpeningSizing | undefined;
-  readonly #sizingFee: Decimal;
+  /** The policy's sizing figures, for both the count and the decimal sizing of an entry. */
+  readonly #sizingPolicy: Omit<SizingInput, 'equity' | 'cash' | 'currentNotional'>;
   readonly #currency: string;
   /**
    * The cash as a double, in a typed array: a double field is a tagged value to
@@ -364,18 +366,18 @@ export class Kernel {
     this.#minNotional = this.instruments.map((i) => unitsOfDecimal(i.minNotional.amount));
     this.#minNotionalF = this.#minNotional.map((u) => (u === undefined ? Number.NaN : Number(u) / 1e40));
     this.#stopFactor = stopFactor(dec(1).minus(dec(this.#policy.stopLossPercent).div(100)));
-    // Cash an entry needs beyond its notional: the taker fee and the slippage it may pay.
-    this.#sizingFee = dec(ex.takerFeePercent)
-      .div(100)
-      .plus(dec(ex.slippageBps + 10).div(10_000));
-    this.#openingSizing = openingSizing({
+    this.#sizingPolicy = {
       riskPerTradePercent: this.#policy.riskPerTradePercent,
       stopLossPercent: this.#policy.stopLossPercent,
       maxPositionSizePercent: this.#policy.maxPositionSizePercent,
       maxPositionNotional: this.#policy.maxPositionNotional,
       maxAllocation: this.risk.options.maxAllocation,
-      feeRate: this.#sizingFee,
-    });
+      // Cash an entry needs beyond its notional: the taker fee and the slippage it may pay.
+      feeRate: dec(ex.takerFeePercent)
+        .div(100)
+        .plus(dec(ex.slippageBps + 10).div(10_000)),
+    };
+    this.#openingSizing = openingSizing(this.#sizingPolicy);
     for (let k = 0; k < n; k++) this.#resume(k);
   }
 
@@ -618,12 +620,7 @@ export class Kernel {
       equity,
       cash: this.portfolio.amount(this.#currency),
       currentNotional: ZERO,
-      riskPerTradePercent: this.#policy.riskPerTradePercent,
-      stopLossPercent: this.#policy.stopLossPercent,
-      maxPositionSizePercent: this.#policy.maxPositionSizePercent,
-      maxPositionNotional: this.#policy.maxPositionNotional,
-      maxAllocation: this.risk.options.maxAllocation,
-      feeRate: this.#sizingFee,
+      ...this.#sizingPolicy,
     });
     const price = this.#limit
       ? this.#grids[k]!.limitPrice('BUY', ref.times(dec(1).minus(this.#limitOffset)))
