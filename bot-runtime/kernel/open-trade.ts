@@ -11,7 +11,7 @@ import {
   textAndFloat,
 } from '../domain/exact-amount.ts';
 import { type Decimal, dec, ZERO } from '../domain/index.ts';
-import { safeTimes } from '../domain/units.ts';
+import { pow10, safeTimes } from '../domain/units.ts';
 
 export type ExitReason = 'signal' | 'stopLoss';
 
@@ -57,11 +57,6 @@ export function notionalUnits(
   return exact * pow10n(AMOUNT_SCALE - tickDp - lotDp);
 }
 
-const POW10 = [
-  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-  1e20, 1e21, 1e22,
-];
-
 /**
  * `[proceeds - cost - fees, cost + fees, scale]` as safe-integer counts of
  * 10^-scale when all three sums are such counts and every step stays safe;
@@ -77,9 +72,9 @@ function smallDifference(
   const f = fees.smallCount;
   if (Number.isNaN(a) || Number.isNaN(b) || Number.isNaN(f)) return undefined;
   const scale = Math.max(proceeds.smallScale, cost.smallScale, fees.smallScale);
-  const pa = a * POW10[scale - proceeds.smallScale]!;
-  const pb = b * POW10[scale - cost.smallScale]!;
-  const pf = f * POW10[scale - fees.smallScale]!;
+  const pa = a * pow10(scale - proceeds.smallScale);
+  const pb = b * pow10(scale - cost.smallScale);
+  const pf = f * pow10(scale - fees.smallScale);
   const p = pa - pb - pf;
   const c = pb + pf;
   const safe = Number.MAX_SAFE_INTEGER;
@@ -151,7 +146,7 @@ export class OpenTrade {
       const [p, c, scale] = small;
       pnl = p < 0 ? -1 : p > 0 ? 1 : 0;
       pnlText = formatCount(p, scale);
-      ratio = c === 0 ? 0 : p / POW10[scale]! / (c / POW10[scale]!);
+      ratio = c === 0 ? 0 : p / pow10(scale) / (c / pow10(scale));
     } else if (cost.units !== undefined && proceeds.units !== undefined && fees.units !== undefined) {
       // All three are counts below 10^59: their difference has at most 60 digits, so the decimal one does not round either.
       const p = proceeds.units - cost.units - fees.units;
