@@ -2,6 +2,7 @@
 // and in order, whether the event loop or a writer thread sent it.
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SocketFanOut } from './socket-fan-out.ts';
 
@@ -67,6 +68,33 @@ async function receivedAll(pair: Pair, bytes: number): Promise<Buffer> {
 /** Every pair's client received exactly `expected`, bytes and order. */
 async function expectEveryReceived(all: readonly Pair[], expected: Buffer): Promise<void> {
   for (const p of all) expect((await receivedAll(p, expected.length)).equals(expected)).toBe(true);
+}
+
+/**
+ * A client in a worker thread: it connects to `port`, reads nothing until
+ * told, then counts what it reads in `progress[0]` (so a blocked event loop
+ * can watch it) and posts everything back once `expected` bytes are in.
+ */
+function threadReader(port: number, expected: number, progress: Int32Array): Worker {
+  const source = `
+    const { connect } = require('node:net');
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { port, expected, progress } = workerData;
+    const chunks = [];
+    const socket = connect(port, '127.0.0.1', () => parentPort.postMessage('connected'));
+    socket.pause();
+    socket.on('data', (c) => {
+      chunks.push(c);
+      Atomics.add(progress, 0, c.length);
+      Atomics.notify(progress, 0);
+      if (Atomics.load(progress, 0) >= expected) {
+        socket.destroy();
+        parentPort.postMessage(Buffer.concat(chunks));
+      }
+    });
+    parentPort.on('message', () => socket.resume());
+  `;
+  return new Worker(source, { eval: true, workerData: { port, expected, progress } });
 }
 
 describe('SocketFanOut', () => {
@@ -146,6 +174,41 @@ describe('SocketFanOut', () => {
     process.nextTick(() => held.uncork());
     const expected = Buffer.concat([batchOf(0), Buffer.from('hello'), batchOf(1)]);
     expect((await receivedAll(all[3]!, expected.length)).equals(expected)).toBe(true);
+  });
+
+  it('puts a batch behind bytes Node still holds even when the kernel has room again', async () => {
+    const accepted = new Promise<Socket>((resolve) => {
+      listener = createServer(resolve);
+    });
+    listener!.listen(0, '127.0.0.1');
+    await once(listener!, 'listening');
+    const port = (listener!.address() as { port: number }).port;
+    const big = Buffer.alloc(32 * 1024 * 1024, 'a');
+    const marker = batchOf(1);
+    const progress = new Int32Array(new SharedArrayBuffer(4));
+    const reader = threadReader(port, big.length + marker.length, progress);
+    try {
+      await once(reader, 'message');
+      const server = await accepted;
+      fanOut = new SocketFanOut({ writerThreads: 0, maxSockets: 1 });
+      // More than the kernel takes while the reader sleeps: Node keeps the rest for the next writable event.
+      server.write(big);
+      expect(server.writableLength).toBeGreaterThan(0);
+      reader.postMessage('read');
+      // The event loop stays blocked, so Node cannot hand its rest over while the reader frees the kernel's
+      // buffers (about 4 MB on loopback here; FREED is well inside what any kernel holds).
+      const FREED = 512 * 1024;
+      const deadline = Date.now() + 10_000;
+      while (Atomics.load(progress, 0) < FREED && Date.now() < deadline)
+        Atomics.wait(progress, 0, Atomics.load(progress, 0), 100);
+      expect(Atomics.load(progress, 0)).toBeGreaterThanOrEqual(FREED);
+      fanOut.write(marker, [server]);
+      expect(fanOut.lastReport.queued).toBe(1);
+      const [received] = (await once(reader, 'message')) as [Uint8Array];
+      expect(Buffer.from(received).equals(Buffer.concat([big, marker]))).toBe(true);
+    } finally {
+      await reader.terminate();
+    }
   });
 
   it('queues the rest of a send the kernel could not take, so a slow reader still gets every byte in order', async () => {
