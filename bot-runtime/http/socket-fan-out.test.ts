@@ -187,9 +187,10 @@ describe('SocketFanOut', () => {
     const marker = batchOf(1);
     const progress = new Int32Array(new SharedArrayBuffer(4));
     const reader = threadReader(port, big.length + marker.length, progress);
+    let server: Socket | undefined;
     try {
       await once(reader, 'message');
-      const server = await accepted;
+      server = await accepted;
       fanOut = new SocketFanOut({ writerThreads: 0, maxSockets: 1 });
       // More than the kernel takes while the reader sleeps: Node keeps the rest for the next writable event.
       server.write(big);
@@ -207,6 +208,7 @@ describe('SocketFanOut', () => {
       const [received] = (await once(reader, 'message')) as [Uint8Array];
       expect(Buffer.from(received).equals(Buffer.concat([big, marker]))).toBe(true);
     } finally {
+      server?.destroy();
       await reader.terminate();
     }
   });
