@@ -198,6 +198,15 @@ export class ExactAmount {
     }
   }
 
+  /** The small form `n x 10^-scale` itself (n a safe integer, scale at most 22): what `smallCount` and `smallScale` read back. */
+  static ofSmallCount(n: number, scale: number): ExactAmount {
+    const x = new ExactAmount(ZERO);
+    x.#small = n;
+    x.#scale = scale;
+    x.#decimal = undefined;
+    return x;
+  }
+
   /** The count of 10^-40 while the sum is kept as a count (for sums of sums); undefined once in decimals. */
   get units(): bigint | undefined {
     if (this.#mode === SMALL) return BigInt(this.#small) * POW10N[AMOUNT_SCALE - this.#scale]!;

@@ -53,6 +53,7 @@ import { FillLog } from './fill-log.ts';
 import { type ExitReason, OpenTrade, type TradeRecord } from './open-trade.ts';
 import { GrowableSeries } from './series.ts';
 import { type StopFactor, stopFactor, stopPrice } from './stop-price.ts';
+import { TradeLog } from './trade-log.ts';
 
 export type { ExitReason, TradeRecord };
 
@@ -230,7 +231,8 @@ export class Kernel {
   readonly #fillLog: FillLog;
   /** The venue's fills are plain Fill literals (Venue.plainFills): the log may keep them as counts. */
   readonly #plainFills: boolean;
-  readonly trades: TradeRecord[] = objectList();
+  /** The closed trades, kept as counts (TradeLog) and made into records when `trades` is read. */
+  readonly #tradeLog: TradeLog;
   /** Strategy instances per symbol, in manifest order. */
   readonly strategies: Strategy[][];
   readonly #tf: number;
@@ -299,6 +301,7 @@ export class Kernel {
     this.#venue = options.venue;
     this.#plainFills = options.venue.plainFills === true;
     this.#fillLog = new FillLog(this.symbols);
+    this.#tradeLog = new TradeLog(this.instruments.map((i) => i.symbol));
     this.#clock = options.clock;
     this.#policy = options.policy ?? DEFAULT_RISK_POLICY;
     this.#currency = this.instruments[0]!.quote;
@@ -417,6 +420,11 @@ export class Kernel {
    */
   get fills(): FillRecord[] {
     return this.#fillLog.fills();
+  }
+
+  /** Every trade closed, in order; the records are made (equal to what a close makes) when this is read. */
+  get trades(): TradeRecord[] {
+    return this.#tradeLog.trades();
   }
 
   get fillCount(): number {
@@ -934,8 +942,7 @@ export class Kernel {
       this.#stopF[k] = Number.NaN;
       this.#stopHot[k] = 0;
       this.#venue.protect(k, ZERO, ZERO, fill.ts);
-      const { record, pnl } = trade.close(inst.symbol, fill.ts);
-      this.trades.push(record);
+      const pnl = this.#tradeLog.add(trade, k, fill.ts);
       this.#open[k] = undefined;
       this.risk.onTradeClosed(fill.ts, inst.symbol, pnl, trade.exitReason === 'stopLoss');
     }

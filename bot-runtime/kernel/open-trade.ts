@@ -136,48 +136,77 @@ export class OpenTrade {
 
   /** The closed trade's record, and the sign of its PnL net of fees (-1, 0, 1) for the risk engine. */
   close(symbol: string, exitTime: number): { record: TradeRecord; pnl: number } {
-    const { cost, proceeds, fees } = this;
-    let pnl: number;
-    let pnlText: string;
-    let ratio: number;
-    const small = smallDifference(proceeds, cost, fees);
-    if (small !== undefined) {
-      // Safe counts at one scale: exact, and their doubles one correctly rounded quotient each.
-      const [p, c, scale] = small;
-      pnl = p < 0 ? -1 : p > 0 ? 1 : 0;
-      pnlText = formatCount(p, scale);
-      ratio = c === 0 ? 0 : p / pow10(scale) / (c / pow10(scale));
-    } else if (cost.units !== undefined && proceeds.units !== undefined && fees.units !== undefined) {
-      // All three are counts below 10^59: their difference has at most 60 digits, so the decimal one does not round either.
-      const p = proceeds.units - cost.units - fees.units;
-      const c = cost.units + fees.units;
-      pnl = p < 0n ? -1 : p > 0n ? 1 : 0;
-      const { text, float } = textAndFloat(p);
-      pnlText = text;
-      ratio = c === 0n ? 0 : float / floatOfAmountUnits(c);
-    } else {
-      const p = proceeds.decimal.minus(cost.decimal).minus(fees.decimal);
-      const c = cost.decimal.plus(fees.decimal);
-      pnl = p.isZero() ? 0 : p.isNegative() ? -1 : 1;
-      pnlText = p.toFixed();
-      ratio = c.isZero() ? 0 : p.toNumber() / c.toNumber();
-    }
-    return {
-      pnl,
-      record: {
-        symbol,
-        strategies: this.strategies,
-        entryTime: this.entryTime,
-        exitTime,
-        quantity: this.bought.toFixed(),
-        // Average prices for display, to 12 significant digits; the return is a ratio (float).
-        entryPrice: displayRatio(cost.toFloat(), this.bought.toFloat()),
-        exitPrice: displayRatio(proceeds.toFloat(), this.sold.toFloat()),
-        pnl: pnlText,
-        return: ratio,
-        fees: fees.toFixed(),
-        exitReason: this.exitReason,
-      },
-    };
+    return closeTrade(this, symbol, this.strategies, this.entryTime, exitTime, this.exitReason);
   }
+}
+
+/** The five sums of a round trip: an OpenTrade's, or a TradeLog row's made again from its counts. */
+export interface TradeSums {
+  readonly bought: ExactAmount;
+  readonly cost: ExactAmount;
+  readonly sold: ExactAmount;
+  readonly proceeds: ExactAmount;
+  readonly fees: ExactAmount;
+}
+
+/** The sign (-1, 0, 1) of proceeds - cost - fees, exactly: what the risk engine needs at a close, without the record. */
+export function pnlSign({ cost, proceeds, fees }: TradeSums): number {
+  const small = smallDifference(proceeds, cost, fees);
+  if (small !== undefined) return small[0] < 0 ? -1 : small[0] > 0 ? 1 : 0;
+  if (cost.units !== undefined && proceeds.units !== undefined && fees.units !== undefined) {
+    const p = proceeds.units - cost.units - fees.units;
+    return p < 0n ? -1 : p > 0n ? 1 : 0;
+  }
+  const p = proceeds.decimal.minus(cost.decimal).minus(fees.decimal);
+  return p.isZero() ? 0 : p.isNegative() ? -1 : 1;
+}
+
+/** A closed round trip's record (texts, return, display prices) from its sums, and pnlSign. */
+export function closeTrade(
+  sums: TradeSums,
+  symbol: string,
+  strategies: readonly string[],
+  entryTime: number,
+  exitTime: number,
+  exitReason: ExitReason,
+): { record: TradeRecord; pnl: number } {
+  const { bought, sold, cost, proceeds, fees } = sums;
+  let pnlText: string;
+  let ratio: number;
+  const small = smallDifference(proceeds, cost, fees);
+  if (small !== undefined) {
+    // Safe counts at one scale: exact, and their doubles one correctly rounded quotient each.
+    const [p, c, scale] = small;
+    pnlText = formatCount(p, scale);
+    ratio = c === 0 ? 0 : p / pow10(scale) / (c / pow10(scale));
+  } else if (cost.units !== undefined && proceeds.units !== undefined && fees.units !== undefined) {
+    // All three are counts below 10^59: their difference has at most 60 digits, so the decimal one does not round either.
+    const p = proceeds.units - cost.units - fees.units;
+    const c = cost.units + fees.units;
+    const { text, float } = textAndFloat(p);
+    pnlText = text;
+    ratio = c === 0n ? 0 : float / floatOfAmountUnits(c);
+  } else {
+    const p = proceeds.decimal.minus(cost.decimal).minus(fees.decimal);
+    const c = cost.decimal.plus(fees.decimal);
+    pnlText = p.toFixed();
+    ratio = c.isZero() ? 0 : p.toNumber() / c.toNumber();
+  }
+  return {
+    pnl: pnlSign(sums),
+    record: {
+      symbol,
+      strategies,
+      entryTime,
+      exitTime,
+      quantity: bought.toFixed(),
+      // Average prices for display, to 12 significant digits; the return is a ratio (float).
+      entryPrice: displayRatio(cost.toFloat(), bought.toFloat()),
+      exitPrice: displayRatio(proceeds.toFloat(), sold.toFloat()),
+      pnl: pnlText,
+      return: ratio,
+      fees: fees.toFixed(),
+      exitReason,
+    },
+  };
 }
