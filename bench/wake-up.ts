@@ -10,7 +10,7 @@
 // of, about 10 µs warm. Knobs: BENCH_WAKEUP_SAMPLES (3,000 per row),
 // BENCH_WAKEUP_STEPS (8: the work's size).
 import { loadavg } from 'node:os';
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import type { Figure } from './figure.ts';
 
 const SAMPLES = Number(process.env.BENCH_WAKEUP_SAMPLES ?? 3000);
