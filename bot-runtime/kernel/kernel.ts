@@ -51,11 +51,12 @@ import type { Venue, VenueEvent } from '../venue/venue.ts';
 import type { Clock } from './clock.ts';
 import { FillLog } from './fill-log.ts';
 import { type ExitReason, OpenTrade, type TradeRecord } from './open-trade.ts';
+import { OrderLog, type OrderRecord } from './order-log.ts';
 import { GrowableSeries } from './series.ts';
 import { type StopFactor, stopFactor, stopPrice } from './stop-price.ts';
 import { TradeLog } from './trade-log.ts';
 
-export type { ExitReason, TradeRecord };
+export type { ExitReason, OrderRecord, TradeRecord };
 
 export interface Market {
   readonly symbol: string;
@@ -124,26 +125,15 @@ export interface TradeSeed {
   readonly exitReason: ExitReason;
 }
 
-export interface OrderRecord {
-  readonly id: string;
-  readonly symbol: string;
-  readonly side: 'BUY' | 'SELL';
-  readonly type: 'MARKET' | 'LIMIT';
-  readonly quantity: string;
-  readonly price: string | undefined;
-  readonly ts: number;
-  /** Strategies whose signal agreed with the decision. */
-  readonly strategies: readonly string[];
-  status: string;
-}
-
 /** Fills are kept as the venue reported them (decimals); reports format them. */
 export type FillRecord = Fill;
 
 interface Live {
   /** The order's status as its events arrive (the venue got the Order itself). */
   order: OrderProgress;
-  record: OrderRecord;
+  /** The order's row in the kernel's OrderLog. */
+  row: number;
+  strategies: readonly string[];
   k: number;
   entry: boolean;
   submittedAt: number;
@@ -227,7 +217,8 @@ export class Kernel {
   readonly risk: RiskEngine;
   readonly equity: GrowableSeries;
   // Lists filled during the run start in their final elements kind (domain/lists.ts): one shape across runs.
-  readonly orders: OrderRecord[] = objectList();
+  /** The orders, kept as counts (OrderLog) and made into records when `orders` is read. */
+  readonly #orderLog: OrderLog;
   readonly #fillLog: FillLog;
   /** The venue's fills are plain Fill literals (Venue.plainFills): the log may keep them as counts. */
   readonly #plainFills: boolean;
@@ -302,6 +293,7 @@ export class Kernel {
     this.#plainFills = options.venue.plainFills === true;
     this.#fillLog = new FillLog(this.symbols);
     this.#tradeLog = new TradeLog(this.instruments.map((i) => i.symbol));
+    this.#orderLog = new OrderLog(this.instruments.map((i) => i.symbol));
     this.#clock = options.clock;
     this.#policy = options.policy ?? DEFAULT_RISK_POLICY;
     this.#currency = this.instruments[0]!.quote;
@@ -420,6 +412,11 @@ export class Kernel {
    */
   get fills(): FillRecord[] {
     return this.#fillLog.fills();
+  }
+
+  /** Every order submitted, in order, with its status now; the records are made when this is read. */
+  get orders(): OrderRecord[] {
+    return this.#orderLog.orders();
   }
 
   /** Every trade closed, in order; the records are made (equal to what a close makes) when this is read. */
@@ -794,19 +791,19 @@ export class Kernel {
       }
       throw e;
     }
-    const record: OrderRecord = {
+    const row = this.#orderLog.add(
       id,
-      symbol: inst.symbol,
+      k,
       side,
-      type: order.type,
-      quantity: order.quantity.toFixed(),
-      price: order.price?.toFixed(),
-      ts: now,
+      order.type,
+      order.quantity,
+      order.price,
+      now,
       strategies,
-      status: order.status,
-    };
-    this.orders.push(record);
-    const live: Live = { order: new OrderProgress(order), record, k, entry, submittedAt: now };
+      order.status,
+      this.#grids[k]!.lotPlaces,
+    );
+    const live: Live = { order: new OrderProgress(order), row, strategies, k, entry, submittedAt: now };
     if (entry) {
       this.#entry[k] = live;
       this.#open[k] ??= new OpenTrade(strategies, now);
@@ -866,7 +863,7 @@ export class Kernel {
   #cancel(live: Live, now: number): void {
     if (live.order.status === 'PENDING_CANCEL') return;
     live.order.apply({ type: 'OrderCancelRequested', ts: now });
-    live.record.status = live.order.status;
+    this.#orderLog.setStatus(live.row, live.order.status);
     this.#venue.cancel(live.order.id, now);
   }
 
@@ -883,8 +880,8 @@ export class Kernel {
     if (!live) return;
     // The venue's event is the order's event (its orderId aside).
     live.order.apply(e);
-    if (e.type === 'OrderFilled') this.#book(live.k, e.fill, 'signal', live.record.strategies);
-    live.record.status = live.order.status;
+    if (e.type === 'OrderFilled') this.#book(live.k, e.fill, 'signal', live.strategies);
+    this.#orderLog.setStatus(live.row, live.order.status);
     if (
       live.order.status === 'FILLED' ||
       live.order.status === 'CANCELED' ||
