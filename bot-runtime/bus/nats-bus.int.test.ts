@@ -2,7 +2,7 @@
 // streams created idempotently with their limits, and the consumer's config.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { busContract } from '../../test/runtime-faults/contract/bus-contract.ts';
+import { busContract, eventually } from '../../test/runtime-faults/contract/bus-contract.ts';
 import { NatsBus, streamLimits } from './nats-bus.ts';
 import { eventKinds } from './subjects.ts';
 
@@ -109,6 +109,31 @@ describe('NatsBus streams', () => {
       for (const n of [1, 2]) await bus.publishEvent('fills', `f-${n}`, { n });
       const ledger = await bus.fetchEvents('fills', { name: 'executor-ledger' }, 64, 120_000);
       expect(ledger.map((d) => d.id)).toEqual(['f-1']);
+    } finally {
+      await bot.remove();
+    }
+  });
+
+  it('gives back what a standing pull held once its loop stops fetching, so another client gets it at once', async () => {
+    const bot = await freshBot();
+    try {
+      const [first, second] = [await bot.open(), await bot.open()];
+      // Acks wait longer than the test may take: only the give-back can hand s-2..s-5 on in time.
+      const consumer = { name: 'executor-signals', maxAckPending: 8, ackWaitMs: 120_000 };
+      for (const n of [1, 2, 3, 4, 5]) await first.publishEvent('signals', `s-${n}`, { n });
+      const [one] = await first.fetchEvents('signals', consumer, 1, 5000);
+      expect(one?.id).toBe('s-1');
+      await one!.ack();
+      // `first` stops fetching; its pull asked for up to 8 and holds the other four.
+      const rest: string[] = [];
+      await eventually(async () => {
+        for (const d of await second.fetchEvents('signals', consumer, 8, 1000)) {
+          rest.push(d.id);
+          await d.ack();
+        }
+        return rest.length >= 4 ? true : undefined;
+      }, 's-2 to s-5 on the second client');
+      expect(rest).toEqual(['s-2', 's-3', 's-4', 's-5']);
     } finally {
       await bot.remove();
     }

@@ -34,6 +34,7 @@ import type {
   PublishOptions,
   Subscription,
 } from './bus.ts';
+import { StandingPull } from './standing-pull.ts';
 import {
   type BotAddress,
   type BotSubjects,
@@ -57,6 +58,8 @@ export const streamLimits: Readonly<Record<EventKind, { maxAgeMs: number; maxMes
 
 export const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
 const DEFAULT_ACK_WAIT_MS = 30_000;
+/** Messages a standing pull asks for at once: enough for a burst of signals, within maxAckPending. */
+const MAX_PULL_BATCH = 64;
 // JetStream API error codes (nats-server's errors.json).
 const STREAM_NAME_IN_USE = 10058;
 const CONSUMER_NAME_EXISTS = 10013;
@@ -91,6 +94,7 @@ export class NatsBus implements Bus {
   readonly #js: JetStreamClient;
   readonly #options: NatsBusOptions;
   readonly #consumers = new Map<string, Promise<Consumer>>();
+  readonly #pulls = new Map<string, Promise<StandingPull>>();
   #streams: Promise<void> | undefined;
 
   private constructor(nc: NatsConnection, jsm: JetStreamManager, options: NatsBusOptions) {
@@ -158,6 +162,21 @@ export class NatsBus implements Bus {
       if (apiErrorCode(error) !== STREAM_NAME_IN_USE) throw error;
       await this.#jsm.streams.update(config.name, config);
     }
+  }
+
+  /** The consumer's standing pull (standing-pull.ts), opened on its first fetch. */
+  #pull(kind: EventKind, spec: ConsumerSpec): Promise<StandingPull> {
+    const key = `${kind}/${consumerName(spec.name)}`;
+    let pull = this.#pulls.get(key);
+    if (!pull) {
+      pull = this.#consumer(kind, spec).then(
+        (consumer) =>
+          new StandingPull(consumer, { maxMessages: Math.min(spec.maxAckPending ?? 1, MAX_PULL_BATCH) }),
+      );
+      pull.catch(() => this.#pulls.delete(key));
+      this.#pulls.set(key, pull);
+    }
+    return pull;
   }
 
   #consumer(kind: EventKind, spec: ConsumerSpec): Promise<Consumer> {
@@ -258,24 +277,13 @@ export class NatsBus implements Bus {
     max: number,
     waitMs: number,
   ): Promise<Delivery<T>[]> {
-    const consumer = await this.#consumer(kind, spec);
-    // The first delivery is handed over the moment it arrives: a pull for a whole batch would hold
-    // it until the batch filled or the request expired (a second, for a lone signal). JetStream
-    // will not hold a pull request open for less than a second.
-    const first = await consumer.next({ expires: Math.max(1000, waitMs) });
-    if (!first) return [];
-    const out: Delivery<T>[] = [this.#delivery<T>(kind, first)];
-    // Then whatever is already waiting, within what the consumer may have outstanding, without
-    // waiting for more (no_wait ends the pull when the stream has nothing more to give). A pull
-    // beyond maxAckPending makes NATS 2.9 hand the outstanding message out again: never ask for one.
-    const more = Math.min(max - 1, first.info.pending, (spec.maxAckPending ?? 1) - 1);
-    if (more > 0) {
-      const rest = this.#js.fetch(this.subjects.stream(kind), consumerName(spec.name), {
-        batch: more,
-        no_wait: true,
-      });
-      for await (const m of rest) if (m.seq > out.at(-1)!.seq) out.push(this.#delivery<T>(kind, m));
-    }
+    const pulled = await (await this.#pull(kind, spec)).take(max, waitMs);
+    const out: Delivery<T>[] = [];
+    // A second copy of a message already in this batch (NATS 2.9 can race a redelivery against an
+    // expiring pull request) is left out, so the batch stays in stream order; acking the first
+    // settles both.
+    for (const m of pulled)
+      if (out.length === 0 || m.seq > out.at(-1)!.seq) out.push(this.#delivery<T>(kind, m));
     return out;
   }
 
@@ -360,6 +368,8 @@ export class NatsBus implements Bus {
 
   async close(): Promise<void> {
     if (this.connection.isClosed()) return;
+    // What the standing pulls hold goes back to the server before the connection drains.
+    for (const pull of this.#pulls.values()) await (await pull.catch(() => undefined))?.close();
     await this.connection.drain().catch(() => this.connection.close());
   }
 }

@@ -1,0 +1,103 @@
+// A durable consumer's standing pull: one long-lived pull request that the
+// server fills the moment a message is there (within maxAckPending), refilled
+// by the client as it empties. The fetch before it made a fresh pull per
+// message (`consumer.next()`: a new inbox subscription, a pull request,
+// heartbeat timers, then their teardown), which cost a cold process about a
+// third more CPU per delivery (docs/benchmarks/runtime.md).
+//
+// It lives while its consumer loop keeps taking from it: one that nobody has
+// taken from for `idleMs` is closed and the messages it holds are nak-ed, so
+// a loop that stopped does not sit on deliveries that another client of the
+// same durable consumer could take.
+import type { Consumer, ConsumerMessages, JsMsg } from 'nats';
+
+export interface StandingPullOptions {
+  /** Messages the pull asks for at once (never more than the consumer's maxAckPending is useful). */
+  readonly maxMessages: number;
+  /** Closes the pull after this long without a `take` (default 2 s). */
+  readonly idleMs?: number;
+}
+
+/** How long the server keeps one pull request open before the client renews it. */
+const PULL_EXPIRES_MS = 30_000;
+
+export class StandingPull {
+  readonly #consumer: Consumer;
+  readonly #options: StandingPullOptions;
+  readonly #buffer: JsMsg[] = [];
+  readonly #waiters = new Set<() => void>();
+  #messages: ConsumerMessages | undefined;
+  #failure: unknown;
+  #idle: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(consumer: Consumer, options: StandingPullOptions) {
+    this.#consumer = consumer;
+    this.#options = options;
+  }
+
+  /** Up to `max` messages in delivery order, waiting up to `waitMs` for the first. */
+  async take(max: number, waitMs: number): Promise<JsMsg[]> {
+    clearTimeout(this.#idle);
+    try {
+      await this.#open();
+      if (this.#buffer.length === 0 && waitMs > 0) await this.#arrival(waitMs);
+      if (this.#buffer.length === 0 && this.#failure !== undefined) throw this.#failure;
+      return this.#buffer.splice(0, max);
+    } finally {
+      this.#idle = setTimeout(() => void this.close(), this.#options.idleMs ?? 2000);
+      this.#idle.unref();
+    }
+  }
+
+  async #open(): Promise<void> {
+    if (this.#messages) return;
+    this.#failure = undefined;
+    const messages = await this.#consumer.consume({
+      max_messages: this.#options.maxMessages,
+      expires: PULL_EXPIRES_MS,
+      callback: (m) => {
+        this.#buffer.push(m);
+        this.#wake();
+      },
+    });
+    this.#messages = messages;
+    void messages.closed().then(
+      (error) => this.#ended(messages, error ?? undefined),
+      (error: unknown) => this.#ended(messages, error),
+    );
+  }
+
+  /** The pull stopped (closed by us, or the consumer or stream went away): the next take opens another. */
+  #ended(messages: ConsumerMessages, error: unknown): void {
+    if (this.#messages !== messages) return;
+    this.#messages = undefined;
+    if (error !== undefined) this.#failure = error;
+    this.#wake();
+  }
+
+  #arrival(waitMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      this.#waiters.add(done);
+    });
+  }
+
+  #wake(): void {
+    for (const done of [...this.#waiters]) done();
+  }
+
+  /** Stops the pull; what it holds is nak-ed, so the server hands it out again at once. */
+  async close(): Promise<void> {
+    clearTimeout(this.#idle);
+    const messages = this.#messages;
+    this.#messages = undefined;
+    this.#wake();
+    await messages?.close().catch(() => undefined);
+    for (const m of this.#buffer.splice(0)) m.nak();
+  }
+}
