@@ -30,7 +30,11 @@
 //
 // Standalone: `node bench/latency.ts`. Knobs: BENCH_LATENCY_CANDLES (12000
 // in-process; 3000 over NATS, where each fill waits for MongoDB),
-// BENCH_LATENCY_ONLY (`inProcess` or `nats`).
+// BENCH_LATENCY_ONLY (`inProcess` or `nats`), BENCH_LATENCY_HOPS=1 (also
+// stamps each hop of the NATS path and prints each hop's delay on stderr as
+// `latency.nats.hop.<from>-><to>`, and per child process its CPU, wake-ups
+// and wait per wake-up as `latency.nats.sched.<role>`; bench/nats-hops.ts;
+// off for the figures).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,7 +43,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import { defaultInstrument } from '../bot-runtime/backtest/runner.ts';
-import type { Bus } from '../bot-runtime/bus/bus.ts';
+import type { Bus, MarketDataMessage, PublishOptions } from '../bot-runtime/bus/bus.ts';
 import { NatsBus } from '../bot-runtime/bus/nats-bus.ts';
 import { dec } from '../bot-runtime/domain/index.ts';
 import { MemoryStatusSource } from '../bot-runtime/http/memory-status-source.ts';
@@ -60,6 +64,15 @@ import {
 } from '../crds/runtime-config/index.ts';
 import { bootstrapCandles } from './candles.ts';
 import type { Figure } from './figure.ts';
+import {
+  HopRecorder,
+  type HopStamps,
+  hopDelays,
+  hopsEnabled,
+  type SchedCounters,
+  schedCounters,
+  schedSummary,
+} from './nats-hops.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ONLY = process.env.BENCH_LATENCY_ONLY;
@@ -322,7 +335,9 @@ async function child(role: 'strategy' | 'executor', name: string): Promise<void>
   };
   const config = runtimeConfig(name, urls);
   const state = await openClusterState(config, role, { registry: new Registry() });
-  const bus = state.bus as NatsBus;
+  const nats = state.bus as NatsBus;
+  const hops = hopsEnabled() ? new HopRecorder().forRole(role) : undefined;
+  const bus = hops ? hops.wrap(nats) : nats;
   const bot = botSpecOf(config);
   let stop: () => Promise<void>;
   if (role === 'strategy') {
@@ -332,8 +347,8 @@ async function child(role: 'strategy' | 'executor', name: string): Promise<void>
   } else {
     const subject = steppedSubject(name);
     const executor = await benchExecutor({ bus, ledger: state.ledger!, hot: state.hot }, bot, {
-      stepped: (step) => bus.connection.publish(subject, JSON.stringify({ stepped: step })),
-      recorded: (recorded) => bus.connection.publish(subject, JSON.stringify({ recorded })),
+      stepped: (step) => nats.connection.publish(subject, JSON.stringify({ stepped: step })),
+      recorded: (recorded) => nats.connection.publish(subject, JSON.stringify({ recorded })),
     });
     stop = async () => {
       await executor.stop();
@@ -341,8 +356,11 @@ async function child(role: 'strategy' | 'executor', name: string): Promise<void>
     };
   }
   console.log(JSON.stringify({ ready: role }));
+  const ready = schedCounters();
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  const done = schedCounters();
   await stop();
+  if (hops) console.log(JSON.stringify({ hops: hops.stamps, sched: { role, ready, done } }));
   await state.close();
 }
 
@@ -377,25 +395,51 @@ async function acrossNats(series: CandleSeries, count: number): Promise<Figure[]
   for (const [k, v] of Object.entries(settings)) process.env[k] = String(v);
   const name = `latency-${randomBytes(3).toString('hex')}`;
   const address = { namespace: 'bench', bot: name };
-  const bus = await NatsBus.connect({ servers: settings.NATS_URL, address, name: `${name}-feed` });
+  const feedBus = await NatsBus.connect({ servers: settings.NATS_URL, address, name: `${name}-feed` });
+  const hops = hopsEnabled() ? new HopRecorder() : undefined;
+  const bus = hops ? feedHops(feedBus, hops) : feedBus;
   const reports = reportWaiter();
-  const sub = bus.connection.subscribe(steppedSubject(name), {
+  if (hops) {
+    const stepped = reports.report.stepped;
+    Object.assign(reports.report, {
+      stepped: (step: Step) => {
+        hops.stamp('decided', step.t, step.decideAt);
+        stepped(step);
+      },
+    });
+  }
+  const sub = feedBus.connection.subscribe(steppedSubject(name), {
     callback: (_e, m) => {
       const r = JSON.parse(new TextDecoder().decode(m.data)) as { stepped?: Step; recorded?: Recorded };
       if (r.stepped) reports.report.stepped(r.stepped);
       if (r.recorded) reports.report.recorded(r.recorded);
     },
   });
-  await bus.connection.flush();
+  await feedBus.connection.flush();
   const children = [spawnChild('executor', name), spawnChild('strategy', name)];
   try {
     await Promise.all(children.map((c) => c.ready));
     const s = await feedClosedLoop(bus, series, count, reports);
     const executor = children[0]!;
-    const exited = new Promise((r) => executor.proc.once('exit', r));
+    // 'close', not 'exit': a child's last lines may still be in the pipe when it exits.
+    const exited = children.map((c) => new Promise((r) => c.proc.once('close', r)));
     for (const c of children) c.proc.kill('SIGTERM');
-    await exited;
+    await Promise.all(exited);
     const fills = JSON.parse(executor.lines.find((l) => l.includes('"fills"')) ?? '{}').fills;
+    if (hops) {
+      for (const c of children) mergeHops(hops.stamps, c.lines);
+      const measured = Array.from({ length: count - WARMUP }, (_, i) => candleAt(series, WARMUP + i).t);
+      for (const [hop, delays] of Object.entries(hopDelays(hops.stamps, measured))) {
+        console.error(JSON.stringify(figure(`latency.nats.hop.${hop}`, delays, 'ms', 2)));
+      }
+      for (const c of children) {
+        const line = c.lines.find((l) => l.startsWith('{"hops"'));
+        const sched =
+          line &&
+          (JSON.parse(line) as { sched: { role: string; ready: SchedCounters; done: SchedCounters } }).sched;
+        if (sched) console.error(JSON.stringify(schedSummary(sched.role, sched.ready, sched.done, count)));
+      }
+    }
     const extra = {
       candles: s.candles,
       fills,
@@ -405,9 +449,33 @@ async function acrossNats(series: CandleSeries, count: number): Promise<Figure[]
   } finally {
     for (const c of children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
     sub.unsubscribe();
-    await bus.close();
+    await feedBus.close();
     const { removeBot } = await import('../test/runtime-faults/harness.ts');
     await removeBot(address, ledgerDatabase(address)).catch(() => undefined);
+  }
+}
+
+/** The feed's bus, stamping `sent` when a candle goes out (BENCH_LATENCY_HOPS). */
+function feedHops(bus: NatsBus, hops: HopRecorder): Bus {
+  const wrapped = hops.wrap(bus);
+  return new Proxy(wrapped, {
+    get(target, key) {
+      if (key !== 'publishMarketData') return Reflect.get(target, key, target);
+      return (message: MarketDataMessage, options?: PublishOptions) => {
+        hops.stamp('sent', message.candle.t);
+        bus.publishMarketData(message, options);
+      };
+    },
+  });
+}
+
+/** Adds the stamps a child printed when it stopped. */
+function mergeHops(into: HopStamps, lines: readonly string[]): void {
+  const line = lines.find((l) => l.startsWith('{"hops"'));
+  if (!line) return;
+  const { hops } = JSON.parse(line) as { hops: HopStamps };
+  for (const [hop, byCandle] of Object.entries(hops) as [keyof HopStamps, Record<number, number>][]) {
+    into[hop] = { ...into[hop], ...byCandle };
   }
 }
 
