@@ -119,6 +119,20 @@ export async function run(printLine: (line: string) => void = console.log): Prom
     note: 'backtest.rsi with kernel.orders, kernel.fills and kernel.trades read after each run (their records are made when read)',
   });
 
+  // What `botcore backtest`'s report reads: the trade records (made when read), the orders and fills counted.
+  const withTrades = measure(() => {
+    const { kernel } = backtest()();
+    return kernel.trades.length;
+  });
+  emit({
+    name: 'backtest.rsi.withTrades.candlesPerSecond',
+    value: Math.round(withTrades.perSecond),
+    unit: 'candles/s',
+    wallClock: Math.round(withTrades.wallPerSecond),
+    candles: N,
+    note: 'backtest.rsi with kernel.trades read after each run, as the report does (it counts orders and fills without making them)',
+  });
+
   // The kernel's cost per candle when nothing trades: RSI levels it never crosses.
   const quietBot = bot([{ name: 'rsi', type: 'rsi', rsi: { period: 14, oversold: 0, overbought: 100 } }]);
   const quiet = measure(() =>

@@ -238,7 +238,7 @@ export function buildReport(result: BacktestResult, botName = 'bot'): BacktestRe
       bestTrade: pick(byReturn[0]),
       worstTrade: pick(byReturn.at(-1)),
       stopLossExits: kernel.trades.filter((t) => t.exitReason === 'stopLoss').length,
-      ordersSubmitted: kernel.orders.length,
+      ordersSubmitted: kernel.orderCount,
       fills: kernel.fillCount,
       openPositions: open.length,
     },

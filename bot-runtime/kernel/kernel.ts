@@ -419,6 +419,11 @@ export class Kernel {
     return this.#orderLog.orders();
   }
 
+  /** The number of orders submitted (without making their records). */
+  get orderCount(): number {
+    return this.#orderLog.length;
+  }
+
   /** Every trade closed, in order; the records are made (equal to what a close makes) when this is read. */
   get trades(): TradeRecord[] {
     return this.#tradeLog.trades();
