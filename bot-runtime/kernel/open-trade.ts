@@ -171,29 +171,34 @@ export function closeTrade(
   exitReason: ExitReason,
 ): { record: TradeRecord; pnl: number } {
   const { bought, sold, cost, proceeds, fees } = sums;
+  // pnlSign's branches, each also making the text and the return (the sign from the same difference).
+  let pnl: number;
   let pnlText: string;
   let ratio: number;
   const small = smallDifference(proceeds, cost, fees);
   if (small !== undefined) {
     // Safe counts at one scale: exact, and their doubles one correctly rounded quotient each.
     const [p, c, scale] = small;
+    pnl = p < 0 ? -1 : p > 0 ? 1 : 0;
     pnlText = formatCount(p, scale);
     ratio = c === 0 ? 0 : p / pow10(scale) / (c / pow10(scale));
   } else if (cost.units !== undefined && proceeds.units !== undefined && fees.units !== undefined) {
     // All three are counts below 10^59: their difference has at most 60 digits, so the decimal one does not round either.
     const p = proceeds.units - cost.units - fees.units;
     const c = cost.units + fees.units;
+    pnl = p < 0n ? -1 : p > 0n ? 1 : 0;
     const { text, float } = textAndFloat(p);
     pnlText = text;
     ratio = c === 0n ? 0 : float / floatOfAmountUnits(c);
   } else {
     const p = proceeds.decimal.minus(cost.decimal).minus(fees.decimal);
     const c = cost.decimal.plus(fees.decimal);
+    pnl = p.isZero() ? 0 : p.isNegative() ? -1 : 1;
     pnlText = p.toFixed();
     ratio = c.isZero() ? 0 : p.toNumber() / c.toNumber();
   }
   return {
-    pnl: pnlSign(sums),
+    pnl,
     record: {
       symbol,
       strategies,
