@@ -138,4 +138,37 @@ describe('NatsBus streams', () => {
       await bot.remove();
     }
   });
+  it('makes its streams and consumer again when JetStream loses them, and says so', async () => {
+    const bot = await freshBot();
+    try {
+      const bus = await bot.open();
+      const consumer = { name: 'executor-signals', maxAckPending: 8 };
+      await bus.publishEvent('signals', 's-1', { n: 1 });
+      const [one] = await bus.fetchEvents('signals', consumer, 8, 5000);
+      expect(one?.id).toBe('s-1');
+      await one!.ack();
+      // JetStream's state is lost (a server started on an empty store): the stream and its consumer with it.
+      const jsm = await bus.connection.jetstreamManager();
+      await jsm.streams.delete(bus.subjects.stream('signals'));
+      // The first publish finds no stream and has the bus make it again; publishDurably's retry is stored.
+      await expect(bus.publishEvent('signals', 's-2', { n: 2 })).rejects.toThrow(/503|no responders/i);
+      await bus.publishEvent('signals', 's-2', { n: 2 });
+      const errors: string[] = [];
+      const got = await eventually(async () => {
+        try {
+          const ds = await bus.fetchEvents('signals', consumer, 8, 1000);
+          return ds.length > 0 ? ds : undefined;
+        } catch (error) {
+          errors.push((error as Error).message);
+          return undefined;
+        }
+      }, 's-2 through the consumer made again');
+      expect(got.map((d) => d.id)).toEqual(['s-2']);
+      expect(errors.join('\n')).toMatch(
+        new RegExp(`consumer ${bus.subjects.stream('signals')}/executor-signals is gone`),
+      );
+    } finally {
+      await bot.remove();
+    }
+  });
 });

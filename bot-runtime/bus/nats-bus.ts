@@ -11,6 +11,7 @@ import {
   connect,
   DeliverPolicy,
   DiscardPolicy,
+  ErrorCode,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
@@ -34,7 +35,7 @@ import type {
   PublishOptions,
   Subscription,
 } from './bus.ts';
-import { StandingPull } from './standing-pull.ts';
+import { ConsumerGoneError, StandingPull } from './standing-pull.ts';
 import {
   type BotAddress,
   type BotSubjects,
@@ -171,12 +172,23 @@ export class NatsBus implements Bus {
     if (!pull) {
       pull = this.#consumer(kind, spec).then(
         (consumer) =>
-          new StandingPull(consumer, { maxMessages: Math.min(spec.maxAckPending ?? 1, MAX_PULL_BATCH) }),
+          new StandingPull(consumer, {
+            name: `${this.subjects.stream(kind)}/${spec.name}`,
+            maxMessages: Math.min(spec.maxAckPending ?? 1, MAX_PULL_BATCH),
+          }),
       );
       pull.catch(() => this.#pulls.delete(key));
       this.#pulls.set(key, pull);
     }
     return pull;
+  }
+
+  /** Forgets a consumer the server lost, its pull and the streams, so the next use makes them again. */
+  #forget(kind: EventKind, spec: ConsumerSpec): void {
+    const key = `${kind}/${consumerName(spec.name)}`;
+    this.#pulls.delete(key);
+    this.#consumers.delete(key);
+    this.#streams = undefined;
   }
 
   #consumer(kind: EventKind, spec: ConsumerSpec): Promise<Consumer> {
@@ -263,12 +275,22 @@ export class NatsBus implements Bus {
     options?: PublishOptions,
   ): Promise<PublishAck> {
     if (!id) throw new Error('a durable event needs a message id');
-    const ack = await this.#js.publish(this.subjects.event(kind), encode(payload), {
-      msgID: id,
-      headers: this.#headers(options),
-      timeout: this.#options.requestTimeoutMs ?? 5000,
-    });
-    return { seq: ack.seq, duplicate: ack.duplicate };
+    try {
+      const ack = await this.#js.publish(this.subjects.event(kind), encode(payload), {
+        msgID: id,
+        headers: this.#headers(options),
+        timeout: this.#options.requestTimeoutMs ?? 5000,
+      });
+      return { seq: ack.seq, duplicate: ack.duplicate };
+    } catch (error) {
+      // No stream took the subject (a JetStream that lost its state): make the streams again, so the
+      // caller's retry (publishDurably) is stored. The id de-duplicates a publish that did land.
+      if (error instanceof NatsError && error.code === ErrorCode.NoResponders) {
+        this.#streams = undefined;
+        await this.ensureStreams().catch(() => undefined);
+      }
+      throw error;
+    }
   }
 
   async fetchEvents<T = unknown>(
@@ -277,7 +299,15 @@ export class NatsBus implements Bus {
     max: number,
     waitMs: number,
   ): Promise<Delivery<T>[]> {
-    const pulled = await (await this.#pull(kind, spec)).take(max, waitMs);
+    let pulled: JsMsg[];
+    try {
+      pulled = await (await this.#pull(kind, spec)).take(max, waitMs);
+    } catch (error) {
+      // The server lost the consumer (or its stream): the next fetch makes them again. The stream's
+      // messages come again from its start, and the handlers' idempotence absorbs what was done.
+      if (error instanceof ConsumerGoneError) this.#forget(kind, spec);
+      throw error;
+    }
     const out: Delivery<T>[] = [];
     // A second copy of a message already in this batch (NATS 2.9 can race a redelivery against an
     // expiring pull request) is left out, so the batch stays in stream order; acking the first

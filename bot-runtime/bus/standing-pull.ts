@@ -9,9 +9,30 @@
 // taken from for `idleMs` is closed and the messages it holds are nak-ed, so
 // a loop that stopped does not sit on deliveries that another client of the
 // same durable consumer could take.
-import type { Consumer, ConsumerMessages, JsMsg } from 'nats';
+//
+// When the server says the consumer or its stream is gone (deleted, or a
+// JetStream that lost its state), nats.js would keep pulling from nothing in
+// silence; the pull stops instead and every later take throws
+// ConsumerGoneError, so its owner reports it and makes them again.
+import { type Consumer, ConsumerEvents, type ConsumerMessages, type JsMsg } from 'nats';
+
+/** The server no longer has the consumer (or its stream): this pull is over, and the consumer must be made again. */
+export class ConsumerGoneError extends Error {
+  constructor(consumer: string, what: string) {
+    super(`JetStream consumer ${consumer} is gone (${what})`);
+    this.name = 'ConsumerGoneError';
+  }
+}
+
+const GONE: ReadonlySet<string> = new Set([
+  ConsumerEvents.ConsumerDeleted,
+  ConsumerEvents.ConsumerNotFound,
+  ConsumerEvents.StreamNotFound,
+]);
 
 export interface StandingPullOptions {
+  /** What errors call the consumer: its stream and durable name. */
+  readonly name: string;
   /** Messages the pull asks for at once (never more than the consumer's maxAckPending is useful). */
   readonly maxMessages: number;
   /** Closes the pull after this long without a `take` (default 2 s). */
@@ -28,6 +49,7 @@ export class StandingPull {
   readonly #waiters = new Set<() => void>();
   #messages: ConsumerMessages | undefined;
   #failure: unknown;
+  #gone: ConsumerGoneError | undefined;
   #idle: ReturnType<typeof setTimeout> | undefined;
 
   constructor(consumer: Consumer, options: StandingPullOptions) {
@@ -39,8 +61,10 @@ export class StandingPull {
   async take(max: number, waitMs: number): Promise<JsMsg[]> {
     clearTimeout(this.#idle);
     try {
+      if (this.#gone && this.#buffer.length === 0) throw this.#gone;
       await this.#open();
       if (this.#buffer.length === 0 && waitMs > 0) await this.#arrival(waitMs);
+      if (this.#buffer.length === 0 && this.#gone) throw this.#gone;
       if (this.#buffer.length === 0 && this.#failure !== undefined) throw this.#failure;
       return this.#buffer.splice(0, max);
     } finally {
@@ -50,7 +74,7 @@ export class StandingPull {
   }
 
   async #open(): Promise<void> {
-    if (this.#messages) return;
+    if (this.#messages || this.#gone) return;
     this.#failure = undefined;
     const messages = await this.#consumer.consume({
       max_messages: this.#options.maxMessages,
@@ -61,10 +85,22 @@ export class StandingPull {
       },
     });
     this.#messages = messages;
+    void this.#watch(messages);
     void messages.closed().then(
       (error) => this.#ended(messages, error ?? undefined),
       (error: unknown) => this.#ended(messages, error),
     );
+  }
+
+  /** Stops the pull for good when the server says its consumer or stream is gone. */
+  async #watch(messages: ConsumerMessages): Promise<void> {
+    for await (const status of await messages.status()) {
+      if (!GONE.has(status.type)) continue;
+      if (this.#messages !== messages) return;
+      this.#gone = new ConsumerGoneError(this.#options.name, `${status.type}: ${String(status.data)}`);
+      await this.close();
+      return;
+    }
   }
 
   /** The pull stopped (closed by us, or the consumer or stream went away): the next take opens another. */
