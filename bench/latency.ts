@@ -17,7 +17,8 @@
 // records are queued for the ledger: the executor's
 // onStepped), `candleToRecordedFill` when the step's records, the fill among
 // them, are durable in the ledger and the fill is in the status source (its
-// onCandle). Each candle goes out once the previous one has been processed:
+// onCandle). `candleToFill` also splits its fill samples (`fillSplit`) into
+// the messaging (to the step's start) and the kernel's step. Each candle goes out once the previous one has been processed:
 // stepped, and its orders and fills durable (a closed loop: latency without
 // queueing; a candle that only adds an equity point is not waited for, as
 // before), from a fresh turn of the event loop as a candle from the network
@@ -220,13 +221,24 @@ interface Samples {
   /** To the fill recorded in the ledger and the status source. */
   readonly toRecordedFill: number[];
   readonly toDecision: number[];
+  /** For the fill samples: the messaging (to the step's start) and the step (to the fill booked). */
+  readonly fillSplit: { readonly decision: number[]; readonly step: number[] };
   readonly candles: number;
+}
+
+/** p50 and p99 of a fill's two parts, in the figure's unit. */
+function splitOf(s: Samples, unit: 'µs' | 'ms') {
+  const part = (ms: number[]) => {
+    const sorted = ms.map((x) => (unit === 'µs' ? x * 1000 : x)).sort((a, b) => a - b);
+    return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) };
+  };
+  return { decision: part(s.fillSplit.decision), step: part(s.fillSplit.step) };
 }
 
 /** A path's three clocks, each as its p99 against the path's target. */
 function pathFigures(path: string, s: Samples, unit: 'µs' | 'ms', target: number, extra: object): Figure[] {
   return [
-    figure(`latency.${path}.candleToFill`, s.toFill, unit, target, extra),
+    figure(`latency.${path}.candleToFill`, s.toFill, unit, target, { ...extra, fillSplit: splitOf(s, unit) }),
     figure(`latency.${path}.candleToRecordedFill`, s.toRecordedFill, unit, target, extra),
     figure(`latency.${path}.candleToDecision`, s.toDecision, unit, target, extra),
   ];
@@ -246,6 +258,7 @@ async function feedClosedLoop(
   const toFill: number[] = [];
   const toRecordedFill: number[] = [];
   const toDecision: number[] = [];
+  const fillSplit = { decision: [] as number[], step: [] as number[] };
   for (let i = 0; i < count; i++) {
     const candle = candleAt(series, i);
     const stepped = reports.stepped(candle.t);
@@ -261,8 +274,10 @@ async function feedClosedLoop(
     if (!step.filled) continue;
     toFill.push(step.steppedAt - sent);
     toRecordedFill.push(recordedAt - sent);
+    fillSplit.decision.push(step.decideAt - sent);
+    fillSplit.step.push(step.steppedAt - step.decideAt);
   }
-  return { toFill, toRecordedFill, toDecision, candles: count };
+  return { toFill, toRecordedFill, toDecision, fillSplit, candles: count };
 }
 
 /** One waiter per candle open time and report, resolved by the executor's reports. */
