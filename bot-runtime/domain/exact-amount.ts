@@ -137,10 +137,10 @@ export function formatCount(n: number, scale: number): string {
   return neg && a !== 0 ? `-${text}` : text;
 }
 
-/** The text and the double of `u * 10^-40` (one conversion of the count to text for both). */
-export function textAndFloat(u: bigint): { text: string; float: number } {
+/** The text and the double of `u * 10^-scale` (40 unless given; one conversion of the count to text for both). */
+export function textAndFloat(u: bigint, scale = AMOUNT_SCALE): { text: string; float: number } {
   const digits = u.toString();
-  return { text: formatDigits(digits), float: floatOfDigits(digits, AMOUNT_SCALE) };
+  return { text: formatDigits(digits, scale), float: floatOfDigits(digits, scale) };
 }
 
 /** The Decimal `u * 10^-40`. */

@@ -1,9 +1,10 @@
 // Stops and trade records from counts against the decimal formulas they replace.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ExactAmount } from '../domain/exact-amount.ts';
 import { type Decimal, dec, Instrument, toFloat, ZERO } from '../domain/index.ts';
 import { Grid } from '../venue/grid.ts';
-import { OpenTrade } from './open-trade.ts';
+import { closeTrade, OpenTrade, pnlSign } from './open-trade.ts';
 import { stopFactor, stopPrice } from './stop-price.ts';
 
 const grids = [
@@ -118,6 +119,45 @@ describe('counts in the kernel', () => {
         },
       ),
       { numRuns: 3_000 },
+    );
+  }, 30_000);
+
+  it('safe counts whose PnL is not a safe count close as the decimals do, signs near zero included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 22 }),
+        fc.integer({ min: 0, max: 22 }),
+        fc.integer({ min: 0, max: 22 }),
+        fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.maxSafeInteger()),
+        fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.maxSafeInteger()),
+        fc.oneof(fc.constantFrom(-2, -1, 0, 1, 2), fc.integer({ min: -1e6, max: 1e6 }), fc.maxSafeInteger()),
+        (sa, sb, sf, b, f, offset) => {
+          // Proceeds near cost + fees at their scale (the PnL's sign is decided by the last units), or anywhere.
+          const scale = Math.max(sa, sb, sf);
+          const basisUnits = BigInt(b) * 10n ** BigInt(scale - sb) + BigInt(f) * 10n ** BigInt(scale - sf);
+          const near = basisUnits / 10n ** BigInt(scale - sa) + BigInt(offset);
+          const a = Math.abs(offset) > 1e6 ? offset : Number(near);
+          fc.pre(Number.isSafeInteger(a) && a >= 0);
+          const sums = {
+            bought: ExactAmount.ofSmallCount(7, 0),
+            cost: ExactAmount.ofSmallCount(b, sb),
+            sold: ExactAmount.ofSmallCount(7, 0),
+            proceeds: ExactAmount.ofSmallCount(a, sa),
+            fees: ExactAmount.ofSmallCount(f, sf),
+          };
+          const cost = dec(`${b}e-${sb}`);
+          const fees = dec(`${f}e-${sf}`);
+          const pnl = dec(`${a}e-${sa}`).minus(cost).minus(fees);
+          const basis = cost.plus(fees);
+          const sign = pnl.isZero() ? 0 : pnl.isNegative() ? -1 : 1;
+          const closed = closeTrade(sums, 'X', ['s'], 1, 2, 'signal');
+          expect(closed.record.pnl).toBe(pnl.toFixed());
+          expect(closed.record.return).toBe(basis.isZero() ? 0 : toFloat(pnl) / toFloat(basis));
+          expect(closed.pnl).toBe(sign);
+          expect(pnlSign(sums)).toBe(sign);
+        },
+      ),
+      { numRuns: 20_000 },
     );
   }, 30_000);
 });

@@ -6,6 +6,7 @@ import {
   AMOUNT_SCALE,
   ExactAmount,
   floatOfAmountUnits,
+  floatOfScaledUnits,
   formatCount,
   pow10n,
   textAndFloat,
@@ -84,6 +85,47 @@ function smallDifference(
   return [p, c, scale];
 }
 
+/**
+ * `[proceeds - cost - fees, cost + fees, scale]` as BigInt counts of 10^-scale
+ * when all three sums are safe-integer counts (whose difference is not one):
+ * exact, and smaller BigInts than their counts of 10^-40. Undefined otherwise.
+ */
+function wideDifference(
+  proceeds: ExactAmount,
+  cost: ExactAmount,
+  fees: ExactAmount,
+): [bigint, bigint, number] | undefined {
+  const a = proceeds.smallCount;
+  const b = cost.smallCount;
+  const f = fees.smallCount;
+  if (Number.isNaN(a) || Number.isNaN(b) || Number.isNaN(f)) return undefined;
+  const scale = Math.max(proceeds.smallScale, cost.smallScale, fees.smallScale);
+  const pb = BigInt(b) * pow10n(scale - cost.smallScale);
+  const pf = BigInt(f) * pow10n(scale - fees.smallScale);
+  return [BigInt(a) * pow10n(scale - proceeds.smallScale) - pb - pf, pb + pf, scale];
+}
+
+/**
+ * The sign of proceeds - cost - fees from the safe counts' doubles, when their
+ * rounding cannot change it; NaN when it might, or a sum is not such a count.
+ * Each term is one rounded product (a count times an exact 10^d) and each
+ * difference one rounding, so the result is within 3.01 x 2^-53 of
+ * |pa| + |pb| + |pf| of the exact one: beyond 2^-50 of that sum, its sign is exact.
+ */
+function floatSign(proceeds: ExactAmount, cost: ExactAmount, fees: ExactAmount): number {
+  const a = proceeds.smallCount;
+  const b = cost.smallCount;
+  const f = fees.smallCount;
+  if (Number.isNaN(a) || Number.isNaN(b) || Number.isNaN(f)) return Number.NaN;
+  const scale = Math.max(proceeds.smallScale, cost.smallScale, fees.smallScale);
+  const pa = a * pow10(scale - proceeds.smallScale);
+  const pb = b * pow10(scale - cost.smallScale);
+  const pf = f * pow10(scale - fees.smallScale);
+  const p = pa - pb - pf;
+  const margin = (Math.abs(pa) + Math.abs(pb) + Math.abs(pf)) * 2 ** -50;
+  return p > margin ? 1 : p < -margin ? -1 : Number.NaN;
+}
+
 export class OpenTrade {
   strategies: readonly string[];
   entryTime: number;
@@ -153,6 +195,8 @@ export interface TradeSums {
 export function pnlSign({ cost, proceeds, fees }: TradeSums): number {
   const small = smallDifference(proceeds, cost, fees);
   if (small !== undefined) return small[0] < 0 ? -1 : small[0] > 0 ? 1 : 0;
+  const sign = floatSign(proceeds, cost, fees);
+  if (!Number.isNaN(sign)) return sign;
   if (cost.units !== undefined && proceeds.units !== undefined && fees.units !== undefined) {
     const p = proceeds.units - cost.units - fees.units;
     return p < 0n ? -1 : p > 0n ? 1 : 0;
@@ -176,12 +220,20 @@ export function closeTrade(
   let pnlText: string;
   let ratio: number;
   const small = smallDifference(proceeds, cost, fees);
+  const wide = small === undefined ? wideDifference(proceeds, cost, fees) : undefined;
   if (small !== undefined) {
     // Safe counts at one scale: exact, and their doubles one correctly rounded quotient each.
     const [p, c, scale] = small;
     pnl = p < 0 ? -1 : p > 0 ? 1 : 0;
     pnlText = formatCount(p, scale);
     ratio = c === 0 ? 0 : p / pow10(scale) / (c / pow10(scale));
+  } else if (wide !== undefined) {
+    // The same values as the counts of 10^-40 below, at the sums' own scale (the text and doubles of equal values are equal).
+    const [p, c, scale] = wide;
+    pnl = p < 0n ? -1 : p > 0n ? 1 : 0;
+    const { text, float } = textAndFloat(p, scale);
+    pnlText = text;
+    ratio = c === 0n ? 0 : float / floatOfScaledUnits(c, scale);
   } else if (cost.units !== undefined && proceeds.units !== undefined && fees.units !== undefined) {
     // All three are counts below 10^59: their difference has at most 60 digits, so the decimal one does not round either.
     const p = proceeds.units - cost.units - fees.units;
