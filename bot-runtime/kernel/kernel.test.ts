@@ -128,4 +128,36 @@ describe('Kernel', () => {
     expect(k.orders[0]).toMatchObject({ side: 'BUY', type: 'LIMIT', price: '9.9', status });
     expect(k.fills).toHaveLength(fills);
   });
+
+  it('fills the rest of a triggered stop on the next candle, whose low is above the stop', () => {
+    const instrument = btcInstrument('ETH');
+    const b = scriptedBot();
+    const execution = { ...b.execution, partialFills: true };
+    const k = new Kernel({
+      bot: { ...b, execution },
+      policy: DEFAULT_RISK_POLICY,
+      markets: [{ symbol: 'ETH/BTC', instrument }],
+      timeframeMs: TF,
+      venue: new PaperVenue({ instruments: [instrument], timeframeMs: TF, execution, impactBps: 0 }),
+      clock: new CandleClock(),
+      strategyFactory: () => [new Scripted({ 1: 1 })],
+    });
+    k.onStart();
+    // [open, high, low, close, volume]: 10 % of a candle's volume fills.
+    const candles = [
+      [10, 10, 10, 10, 1000],
+      [10, 10, 10, 10, 1000], // buy signal: 2.5 ETH
+      [11, 11, 11, 11, 1000], // filled at 11; the stop is 2 % below, 10.78
+      [11, 11, 10, 10.5, 10], // the stop triggers: 1 ETH of the candle's 10 fills
+      [12, 12, 12, 12, 1000], // the low is above the stop: the other 1.5 fill at the open
+    ];
+    for (const [i, [o, h, l, c, v]] of candles.entries()) k.step(0, T0 + i * TF, o!, h!, l!, c!, v!);
+    k.onStop();
+    expect(k.fills.map((f) => [f.side, f.quantity.toFixed(), f.price.toFixed(), f.ts])).toEqual([
+      ['BUY', '2.5', '11', T0 + 2 * TF + 50],
+      ['SELL', '1', '10.78', T0 + 3 * TF],
+      ['SELL', '1.5', '12', T0 + 4 * TF],
+    ]);
+    expect(k.trades.map((t) => [t.quantity, t.exitReason])).toEqual([['2.5', 'stopLoss']]);
+  });
 });
