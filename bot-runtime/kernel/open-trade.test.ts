@@ -2,26 +2,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExactAmount } from '../domain/exact-amount.ts';
-import { type Decimal, dec, Instrument, toFloat, ZERO } from '../domain/index.ts';
-import { Grid } from '../venue/grid.ts';
+import { type Decimal, dec, toFloat, ZERO } from '../domain/index.ts';
 import { closeTrade, OpenTrade, pnlSign } from './open-trade.ts';
+import { addFills, fillSpecArb, grids } from './open-trade-arbitraries.ts';
 import { stopFactor, stopPrice } from './stop-price.ts';
-
-const grids = [
-  new Grid(
-    new Instrument({
-      symbol: 'ETH/BTC',
-      base: 'ETH',
-      quote: 'BTC',
-      tickSize: '0.00000001',
-      lotSize: '0.00000001',
-    }),
-  ),
-  new Grid(
-    new Instrument({ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', tickSize: '0.01', lotSize: '0.00001' }),
-  ),
-  new Grid(new Instrument({ symbol: 'XX/YY', base: 'XX', quote: 'YY', tickSize: '0.05', lotSize: '0.25' })),
-];
 
 /** The displayDiv the kernel used: a / b of the decimals' doubles, to 12 digits. */
 function displayDiv(a: Decimal, b: Decimal): string {
@@ -62,41 +46,13 @@ describe('counts in the kernel', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...grids),
-        fc.array(
-          fc.record({
-            buy: fc.boolean(),
-            lots: fc.oneof(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 2 ** 40 })),
-            ticks: fc.oneof(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 2 ** 40 })),
-            feeBps: fc.integer({ min: 0, max: 30 }),
-            counted: fc.boolean(),
-          }),
-          { minLength: 2, maxLength: 12 },
-        ),
+        fc.array(fillSpecArb, { minLength: 2, maxLength: 12 }),
         (grid, fills) => {
-          const inst = grid.instrument;
-          const tickDp = inst.tickSize.decimalPlaces();
-          const lotDp = inst.lotSize.decimalPlaces();
           const trade = new OpenTrade(['s'], 1);
           let [bought, cost, sold, proceeds, fees] = [ZERO, ZERO, ZERO, ZERO, ZERO];
-          fills[0]!.buy = true;
-          fills[1]!.buy = false;
-          for (const f of fills) {
-            const qty = inst.lotSize.times(f.lots);
-            const px = inst.tickSize.times(f.ticks);
-            const fee = px.times(qty).times(f.feeBps).times('0.0001');
-            const counted = f.counted && grid.tickPlaces !== undefined && grid.lotPlaces !== undefined;
-            trade.add(
-              f.buy,
-              qty,
-              px,
-              counted ? f.lots : Number.NaN,
-              lotDp,
-              counted ? f.ticks : Number.NaN,
-              tickDp,
-              fee,
-            );
+          for (const { buy, qty, px, fee } of addFills(trade, grid, fills)) {
             fees = fees.plus(fee);
-            if (f.buy) {
+            if (buy) {
               bought = bought.plus(qty);
               cost = cost.plus(px.times(qty));
             } else {

@@ -1,40 +1,14 @@
 // The trade log's records against the records a close makes of the same trades.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dec, Instrument } from '../domain/index.ts';
-import { Grid } from '../venue/grid.ts';
+import { dec } from '../domain/index.ts';
 import { OpenTrade } from './open-trade.ts';
+import { addFills, type FillSpec, fillSpecArb, grids } from './open-trade-arbitraries.ts';
 import { TradeLog } from './trade-log.ts';
-
-const grids = [
-  new Grid(
-    new Instrument({
-      symbol: 'ETH/BTC',
-      base: 'ETH',
-      quote: 'BTC',
-      tickSize: '0.00000001',
-      lotSize: '0.001',
-    }),
-  ),
-  new Grid(
-    new Instrument({ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', tickSize: '0.01', lotSize: '0.00001' }),
-  ),
-  // Off the power-of-ten grids: sums in decimals.
-  new Grid(new Instrument({ symbol: 'XX/YY', base: 'XX', quote: 'YY', tickSize: '0.05', lotSize: '0.25' })),
-];
-
-const fillArb = fc.record({
-  buy: fc.boolean(),
-  // Small counts, and counts whose products leave the safe integers (BigInt sums).
-  lots: fc.oneof(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 2 ** 40 })),
-  ticks: fc.oneof(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 2 ** 40 })),
-  feeBps: fc.integer({ min: 0, max: 30 }),
-  counted: fc.boolean(),
-});
 
 const tradeArb = fc.record({
   k: fc.integer({ min: 0, max: grids.length - 1 }),
-  fills: fc.array(fillArb, { minLength: 2, maxLength: 8 }),
+  fills: fc.array(fillSpecArb, { minLength: 2, maxLength: 8 }),
   stopLoss: fc.boolean(),
   entryTime: fc.integer({ min: 0, max: 2 ** 42 }),
   hold: fc.integer({ min: 0, max: 10 ** 9 }),
@@ -42,33 +16,10 @@ const tradeArb = fc.record({
   read: fc.boolean(),
 });
 
-type FillSpec = { buy: boolean; lots: number; ticks: number; feeBps: number; counted: boolean };
-
 /** An open trade with `fills` added as the kernel adds them. */
 function openTrade(k: number, fills: FillSpec[], strategies: readonly string[]): OpenTrade {
-  const grid = grids[k]!;
-  const inst = grid.instrument;
-  const tickDp = inst.tickSize.decimalPlaces();
-  const lotDp = inst.lotSize.decimalPlaces();
   const trade = new OpenTrade(strategies, 0);
-  fills[0]!.buy = true;
-  fills[1]!.buy = false;
-  for (const f of fills) {
-    const qty = inst.lotSize.times(f.lots);
-    const px = inst.tickSize.times(f.ticks);
-    const fee = px.times(qty).times(f.feeBps).times('0.0001');
-    const counted = f.counted && grid.tickPlaces !== undefined && grid.lotPlaces !== undefined;
-    trade.add(
-      f.buy,
-      qty,
-      px,
-      counted ? f.lots : Number.NaN,
-      lotDp,
-      counted ? f.ticks : Number.NaN,
-      tickDp,
-      fee,
-    );
-  }
+  addFills(trade, grids[k]!, fills);
   return trade;
 }
 
