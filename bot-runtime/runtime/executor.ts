@@ -411,9 +411,10 @@ export class Executor {
     this.#lastClose[k] = c.close;
 
     // The step's records, written behind it in one batch; their ids repeat on a re-step, so nothing is written twice.
-    const orders = this.kernel.orders;
-    const placed = orders.slice(this.#ordersSeen);
-    this.#ordersSeen = orders.length;
+    // The kernel makes order records when read: only a step that placed orders reads them.
+    const orderCount = this.kernel.orderCount;
+    const placed = orderCount > this.#ordersSeen ? this.kernel.orders.slice(this.#ordersSeen) : [];
+    this.#ordersSeen = orderCount;
     // Each order's events, indexed in its history (0 is the order record).
     const events = this.#venue.takeOrderEvents().map(({ orderId, event }) => {
       const index = (this.#eventCount.get(orderId) ?? 0) + 1;
