@@ -17,3 +17,10 @@ export function doubleList(): number[] {
   list.pop();
   return list;
 }
+
+/** A typed column twice as long as `column`, with its elements first: how growable columns grow. */
+export function doubled<T extends Float64Array | Uint32Array | Uint8Array>(column: T): T {
+  const grown = new (column.constructor as new (length: number) => T)(column.length * 2);
+  grown.set(column);
+  return grown;
+}

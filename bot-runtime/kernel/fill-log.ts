@@ -8,7 +8,7 @@
 
 import { ExactAmount } from '../domain/exact-amount.ts';
 import { type Decimal, type Fill, Money, ZERO } from '../domain/index.ts';
-import { objectList } from '../domain/lists.ts';
+import { doubled, objectList } from '../domain/lists.ts';
 import { decimalOfUnits, unitsOf } from '../domain/units.ts';
 
 const BUY = 1;
@@ -93,12 +93,8 @@ export class FillLog {
   /** Room for row `i` in the typed columns (doubling). */
   #room(i: number): void {
     if (5 * i < this.#small.length) return;
-    const counts = new Float64Array(this.#counts.length * 2);
-    counts.set(this.#counts);
-    this.#counts = counts;
-    const small = new Uint8Array(this.#small.length * 2);
-    small.set(this.#small);
-    this.#small = small;
+    this.#counts = doubled(this.#counts);
+    this.#small = doubled(this.#small);
   }
 
   /** The sum of every fill's fee amount (whatever its currency), as the Decimal sum gives it. */

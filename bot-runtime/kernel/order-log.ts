@@ -9,7 +9,7 @@
 // later events as before.
 
 import { type Decimal, OrderStatus } from '../domain/index.ts';
-import { objectList } from '../domain/lists.ts';
+import { doubled, objectList } from '../domain/lists.ts';
 import { decimalOfUnits, unitsOf } from '../domain/units.ts';
 
 export interface OrderRecord {
@@ -105,12 +105,8 @@ export class OrderLog {
   /** Room for row `i` in the typed columns (doubling). */
   #room(i: number): void {
     if (4 * i < this.#small.length) return;
-    const counts = new Float64Array(this.#counts.length * 2);
-    counts.set(this.#counts);
-    this.#counts = counts;
-    const small = new Uint32Array(this.#small.length * 2);
-    small.set(this.#small);
-    this.#small = small;
+    this.#counts = doubled(this.#counts);
+    this.#small = doubled(this.#small);
   }
 
   /** Every order recorded, in order (each record made on the first read). */

@@ -1,3 +1,5 @@
+import { doubled } from '../domain/lists.ts';
+
 /**
  * A growable pair of float columns (time, value), for the equity curve, kept
  * small because fresh memory costs a page fault per 4 KB (about 4,000 for the
@@ -47,9 +49,7 @@ export class GrowableSeries {
   }
 
   grow(): void {
-    const v2 = new Float64Array(this.v.length * 2);
-    v2.set(this.v);
-    this.v = v2;
+    this.v = doubled(this.v);
   }
 
   /** The next point (index `n`) starts a new run at time `t`. */

@@ -9,7 +9,7 @@
 // are equal to the ones a close made.
 
 import { ExactAmount } from '../domain/exact-amount.ts';
-import { objectList } from '../domain/lists.ts';
+import { doubled, objectList } from '../domain/lists.ts';
 import { closeTrade, type OpenTrade, pnlSign, type TradeRecord, type TradeSums } from './open-trade.ts';
 
 const STOP_LOSS = 1;
@@ -81,12 +81,8 @@ export class TradeLog {
   /** Room for row `i` in the typed columns (doubling). */
   #room(i: number): void {
     if (NARROW * i < this.#small.length) return;
-    const counts = new Float64Array(this.#counts.length * 2);
-    counts.set(this.#counts);
-    this.#counts = counts;
-    const small = new Uint8Array(this.#small.length * 2);
-    small.set(this.#small);
-    this.#small = small;
+    this.#counts = doubled(this.#counts);
+    this.#small = doubled(this.#small);
   }
 
   /** Every trade closed, in order (each record made on the first read). */

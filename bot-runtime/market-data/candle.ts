@@ -2,6 +2,8 @@
 // series is columnar, one Float64Array per field, so backtests and batch
 // indicators walk flat memory without allocating per candle.
 
+import { doubled } from '../domain/lists.ts';
+
 /** One OHLCV candle. `t` is the open time in Unix epoch milliseconds, UTC. */
 export interface Candle {
   readonly t: number;
@@ -91,17 +93,12 @@ export class CandleSeriesBuilder {
   }
 
   #grow(): void {
-    const grow = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.#time = grow(this.#time);
-    this.#open = grow(this.#open);
-    this.#high = grow(this.#high);
-    this.#low = grow(this.#low);
-    this.#close = grow(this.#close);
-    this.#volume = grow(this.#volume);
+    this.#time = doubled(this.#time);
+    this.#open = doubled(this.#open);
+    this.#high = doubled(this.#high);
+    this.#low = doubled(this.#low);
+    this.#close = doubled(this.#close);
+    this.#volume = doubled(this.#volume);
   }
 }
 
