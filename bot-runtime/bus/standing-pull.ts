@@ -68,6 +68,8 @@ export class StandingPull {
       if (this.#buffer.length === 0 && this.#failure !== undefined) throw this.#failure;
       return this.#buffer.splice(0, max);
     } finally {
+      // Takes can overlap: only the last one's timer may stand.
+      clearTimeout(this.#idle);
       this.#idle = setTimeout(() => void this.close(), this.#options.idleMs ?? 2000);
       this.#idle.unref();
     }
