@@ -87,6 +87,8 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const encode = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value));
 const decode = <T>(data: Uint8Array): T => JSON.parse(decoder.decode(data)) as T;
+/** A durable consumer's key in the bus's maps of consumers and pulls. */
+const consumerKey = (kind: EventKind, spec: ConsumerSpec): string => `${kind}/${consumerName(spec.name)}`;
 
 export class NatsBus implements Bus {
   readonly connection: NatsConnection;
@@ -167,7 +169,7 @@ export class NatsBus implements Bus {
 
   /** The consumer's standing pull (standing-pull.ts), opened on its first fetch. */
   #pull(kind: EventKind, spec: ConsumerSpec): Promise<StandingPull> {
-    const key = `${kind}/${consumerName(spec.name)}`;
+    const key = consumerKey(kind, spec);
     let pull = this.#pulls.get(key);
     if (!pull) {
       pull = this.#consumer(kind, spec).then(
@@ -185,15 +187,14 @@ export class NatsBus implements Bus {
 
   /** Forgets a consumer the server lost, its pull and the streams, so the next use makes them again. */
   #forget(kind: EventKind, spec: ConsumerSpec): void {
-    const key = `${kind}/${consumerName(spec.name)}`;
+    const key = consumerKey(kind, spec);
     this.#pulls.delete(key);
     this.#consumers.delete(key);
     this.#streams = undefined;
   }
 
   #consumer(kind: EventKind, spec: ConsumerSpec): Promise<Consumer> {
-    const name = consumerName(spec.name);
-    const key = `${kind}/${name}`;
+    const key = consumerKey(kind, spec);
     let consumer = this.#consumers.get(key);
     if (!consumer) {
       consumer = this.#ensureConsumer(kind, spec).catch((error: unknown) => {
