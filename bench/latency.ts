@@ -188,16 +188,22 @@ async function benchExecutor(
   return executor;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
+/** The p-th percentile of samples sorted smallest first (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-function figure(name: string, samplesMs: number[], unit: 'µs' | 'ms', target: number, extra = {}): Figure {
+/** Samples taken in ms, in `unit`, smallest first. */
+function sortedIn(samplesMs: readonly number[], unit: 'µs' | 'ms'): number[] {
   const scale = unit === 'µs' ? 1000 : 1;
-  const sorted = samplesMs.map((x) => x * scale).sort((a, b) => a - b);
+  return samplesMs.map((x) => x * scale).sort((a, b) => a - b);
+}
+
+function figure(name: string, samplesMs: number[], unit: 'µs' | 'ms', target: number, extra = {}): Figure {
+  const sorted = sortedIn(samplesMs, unit);
   const p99 = percentile(sorted, 99);
   return {
     name,
@@ -229,7 +235,7 @@ interface Samples {
 /** p50 and p99 of a fill's two parts, in the figure's unit. */
 function splitOf(s: Samples, unit: 'µs' | 'ms') {
   const part = (ms: number[]) => {
-    const sorted = ms.map((x) => (unit === 'µs' ? x * 1000 : x)).sort((a, b) => a - b);
+    const sorted = sortedIn(ms, unit);
     return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) };
   };
   return { decision: part(s.fillSplit.decision), step: part(s.fillSplit.step) };

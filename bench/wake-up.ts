@@ -12,6 +12,7 @@
 import { loadavg } from 'node:os';
 import { Decimal } from 'decimal.js';
 import type { Figure } from './figure.ts';
+import { percentile } from './latency.ts';
 
 const SAMPLES = Number(process.env.BENCH_WAKEUP_SAMPLES ?? 3000);
 const STEPS = Number(process.env.BENCH_WAKEUP_STEPS ?? 8);
@@ -27,10 +28,6 @@ function work(i: number): number {
     if (k % 4 === 0) printed += price.toFixed(8).length;
   }
   return printed;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
