@@ -50,6 +50,7 @@ export class StandingPull {
   readonly #buffer: JsMsg[] = [];
   readonly #waiters = new Set<() => void>();
   #messages: ConsumerMessages | undefined;
+  #opening: Promise<void> | undefined;
   #failure: unknown;
   #gone: ConsumerGoneError | undefined;
   #idle: ReturnType<typeof setTimeout> | undefined;
@@ -77,8 +78,16 @@ export class StandingPull {
     }
   }
 
-  async #open(): Promise<void> {
-    if (this.#messages || this.#gone) return;
+  #open(): Promise<void> | undefined {
+    if (this.#messages || this.#gone) return undefined;
+    // Overlapping takes share one opening: a second consume() would be a pull nobody closes.
+    this.#opening ??= this.#start().finally(() => {
+      this.#opening = undefined;
+    });
+    return this.#opening;
+  }
+
+  async #start(): Promise<void> {
     this.#failure = undefined;
     const messages = await this.#consumer.consume({
       max_messages: this.#options.maxMessages,
