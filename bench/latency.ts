@@ -44,7 +44,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import { defaultInstrument } from '../bot-runtime/backtest/runner.ts';
-import type { Bus, MarketDataMessage, PublishOptions } from '../bot-runtime/bus/bus.ts';
+import type { Bus } from '../bot-runtime/bus/bus.ts';
 import { NatsBus } from '../bot-runtime/bus/nats-bus.ts';
 import { dec } from '../bot-runtime/domain/index.ts';
 import { MemoryStatusSource } from '../bot-runtime/http/memory-status-source.ts';
@@ -418,7 +418,7 @@ async function acrossNats(series: CandleSeries, count: number): Promise<Figure[]
   const address = { namespace: 'bench', bot: name };
   const feedBus = await NatsBus.connect({ servers: settings.NATS_URL, address, name: `${name}-feed` });
   const hops = hopsEnabled() ? new HopRecorder() : undefined;
-  const bus = hops ? feedHops(feedBus, hops) : feedBus;
+  const bus = hops ? hops.wrap(feedBus) : feedBus;
   const reports = reportWaiter();
   if (hops) {
     const stepped = reports.report.stepped;
@@ -474,20 +474,6 @@ async function acrossNats(series: CandleSeries, count: number): Promise<Figure[]
     const { removeBot } = await import('../test/runtime-faults/harness.ts');
     await removeBot(address, ledgerDatabase(address)).catch(() => undefined);
   }
-}
-
-/** The feed's bus, stamping `sent` when a candle goes out (BENCH_LATENCY_HOPS). */
-function feedHops(bus: NatsBus, hops: HopRecorder): Bus {
-  const wrapped = hops.wrap(bus);
-  return new Proxy(wrapped, {
-    get(target, key) {
-      if (key !== 'publishMarketData') return Reflect.get(target, key, target);
-      return (message: MarketDataMessage, options?: PublishOptions) => {
-        hops.stamp('sent', message.candle.t);
-        bus.publishMarketData(message, options);
-      };
-    },
-  });
 }
 
 /** Adds the stamps a child printed when it stopped. */

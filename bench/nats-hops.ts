@@ -6,7 +6,7 @@
 // clocks are the bench's (epoch ms from performance.timeOrigin + now()). Off
 // by default: the wrapper is not in the measured path unless asked for.
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Bus, Delivery, MarketDataMessage } from '../bot-runtime/bus/bus.ts';
+import type { Bus, Delivery, MarketDataMessage, PublishOptions } from '../bot-runtime/bus/bus.ts';
 
 /** The hops, in the order a candle's messages take them. */
 export const HOPS = [
@@ -40,8 +40,8 @@ export class HopRecorder {
   }
 
   /**
-   * The bus, with the candle handler's and the signal publisher's and
-   * consumer's moments stamped. Methods run on the real bus (its private
+   * The bus, with the candle publisher's and handler's and the signal
+   * publisher's and consumer's moments stamped. Methods run on the real bus (its private
    * fields need it as `this`).
    */
   wrap(bus: Bus): Bus {
@@ -56,6 +56,13 @@ export class HopRecorder {
               recorder.stamp(role, m.candle.t);
               handler(m, c as never);
             });
+        }
+        if (key === 'publishMarketData') {
+          // Only the feed publishes candles: the bench's clock start.
+          return (message: MarketDataMessage, options?: PublishOptions) => {
+            recorder.stamp('sent', message.candle.t);
+            target.publishMarketData(message, options);
+          };
         }
         if (key === 'publishEvent') {
           return async (kind: never, id: string, payload: { t?: number }, options?: never) => {
