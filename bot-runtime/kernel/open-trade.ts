@@ -106,11 +106,14 @@ function wideDifference(
 }
 
 /**
- * The sign of proceeds - cost - fees from the safe counts' doubles, when their
- * rounding cannot change it; NaN when it might, or a sum is not such a count.
- * Each term is one rounded product (a count times an exact 10^d) and each
- * difference one rounding, so the result is within 3.01 x 2^-53 of
- * |pa| + |pb| + |pf| of the exact one: beyond 2^-50 of that sum, its sign is exact.
+ * The sign (-1, 0, 1) of proceeds - cost - fees from the safe counts' doubles
+ * at their common scale; NaN when a sum is not such a count, or when rounding
+ * might have changed the sign. While every term and difference stays within
+ * 2^53 nothing rounds and the sign is exact (what smallDifference checks).
+ * Otherwise each term is one rounded product (a count times an exact 10^d) and
+ * each difference one rounding, so the result is within
+ * 3.01 x 2^-53 x (|pa| + |pb| + |pf|) of the exact difference: a result beyond
+ * 2^-50 x that sum (8 x 2^-53, room for the sum's own rounding) has its sign.
  */
 function floatSign(proceeds: ExactAmount, cost: ExactAmount, fees: ExactAmount): number {
   const a = proceeds.smallCount;
@@ -122,6 +125,14 @@ function floatSign(proceeds: ExactAmount, cost: ExactAmount, fees: ExactAmount):
   const pb = b * pow10(scale - cost.smallScale);
   const pf = f * pow10(scale - fees.smallScale);
   const p = pa - pb - pf;
+  const safe = Number.MAX_SAFE_INTEGER;
+  const exact =
+    Math.abs(pa) <= safe &&
+    Math.abs(pb) <= safe &&
+    Math.abs(pf) <= safe &&
+    Math.abs(pa - pb) <= safe &&
+    Math.abs(p) <= safe;
+  if (exact) return p < 0 ? -1 : p > 0 ? 1 : 0;
   const margin = (Math.abs(pa) + Math.abs(pb) + Math.abs(pf)) * 2 ** -50;
   return p > margin ? 1 : p < -margin ? -1 : Number.NaN;
 }
@@ -193,8 +204,6 @@ export interface TradeSums {
 
 /** The sign (-1, 0, 1) of proceeds - cost - fees, exactly: what the risk engine needs at a close, without the record. */
 export function pnlSign({ cost, proceeds, fees }: TradeSums): number {
-  const small = smallDifference(proceeds, cost, fees);
-  if (small !== undefined) return small[0] < 0 ? -1 : small[0] > 0 ? 1 : 0;
   const sign = floatSign(proceeds, cost, fees);
   if (!Number.isNaN(sign)) return sign;
   if (cost.units !== undefined && proceeds.units !== undefined && fees.units !== undefined) {
@@ -215,7 +224,7 @@ export function closeTrade(
   exitReason: ExitReason,
 ): { record: TradeRecord; pnl: number } {
   const { bought, sold, cost, proceeds, fees } = sums;
-  // pnlSign's branches, each also making the text and the return (the sign from the same difference).
+  // pnlSign's sign, from the exact difference each branch makes for the text and the return.
   let pnl: number;
   let pnlText: string;
   let ratio: number;
