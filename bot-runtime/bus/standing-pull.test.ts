@@ -38,4 +38,16 @@ describe('StandingPull', () => {
     await pull.close();
     expect(count.open).toBe(0);
   });
+
+  it('keeps its pull open while a take waits, whatever the takes before it overlapped', async () => {
+    const { consumer, count } = countingConsumer();
+    const pull = new StandingPull(consumer, { name: 'SIGNALS/executor-signals', maxMessages: 8, idleMs: 20 });
+    await Promise.all([pull.take(8, 5), pull.take(8, 5)]);
+    const waiting = pull.take(8, 1000);
+    // Past the idle time of the takes before: only a timer left behind by them could close the pull now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(count.open).toBe(1);
+    await pull.close();
+    await waiting;
+  });
 });
