@@ -43,6 +43,12 @@ export interface StandingPullOptions {
 
 /** How long the server keeps one pull request open before the client renews it. */
 const PULL_EXPIRES_MS = 30_000;
+/**
+ * How long a take waits for the rest of what the server said was waiting:
+ * it is already sent in the same pull and only needs a later socket read,
+ * so this bound is met only when the consumer's ack limit held the rest back.
+ */
+const REST_WAIT_MS = 20;
 
 export class StandingPull {
   readonly #consumer: Consumer;
@@ -69,12 +75,29 @@ export class StandingPull {
       if (this.#buffer.length === 0 && waitMs > 0) await this.#arrival(waitMs);
       if (this.#buffer.length === 0 && this.#gone) throw this.#gone;
       if (this.#buffer.length === 0 && this.#failure !== undefined) throw this.#failure;
+      await this.#rest(max);
       return this.#buffer.splice(0, max);
     } finally {
       // Takes can overlap: only the last one's timer may stand.
       clearTimeout(this.#idle);
       this.#idle = setTimeout(() => void this.close(), this.#options.idleMs ?? 2000);
       this.#idle.unref();
+    }
+  }
+
+  /**
+   * What the server said was still waiting when it sent the last message
+   * (its `pending`), up to `max` and to what one pull asks for: a fetch
+   * returns what is already stored, not only what the first socket read
+   * brought. A lone message (nothing pending) is handed over at once.
+   */
+  async #rest(max: number): Promise<void> {
+    const limit = Math.min(max, this.#options.maxMessages);
+    while (this.#buffer.length > 0 && this.#buffer.length < limit && !this.#gone) {
+      if (this.#buffer.at(-1)!.info.pending === 0) return;
+      const before = this.#buffer.length;
+      await this.#arrival(REST_WAIT_MS);
+      if (this.#buffer.length === before) return;
     }
   }
 
