@@ -59,6 +59,21 @@ describe('NatsBus streams', () => {
     }
   });
 
+  it('refuses to take over subjects that a stream of another name holds', async () => {
+    const bot = await freshBot();
+    const jsm = await (await bot.open()).connection.jetstreamManager();
+    const first = await bot.open();
+    const other = `OTHER-${randomBytes(4).toString('hex')}`;
+    try {
+      await jsm.streams.delete(first.subjects.stream('fills'));
+      await jsm.streams.add({ name: other, subjects: [first.subjects.event('fills')] });
+      await expect(bot.open()).rejects.toThrow(/cannot set up the JetStream streams .*subjects overlap/);
+    } finally {
+      await jsm.streams.delete(other).catch(() => false);
+      await bot.remove();
+    }
+  });
+
   it('makes durable pull consumers with explicit acks, one outstanding by default', async () => {
     const bot = await freshBot();
     try {

@@ -63,6 +63,7 @@ const DEFAULT_ACK_WAIT_MS = 30_000;
 const MAX_PULL_BATCH = 64;
 // JetStream API error codes (nats-server's errors.json).
 const STREAM_NAME_IN_USE = 10058;
+const STREAM_SUBJECT_OVERLAP = 10065;
 const CONSUMER_NAME_EXISTS = 10013;
 const CONSUMER_ALREADY_EXISTS = 10148;
 
@@ -162,9 +163,23 @@ export class NatsBus implements Bus {
     try {
       await this.#jsm.streams.add(config);
     } catch (error) {
-      if (apiErrorCode(error) !== STREAM_NAME_IN_USE) throw error;
+      const code = apiErrorCode(error);
+      // Two roles adding the same stream at once: the server may answer the second with a subject
+      // overlap (with the stream the first is making) rather than name-in-use. Only when a stream of
+      // our name now holds the subjects is it ours; another stream's subjects stay an error.
+      const ours =
+        code === STREAM_NAME_IN_USE ||
+        (code === STREAM_SUBJECT_OVERLAP && (await this.#streamExists(config.name)));
+      if (!ours) throw error;
       await this.#jsm.streams.update(config.name, config);
     }
+  }
+
+  async #streamExists(name: string): Promise<boolean> {
+    return this.#jsm.streams.info(name).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** The consumer's standing pull (standing-pull.ts), opened on its first fetch. */
