@@ -35,6 +35,7 @@ import type {
   PublishOptions,
   Subscription,
 } from './bus.ts';
+import { OpenedOnce } from './opened-once.ts';
 import { ConsumerGoneError, StandingPull } from './standing-pull.ts';
 import {
   type BotAddress,
@@ -89,6 +90,8 @@ const decoder = new TextDecoder();
 const encode = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value));
 const decode = <T>(data: Uint8Array): T => JSON.parse(decoder.decode(data)) as T;
 /** A durable consumer's key in the bus's maps of consumers and pulls. */
+/** The one key of the bus's streams in their `OpenedOnce`: all of them are made together. */
+const STREAMS = 'streams';
 const consumerKey = (kind: EventKind, spec: ConsumerSpec): string => `${kind}/${consumerName(spec.name)}`;
 
 export class NatsBus implements Bus {
@@ -97,9 +100,10 @@ export class NatsBus implements Bus {
   readonly #jsm: JetStreamManager;
   readonly #js: JetStreamClient;
   readonly #options: NatsBusOptions;
-  readonly #consumers = new Map<string, Promise<Consumer>>();
-  readonly #pulls = new Map<string, Promise<StandingPull>>();
-  #streams: Promise<void> | undefined;
+  readonly #consumers = new OpenedOnce<Consumer>();
+  readonly #pulls = new OpenedOnce<StandingPull>();
+  /** The streams made or brought up to date, under one key: `STREAMS`. */
+  readonly #streams = new OpenedOnce<void>();
 
   private constructor(nc: NatsConnection, jsm: JetStreamManager, options: NatsBusOptions) {
     this.connection = nc;
@@ -134,13 +138,9 @@ export class NatsBus implements Bus {
 
   /** Creates each stream, or brings its limits up to date; safe to call from every role at once. */
   ensureStreams(): Promise<void> {
-    this.#streams ??= (async () => {
+    return this.#streams.get(STREAMS, async () => {
       for (const kind of eventKinds) await this.#ensureStream(kind);
-    })().catch((error: unknown) => {
-      this.#streams = undefined;
-      throw error;
     });
-    return this.#streams;
   }
 
   streamConfig(kind: EventKind): Partial<StreamConfig> & { name: string } {
@@ -184,41 +184,25 @@ export class NatsBus implements Bus {
 
   /** The consumer's standing pull (standing-pull.ts), opened on its first fetch. */
   #pull(kind: EventKind, spec: ConsumerSpec): Promise<StandingPull> {
-    const key = consumerKey(kind, spec);
-    let pull = this.#pulls.get(key);
-    if (!pull) {
-      pull = this.#consumer(kind, spec).then(
-        (consumer) =>
-          new StandingPull(consumer, {
-            name: `${this.subjects.stream(kind)}/${spec.name}`,
-            maxMessages: Math.min(spec.maxAckPending ?? 1, MAX_PULL_BATCH),
-          }),
-      );
-      pull.catch(() => this.#pulls.delete(key));
-      this.#pulls.set(key, pull);
-    }
-    return pull;
+    return this.#pulls.get(consumerKey(kind, spec), async () => {
+      const consumer = await this.#consumer(kind, spec);
+      return new StandingPull(consumer, {
+        name: `${this.subjects.stream(kind)}/${spec.name}`,
+        maxMessages: Math.min(spec.maxAckPending ?? 1, MAX_PULL_BATCH),
+      });
+    });
   }
 
   /** Forgets a consumer the server lost, its pull and the streams, so the next use makes them again. */
   #forget(kind: EventKind, spec: ConsumerSpec): void {
     const key = consumerKey(kind, spec);
-    this.#pulls.delete(key);
-    this.#consumers.delete(key);
-    this.#streams = undefined;
+    this.#pulls.forget(key);
+    this.#consumers.forget(key);
+    this.#streams.forget(STREAMS);
   }
 
   #consumer(kind: EventKind, spec: ConsumerSpec): Promise<Consumer> {
-    const key = consumerKey(kind, spec);
-    let consumer = this.#consumers.get(key);
-    if (!consumer) {
-      consumer = this.#ensureConsumer(kind, spec).catch((error: unknown) => {
-        this.#consumers.delete(key);
-        throw error;
-      });
-      this.#consumers.set(key, consumer);
-    }
-    return consumer;
+    return this.#consumers.get(consumerKey(kind, spec), () => this.#ensureConsumer(kind, spec));
   }
 
   async #ensureConsumer(kind: EventKind, spec: ConsumerSpec): Promise<Consumer> {
@@ -302,7 +286,7 @@ export class NatsBus implements Bus {
       // No stream took the subject (a JetStream that lost its state): make the streams again, so the
       // caller's retry (publishDurably) is stored. The id de-duplicates a publish that did land.
       if (error instanceof NatsError && error.code === ErrorCode.NoResponders) {
-        this.#streams = undefined;
+        this.#streams.forget(STREAMS);
         await this.ensureStreams().catch(() => undefined);
       }
       throw error;
