@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventually } from '../../test/runtime-faults/contract/bus-contract.ts';
+import { eventually } from '../../test/support/eventually.ts';
 import type { Bus } from './bus.ts';
 import { consumeEvents } from './consume.ts';
 import { InProcessBus } from './in-process-bus.ts';

@@ -2,7 +2,8 @@
 // streams created idempotently with their limits, and the consumer's config.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { busContract, eventually } from '../../test/runtime-faults/contract/bus-contract.ts';
+import { busContract } from '../../test/runtime-faults/contract/bus-contract.ts';
+import { eventually } from '../../test/support/eventually.ts';
 import { NatsBus, streamLimits } from './nats-bus.ts';
 import { eventKinds } from './subjects.ts';
 

@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { eventually } from '../../test/runtime-faults/contract/bus-contract.ts';
+import { eventually } from '../../test/support/eventually.ts';
 import { DependencyMonitor, type DependencyProbe } from './dependency-monitor.ts';
 
 function fakeProbe(name: string, required = true) {

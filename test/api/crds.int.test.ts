@@ -19,7 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RiskPolicy, TradingBot } from '../../crds/index.ts';
 import { formatFieldError, kindOf, kinds, loadManifests, validateManifest } from '../../crds/index.ts';
 import { baseFor, type InvalidCase, invalidCorpus, manifestFor } from '../../crds/testdata/invalid-corpus.ts';
-import { adminKubeConfig, eventually, testNamespace } from '../support/kube.ts';
+import { eventually } from '../support/eventually.ts';
+import { adminKubeConfig, testNamespace } from '../support/kube.ts';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
@@ -302,7 +303,16 @@ describe('TradingBot and RiskPolicy CRDs on the real API server', () => {
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
     const table = parseTable(await kubectl('get', 'tb', '-n', ns.name));
-    expect(table.header).toEqual(['NAME', 'MODE', 'PHASE', 'EQUITY', 'PNL-TODAY', 'TRADES-TODAY', 'READY', 'AGE']);
+    expect(table.header).toEqual([
+      'NAME',
+      'MODE',
+      'PHASE',
+      'EQUITY',
+      'PNL-TODAY',
+      'TRADES-TODAY',
+      'READY',
+      'AGE',
+    ]);
     const rsi = table.rows.find((r) => r.NAME === 'rsi-btc');
     expect(rsi).toMatchObject({
       MODE: 'paper',

@@ -43,7 +43,7 @@ import {
   waitForEvent,
 } from '../operator/harness.ts';
 import { removeBot, serverUrl } from '../runtime-faults/harness.ts';
-import { eventually } from '../support/kube.ts';
+import { eventually } from '../support/eventually.ts';
 import { type LocalPod, localPod } from './local-pod.ts';
 import { type RuntimeProcess, startRuntime } from './runtime-process.ts';
 
@@ -198,7 +198,7 @@ describe('a paper bot from examples/, end to end', () => {
         return body.items.length >= 2 ? body.items : undefined;
       },
       'two trades on the status endpoint',
-      60_000,
+      { timeoutMs: 60_000 },
     );
     expect(trades[0]).toMatchObject({ symbol: 'ETH/BTC' });
     expect(trades.map((t) => t.side)).toContain('buy');
@@ -247,7 +247,7 @@ describe('a paper bot from examples/, end to end', () => {
     await eventually(
       async () => (streamed.some((m) => m.type === 'trade') ? true : undefined),
       'a trade on the stream',
-      60_000,
+      { timeoutMs: 60_000 },
     );
     expect(streamed[0]).toMatchObject({ type: 'hello', bot: { namespace: ns, name: BOT } });
     expect(streamed.some((m) => m.type === 'equity')).toBe(true);
@@ -304,7 +304,7 @@ describe('a paper bot from examples/, end to end', () => {
             return body.items.length > 0 ? true : undefined;
           },
           'an open position',
-          90_000,
+          { timeoutMs: 90_000 },
         );
         await executor.kill();
         open = (await ledger.positions()).filter((p) => p.quantity !== '0');
@@ -341,7 +341,7 @@ describe('a paper bot from examples/, end to end', () => {
       await eventually(
         async () => ((await ledger.equity(lastSeen + 1)).length > 0 ? true : undefined),
         'the restarted executor to process candles',
-        90_000,
+        { timeoutMs: 90_000 },
       );
 
       // ---- deletion: halt and flatten, then everything stops -------------

@@ -3,7 +3,7 @@
 // kept (to check that no secret is ever written).
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { eventually } from '../support/kube.ts';
+import { eventually } from '../support/eventually.ts';
 import { spawnLogged } from '../support/logged-process.ts';
 import type { LocalPod } from './local-pod.ts';
 
@@ -48,7 +48,7 @@ export function startRuntime(pod: LocalPod, extraEnv: Record<string, string>): R
           return found;
         },
         () => `${pod.name} to log "${msg}"; output so far:\n${raw().slice(-3000)}`,
-        timeoutMs,
+        { timeoutMs: timeoutMs },
       ),
     async stop(graceMs = 15_000) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -11,15 +11,9 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerSideApplier } from '../../operator/runtime/apply.ts';
-import {
-  coreApi,
-  createNamespace,
-  deleteNamespace,
-  kubeConfig,
-  restClient,
-  uniqueName,
-  waitFor,
-} from './helpers.ts';
+import { eventually } from '../support/eventually.ts';
+import { uniqueName } from '../support/kube.ts';
+import { coreApi, createNamespace, deleteNamespace, kubeConfig, restClient } from './helpers.ts';
 
 let core: CoreV1Api;
 let namespace: string;
@@ -122,10 +116,10 @@ describe('ServerSideApplier.applyStatus on a custom resource', () => {
         },
       },
     });
-    await waitFor('the CRD to be established', async () => {
+    await eventually(async () => {
       const crd = await extensions().readCustomResourceDefinition({ name: `${plural}.${group}` });
       return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-    });
+    }, 'the CRD to be established');
   });
 
   afterAll(async () => {
@@ -147,10 +141,10 @@ describe('ServerSideApplier.applyStatus on a custom resource', () => {
       metadata: { name: 'g1', namespace },
       spec: { size: 2 },
     };
-    await waitFor('creating the gadget', async () => {
+    await eventually(async () => {
       await objects.createNamespacedCustomObject({ group, version: 'v1', namespace, plural, body: gadget });
       return true;
-    });
+    }, 'creating the gadget');
     const applier = new ServerSideApplier(await restClient());
     const first = await applier.applyStatus<Gadget>(
       { ...gadget, spec: { size: 99 }, status: { phase: 'Running' } },

@@ -11,15 +11,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customResourceListWatch, ResilientInformer } from '../../operator/runtime/informer.ts';
 import { objectKey } from '../../operator/runtime/keys.ts';
-import {
-  coreApi,
-  createNamespace,
-  deleteNamespace,
-  kubeConfig,
-  restClient,
-  uniqueName,
-  waitFor,
-} from './helpers.ts';
+import { eventually } from '../support/eventually.ts';
+import { uniqueName } from '../support/kube.ts';
+import { coreApi, createNamespace, deleteNamespace, kubeConfig, restClient } from './helpers.ts';
 
 interface Widget extends KubernetesObject {
   spec?: { size?: number };
@@ -66,10 +60,10 @@ beforeAll(async () => {
       },
     },
   });
-  await waitFor('the CRD to be established', async () => {
+  await eventually(async () => {
     const crd = await extensions.readCustomResourceDefinition({ name: `${plural}.${group}` });
     return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-  });
+  }, 'the CRD to be established');
 });
 
 afterAll(async () => {
@@ -89,7 +83,7 @@ function widget(ns: string, name: string, size: number): Widget {
 
 async function createWidget(ns: string, name: string, size: number): Promise<void> {
   // The CRD may be established a moment before its REST endpoint serves.
-  await waitFor(`creating widget ${name}`, async () => {
+  await eventually(async () => {
     await objects.createNamespacedCustomObject({
       group,
       version,
@@ -98,7 +92,7 @@ async function createWidget(ns: string, name: string, size: number): Promise<voi
       body: widget(ns, name, size),
     });
     return true;
-  });
+  }, `creating widget ${name}`);
 }
 
 describe('custom resource informer on a real API server', () => {
@@ -121,7 +115,7 @@ describe('custom resource informer on a real API server', () => {
       expect(events).toEqual([`add ${namespace}/w-before 1`]);
 
       await createWidget(namespace, 'w-1', 2);
-      await waitFor('add of w-1', () => events.includes(`add ${namespace}/w-1 2`));
+      await eventually(() => events.includes(`add ${namespace}/w-1 2`), 'add of w-1');
       await objects.patchNamespacedCustomObject({
         group,
         version,
@@ -130,13 +124,13 @@ describe('custom resource informer on a real API server', () => {
         name: 'w-1',
         body: [{ op: 'replace', path: '/spec/size', value: 3 }],
       });
-      await waitFor('update of w-1', () => events.includes(`update ${namespace}/w-1 2->3`));
+      await eventually(() => events.includes(`update ${namespace}/w-1 2->3`), 'update of w-1');
       await objects.deleteNamespacedCustomObject({ group, version, namespace, plural, name: 'w-1' });
-      await waitFor('delete of w-1', () => events.includes(`delete ${namespace}/w-1`));
+      await eventually(() => events.includes(`delete ${namespace}/w-1`), 'delete of w-1');
 
       await createWidget(otherNamespace, 'w-elsewhere-2', 1);
       await createWidget(namespace, 'w-last', 4);
-      await waitFor('add of w-last', () => events.includes(`add ${namespace}/w-last 4`));
+      await eventually(() => events.includes(`add ${namespace}/w-last 4`), 'add of w-last');
       expect(events.some((e) => e.includes(otherNamespace))).toBe(false);
       expect(
         informer

@@ -3,7 +3,8 @@
 import type { CoreV1Api, V1ConfigMap } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coreV1EventSink, KubernetesEventRecorder } from '../../operator/runtime/events.ts';
-import { coreApi, createNamespace, deleteNamespace, kubeConfig, waitFor } from './helpers.ts';
+import { eventually } from '../support/eventually.ts';
+import { coreApi, createNamespace, deleteNamespace, kubeConfig } from './helpers.ts';
 
 let core: CoreV1Api;
 let namespace: string;
@@ -34,13 +35,13 @@ describe('KubernetesEventRecorder on a real API server', () => {
     recorder.event(subject, 'Warning', 'Degraded', 'one pod not ready; token=s3cr3t');
     await recorder.flush();
 
-    const events = await waitFor('both events', async () => {
+    const events = await eventually(async () => {
       const list = await core.listNamespacedEvent({
         namespace,
         fieldSelector: `involvedObject.name=subject,involvedObject.uid=${object.metadata?.uid}`,
       });
       return list.items.length === 2 && list.items;
-    });
+    }, 'both events');
     const reconciled = events.find((e) => e.reason === 'Reconciled');
     const degraded = events.find((e) => e.reason === 'Degraded');
     expect(reconciled).toMatchObject({ type: 'Normal', message: 'all good', count: 2 });

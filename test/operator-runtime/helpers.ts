@@ -1,11 +1,11 @@
 // Shared by the operator runtime's integration suites: a client for the real
 // API server that `npm run env:up` (or the vitest global setup) started, a
 // throwaway namespace per suite, polling, and a TCP proxy the tests can cut.
-import { randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { loadRestConfig } from '../../operator/runtime/kube-config.ts';
 import { RestClient } from '../../operator/runtime/rest-client.ts';
+import { uniqueName } from '../support/kube.ts';
 
 /** The test servers' kubeconfig, which the integration project's global setup exports. */
 function kubeconfigPath(): string {
@@ -38,10 +38,6 @@ export async function restClient(server?: string): Promise<RestClient> {
   return new RestClient(server === undefined ? config : { ...config, server });
 }
 
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
-
 export async function createNamespace(core: CoreV1Api, prefix: string): Promise<string> {
   const name = uniqueName(prefix);
   await core.createNamespace({ body: { metadata: { name } } });
@@ -54,28 +50,6 @@ export async function deleteNamespace(core: CoreV1Api, name: string): Promise<vo
 
 export function coreApi(kc: KubeConfig): CoreV1Api {
   return kc.makeApiClient(CoreV1Api);
-}
-
-/** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /**

@@ -12,6 +12,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listWatch, ResilientInformer } from '../../operator/runtime/informer.ts';
 import { type Query, RestClient } from '../../operator/runtime/rest-client.ts';
+import { eventually } from '../support/eventually.ts';
+import { uniqueName } from '../support/kube.ts';
 import {
   CuttableProxy,
   coreApi,
@@ -19,8 +21,6 @@ import {
   deleteNamespace,
   kubeConfig,
   restClient,
-  uniqueName,
-  waitFor,
 } from './helpers.ts';
 
 let kc: KubeConfig;
@@ -77,11 +77,11 @@ describe('ResilientInformer on a real API server', () => {
       expect(events).toEqual(['add before-start 0']);
 
       await putConfigMap('one', 'cm-1', 'a');
-      await waitFor('add of cm-1', () => events.includes('add cm-1 a'));
+      await eventually(() => events.includes('add cm-1 a'), 'add of cm-1');
       await putConfigMap('one', 'cm-1', 'b');
-      await waitFor('update of cm-1', () => events.includes('update cm-1 b'));
+      await eventually(() => events.includes('update cm-1 b'), 'update of cm-1');
       await core.deleteNamespacedConfigMap({ name: 'cm-1', namespace });
-      await waitFor('delete of cm-1', () => events.includes('delete cm-1'));
+      await eventually(() => events.includes('delete cm-1'), 'delete of cm-1');
 
       expect(events).toEqual(['add before-start 0', 'add cm-1 a', 'update cm-1 b', 'delete cm-1']);
       expect(informer.get('cm-1', namespace)).toBeUndefined();
@@ -133,10 +133,10 @@ describe('ResilientInformer on a real API server', () => {
       });
       try {
         await informer.start();
-        await waitFor('a second list after 410', () => lists >= 2);
+        await eventually(() => lists >= 2, 'a second list after 410');
         await informer.waitForSync();
         await create('gone-2');
-        await waitFor('add of gone-2 after the re-list', () => events.includes('add gone-2'));
+        await eventually(() => events.includes('add gone-2'), 'add of gone-2 after the re-list');
         // The re-list itself was no error: no restart was needed.
         expect(informer.restarts).toBe(0);
         expect(events.filter((e) => e === 'add gone-1')).toHaveLength(1);
@@ -166,23 +166,23 @@ describe('ResilientInformer on a real API server', () => {
       await informer.start();
       await informer.waitForSync();
       await putConfigMap('three', 'cut-1', '1');
-      await waitFor('add of cut-1', () => events.includes('add cut-1 1'));
+      await eventually(() => events.includes('add cut-1 1'), 'add of cut-1');
 
       await proxy.cut();
-      await waitFor('the informer to notice the cut', () => !informer.hasSynced);
+      await eventually(() => !informer.hasSynced, 'the informer to notice the cut');
       // Changes while the informer cannot reach the server.
       await putConfigMap('three', 'cut-1', '2');
       await putConfigMap('three', 'cut-2', '1');
-      await waitFor('a failed restart while cut off', () => informer.restarts >= 1);
+      await eventually(() => informer.restarts >= 1, 'a failed restart while cut off');
 
       await proxy.restore();
-      await waitFor('the informer to sync again', () => informer.hasSynced);
-      await waitFor(
-        'the changes made while cut off',
+      await eventually(() => informer.hasSynced, 'the informer to sync again');
+      await eventually(
         () => events.includes('update cut-1 2') && events.includes('add cut-2 1'),
+        'the changes made while cut off',
       );
       await putConfigMap('three', 'cut-3', '1');
-      await waitFor('a change made after recovery', () => events.includes('add cut-3 1'));
+      await eventually(() => events.includes('add cut-3 1'), 'a change made after recovery');
     } finally {
       await informer.stop();
       await proxy.stop();
@@ -217,10 +217,10 @@ async function definePlural(kc: KubeConfig, plural: string) {
   const custom = kc.makeApiClient(CustomObjectsApi);
   // Established is not enough: the new watch cache answers 429 while it initialises,
   // and a list at resourceVersion 0 is served from that cache.
-  await waitFor(`${name} to be served from its watch cache`, async () => {
+  await eventually(async () => {
     await custom.listClusterCustomObject({ group, version: 'v1', plural, resourceVersion: '0' });
     return true;
-  });
+  }, `${name} to be served from its watch cache`);
   return {
     group,
     plural,

@@ -6,6 +6,8 @@ import { CoordinationV1Api, type CoreV1Api, type KubeConfig, V1MicroTime } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaderElector } from '../../operator/runtime/leader-election.ts';
 import { KubernetesLeaseStore } from '../../operator/runtime/lease-store.ts';
+import { eventually } from '../support/eventually.ts';
+import { uniqueName } from '../support/kube.ts';
 import {
   CuttableProxy,
   coreApi,
@@ -13,8 +15,6 @@ import {
   deleteNamespace,
   kubeConfig,
   kubeConfigVia,
-  uniqueName,
-  waitFor,
 } from './helpers.ts';
 
 let kc: KubeConfig;
@@ -64,16 +64,16 @@ describe('LeaderElector on a real Lease', () => {
     try {
       a.start();
       b.start();
-      const leader = await waitFor('a leader', () => (a.isLeader ? a : b.isLeader ? b : undefined));
+      const leader = await eventually(() => (a.isLeader ? a : b.isLeader ? b : undefined), 'a leader');
       const standby = leader === a ? b : a;
       // Several renew periods pass and the standby stays standby.
       const firstLease = await readLease(leaseName);
-      await waitFor('a few renewals', async () => {
+      await eventually(async () => {
         const lease = await readLease(leaseName);
         return (
           Number(lease.metadata?.resourceVersion) > Number(firstLease.metadata?.resourceVersion) + 3 && lease
         );
-      });
+      }, 'a few renewals');
       expect(standby.isLeader).toBe(false);
       const held = await readLease(leaseName);
       expect(held.spec?.holderIdentity).toBe(leader.identity);
@@ -87,7 +87,7 @@ describe('LeaderElector on a real Lease', () => {
       expect(
         afterRelease.spec?.holderIdentity === '' || afterRelease.spec?.holderIdentity === standby.identity,
       ).toBe(true);
-      await waitFor('the standby to take over', () => standby.isLeader);
+      await eventually(() => standby.isLeader, 'the standby to take over');
       const taken = await readLease(leaseName);
       expect(taken.spec?.holderIdentity).toBe(standby.identity);
       expect(taken.spec?.leaseTransitions).toBe((held.spec?.leaseTransitions ?? 0) + 1);
@@ -126,17 +126,17 @@ describe('LeaderElector on a real Lease', () => {
     }, 10);
     try {
       a.start();
-      await waitFor('replica-a to lead', () => a.isLeader);
+      await eventually(() => a.isLeader, 'replica-a to lead');
       b.start();
-      await waitFor('replica-b to see replica-a', () => b.observedLeader === 'replica-a');
+      await eventually(() => b.observedLeader === 'replica-a', 'replica-b to see replica-a');
 
       await proxy.cut();
-      await waitFor('replica-b to take over', () => b.isLeader, 15_000);
+      await eventually(() => b.isLeader, 'replica-b to take over', { timeoutMs: 15_000 });
       // replica-a gave up at its renew deadline, before the lease expired for b.
       expect(log).toEqual(['replica-a started', 'replica-a stopped', 'replica-b started']);
 
       await proxy.restore();
-      await waitFor('replica-a to see replica-b', () => a.observedLeader === 'replica-b');
+      await eventually(() => a.observedLeader === 'replica-b', 'replica-a to see replica-b');
       expect(a.isLeader).toBe(false);
       expect((await readLease(leaseName)).spec?.holderIdentity).toBe('replica-b');
       expect(bothLed).toBe(false);
@@ -168,9 +168,9 @@ describe('LeaderElector on a real Lease', () => {
     const b = elector(leaseName, 'replica-b', log);
     try {
       b.start();
-      await waitFor('replica-b to see the old holder', () => b.observedLeader === 'crashed-replica');
+      await eventually(() => b.observedLeader === 'crashed-replica', 'replica-b to see the old holder');
       expect(b.isLeader).toBe(false);
-      await waitFor('replica-b to take over the expired lease', () => b.isLeader, 15_000);
+      await eventually(() => b.isLeader, 'replica-b to take over the expired lease', { timeoutMs: 15_000 });
       const lease = await readLease(leaseName);
       expect(lease.spec?.holderIdentity).toBe('replica-b');
       expect(lease.spec?.leaseTransitions).toBe(5);

@@ -16,15 +16,9 @@ import { parseKey } from '../../operator/runtime/keys.ts';
 import { KubernetesLeaseStore } from '../../operator/runtime/lease-store.ts';
 import { Manager } from '../../operator/runtime/manager.ts';
 import { type RestClient, statusOf } from '../../operator/runtime/rest-client.ts';
-import {
-  coreApi,
-  createNamespace,
-  deleteNamespace,
-  kubeConfig,
-  restClient,
-  uniqueName,
-  waitFor,
-} from './helpers.ts';
+import { eventually } from '../support/eventually.ts';
+import { uniqueName } from '../support/kube.ts';
+import { coreApi, createNamespace, deleteNamespace, kubeConfig, restClient } from './helpers.ts';
 
 let kc: KubeConfig;
 let core: CoreV1Api;
@@ -122,11 +116,11 @@ describe('Manager with two replicas on a real API server', () => {
     try {
       await putSource('alpha', '1');
       const firstPorts = await first.manager.start();
-      await waitFor('replica-1 to lead', () => first.manager.isLeader);
+      await eventually(() => first.manager.isLeader, 'replica-1 to lead');
       const secondPorts = await second.manager.start();
       await second.manager.waitForSync();
 
-      const mirror = await waitFor('the mirror of alpha', () => readMirror('alpha'));
+      const mirror = await eventually(() => readMirror('alpha'), 'the mirror of alpha');
       expect(mirror.data).toEqual({ value: '1' });
       expect(mirror.metadata?.annotations?.['mirrored-by']).toBe('replica-1');
 
@@ -146,20 +140,20 @@ describe('Manager with two replicas on a real API server', () => {
       expect(second.manager.isLeader).toBe(false);
 
       await first.manager.stop();
-      await waitFor('replica-2 to lead', () => second.manager.isLeader);
+      await eventually(() => second.manager.isLeader, 'replica-2 to lead');
       await putSource('alpha', '2');
       await putSource('beta', '1');
-      await waitFor('alpha mirrored again by replica-2', async () => {
+      await eventually(async () => {
         const m = await readMirror('alpha');
         return m?.data?.value === '2' && m.metadata?.annotations?.['mirrored-by'] === 'replica-2';
-      });
-      await waitFor(
-        'beta mirrored by replica-2',
+      }, 'alpha mirrored again by replica-2');
+      await eventually(
         async () => (await readMirror('beta'))?.data?.value === '1',
+        'beta mirrored by replica-2',
       );
 
       await core.deleteNamespacedConfigMap({ name: 'beta', namespace });
-      await waitFor('the mirror of beta to go', async () => (await readMirror('beta')) === undefined);
+      await eventually(async () => (await readMirror('beta')) === undefined, 'the mirror of beta to go');
     } finally {
       await first.manager.stop();
       await second.manager.stop();

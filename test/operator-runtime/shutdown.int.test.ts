@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CoordinationV1Api, type CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coreApi, createNamespace, deleteNamespace, kubeConfig, uniqueName, waitFor } from './helpers.ts';
+import { eventually } from '../support/eventually.ts';
+import { uniqueName } from '../support/kube.ts';
+import { coreApi, createNamespace, deleteNamespace, kubeConfig } from './helpers.ts';
 
 let core: CoreV1Api;
 let namespace: string;
@@ -52,10 +54,14 @@ describe('graceful shutdown of an operator process', () => {
     await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'work', namespace } } });
 
     const first = startReplica(leaseName, 'replica-1');
-    await waitFor('replica-1 to lead', () => first.messages().includes('replica is leading'), 30_000);
-    await waitFor('replica-1 to reconcile', () => first.messages().includes('reconciled'));
+    await eventually(() => first.messages().includes('replica is leading'), 'replica-1 to lead', {
+      timeoutMs: 30_000,
+    });
+    await eventually(() => first.messages().includes('reconciled'), 'replica-1 to reconcile');
     const second = startReplica(leaseName, 'replica-2');
-    await waitFor('replica-2 to start', () => second.messages().includes('replica started'), 30_000);
+    await eventually(() => second.messages().includes('replica started'), 'replica-2 to start', {
+      timeoutMs: 30_000,
+    });
 
     first.child.kill('SIGTERM');
     const [code] = await first.exited;
@@ -63,8 +69,10 @@ describe('graceful shutdown of an operator process', () => {
     const lease = await coordination.readNamespacedLease({ name: leaseName, namespace });
     expect(['', 'replica-2']).toContain(lease.spec?.holderIdentity ?? '');
 
-    await waitFor('replica-2 to lead', () => second.messages().includes('replica is leading'), 15_000);
-    await waitFor('replica-2 to reconcile', () => second.messages().includes('reconciled'));
+    await eventually(() => second.messages().includes('replica is leading'), 'replica-2 to lead', {
+      timeoutMs: 15_000,
+    });
+    await eventually(() => second.messages().includes('reconciled'), 'replica-2 to reconcile');
 
     // The shutdown went through its steps in order: stop leading (workers
     // drain, then the lease is released), informers, queues, server.

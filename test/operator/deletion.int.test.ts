@@ -3,7 +3,7 @@
 // none, it goes on after the halt timeout (8 s here) and a Warning says so.
 import type { NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/kube.ts';
+import { eventually } from '../support/eventually.ts';
 import {
   botManifest,
   type Clients,

@@ -5,7 +5,7 @@
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import type { NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/kube.ts';
+import { eventually } from '../support/eventually.ts';
 import {
   botManifest,
   type Clients,
@@ -180,7 +180,7 @@ describe('operator failures', () => {
         return current && current !== holder ? current : undefined;
       },
       'the standby to take the lease',
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect(newHolder).toBe(holder === 'replica-a' ? 'replica-b' : 'replica-a');
     await waitForBot(

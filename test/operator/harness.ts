@@ -3,7 +3,6 @@
 // API server itself (not the operator's cache), NATS to play the executor,
 // and cleanup that never leaves a namespace stuck on a finalizer.
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   AppsV1Api,
@@ -17,7 +16,8 @@ import { connect, type NatsConnection } from 'nats';
 import type { RiskPolicy, TradingBot } from '../../crds/index.ts';
 import type { RuntimeReport } from '../../crds/runtime-config/index.ts';
 import { operatorNodeOptions } from '../../operator/node-options.ts';
-import { adminKubeConfig, applyProjectCrds, eventually, statusCode } from '../support/kube.ts';
+import { eventually } from '../support/eventually.ts';
+import { adminKubeConfig, applyProjectCrds, statusCode, uniqueName } from '../support/kube.ts';
 import { spawnLogged } from '../support/logged-process.ts';
 
 export const root = join(import.meta.dirname, '..', '..');
@@ -43,10 +43,6 @@ export function clients(kc: KubeConfig = adminKubeConfig()): Clients {
 /** Applies the CRDs from crds/ as they are (updating stale ones) and waits until they are served. */
 export async function installCrds(_kc: KubeConfig): Promise<void> {
   await applyProjectCrds();
-}
-
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(3).toString('hex')}`;
 }
 
 export async function createNamespace(
@@ -201,7 +197,7 @@ export function waitForBot(
       return last !== undefined && check(last) ? last : undefined;
     },
     what,
-    timeoutMs,
+    { timeoutMs: timeoutMs },
   ).catch((error: unknown) => {
     throw new Error(
       `${String(error)}; bot ${namespace}/${name} last status: ${JSON.stringify(last?.status)}`,
@@ -232,7 +228,7 @@ export async function waitForEvent(
   return eventually(
     async () => (await eventsFor(c, namespace, name)).find((e) => e.reason === reason),
     `event ${reason} on ${namespace}/${name}`,
-    timeoutMs,
+    { timeoutMs: timeoutMs },
   );
 }
 
@@ -317,7 +313,7 @@ export function startOperatorProcess(settings: OperatorSettings): OperatorProces
       eventually(
         async () => logs.find((l) => l.msg === 'operator started')?.healthPort as number | undefined,
         () => `operator to start; output so far:\n${raw().slice(-3000)}`,
-        20_000,
+        { timeoutMs: 20_000 },
       ),
     isLeader: () => {
       const led = logs.filter((l) => l.msg === 'started leading' || l.msg === 'stopped leading');

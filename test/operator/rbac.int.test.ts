@@ -16,7 +16,8 @@ import {
 import type { NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { eventually } from '../support/kube.ts';
+import { eventually } from '../support/eventually.ts';
+import { uniqueName } from '../support/kube.ts';
 import {
   botManifest,
   type Clients,
@@ -37,7 +38,6 @@ import {
   removeNamespace,
   root,
   startOperatorProcess,
-  uniqueName,
   waitForBot,
   waitForEvent,
 } from './harness.ts';

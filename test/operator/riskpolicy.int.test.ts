@@ -4,7 +4,7 @@
 // while live bots are bound.
 import type { NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/kube.ts';
+import { eventually } from '../support/eventually.ts';
 import {
   botManifest,
   type Clients,

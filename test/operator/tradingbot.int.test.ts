@@ -6,7 +6,7 @@ import type { V1ConfigMap, V1Deployment } from '@kubernetes/client-node';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/kube.ts';
+import { eventually } from '../support/eventually.ts';
 import {
   botManifest,
   type Clients,

@@ -14,7 +14,7 @@ import { mongoProbe, natsProbe, redisProbe } from '../../bot-runtime/health/prob
 import { reconcileLedger } from '../../bot-runtime/recovery/reconcile.ts';
 import { MongoLedger } from '../../bot-runtime/store/mongo-ledger.ts';
 import { RedisHotState } from '../../bot-runtime/store/redis-hot-state.ts';
-import { eventually } from './contract/bus-contract.ts';
+import { eventually } from '../support/eventually.ts';
 import { FAULT_CONSUMER, freshAddress, startExecutor, startProducer, streamFills } from './harness.ts';
 import { type PrivateServers, startPrivateServers } from './private-servers.ts';
 

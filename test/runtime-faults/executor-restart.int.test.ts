@@ -26,7 +26,7 @@ import { MongoLedger } from '../../bot-runtime/store/mongo-ledger.ts';
 import { ledgerDatabase } from '../../bot-runtime/store/runtime-state.ts';
 import { subjectsFor } from '../../crds/runtime-config/index.ts';
 import { type RuntimeProcess, startRuntime } from '../e2e/runtime-process.ts';
-import { eventually } from '../support/kube.ts';
+import { eventually } from '../support/eventually.ts';
 import { removeBot, serverUrl } from './harness.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -122,7 +122,7 @@ describe('the executor pod killed while it holds a position', () => {
           },
           () =>
             `run ${runs.length + 1} to trade and hold a position; executor output:\n${executor.output().slice(-2000)}`,
-          120_000,
+          { timeoutMs: 120_000 },
         );
         await executor.kill();
         for (const f of await ledger.fills())
@@ -154,7 +154,7 @@ describe('the executor pod killed while it holds a position', () => {
       await eventually(
         async () => ((await ledger.fills()).some((f) => !runs.includes(runOf(f.orderId))) ? true : undefined),
         'a fill of the last run',
-        120_000,
+        { timeoutMs: 120_000 },
       );
       for (const p of [feed, strategy, executor])
         expect({ role: p.name, exit: await p.stop() }).toEqual({

@@ -15,7 +15,8 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBERNETES_VERSION } from '../servers/versions.ts';
-import { adminKubeConfig, eventually, ignoreNotFound, statusCode, testNamespace } from '../support/kube.ts';
+import { eventually } from '../support/eventually.ts';
+import { adminKubeConfig, ignoreNotFound, statusCode, testNamespace } from '../support/kube.ts';
 
 const run = promisify(execFile);
 const GROUP = 'smoke.botcore.dev';
@@ -197,7 +198,7 @@ describe('Kubernetes API server', () => {
         return d.status?.readyReplicas === 2 ? d : undefined;
       },
       'two ready replicas',
-      60_000,
+      { timeoutMs: 60_000 },
     );
     expect(deployment.status?.availableReplicas).toBe(2);
     const pods = await core.listNamespacedPod({ namespace: namespace.name, labelSelector: 'app=smoke-web' });

@@ -14,13 +14,18 @@ export function adminKubeConfig(): KubeConfig {
   return kc;
 }
 
+/** A name no other test run has used: `prefix` and six random hex digits. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(3).toString('hex')}`;
+}
+
 /** A fresh namespace named after the suite; delete it with the returned function. */
 export async function testNamespace(
   kc: KubeConfig,
   prefix: string,
 ): Promise<{ name: string; remove: () => Promise<void> }> {
   const core = kc.makeApiClient(CoreV1Api);
-  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  const name = uniqueName(prefix);
   await core.createNamespace({ body: { metadata: { name, labels: { 'botcore.dev/test': prefix } } } });
   return {
     name,
@@ -36,28 +41,6 @@ export function statusCode(error: unknown): number | undefined {
 
 export function ignoreNotFound(error: unknown): void {
   if (statusCode(error) !== 404) throw error;
-}
-
-/** Polls until the check returns a value (not undefined), or fails with the last reason; `what` may be computed late. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string | (() => string),
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs / 1000} s waiting for ${typeof what === 'function' ? what() : what}${lastError ? `: ${String(lastError)}` : ''}`,
-  );
 }
 
 /**

@@ -6,25 +6,13 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Bus, ConsumerSpec, Delivery, MarketDataMessage } from '../../../bot-runtime/bus/bus.ts';
 import { consumeEvents } from '../../../bot-runtime/bus/consume.ts';
+import { eventually } from '../../support/eventually.ts';
 
 export interface BusFixture {
   readonly bus: Bus;
   /** A second client of the same bot (another pod, or the operator). */
   peer(): Promise<Bus>;
   close(): Promise<void>;
-}
-
-export async function eventually<T>(
-  check: () => T | undefined | Promise<T | undefined>,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 interface FillPayload {

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HotState, HotStateOptions } from '../../../bot-runtime/store/hot-state.ts';
 import type { PositionSnapshot } from '../../../bot-runtime/store/records.ts';
-import { eventually } from './bus-contract.ts';
+import { eventually } from '../../support/eventually.ts';
 
 export interface HotStateFixture {
   readonly hot: HotState;
