@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CountedFill } from './counted-fill.ts';
 import { dec } from './decimal.ts';
 import type { Fill } from './fill.ts';
 import { Instrument } from './instrument.ts';
 import { Money } from './money.ts';
 import { applyOrderEvent, createOrder, type Order, type OrderEvent } from './order.ts';
 import { OrderProgress } from './order-progress.ts';
+import { unitsOf } from './units.ts';
 
 const inst = new Instrument({
   symbol: 'ETHBTC',
@@ -17,12 +19,32 @@ const inst = new Instrument({
 
 const fillEvent = fc
   .record({
-    tradeId: fc.constantFrom('t1', 't2', 't3', 't4'),
+    n: fc.constantFrom(1, 2, 3, 4),
     quantity: fc.constantFrom('0.001', '0.2', '0.5', '0.999', '1', '1.5', '0', '-0.1'),
     orderId: fc.constantFrom('o-1', 'o-1', 'o-1', 'o-2'),
     side: fc.constantFrom('BUY', 'BUY', 'BUY', 'SELL'),
+    // A counted fill (the paper venue's, at the lot places given) or a Fill literal; ids of both kinds meet.
+    counted: fc.constantFrom(undefined, 3, 8),
   })
-  .map(({ tradeId, quantity, orderId, side }): OrderEvent => {
+  .map(({ n, quantity, orderId, side, counted }): OrderEvent => {
+    const tradeId = `${orderId}-${n}`;
+    if (counted !== undefined)
+      return new CountedFill(
+        'OrderFilled',
+        orderId,
+        n,
+        'ETHBTC',
+        side as Fill['side'],
+        unitsOf(dec(quantity), counted),
+        counted,
+        100_000,
+        6,
+        0,
+        0,
+        'BTC',
+        'TAKER',
+        5,
+      ) as OrderEvent;
     const fill: Fill = {
       orderId,
       tradeId,

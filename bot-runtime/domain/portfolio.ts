@@ -3,6 +3,8 @@
 // one accounting currency (the quote currency of every instrument it trades,
 // e.g. BTC for the *-BTC markets). Pure: marks and timestamps come in as
 // arguments; nothing here reads a clock or does I/O.
+
+import type { CountedFill } from './counted-fill.ts';
 import { type Decimal, type DecimalValue, dec, ZERO } from './decimal.ts';
 import { DomainError, DomainErrorCode } from './errors.ts';
 import { AMOUNT_SCALE, ExactAmount, pow10n } from './exact-amount.ts';
@@ -11,7 +13,7 @@ import type { Instrument } from './instrument.ts';
 import { Money } from './money.ts';
 import { flatPosition, type Position, seededPosition, unrealizedPnl } from './position.ts';
 import { PositionBook } from './position-book.ts';
-import { safeTimes, unitsOf } from './units.ts';
+import { decimalOfUnits, safeTimes, unitsOf } from './units.ts';
 
 const POW10_BIG: bigint[] = [1n];
 /** |u| < 10^n. */
@@ -166,6 +168,35 @@ export class Portfolio {
   }
 
   /**
+   * `applyFill(fill.fill)` from the counts, without the fill's Decimals: the
+   * same moves of the same values (the fee by its count at its own places, as
+   * `minus` and `plus` count a Decimal). Where a count does not fit, the
+   * Decimal path books it.
+   */
+  applyCountedFill(fill: CountedFill): void {
+    const inst = this.#instrument(fill.symbol);
+    const buy = fill.side === 'BUY';
+    const { lots, ticks } = fill;
+    const grids = this.#grids.get(fill.symbol)!;
+    // The position first (it validates); on its grids the moves below take the same counts applyFill would.
+    if (!this.#positions.get(fill.symbol)!.applyCounts(buy, lots, ticks, fill.lotDp, fill.tickDp)) {
+      this.applyFill(fill.fill);
+      return;
+    }
+    if (!this.#moveLots(inst, buy, ticks, lots, grids.tickDp!, grids.lotDp!)) {
+      const qty = decimalOfUnits(lots, fill.lotDp);
+      const notional = decimalOfUnits(ticks, fill.tickDp).times(qty);
+      this.#add(inst.quote, buy ? notional.negated() : notional);
+      this.#add(inst.base, buy ? qty : qty.negated());
+    }
+    const balance = this.#sum(this.#balances, fill.currency);
+    if (!balance.plusCount(-fill.fee, fill.feeDp)) balance.minus(decimalOfUnits(fill.fee, fill.feeDp));
+    const fees = this.#sum(this.#fees, fill.currency);
+    if (!fees.plusCount(fill.fee, fill.feeDp)) fees.plus(decimalOfUnits(fill.fee, fill.feeDp));
+    this.#fills++;
+  }
+
+  /**
    * The cash and base moves of a fill as counts: price ticks x lots, scaled to
    * the sums' 10^-40 (the same values as the decimal notional and quantity).
    * False, with nothing moved, when a count does not fit.
@@ -176,6 +207,19 @@ export class Portfolio {
     const ticks = unitsOf(price, tickDp);
     const lots = unitsOf(qty, lotDp);
     if (Number.isNaN(ticks) || Number.isNaN(lots)) return false;
+    return this.#moveLots(inst, buy, ticks, lots, tickDp, lotDp);
+  }
+
+  /** #moveCounts from the counts themselves. */
+  #moveLots(
+    inst: Instrument,
+    buy: boolean,
+    ticks: number,
+    lots: number,
+    tickDp: number,
+    lotDp: number,
+  ): boolean {
+    if (tickDp + lotDp > AMOUNT_SCALE) return false;
     const cash = this.#sum(this.#balances, inst.quote);
     const held = this.#sum(this.#balances, inst.base);
     const product = safeTimes(ticks, lots);
@@ -188,6 +232,7 @@ export class Portfolio {
     if (!moved) return false;
     if (lotDp <= 22 && held.plusCount(buy ? lots : -lots, lotDp)) return true;
     // The base sum is in decimals: move it so, and the cash as counted.
+    const qty = decimalOfUnits(lots, lotDp);
     held.plus(buy ? qty : qty.negated());
     return true;
   }

@@ -92,17 +92,40 @@ export class PositionBook {
     if (this.#slow === undefined) {
       const lots = unitsOf(fill.quantity, this.#lotDp!);
       const ticks = unitsOf(fill.price, this.#tickDp!);
-      if (fill.symbol === this.symbol && lots > 0 && ticks > 0 && this.#fold(fill, lots, ticks)) return;
+      if (
+        fill.symbol === this.symbol &&
+        lots > 0 &&
+        ticks > 0 &&
+        this.#fold(fill.side === 'BUY', lots, ticks, fill)
+      )
+        return;
       this.#slow = this.position;
     }
     this.#slow = applyFillToPosition(this.#slow, fill);
   }
 
-  /** The fold in counts; false (nothing changed) when a count would leave the safe integers. */
-  #fold(fill: Fill, lots: number, ticks: number): boolean {
-    const buy = fill.side === 'BUY';
-    const px = dec(fill.price);
-    const qty = dec(fill.quantity);
+  /**
+   * `apply` for a fill of `lots` at `ticks` on this book's grids (positive
+   * counts), without its Decimals unless the fold needs them; false, with
+   * nothing changed, when `apply(fill)` has to decide (decimals, or a count
+   * past the safe integers).
+   */
+  applyCounts(buy: boolean, lots: number, ticks: number, lotDp: number, tickDp: number): boolean {
+    if (this.#slow !== undefined || lotDp !== this.#lotDp || tickDp !== this.#tickDp) return false;
+    return lots > 0 && ticks > 0 && this.#fold(buy, lots, ticks, undefined);
+  }
+
+  /** The fill's price, or the Decimal of its tick count (the same value). */
+  #price(ticks: number, fill: Fill | undefined): Decimal {
+    return fill === undefined ? decimalOfUnits(ticks, this.#tickDp!) : dec(fill.price);
+  }
+
+  /**
+   * The fold in counts; false (nothing changed) when a count would leave the
+   * safe integers. The price and quantity Decimals are the fill's, or made
+   * from the counts (the same values) where a step needs them.
+   */
+  #fold(buy: boolean, lots: number, ticks: number, fill: Fill | undefined): boolean {
     const q = this.#lots;
     const next = buy ? q + lots : q - lots;
     const bought = buy ? this.#bought + lots : this.#bought;
@@ -113,13 +136,17 @@ export class PositionBook {
     let averageTicks = this.#averageTicks;
     let realizedUnits = this.#realizedUnits;
     let realized = this.#realized;
+    // Opening and adding need the price as a Decimal; a reduction only in its rare branches.
+    const px = q === 0 || q > 0 === buy ? this.#price(ticks, fill) : undefined;
     if (q === 0) {
-      average = openingPrice(px, qty);
+      const qty = fill === undefined ? decimalOfUnits(lots, this.#lotDp!) : dec(fill.quantity);
+      average = openingPrice(px!, qty);
       averageTicks = average === px ? ticks : unitsOf(average, this.#tickDp!);
     } else if (q > 0 === buy) {
       // Adding: the volume-weighted mean, in decimals as applyFillToPosition computes it.
       const held = decimalOfUnits(Math.abs(q), this.#lotDp!);
-      average = this.#average.times(held).plus(px.times(qty)).div(held.plus(qty));
+      const qty = fill === undefined ? decimalOfUnits(lots, this.#lotDp!) : dec(fill.quantity);
+      average = this.#average.times(held).plus(px!.times(qty)).div(held.plus(qty));
       averageTicks = unitsOf(average, this.#tickDp!);
     } else {
       const closed = Math.min(lots, Math.abs(q));
@@ -130,14 +157,16 @@ export class PositionBook {
       else {
         // Past the counts (or off the tick grid): the decimal operations of applyFillToPosition.
         const closedQty = decimalOfUnits(closed, this.#lotDp!);
-        realized = this.#realizedDecimal().plus(px.minus(this.#average).times(closedQty).times(direction));
+        realized = this.#realizedDecimal().plus(
+          this.#price(ticks, fill).minus(this.#average).times(closedQty).times(direction),
+        );
         realizedUnits = Number.NaN;
       }
       if (next === 0) {
         average = ZERO;
         averageTicks = 0;
       } else if (next > 0 !== q > 0) {
-        average = px;
+        average = this.#price(ticks, fill);
         averageTicks = ticks;
       }
     }

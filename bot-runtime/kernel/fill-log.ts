@@ -6,6 +6,7 @@
 // booked (same fields in the same order, same Decimals): the events the kernel
 // hands on keep the venue's own objects.
 
+import type { CountedFill } from '../domain/counted-fill.ts';
 import { ExactAmount } from '../domain/exact-amount.ts';
 import { type Decimal, type Fill, Money, ZERO } from '../domain/index.ts';
 import { doubled, objectList } from '../domain/lists.ts';
@@ -27,6 +28,8 @@ export class FillLog {
   #counts = new Float64Array(4 * 64);
   /** Per fill: symbol index (below 256, else the fill is kept whole), side and liquidity flags, lot, tick and fee places. */
   #small = new Uint8Array(5 * 64);
+  /** Per fill: the trade number of a counted fill, whose id is `${orderId}-${n}` (NaN: the id is in #tradeId). */
+  #tradeNumber = new Float64Array(64);
   /** The Fill objects made so far (the first `#made.length` fills), extended when read. */
   readonly #made: Fill[] = objectList();
 
@@ -54,6 +57,7 @@ export class FillLog {
   ): void {
     const i = this.#n++;
     this.#room(i);
+    this.#tradeNumber[i] = Number.NaN;
     const amount = fill.fee.amount;
     const feeDp = plain ? amount.decimalPlaces() : 0;
     const fee = plain && feeDp <= 22 ? unitsOf(amount, feeDp) : Number.NaN;
@@ -90,11 +94,41 @@ export class FillLog {
     m[5 * i + 4] = feeDp;
   }
 
+  /**
+   * Books a counted fill of symbol `k` (a CountedFill: its `fill` is a plain
+   * literal of these counts), without making that literal unless a row cannot
+   * hold it. Its trade id is made when the fills are read.
+   */
+  addCounted(fill: CountedFill, k: number): void {
+    if (k > 255 || fill.symbol !== this.#symbols[k]) {
+      this.add(fill.fill, k, true, fill.lots, fill.lotDp, fill.ticks, fill.tickDp);
+      return;
+    }
+    const i = this.#n++;
+    this.#room(i);
+    this.#orderId.push(fill.orderId);
+    this.#tradeId.push('');
+    this.#currency.push(fill.currency);
+    const c = this.#counts;
+    c[4 * i] = fill.lots;
+    c[4 * i + 1] = fill.ticks;
+    c[4 * i + 2] = fill.fee;
+    c[4 * i + 3] = fill.ts;
+    const m = this.#small;
+    m[5 * i] = k;
+    m[5 * i + 1] = (fill.side === 'BUY' ? BUY : 0) | (fill.liquidity === 'MAKER' ? MAKER : 0);
+    m[5 * i + 2] = fill.lotDp;
+    m[5 * i + 3] = fill.tickDp;
+    m[5 * i + 4] = fill.feeDp;
+    this.#tradeNumber[i] = fill.n;
+  }
+
   /** Room for row `i` in the typed columns (doubling). */
   #room(i: number): void {
     if (5 * i < this.#small.length) return;
     this.#counts = doubled(this.#counts);
     this.#small = doubled(this.#small);
+    this.#tradeNumber = doubled(this.#tradeNumber);
   }
 
   /** The sum of every fill's fee amount (whatever its currency), as the Decimal sum gives it. */
@@ -124,10 +158,12 @@ export class FillLog {
     const c = this.#counts;
     const m = this.#small;
     const flags = m[5 * i + 1]!;
+    const orderId = this.#orderId[i]!;
+    const n = this.#tradeNumber[i]!;
     // The fields in the order the paper venue writes them (JSON and equality see the same object).
     return {
-      orderId: this.#orderId[i]!,
-      tradeId: this.#tradeId[i]!,
+      orderId,
+      tradeId: Number.isNaN(n) ? this.#tradeId[i]! : `${orderId}-${n}`,
       symbol: this.#symbols[m[5 * i]!]!,
       side: flags & BUY ? 'BUY' : 'SELL',
       quantity: decimalOfUnits(c[4 * i]!, m[5 * i + 2]!),

@@ -9,6 +9,7 @@
 // sell signal closes it; every position carries a protective stop-loss at the
 // venue (RiskPolicy stopLossPercent below the entry).
 import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
+import { CountedFill } from '../domain/counted-fill.ts';
 import { decimalOfScaledUnits, unitsOfDecimal } from '../domain/exact-amount.ts';
 import {
   createSubmittedOrder,
@@ -127,6 +128,9 @@ export interface TradeSeed {
 
 /** Fills are kept as the venue reported them (decimals); reports format them. */
 export type FillRecord = Fill;
+
+/** A venue event that carries a fill. */
+type FillEvent = Extract<VenueEvent, { type: 'OrderFilled' | 'StopFilled' }>;
 
 interface Live {
   /** The order's status as its events arrive (the venue got the Order itself). */
@@ -884,11 +888,11 @@ export class Kernel {
 
   #apply(e: VenueEvent): void {
     if (e.type === 'StopFilled') {
-      const k = this.symbols.indexOf(e.fill.symbol);
+      const k = this.symbols.indexOf(e instanceof CountedFill ? e.symbol : e.fill.symbol);
       // The stop ends the trade: an entry still working (partly filled) is canceled.
       const entry = this.#entry[k];
       if (entry) this.#cancel(entry, e.ts);
-      this.#book(k, e.fill, 'stopLoss', []);
+      this.#book(k, e, 'stopLoss', []);
       this.#rewake(k);
       return;
     }
@@ -896,7 +900,7 @@ export class Kernel {
     if (!live) return;
     // The venue's event is the order's event (its orderId aside).
     live.order.apply(e);
-    if (e.type === 'OrderFilled') this.#book(live.k, e.fill, 'signal', live.strategies);
+    if (e.type === 'OrderFilled') this.#book(live.k, e, 'signal', live.strategies);
     this.#orderLog.setStatus(live.row, live.order.status);
     if (
       live.order.status === 'FILLED' ||
@@ -913,13 +917,22 @@ export class Kernel {
     this.#rewake(live.k);
   }
 
-  /** Books a fill: portfolio, float mirrors, the open trade, and the protective stop. */
-  #book(k: number, fill: Fill, reason: 'signal' | 'stopLoss', strategies: readonly string[]): void {
-    this.portfolio.applyFill(fill);
+  /**
+   * Books a fill event's fill: portfolio, float mirrors, the open trade, and
+   * the protective stop. A CountedFill on the symbol's grids is booked from
+   * its counts (its Fill literal is not made); any other from its Fill.
+   */
+  #book(k: number, e: FillEvent, reason: 'signal' | 'stopLoss', strategies: readonly string[]): void {
     const inst = this.instruments[k]!;
     const grid = this.#grids[k]!;
-    // The position as a lot count (its float is the same quotient toFloat takes); the Position only when a count is missing.
     const lotDp = grid.lotPlaces;
+    const tickDp = grid.tickPlaces;
+    const c = e instanceof CountedFill && e.lotDp === lotDp && e.tickDp === tickDp ? e : undefined;
+    const fill = c === undefined ? e.fill : undefined;
+    if (c !== undefined) this.portfolio.applyCountedFill(c);
+    else this.portfolio.applyFill(fill!);
+    const ts = c !== undefined ? c.ts : fill!.ts;
+    // The position as a lot count (its float is the same quotient toFloat takes); the Position only when a count is missing.
     const lots = lotDp === undefined || lotDp > 22 ? Number.NaN : this.portfolio.positionLots(inst.symbol);
     const position = Number.isNaN(lots) ? this.portfolio.position(inst.symbol) : undefined;
     if (position) this.#posF[k] = toFloat(position.quantity);
@@ -927,38 +940,42 @@ export class Kernel {
     const flat = position ? position.quantity.isZero() : lots === 0;
     const quantity = () => (position ? position.quantity : decimalOfUnits(lots, lotDp!));
     this.#cashF[0] = this.portfolio.amountFloat(this.#currency);
-    const tickDp = grid.tickPlaces;
-    const counted = tickDp !== undefined && lotDp !== undefined && tickDp <= 22 && lotDp <= 22;
-    const fillLots = counted ? unitsOf(fill.quantity, lotDp) : Number.NaN;
-    const fillTicks = counted ? grid.ticksOf(fill.price) : Number.NaN;
-    this.#fillLog.add(fill, k, this.#plainFills, fillLots, lotDp ?? 0, fillTicks, tickDp ?? 0);
-    this.#open[k] ??= new OpenTrade(strategies, fill.ts);
+    this.#open[k] ??= new OpenTrade(strategies, ts);
     const trade = this.#open[k]!;
-    const buy = fill.side === 'BUY';
-    if (buy && trade.bought.isZero()) trade.entryTime = fill.ts;
-    trade.add(buy, fill.quantity, fill.price, fillLots, lotDp ?? 0, fillTicks, tickDp ?? 0, fill.fee.amount);
+    const buy = (c !== undefined ? c.side : fill!.side) === 'BUY';
+    if (buy && trade.bought.isZero()) trade.entryTime = ts;
+    if (c !== undefined) {
+      this.#fillLog.addCounted(c, k);
+      trade.addCounts(buy, c.lots, c.lotDp, c.ticks, c.tickDp, c.fee, c.feeDp);
+    } else {
+      const counted = tickDp !== undefined && lotDp !== undefined && tickDp <= 22 && lotDp <= 22;
+      const lots = counted ? unitsOf(fill!.quantity, lotDp) : Number.NaN;
+      const ticks = counted ? grid.ticksOf(fill!.price) : Number.NaN;
+      this.#fillLog.add(fill!, k, this.#plainFills, lots, lotDp ?? 0, ticks, tickDp ?? 0);
+      trade.add(buy, fill!.quantity, fill!.price, lots, lotDp ?? 0, ticks, tickDp ?? 0, fill!.fee.amount);
+    }
     if (buy) {
       // The stop follows the average entry and covers the whole position.
       const stop = stopPrice(grid, this.portfolio.averagePrice(inst.symbol), this.#stopFactor);
       this.#stop[k] = stop;
       this.#stopF[k] = toFloat(stop);
-      this.#venue.protect(k, stop, quantity(), fill.ts);
+      this.#venue.protect(k, stop, quantity(), ts);
     } else {
       if (reason === 'stopLoss') {
         trade.exitReason = 'stopLoss';
         // Triggered with quantity left (the volume cap): the venue fills the rest on the next candles.
         this.#stopHot[k] = 1;
       }
-      if (reason === 'signal' && this.#stop[k]) this.#venue.protect(k, this.#stop[k]!, quantity(), fill.ts);
+      if (reason === 'signal' && this.#stop[k]) this.#venue.protect(k, this.#stop[k]!, quantity(), ts);
     }
     if (flat) {
       this.#stop[k] = undefined;
       this.#stopF[k] = Number.NaN;
       this.#stopHot[k] = 0;
-      this.#venue.protect(k, ZERO, ZERO, fill.ts);
-      const pnl = this.#tradeLog.add(trade, k, fill.ts);
+      this.#venue.protect(k, ZERO, ZERO, ts);
+      const pnl = this.#tradeLog.add(trade, k, ts);
       this.#open[k] = undefined;
-      this.risk.onTradeClosed(fill.ts, inst.symbol, pnl, trade.exitReason === 'stopLoss');
+      this.risk.onTradeClosed(ts, inst.symbol, pnl, trade.exitReason === 'stopLoss');
     }
   }
 

@@ -12,7 +12,7 @@ import {
   textAndFloat,
 } from '../domain/exact-amount.ts';
 import { type Decimal, dec, ZERO } from '../domain/index.ts';
-import { pow10, safeTimes } from '../domain/units.ts';
+import { decimalOfUnits, pow10, safeTimes } from '../domain/units.ts';
 
 export type ExitReason = 'signal' | 'stopLoss';
 
@@ -175,16 +175,49 @@ export class OpenTrade {
     fee: Decimal,
   ): void {
     this.fees.plus(fee);
+    this.#addAmounts(buy, quantity, price, lots, lotDp, ticks, tickDp);
+  }
+
+  /**
+   * `add` for a counted fill: `lots` and `ticks` are counts, the fee
+   * `fee x 10^-feeDp` as the fee Decimal's own places count it (what `plus`
+   * takes from it); places at most 22. Decimals are made only where a sum is
+   * in decimals.
+   */
+  addCounts(
+    buy: boolean,
+    lots: number,
+    lotDp: number,
+    ticks: number,
+    tickDp: number,
+    fee: number,
+    feeDp: number,
+  ): void {
+    if (!this.fees.plusCount(fee, feeDp)) this.fees.plus(decimalOfUnits(fee, feeDp));
+    this.#addAmounts(buy, undefined, undefined, lots, lotDp, ticks, tickDp);
+  }
+
+  /** The quantity and notional sums of a fill (Decimals undefined: made from the counts if needed). */
+  #addAmounts(
+    buy: boolean,
+    quantity: Decimal | undefined,
+    price: Decimal | undefined,
+    lots: number,
+    lotDp: number,
+    ticks: number,
+    tickDp: number,
+  ): void {
     const qty = buy ? this.bought : this.sold;
     const value = buy ? this.cost : this.proceeds;
-    if (Number.isNaN(lots) || !qty.plusCount(lots, lotDp)) qty.plus(quantity);
+    if (Number.isNaN(lots) || !qty.plusCount(lots, lotDp)) qty.plus(quantity ?? decimalOfUnits(lots, lotDp));
     const product = safeTimes(ticks, lots);
     const counted = Number.isNaN(product)
       ? !Number.isNaN(ticks) &&
         !Number.isNaN(lots) &&
         value.plusUnits(BigInt(ticks) * BigInt(lots) * pow10n(AMOUNT_SCALE - tickDp - lotDp))
       : tickDp + lotDp <= 22 && value.plusCount(product, tickDp + lotDp);
-    if (!counted) value.plus(price.times(quantity));
+    if (!counted)
+      value.plus((price ?? decimalOfUnits(ticks, tickDp)).times(quantity ?? decimalOfUnits(lots, lotDp)));
   }
 
   /** The closed trade's record, and the sign of its PnL net of fees (-1, 0, 1) for the risk engine. */

@@ -3,6 +3,11 @@
 // reports the same events. The kernel cannot tell them apart.
 import type { Decimal, Fill, Order } from '../domain/index.ts';
 
+/**
+ * A venue's events. A fill event may be a CountedFill (domain/counted-fill.ts)
+ * that keeps its fill as counts and makes `fill` when it is first read: the
+ * kernel books the counts; any other reader sees the same Fill.
+ */
 export type VenueEvent =
   | {
       readonly type: 'OrderAccepted';

@@ -16,8 +16,11 @@
 //   fills at the stop (or at the open when the candle opens below it), as taker.
 // - Fees: maker or taker percentage of the fill's notional, in the quote currency.
 // Money, prices and quantities are decimals; the candle's floats are read
-// through the instrument (tick grid) only when an order is there to fill.
+// through the instrument (tick grid) only when an order is there to fill. A
+// fill on power-of-ten grids whose fee count fits is reported as a CountedFill
+// (domain/counted-fill.ts): the same event, its Fill made only when read.
 import type { ExecutionSpec } from '../../../crds/index.ts';
+import { CountedFill } from '../../domain/counted-fill.ts';
 import {
   type Decimal,
   dec,
@@ -26,9 +29,10 @@ import {
   Money,
   type Order,
   toFloat,
+  ZERO,
 } from '../../domain/index.ts';
 import { objectList } from '../../domain/lists.ts';
-import { decimalOfUnits, unitsOf } from '../../domain/units.ts';
+import { decimalOfUnits, safeTimes, unitsOf } from '../../domain/units.ts';
 import { Grid } from '../grid.ts';
 import type { Venue, VenueEvent } from '../venue.ts';
 import { type FeeRate, feeRate, fillFee } from './fee.ts';
@@ -62,6 +66,8 @@ interface Working {
   readonly buy: boolean;
   readonly limit: Decimal | undefined;
   readonly limitF: number;
+  /** The limit as a tick count (NaN: none, or not a count). */
+  readonly limitTicks: number;
   readonly arrival: number;
   remaining: Decimal;
   accepted: boolean;
@@ -88,6 +94,8 @@ export function lessQuantity(grid: Grid, a: Decimal, b: Decimal): Decimal {
   const dp = grid.lotPlaces;
   if (dp !== undefined) {
     const d = unitsOf(a, dp) - unitsOf(b, dp);
+    // Nothing left (the common case): the shared zero, the same value without a new Decimal.
+    if (d === 0) return ZERO;
     if (Number.isSafeInteger(d)) return decimalOfUnits(d, dp);
   }
   return a.minus(b);
@@ -110,6 +118,8 @@ export class PaperVenue implements Venue {
   readonly #stops: (Stop | undefined)[];
   readonly #active: Int32Array;
   #stopSeq = 0;
+  /** The taker price #slip made in decimals when its tick count was not one. */
+  #slipped: Decimal | undefined;
 
   constructor(options: PaperVenueOptions) {
     this.options = options;
@@ -153,6 +163,7 @@ export class PaperVenue implements Venue {
       buy: order.side === 'BUY',
       limit: order.price,
       limitF: order.price ? toFloat(order.price) : Number.NaN,
+      limitTicks: order.price ? this.#grids[k]!.ticksOf(order.price) : Number.NaN,
       arrival: now + this.options.execution.latencyMs + jitter,
       // A new order has filled nothing: its quantity is what remains (the same value).
       remaining: order.filledQuantity.isZero() ? order.quantity : order.quantity.minus(order.filledQuantity),
@@ -244,9 +255,21 @@ export class PaperVenue implements Venue {
         }
       }
       if (positive(qty) && qty.gte(inst.minQuantity)) {
-        const price = this.#slip(grid, false, base, open, qtyF, volume, high, low);
-        const fill = this.#fill(k, stop.id, ++stop.fills, inst, 'SELL', qty, price, 'TAKER', Math.max(t, 0));
-        out.push({ type: 'StopFilled', orderId: stop.id, fill, ts: fill.ts });
+        const ticks = this.#slip(grid, false, base, open, qtyF, volume, high, low);
+        out.push(
+          this.#filled(
+            'StopFilled',
+            k,
+            stop.id,
+            ++stop.fills,
+            inst,
+            'SELL',
+            qty,
+            ticks,
+            'TAKER',
+            Math.max(t, 0),
+          ),
+        );
         used += qtyF;
         usedD = usedD ? usedD.plus(qty) : qty;
         stop.quantity = lessQuantity(grid, stop.quantity, qty);
@@ -290,19 +313,26 @@ export class PaperVenue implements Venue {
           }
         }
         if (positive(qty) && (qty === w.remaining || qty.gte(inst.minQuantity) || qty.eq(w.remaining))) {
-          const price = maker ? w.limit! : this.#slip(grid, w.buy, undefined, open, qtyF, volume, high, low);
-          const fill = this.#fill(
-            k,
-            w.order.id,
-            ++w.fills,
-            inst,
-            w.order.side,
-            qty,
-            price,
-            maker ? 'MAKER' : 'TAKER',
-            ts,
+          let ticks: number;
+          if (maker) {
+            ticks = w.limitTicks;
+            this.#slipped = w.limit;
+          } else ticks = this.#slip(grid, w.buy, undefined, open, qtyF, volume, high, low);
+          const liquidity = maker ? 'MAKER' : 'TAKER';
+          out.push(
+            this.#filled(
+              'OrderFilled',
+              k,
+              w.order.id,
+              ++w.fills,
+              inst,
+              w.order.side,
+              qty,
+              ticks,
+              liquidity,
+              ts,
+            ),
           );
-          out.push({ type: 'OrderFilled', orderId: w.order.id, fill, ts });
           used += qtyF;
           usedD = usedD ? usedD.plus(qty) : qty;
           w.remaining = lessQuantity(grid, w.remaining, qty);
@@ -342,7 +372,11 @@ export class PaperVenue implements Venue {
     this.#active[w.k]!--;
   }
 
-  /** The taker price from `base`, or (undefined) from the open's price, `priceFromNumber(open)`, made only if the tick counts cannot decide. */
+  /**
+   * The taker price from `base`, or (undefined) from the open's price, as a
+   * tick count; NaN when the counts cannot decide, with the price made in
+   * decimals (`priceFromNumber(open)` only then) in #slipped.
+   */
   #slip(
     inst: Grid,
     buy: boolean,
@@ -352,7 +386,7 @@ export class PaperVenue implements Venue {
     volume: number,
     high: number,
     low: number,
-  ): Decimal {
+  ): number {
     const share = volume > 0 ? Math.min(1, qtyF / volume) : 1;
     let bps = this.options.execution.slippageBps + this.#impact * Math.sqrt(share);
     if (this.options.slippageJitterBps) bps += this.#prng.next() * this.options.slippageJitterBps;
@@ -363,8 +397,58 @@ export class PaperVenue implements Venue {
       baseTicks = inst.ticksOf(base);
     }
     const ticks = slippedTicksOf(inst, buy, baseTicks, bpsUnits(bps), high, low);
-    if (!Number.isNaN(ticks)) return inst.priceOfTicks(ticks);
-    return slippedPrice(inst, buy, base ?? inst.priceFromNumber(open), bps, high, low);
+    if (!Number.isNaN(ticks)) return ticks;
+    this.#slipped = slippedPrice(inst, buy, base ?? inst.priceFromNumber(open), bps, high, low);
+    return Number.NaN;
+  }
+
+  /**
+   * The fill's event: a CountedFill when its quantity, price (`ticks`) and fee
+   * are counts on the grids (the same values #fill's Decimals have), else the
+   * event with #fill's literal at the price `ticks` gives or #slipped holds.
+   */
+  #filled(
+    type: 'OrderFilled' | 'StopFilled',
+    k: number,
+    orderId: string,
+    n: number,
+    inst: Instrument,
+    side: 'BUY' | 'SELL',
+    quantity: Decimal,
+    ticks: number,
+    liquidity: 'MAKER' | 'TAKER',
+    ts: number,
+  ): VenueEvent {
+    const grid = this.#grids[k]!;
+    const lotDp = grid.lotPlaces;
+    const tickDp = grid.tickPlaces;
+    if (!Number.isNaN(ticks) && lotDp !== undefined) {
+      const rate = liquidity === 'MAKER' ? this.#maker : this.#taker;
+      const lots = unitsOf(quantity, lotDp);
+      // fillFee's count, at fillFee's places.
+      const fee = safeTimes(safeTimes(ticks, lots), rate.units);
+      const feeDp = tickDp! + lotDp + rate.places;
+      if (lots > 0 && ticks > 0 && !Number.isNaN(fee) && feeDp <= 22)
+        return new CountedFill(
+          type,
+          orderId,
+          n,
+          inst.symbol,
+          side,
+          lots,
+          lotDp,
+          ticks,
+          tickDp!,
+          fee,
+          feeDp,
+          inst.quote,
+          liquidity,
+          ts,
+        );
+    }
+    const price = Number.isNaN(ticks) ? this.#slipped! : grid.priceOfTicks(ticks);
+    const fill = this.#fill(k, orderId, n, inst, side, quantity, price, liquidity, ts);
+    return { type, orderId, fill, ts };
   }
 
   #fill(
