@@ -20,5 +20,11 @@ export { type FeedGapOptions, withGapPolicy } from './feed-gaps.ts';
 export { CandleSequencer, findGaps, GAP_POLICIES, type Gap, type GapPolicy } from './gaps.ts';
 export { candlesFromJson, loadCandlesJson } from './json-loader.ts';
 export { loadCandles } from './load.ts';
-export { MultiReplayFeed, ReplayFeed, type ReplayMarket, type ReplayOptions } from './replay-feed.ts';
+export {
+  earliestNext,
+  MultiReplayFeed,
+  ReplayFeed,
+  type ReplayMarket,
+  type ReplayOptions,
+} from './replay-feed.ts';
 export { CandleAggregator, type ResampleOptions, resample } from './resample.ts';

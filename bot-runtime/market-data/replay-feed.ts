@@ -18,49 +18,24 @@ export interface ReplayOptions {
   readonly yieldEvery?: number;
 }
 
+/** One market's replay: a `MultiReplayFeed` of one. */
 export class ReplayFeed implements CandleFeed {
-  readonly series: CandleSeries;
-  readonly options: ReplayOptions;
-  readonly #abort = new AbortController();
+  readonly #replay: MultiReplayFeed;
 
   constructor(series: CandleSeries, options: ReplayOptions) {
-    if (!(options.speed > 0))
-      throw new RangeError(`replay speed must be greater than 0, got ${options.speed}`);
-    this.series = series;
-    this.options = options;
+    this.#replay = new MultiReplayFeed([{ symbol: options.symbol, series }], options);
   }
 
   close(): void {
-    this.#abort.abort();
+    this.#replay.close();
   }
 
   get closed(): boolean {
-    return this.#abort.signal.aborted;
+    return this.#replay.closed;
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<CandleEvent> {
-    const { series } = this;
-    const { symbol, speed, from = Number.NEGATIVE_INFINITY, to = Number.POSITIVE_INFINITY } = this.options;
-    const sleep = this.options.sleep ?? realSleep;
-    const yieldEvery = this.options.yieldEvery ?? 1024;
-    const signal = this.#abort.signal;
-    let prevT = Number.NaN;
-    let sinceYield = 0;
-    for (let i = 0; i < series.length; i++) {
-      const t = series.time[i]!;
-      if (t < from) continue;
-      if (t > to) break;
-      if (!Number.isNaN(prevT)) {
-        if (Number.isFinite(speed)) await sleep((t - prevT) / speed, signal);
-        else if (++sinceYield >= yieldEvery) {
-          sinceYield = 0;
-          await sleep(0, signal);
-        }
-      }
-      if (signal.aborted) return;
-      prevT = t;
-      yield { symbol, timeframeMs: series.timeframeMs, candle: candleAt(series, i) };
-    }
+  [Symbol.asyncIterator](): AsyncIterator<CandleEvent> {
+    return this.#replay[Symbol.asyncIterator]();
   }
 }
 
@@ -115,17 +90,10 @@ export class MultiReplayFeed implements CandleFeed {
     let prevT = Number.NaN;
     let sinceYield = 0;
     for (;;) {
-      let pick = -1;
-      let t = Number.POSITIVE_INFINITY;
-      for (let k = 0; k < markets.length; k++) {
-        const s = markets[k]!.series;
-        const i = next[k]!;
-        if (i < s.length && s.time[i]! < t) {
-          t = s.time[i]!;
-          pick = k;
-        }
-      }
-      if (pick < 0 || t > to) return;
+      const pick = earliestNext(markets, next);
+      if (pick < 0) return;
+      const t = markets[pick]!.series.time[next[pick]!]!;
+      if (t > to) return;
       if (!Number.isNaN(prevT)) {
         if (Number.isFinite(speed)) {
           if (t > prevT) await sleep((t - prevT) / speed, signal);
@@ -142,4 +110,26 @@ export class MultiReplayFeed implements CandleFeed {
       yield { symbol: m.symbol, timeframeMs: m.series.timeframeMs, candle: candleAt(m.series, i) };
     }
   }
+}
+
+/**
+ * The market whose next candle (at `next[k]`) opens first, the first given on
+ * a tie, or -1 when every market is done: the merge step of a replay in
+ * open-time order, shared with the backtest runner's loop.
+ */
+export function earliestNext(
+  markets: readonly { readonly series: CandleSeries }[],
+  next: ArrayLike<number>,
+): number {
+  let pick = -1;
+  let t = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < markets.length; k++) {
+    const s = markets[k]!.series;
+    const i = next[k]!;
+    if (i < s.length && s.time[i]! < t) {
+      t = s.time[i]!;
+      pick = k;
+    }
+  }
+  return pick;
 }
