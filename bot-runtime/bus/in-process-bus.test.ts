@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { busContract } from '../../test/runtime-faults/contract/bus-contract.ts';
-import { InProcessBus } from './in-process-bus.ts';
+import { InProcessBus, jsonCopy, NOT_PLAIN } from './in-process-bus.ts';
 
 busContract('in-process', async () => {
   const bus = new InProcessBus();
@@ -60,5 +61,74 @@ describe('InProcessBus', () => {
     bus.publishMarketData({ symbol: 'ETH/BTC', timeframe: '1m', candle });
     expect(got).toEqual([7]);
     expect(errors.map((e) => (e as Error).message)).toEqual(['strategy bug']);
+  });
+
+  it('delivers what the wire would: a copy made at publish, and a fresh one per delivery', async () => {
+    const bus = new InProcessBus();
+    const payload = { n: 1, nested: { list: [1, -0, undefined] as unknown[] }, gone: undefined };
+    await bus.publishEvent('signals', 'a', payload);
+    payload.n = 2;
+    payload.nested.list.push(9);
+    const spec = { name: 'reader', ackWaitMs: 0 };
+    const [first] = await bus.fetchEvents<typeof payload>('signals', spec, 1, 0);
+    expect(first?.payload).toStrictEqual({ n: 1, nested: { list: [1, 0, null] } });
+    first!.payload.nested.list.length = 0;
+    const [again] = await bus.fetchEvents<typeof payload>('signals', spec, 1, 0);
+    expect(again?.deliveryCount).toBe(2);
+    expect(again?.payload).toStrictEqual({ n: 1, nested: { list: [1, 0, null] } });
+  });
+
+  it('turns what is not plain data into what JSON makes of it (a Map, a Date, an object with toJSON)', async () => {
+    const bus = new InProcessBus();
+    const at = new Date(0);
+    await bus.publishEvent('signals', 'a', { map: new Map([[1, 2]]), at, price: { toJSON: () => '0.1' } });
+    const [d] = await bus.fetchEvents('signals', { name: 'reader' }, 1, 0);
+    expect(d?.payload).toStrictEqual({ map: {}, at: at.toISOString(), price: '0.1' });
+  });
+});
+
+describe('jsonCopy', () => {
+  const viaJson = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+
+  it('equals a JSON round trip for any value it copies, keys in the same order', () => {
+    const values = fc.anything({
+      withBigInt: true,
+      withBoxedValues: true,
+      withDate: true,
+      withMap: true,
+      withNullPrototype: true,
+      withObjectString: true,
+      withSet: true,
+      withSparseArray: true,
+      withTypedArray: true,
+      withUnicodeString: true,
+    });
+    fc.assert(
+      fc.property(values, (v) => {
+        const copy = jsonCopy(v);
+        if (copy === NOT_PLAIN) return;
+        expect(copy).toStrictEqual(viaJson(v));
+        expect(JSON.stringify(copy)).toBe(JSON.stringify(v));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('copies JSON values themselves, -0 as 0', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(jsonCopy(v)).toStrictEqual(viaJson(v));
+      }),
+    );
+  });
+
+  it('leaves to JSON what only JSON can decide', () => {
+    for (const v of [undefined, Number.NaN, 1n, new Date(0), new Map(), { toJSON: () => 1 }, () => 1]) {
+      expect(jsonCopy(v)).toBe(NOT_PLAIN);
+    }
+    expect(jsonCopy(JSON.parse('{"__proto__":{"a":1}}'))).toBe(NOT_PLAIN);
+    let deep: unknown = 1;
+    for (let i = 0; i < 70; i++) deep = [deep];
+    expect(jsonCopy(deep)).toBe(NOT_PLAIN);
   });
 });

@@ -39,7 +39,8 @@ export interface InProcessBusOptions {
 interface Stored {
   readonly seq: number;
   readonly id: string;
-  readonly json: string;
+  /** The payload as it would come off the wire: plain data (`jsonCopy`), or its JSON text. */
+  readonly payload: { readonly copy: unknown } | { readonly json: string };
   readonly headers: TraceHeaders;
 }
 
@@ -49,7 +50,19 @@ interface StreamState {
   firstSeq: number;
   lastSeq: number;
   readonly ids: Map<string, { seq: number; at: number }>;
+  /** Its durable consumers, by name. */
+  readonly consumers: Map<string, ConsumerState>;
+  /** Fetches waiting for a message: each resolves at the next wake. */
   readonly waiters: Set<() => void>;
+  /** Wakes the waiters (made once: every ack and nak calls it). */
+  readonly wake: () => void;
+  /**
+   * Wakes the waiters when the earliest of their deadlines (or a redelivery)
+   * falls due, at `timerAt`. One per stream, left to run out when a message
+   * wakes them first: no timer is set and cleared per message.
+   */
+  timer: NodeJS.Timeout | undefined;
+  timerAt: number;
 }
 
 interface PendingDelivery {
@@ -73,7 +86,6 @@ export class InProcessBus implements Bus {
   readonly #propagator: TextMapPropagator | undefined;
   readonly #onHandlerError: (error: unknown) => void;
   readonly #streams = new Map<EventKind, StreamState>();
-  readonly #consumers = new Map<string, ConsumerState>();
   readonly #marketData = new Set<{
     filter: { symbol?: string; timeframe?: string };
     handler: (m: MarketDataMessage, c: Context) => void;
@@ -91,7 +103,18 @@ export class InProcessBus implements Bus {
     this.#onHandlerError =
       options.onHandlerError ?? ((error) => console.error('botcore bus: a subscriber failed:', error));
     for (const kind of eventKinds) {
-      this.#streams.set(kind, { messages: [], firstSeq: 1, lastSeq: 0, ids: new Map(), waiters: new Set() });
+      const stream: StreamState = {
+        messages: [],
+        firstSeq: 1,
+        lastSeq: 0,
+        ids: new Map(),
+        consumers: new Map(),
+        waiters: new Set(),
+        wake: () => this.#wake(stream),
+        timer: undefined,
+        timerAt: Number.POSITIVE_INFINITY,
+      };
+      this.#streams.set(kind, stream);
     }
   }
 
@@ -152,10 +175,10 @@ export class InProcessBus implements Bus {
     const seen = stream.ids.get(id);
     if (seen !== undefined && now - seen.at < this.#duplicateWindowMs)
       return { seq: seen.seq, duplicate: true };
-    const json = JSON.stringify(payload);
-    if (json === undefined) throw new Error(`payload of ${kind} ${id} is not JSON`);
+    const stored = storedPayload(payload);
+    if (stored === undefined) throw new Error(`payload of ${kind} ${id} is not JSON`);
     const seq = ++stream.lastSeq;
-    stream.messages.push({ seq, id, json, headers: this.#inject(options) });
+    stream.messages.push({ seq, id, payload: stored, headers: this.#inject(options) });
     stream.ids.set(id, { seq, at: now });
     this.#trim(stream, now);
     this.#wake(stream);
@@ -181,19 +204,34 @@ export class InProcessBus implements Bus {
   }
 
   #wake(stream: StreamState): void {
+    if (stream.waiters.size === 0) return;
     const waiters = [...stream.waiters];
     stream.waiters.clear();
     for (const w of waiters) w();
   }
 
-  #consumer(kind: EventKind, spec: ConsumerSpec): ConsumerState {
-    const key = `${kind}/${spec.name}`;
-    let state = this.#consumers.get(key);
+  #consumer(stream: StreamState, spec: ConsumerSpec): ConsumerState {
+    let state = stream.consumers.get(spec.name);
     if (!state) {
       state = { nextSeq: 1, pending: new Map() };
-      this.#consumers.set(key, state);
+      stream.consumers.set(spec.name, state);
     }
     return state;
+  }
+
+  /** Makes sure the stream's waiters are woken by `at` (this bus's clock; `now` is its time now). */
+  #wakeBy(stream: StreamState, at: number, now: number): void {
+    if (stream.timer !== undefined && stream.timerAt <= at) return;
+    clearTimeout(stream.timer);
+    stream.timerAt = at;
+    stream.timer = setTimeout(
+      () => {
+        stream.timer = undefined;
+        stream.timerAt = Number.POSITIVE_INFINITY;
+        this.#wake(stream);
+      },
+      Math.max(1, at - now),
+    );
   }
 
   async fetchEvents<T = unknown>(
@@ -204,24 +242,23 @@ export class InProcessBus implements Bus {
   ): Promise<Delivery<T>[]> {
     this.#open();
     const stream = this.#stream(kind);
-    const consumer = this.#consumer(kind, spec);
+    const consumer = this.#consumer(stream, spec);
+    // What is waiting goes out at once, without reading the clock for a deadline.
+    let out = this.#take<T>(kind, stream, consumer, spec, max);
+    if (out.length > 0 || waitMs <= 0) return out;
     const deadline = this.#now() + waitMs;
     for (;;) {
-      const out = this.#take<T>(kind, stream, consumer, spec, max);
       const now = this.#now();
-      if (out.length > 0 || now >= deadline || this.#closed) return out;
+      if (now >= deadline || this.#closed) return out;
       // Sleep until a publish or nak wakes us, a pending delivery falls due, or the wait ends.
       let nextDue = deadline;
       for (const p of consumer.pending.values()) nextDue = Math.min(nextDue, p.due);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, Math.max(1, nextDue - now));
-        function done(): void {
-          clearTimeout(timer);
-          stream.waiters.delete(done);
-          resolve();
-        }
-        stream.waiters.add(done);
+        stream.waiters.add(resolve);
+        this.#wakeBy(stream, nextDue, now);
       });
+      out = this.#take<T>(kind, stream, consumer, spec, max);
+      if (out.length > 0) return out;
     }
   }
 
@@ -232,20 +269,25 @@ export class InProcessBus implements Bus {
     spec: ConsumerSpec,
     max: number,
   ): Delivery<T>[] {
+    const out: Delivery<T>[] = [];
+    const pending = consumer.pending;
+    // Nothing outstanding and nothing new: the usual answer of a consumer that keeps up.
+    if (pending.size === 0 && consumer.nextSeq > stream.lastSeq) return out;
     const now = this.#now();
     const ackWait = spec.ackWaitMs ?? this.#ackWaitMs;
     const limit = spec.maxAckPending ?? 1;
-    const out: Delivery<T>[] = [];
     // Messages the stream has dropped can no longer be delivered.
     if (consumer.nextSeq < stream.firstSeq) consumer.nextSeq = stream.firstSeq;
-    for (const seq of consumer.pending.keys()) if (seq < stream.firstSeq) consumer.pending.delete(seq);
-    // Redeliveries first, oldest first: with one outstanding delivery the order never changes.
-    const due = [...consumer.pending].filter(([, p]) => p.due <= now).sort(([a], [b]) => a - b);
-    for (const [seq, p] of due) {
-      if (out.length >= max) return out;
-      p.count++;
-      p.due = now + ackWait;
-      out.push(this.#delivery<T>(kind, stream, consumer, seq, p));
+    if (pending.size > 0) {
+      for (const seq of pending.keys()) if (seq < stream.firstSeq) pending.delete(seq);
+      // Redeliveries first, oldest first: with one outstanding delivery the order never changes.
+      const due = [...pending].filter(([, p]) => p.due <= now).sort(([a], [b]) => a - b);
+      for (const [seq, p] of due) {
+        if (out.length >= max) return out;
+        p.count++;
+        p.due = now + ackWait;
+        out.push(this.#delivery<T>(kind, stream, consumer, seq, p));
+      }
     }
     while (out.length < max && consumer.pending.size < limit && consumer.nextSeq <= stream.lastSeq) {
       const seq = consumer.nextSeq++;
@@ -265,36 +307,21 @@ export class InProcessBus implements Bus {
   ): Delivery<T> {
     const stored = stream.messages[seq - stream.firstSeq];
     if (!stored) throw new Error(`stream ${kind} lost message ${seq}`);
-    const count = pending.count;
-    // Only the delivery that is still outstanding may settle it: a late ack of a
-    // delivery that already timed out and went out again must not ack the new one.
-    const current = () => consumer.pending.get(seq) === pending && pending.count === count;
-    return {
+    return new InProcessDelivery<T>(
       kind,
-      id: stored.id,
-      seq,
-      payload: JSON.parse(stored.json) as T,
-      deliveryCount: count,
-      context: this.#extract(stored.headers),
-      traceparent: stored.headers.traceparent,
-      ack: async () => {
-        if (current()) {
-          consumer.pending.delete(seq);
-          this.#wake(stream);
-        }
-      },
-      nak: (delayMs = 0) => {
-        if (current()) {
-          pending.due = this.#now() + delayMs;
-          this.#wake(stream);
-        }
-      },
-    };
+      stored,
+      ('copy' in stored.payload ? jsonCopy(stored.payload.copy) : JSON.parse(stored.payload.json)) as T,
+      this.#extract(stored.headers),
+      pending,
+      consumer,
+      stream.wake,
+      this.#now,
+    );
   }
 
   async unacknowledged(kind: EventKind, spec: ConsumerSpec): Promise<number> {
     const stream = this.#stream(kind);
-    const consumer = this.#consumer(kind, spec);
+    const consumer = this.#consumer(stream, spec);
     const next = Math.max(consumer.nextSeq, stream.firstSeq);
     const pending = [...consumer.pending.keys()].filter((s) => s >= stream.firstSeq).length;
     return pending + (stream.lastSeq - next + 1);
@@ -366,9 +393,138 @@ export class InProcessBus implements Bus {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const stream of this.#streams.values()) this.#wake(stream);
+    for (const stream of this.#streams.values()) {
+      clearTimeout(stream.timer);
+      stream.timer = undefined;
+      this.#wake(stream);
+    }
     this.#marketData.clear();
     this.#status.clear();
     this.#control = undefined;
   }
+}
+
+/** One delivery of a stored message: settles it only while it is still the outstanding one. */
+class InProcessDelivery<T> implements Delivery<T> {
+  readonly kind: EventKind;
+  readonly id: string;
+  readonly seq: number;
+  readonly payload: T;
+  readonly deliveryCount: number;
+  readonly context: Context;
+  readonly traceparent: string | undefined;
+  readonly #pending: PendingDelivery;
+  readonly #consumer: ConsumerState;
+  readonly #wake: () => void;
+  readonly #now: () => number;
+
+  constructor(
+    kind: EventKind,
+    stored: Stored,
+    payload: T,
+    context: Context,
+    pending: PendingDelivery,
+    consumer: ConsumerState,
+    wake: () => void,
+    now: () => number,
+  ) {
+    this.kind = kind;
+    this.id = stored.id;
+    this.seq = stored.seq;
+    this.payload = payload;
+    this.deliveryCount = pending.count;
+    this.context = context;
+    this.traceparent = stored.headers.traceparent;
+    this.#pending = pending;
+    this.#consumer = consumer;
+    this.#wake = wake;
+    this.#now = now;
+  }
+
+  // A late ack of a delivery that already timed out and went out again must not ack the new one.
+  #current(): boolean {
+    return (
+      this.#consumer.pending.get(this.seq) === this.#pending && this.#pending.count === this.deliveryCount
+    );
+  }
+
+  async ack(): Promise<void> {
+    if (!this.#current()) return;
+    this.#consumer.pending.delete(this.seq);
+    this.#wake();
+  }
+
+  nak(delayMs = 0): void {
+    if (!this.#current()) return;
+    this.#pending.due = this.#now() + delayMs;
+    this.#wake();
+  }
+}
+
+/** The payload to store: a plain-data copy when it has one, else its JSON text; undefined when it is not JSON. */
+function storedPayload(payload: unknown): Stored['payload'] | undefined {
+  const copy = jsonCopy(payload);
+  if (copy !== NOT_PLAIN) return { copy };
+  const json = JSON.stringify(payload);
+  return json === undefined ? undefined : { json };
+}
+
+/** `jsonCopy`'s answer for a value that is not plain data (JSON text is made for it instead). */
+export const NOT_PLAIN: unique symbol = Symbol('not plain data');
+
+/**
+ * A deep copy of plain data equal to `JSON.parse(JSON.stringify(value))`,
+ * without making the text: what a payload is after a trip over the wire, at a
+ * fraction of the cost. Only strings, booleans, null, finite numbers, arrays
+ * and plain objects are copied (an undefined, function or symbol property is
+ * dropped, and in an array is null, as JSON does); anything else (a Decimal, a
+ * Date, a Map, NaN, a bigint, an object nested past `depth`) answers
+ * NOT_PLAIN, and the caller takes the JSON way, which decides what it becomes.
+ */
+export function jsonCopy(value: unknown, depth = 64): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      // JSON writes -0 as 0; NaN and the infinities as null (left to JSON).
+      return Number.isFinite(value) ? value + 0 : NOT_PLAIN;
+    case 'object':
+      break;
+    default:
+      return NOT_PLAIN;
+  }
+  if (value === null) return null;
+  if (depth === 0) return NOT_PLAIN;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Array.prototype) {
+    const array = value as readonly unknown[];
+    if (Object.hasOwn(array, 'toJSON')) return NOT_PLAIN;
+    const out: unknown[] = new Array(array.length);
+    for (let i = 0; i < array.length; i++) {
+      const v = array[i];
+      const c = dropped(v) ? null : jsonCopy(v, depth - 1);
+      if (c === NOT_PLAIN) return NOT_PLAIN;
+      out[i] = c;
+    }
+    return out;
+  }
+  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+  const object = value as Readonly<Record<string, unknown>>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(object)) {
+    // Assigning '__proto__' would set the copy's prototype; a toJSON is JSON's to call.
+    if (key === '__proto__' || key === 'toJSON') return NOT_PLAIN;
+    const v = object[key];
+    if (dropped(v)) continue;
+    const c = jsonCopy(v, depth - 1);
+    if (c === NOT_PLAIN) return NOT_PLAIN;
+    out[key] = c;
+  }
+  return out;
+}
+
+/** What JSON leaves out of an object (and writes as null in an array). */
+function dropped(v: unknown): boolean {
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol';
 }
