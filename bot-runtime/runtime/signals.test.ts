@@ -1,6 +1,8 @@
+import { type Context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import type { TradingBotSpec } from '../../crds/index.ts';
-import { SignalJoin } from './signals.ts';
+import type { Bus, MarketDataMessage } from '../bus/bus.ts';
+import { SignalJoin, type SignalMessage, StrategyWorker } from './signals.ts';
 
 const bot = {
   symbols: ['ETH/BTC', 'LTC/BTC'],
@@ -62,5 +64,37 @@ describe('SignalJoin', () => {
     j.sellAll = true;
     j.addSignal(sig('rsi', 'LTC/BTC', 2, 1));
     expect(j.signal('rsi', 'LTC/BTC', 2)).toBe(-1);
+  });
+});
+
+describe('StrategyWorker', () => {
+  it('publishes a signal at once when none is going out, and behind a slow one in candle order', async () => {
+    const published: number[] = [];
+    let release: (() => void) | undefined;
+    let deliver: ((m: MarketDataMessage, c: Context) => void) | undefined;
+    const bus = {
+      subscribeMarketData: async (_filter: unknown, handler: typeof deliver) => {
+        deliver = handler;
+        return { unsubscribe: async () => undefined };
+      },
+      publishEvent: async (_kind: string, _id: string, payload: SignalMessage) => {
+        published.push(payload.t);
+        if (payload.t === 1) await new Promise<void>((resolve) => (release = resolve));
+        return { seq: published.length, duplicate: false };
+      },
+    } as unknown as Bus;
+    const worker = new StrategyWorker({ bus, bot, strategy: 'rsi' });
+    await worker.start();
+    deliver!(md('ETH/BTC', 0), ROOT_CONTEXT);
+    expect(published).toEqual([0]);
+    await new Promise((resolve) => setImmediate(resolve));
+    deliver!(md('ETH/BTC', 1), ROOT_CONTEXT);
+    deliver!(md('ETH/BTC', 2), ROOT_CONTEXT);
+    deliver!(md('ETH/BTC', 3), ROOT_CONTEXT);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(published).toEqual([0, 1]);
+    release!();
+    await worker.stop();
+    expect(published).toEqual([0, 1, 2, 3]);
   });
 });

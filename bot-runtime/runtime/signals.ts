@@ -54,7 +54,10 @@ export class StrategyWorker {
   readonly #index: number;
   #loaded: LoadedModel | undefined;
   #subscription: Subscription | undefined;
+  /** The last publish (or model evaluation and publish) in candle order; it never rejects. */
   #pending: Promise<unknown> = Promise.resolve();
+  /** Publishes scheduled and not yet done: none, and the next one may go out at once. */
+  #unsettled = 0;
 
   constructor(options: StrategyWorkerOptions) {
     this.#options = options;
@@ -99,19 +102,34 @@ export class StrategyWorker {
     const s = this.#instances.get(message.symbol);
     if (!s) return;
     const model = this.#models.get(message.symbol);
-    // Publishes are chained so signals reach the stream in candle order.
     if (!model) {
       const signal = this.#decide(s, message, parent);
-      this.#pending = this.#pending.then(() => this.#publish(signal));
+      this.#inOrder(() => this.#publish(signal));
       return;
     }
     // The model answers asynchronously: it runs in the same chain, so each candle sees the window up to itself.
     const c = message.candle;
-    this.#pending = this.#pending
-      .then(() => model.evaluate(c.t, c.open, c.high, c.low, c.close, c.volume))
-      .then(() => this.#publish(this.#decide(s, message, parent)))
-      .catch((e) => this.#options.onError?.(e));
+    this.#inOrder(() =>
+      model
+        .evaluate(c.t, c.open, c.high, c.low, c.close, c.volume)
+        .then(() => this.#publish(this.#decide(s, message, parent)))
+        .catch((e) => this.#options.onError?.(e)),
+    );
   }
+
+  /**
+   * Runs `work` (which never rejects) after the work scheduled before it, so
+   * signals reach the stream in candle order; at once when nothing is still
+   * going, which spares the candle a turn of the microtask queue.
+   */
+  #inOrder(work: () => Promise<unknown>): void {
+    const run = () => work().then(this.#settled);
+    this.#pending = this.#unsettled++ === 0 ? run() : this.#pending.then(run);
+  }
+
+  readonly #settled = (): void => {
+    this.#unsettled--;
+  };
 
   /** The strategy's answer to one candle; the evaluation continues the candle's trace. */
   #decide(s: Strategy, message: MarketDataMessage, parent: Context): DecidedSignal {
@@ -193,21 +211,35 @@ interface WaitingCandle {
   readonly candle: Candle;
 }
 
+/** What the join holds of one symbol. */
+interface SymbolSignals {
+  /** The strategies that trade the symbol. */
+  readonly expected: readonly string[];
+  /** Per candle open time, the signal of each strategy that has answered it. */
+  readonly byCandle: Map<number, Map<string, Signal>>;
+  /** The latest candle each strategy answered. */
+  readonly latest: Map<string, number>;
+}
+
 /**
  * Candles in arrival order, each released once every strategy of its symbol
  * has sent the candle's signal. The head waits for its signals, so the kernel
- * sees candles in the feed's order.
+ * sees candles in the feed's order. Signals are kept per symbol and open time
+ * (numbers, not a text key made per look-up: the join is on every candle's way
+ * to its step).
  */
 export class SignalJoin {
-  readonly #expected: Map<string, readonly string[]>;
-  readonly #signals = new Map<string, Map<string, Signal>>();
+  readonly #symbols = new Map<string, SymbolSignals>();
   readonly #queue: WaitingCandle[] = [];
-  /** Per symbol, the latest candle each strategy answered. */
-  readonly #latest = new Map<string, Map<string, number>>();
   readonly states: Map<string, StrategyState>;
 
   constructor(bot: TradingBotSpec) {
-    this.#expected = new Map(bot.symbols.map((s) => [s, strategiesFor(bot, s).map((x) => x.spec.name)]));
+    for (const symbol of bot.symbols) {
+      this.#symbol(
+        symbol,
+        strategiesFor(bot, symbol).map((x) => x.spec.name),
+      );
+    }
     this.states = new Map(
       bot.strategies.map((s) => [
         s.name,
@@ -216,19 +248,26 @@ export class SignalJoin {
     );
   }
 
+  #symbol(symbol: string, expected: readonly string[] = []): SymbolSignals {
+    let signals = this.#symbols.get(symbol);
+    if (!signals) {
+      signals = { expected, byCandle: new Map(), latest: new Map() };
+      this.#symbols.set(symbol, signals);
+    }
+    return signals;
+  }
+
   addCandle(message: MarketDataMessage): void {
     this.#queue.push({ symbol: message.symbol, timeframe: message.timeframe, candle: message.candle });
   }
 
   addSignal(m: SignalMessage): void {
-    const latest = this.#latest.get(m.symbol) ?? new Map<string, number>();
-    this.#latest.set(m.symbol, latest);
+    const { byCandle, latest } = this.#symbol(m.symbol);
     if (m.t > (latest.get(m.strategy) ?? Number.NEGATIVE_INFINITY)) latest.set(m.strategy, m.t);
-    const key = `${m.symbol}|${m.t}`;
-    let got = this.#signals.get(key);
+    let got = byCandle.get(m.t);
     if (!got) {
       got = new Map();
-      this.#signals.set(key, got);
+      byCandle.set(m.t, got);
     }
     got.set(m.strategy, m.signal);
     const state = this.states.get(m.strategy);
@@ -249,16 +288,18 @@ export class SignalJoin {
   next(): WaitingCandle | undefined {
     const head = this.#queue[0];
     if (!head) return undefined;
-    const got = this.#signals.get(`${head.symbol}|${head.candle.t}`);
-    const latest = this.#latest.get(head.symbol);
-    const expected = this.#expected.get(head.symbol) ?? [];
-    for (const name of expected) {
-      if (got?.has(name)) continue;
-      if ((latest?.get(name) ?? Number.NEGATIVE_INFINITY) > head.candle.t) {
-        this.skipped++;
-        continue;
+    const signals = this.#symbols.get(head.symbol);
+    if (signals) {
+      const t = head.candle.t;
+      const got = signals.byCandle.get(t);
+      for (const name of signals.expected) {
+        if (got?.has(name)) continue;
+        if ((signals.latest.get(name) ?? Number.NEGATIVE_INFINITY) > t) {
+          this.skipped++;
+          continue;
+        }
+        return undefined;
       }
-      return undefined;
     }
     this.#queue.shift();
     return head;
@@ -272,36 +313,32 @@ export class SignalJoin {
 
   /** The signal of a released candle; forgotten once read. */
   signal(strategy: string, symbol: string, t: number): Signal {
-    const key = `${symbol}|${t}`;
-    const s = this.#answer(strategy, key);
-    const got = this.#signals.get(key);
+    const s = this.peek(strategy, symbol, t);
+    const byCandle = this.#symbols.get(symbol)?.byCandle;
+    const got = byCandle?.get(t);
     got?.delete(strategy);
     if (got?.size === 0) {
-      this.#signals.delete(key);
+      byCandle!.delete(t);
       // Every strategy of the candle has read its hold: the veto is spent.
-      if (this.#vetoed === key) this.#vetoed = undefined;
+      if (this.#vetoed?.symbol === symbol && this.#vetoed.t === t) this.#vetoed = undefined;
     }
     return s;
   }
 
   /** The signal `signal()` would answer, without forgetting it (for a review before the kernel steps). */
   peek(strategy: string, symbol: string, t: number): Signal {
-    return this.#answer(strategy, `${symbol}|${t}`);
-  }
-
-  #answer(strategy: string, key: string): Signal {
     if (this.sellAll) return -1;
-    if (this.#vetoed === key) return 0;
-    const s = this.#signals.get(key)?.get(strategy) ?? 0;
+    if (this.#vetoed?.symbol === symbol && this.#vetoed.t === t) return 0;
+    const s = this.#symbols.get(symbol)?.byCandle.get(t)?.get(strategy) ?? 0;
     return s > 0 && this.holdBuys ? 0 : s;
   }
 
   /** Makes every strategy of `symbol` hold on the candle at `t` (the advisor said no). */
   veto(symbol: string, t: number): void {
-    this.#vetoed = `${symbol}|${t}`;
+    this.#vetoed = { symbol, t };
   }
 
-  #vetoed: string | undefined;
+  #vetoed: { readonly symbol: string; readonly t: number } | undefined;
 
   /** While true, every strategy answers sell: the kernel cancels entries and closes positions (halt-and-flatten). */
   sellAll = false;
