@@ -61,7 +61,7 @@ import { strategiesFor } from '../strategies/index.ts';
 import { type Decision, ExecutorTraces } from '../telemetry/executor-traces.ts';
 import { PaperVenue } from '../venue/paper/index.ts';
 import type { DecisionReview, ReviewedDecision, ReviewState } from './decision-review.ts';
-import { RecordingVenue } from './recording-venue.ts';
+import { type FillEvent, type RecordedOrderEvent, RecordingVenue } from './recording-venue.ts';
 import { RemoteStrategy, type SignalJoin, type SignalMessage } from './signals.ts';
 import { WriteBehind } from './write-behind.ts';
 
@@ -415,16 +415,15 @@ export class Executor {
     const orderCount = this.kernel.orderCount;
     const placed = orderCount > this.#ordersSeen ? this.kernel.orders.slice(this.#ordersSeen) : [];
     this.#ordersSeen = orderCount;
-    // Each order's events, indexed in its history (0 is the order record).
-    const events = this.#venue.takeOrderEvents().map(({ orderId, event }) => {
-      const index = (this.#eventCount.get(orderId) ?? 0) + 1;
-      this.#eventCount.set(orderId, index);
-      return { orderId, index, event };
-    });
-    const fills = this.#venue.takeFills();
-    // Handed over as they are: the writer makes the records once it takes them, behind the step.
-    const durable = writer.write(() => this.#records(placed, events, fills));
+    const orderEvents = this.#venue.takeOrderEvents();
+    const fillEvents = this.#venue.takeFillEvents();
+    // Handed over as the venue reported them: the writer makes the records once it takes them, behind
+    // the step (in step order), and a fill kept as counts becomes a Fill only then.
+    const durable = writer.write(() =>
+      this.#records(placed, this.#indexed(orderEvents), fillsOf(fillEvents)),
+    );
     if (!replaying) this.#options.onStepped?.(symbol, c);
+    const fills = fillsOf(fillEvents);
 
     if (!replaying && this.metrics) {
       for (const o of placed)
@@ -474,6 +473,15 @@ export class Executor {
       (e) => this.#writeGivenUp(e),
     );
     return { recorded };
+  }
+
+  /** Each order's events, indexed in its history (0 is the order record); called in step order. */
+  #indexed(events: readonly RecordedOrderEvent[]): { orderId: string; index: number; event: OrderEvent }[] {
+    return events.map(({ orderId, event }) => {
+      const index = (this.#eventCount.get(orderId) ?? 0) + 1;
+      this.#eventCount.set(orderId, index);
+      return { orderId, index, event };
+    });
   }
 
   /** The ledger records of what a step made (its ids carry this run's prefix). */
@@ -660,4 +668,9 @@ export function describeRisk(risk: RiskSnapshot): string {
         `${r.state} by ${r.code} ${r.until === undefined ? 'until resumed' : `until ${new Date(r.until).toISOString()}`}`,
     ),
   ].join('; ');
+}
+
+/** The fills of a step's fill events (a fill kept as counts is made here, once). */
+function fillsOf(events: readonly FillEvent[]): Fill[] {
+  return events.map((e) => e.fill);
 }

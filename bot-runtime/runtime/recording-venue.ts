@@ -1,13 +1,25 @@
-// A Venue that passes everything to another venue and remembers the fills it
-// reports, so the executor can record them in the ledger after the kernel's
-// synchronous step. The kernel cannot tell it from the venue it wraps.
+// A Venue that passes everything to another venue and remembers the fills and
+// order events it reports, so the executor can record them in the ledger after
+// the kernel's synchronous step. The kernel cannot tell it from the venue it
+// wraps. It keeps the venue's events as they come and reads nothing of them
+// during the step: a fill the venue keeps as counts (a CountedFill) is made a
+// Fill only when the executor reads it, after the step's clock.
 import type { Decimal, Fill, Order, OrderEvent } from '../domain/index.ts';
 import type { Venue, VenueEvent } from '../venue/venue.ts';
 
+/** A fill event of the venue (OrderFilled or StopFilled); its `fill` may be made when first read. */
+export type FillEvent = Extract<VenueEvent, { readonly fill: Fill }>;
+
+/** An event of one order's history, in the order it happened. */
+export interface RecordedOrderEvent {
+  readonly orderId: string;
+  readonly event: OrderEvent;
+}
+
 export class RecordingVenue implements Venue {
   readonly #inner: Venue;
-  #fills: Fill[] = [];
-  #events: { orderId: string; event: OrderEvent }[] = [];
+  #fills: FillEvent[] = [];
+  #events: RecordedOrderEvent[] = [];
 
   constructor(inner: Venue) {
     this.#inner = inner;
@@ -41,21 +53,9 @@ export class RecordingVenue implements Venue {
     this.#inner.onCandle(k, t, open, high, low, close, volume, out);
     for (let i = from; i < out.length; i++) {
       const e = out[i]!;
-      if (e.type === 'OrderFilled' || e.type === 'StopFilled') this.#fills.push(e.fill);
+      if (e.type === 'OrderFilled' || e.type === 'StopFilled') this.#fills.push(e);
       // The order's own history (a stop is the position's bracket, not an order of the kernel's).
-      if (e.type === 'StopFilled') continue;
-      const { orderId, type, ts } = e;
-      this.#events.push({
-        orderId,
-        event:
-          e.type === 'OrderFilled'
-            ? { type, ts, fill: e.fill }
-            : e.type === 'OrderAccepted'
-              ? { type, ts, venueOrderId: e.venueOrderId }
-              : e.type === 'OrderRejected'
-                ? { type, ts, reason: e.reason }
-                : { type: 'OrderCanceled', ts },
-      } as { orderId: string; event: OrderEvent });
+      if (e.type !== 'StopFilled') this.#events.push(new VenueOrderEvent(e));
     }
   }
 
@@ -64,16 +64,48 @@ export class RecordingVenue implements Venue {
   }
 
   /** Order events since the last call (submitted, cancel requested, and the venue's answers), in order. */
-  takeOrderEvents(): { orderId: string; event: OrderEvent }[] {
+  takeOrderEvents(): RecordedOrderEvent[] {
     const events = this.#events;
     this.#events = [];
     return events;
   }
 
-  /** The fills reported since the last call, in venue order. */
-  takeFills(): Fill[] {
+  /** The fill events reported since the last call, in venue order (read `fill` for each Fill). */
+  takeFillEvents(): FillEvent[] {
     const fills = this.#fills;
     this.#fills = [];
     return fills;
+  }
+}
+
+/** An order's event from the venue's report, made when first read. */
+class VenueOrderEvent implements RecordedOrderEvent {
+  readonly orderId: string;
+  readonly #reported: Exclude<VenueEvent, { type: 'StopFilled' }>;
+  #event: OrderEvent | undefined;
+
+  constructor(reported: Exclude<VenueEvent, { type: 'StopFilled' }>) {
+    this.orderId = reported.orderId;
+    this.#reported = reported;
+  }
+
+  get event(): OrderEvent {
+    this.#event ??= orderEventOf(this.#reported);
+    return this.#event;
+  }
+}
+
+/** The order's event for what the venue reported (its orderId aside). */
+function orderEventOf(e: Exclude<VenueEvent, { type: 'StopFilled' }>): OrderEvent {
+  const { type, ts } = e;
+  switch (type) {
+    case 'OrderFilled':
+      return { type, ts, fill: e.fill };
+    case 'OrderAccepted':
+      return { type, ts, venueOrderId: e.venueOrderId };
+    case 'OrderRejected':
+      return { type, ts, reason: e.reason };
+    case 'OrderCanceled':
+      return { type: 'OrderCanceled', ts };
   }
 }
