@@ -204,10 +204,9 @@ export class InProcessBus implements Bus {
   }
 
   #wake(stream: StreamState): void {
-    if (stream.waiters.size === 0) return;
-    const waiters = [...stream.waiters];
+    // Each waiter resolves a promise: nothing runs (and joins the set) before the loop is done.
+    for (const resolve of stream.waiters) resolve();
     stream.waiters.clear();
-    for (const w of waiters) w();
   }
 
   #consumer(stream: StreamState, spec: ConsumerSpec): ConsumerState {
