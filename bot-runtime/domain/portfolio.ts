@@ -270,6 +270,12 @@ export class Portfolio {
     return this.#positions.get(symbol)!.averagePrice;
   }
 
+  /** `averagePrice(symbol)` as a tick count of the instrument's power-of-ten tick (NaN: not one), without making the Decimal. */
+  averageTicks(symbol: string): number {
+    this.#instrument(symbol);
+    return this.#positions.get(symbol)!.averageTicks;
+  }
+
   /** True when every balance but `currency`'s is zero: the equity is then that balance alone. */
   holdsOnly(currency: string): boolean {
     for (const [c, sum] of this.#balances) if (c !== currency && !sum.isZero()) return false;

@@ -19,7 +19,8 @@ export class PositionBook {
   #bought = 0;
   #sold = 0;
   #fills = 0;
-  #average: Decimal = ZERO;
+  /** The average price; undefined while it is #averageTicks itself (a fill opened at that price), made when read. */
+  #average: Decimal | undefined = ZERO;
   /** The average price as a tick count (NaN: not on the grid or not known). */
   #averageTicks = 0;
   /** Realised PnL as a count of tick x lot; NaN once it is kept in #realized. */
@@ -62,7 +63,7 @@ export class PositionBook {
         symbol: this.symbol,
         quote: this.quote,
         quantity: decimalOfUnits(this.#lots, lotDp),
-        averagePrice: this.#average,
+        averagePrice: this.#averageDecimal(),
         realizedPnl: new Money(this.#realizedDecimal(), this.quote),
         boughtQuantity: decimalOfUnits(this.#bought, lotDp),
         soldQuantity: decimalOfUnits(this.#sold, lotDp),
@@ -73,7 +74,17 @@ export class PositionBook {
   }
 
   get averagePrice(): Decimal {
-    return this.#slow !== undefined ? this.#slow.averagePrice : this.#average;
+    return this.#slow !== undefined ? this.#slow.averagePrice : this.#averageDecimal();
+  }
+
+  /** The average price as a tick count (NaN: not on the grid, or the fold is in decimals). */
+  get averageTicks(): number {
+    return this.#slow === undefined ? this.#averageTicks : Number.NaN;
+  }
+
+  #averageDecimal(): Decimal {
+    this.#average ??= decimalOfUnits(this.#averageTicks, this.#tickDp!);
+    return this.#average;
   }
 
   /** The signed quantity as a lot count (NaN once the fold is in decimals). */
@@ -136,17 +147,23 @@ export class PositionBook {
     let averageTicks = this.#averageTicks;
     let realizedUnits = this.#realizedUnits;
     let realized = this.#realized;
-    // Opening and adding need the price as a Decimal; a reduction only in its rare branches.
-    const px = q === 0 || q > 0 === buy ? this.#price(ticks, fill) : undefined;
     if (q === 0) {
-      const qty = fill === undefined ? decimalOfUnits(lots, this.#lotDp!) : dec(fill.quantity);
-      average = openingPrice(px!, qty);
-      averageTicks = average === px ? ticks : unitsOf(average, this.#tickDp!);
+      if (fill === undefined) {
+        // From counts: the price and the quantity have at most 32 significant digits together, so
+        // openingPrice is the price itself, kept as its tick count (its Decimal made when read).
+        average = undefined;
+        averageTicks = ticks;
+      } else {
+        const px = dec(fill.price);
+        average = openingPrice(px, dec(fill.quantity));
+        averageTicks = average === px ? ticks : unitsOf(average, this.#tickDp!);
+      }
     } else if (q > 0 === buy) {
       // Adding: the volume-weighted mean, in decimals as applyFillToPosition computes it.
       const held = decimalOfUnits(Math.abs(q), this.#lotDp!);
       const qty = fill === undefined ? decimalOfUnits(lots, this.#lotDp!) : dec(fill.quantity);
-      average = this.#average.times(held).plus(px!.times(qty)).div(held.plus(qty));
+      const px = this.#price(ticks, fill);
+      average = this.#averageDecimal().times(held).plus(px.times(qty)).div(held.plus(qty));
       averageTicks = unitsOf(average, this.#tickDp!);
     } else {
       const closed = Math.min(lots, Math.abs(q));
@@ -158,7 +175,7 @@ export class PositionBook {
         // Past the counts (or off the tick grid): the decimal operations of applyFillToPosition.
         const closedQty = decimalOfUnits(closed, this.#lotDp!);
         realized = this.#realizedDecimal().plus(
-          this.#price(ticks, fill).minus(this.#average).times(closedQty).times(direction),
+          this.#price(ticks, fill).minus(this.#averageDecimal()).times(closedQty).times(direction),
         );
         realizedUnits = Number.NaN;
       }

@@ -97,6 +97,7 @@ function portfolioState(p: Portfolio, grid: Grid): unknown {
     positions: JSON.stringify(p.positions()),
     lots: p.positionLots(symbol),
     average: p.averagePrice(symbol).toFixed(),
+    averageTicks: p.averageTicks(symbol),
     cash: p.amountFloat(grid.instrument.quote),
     fills: p.fillCount,
   };

@@ -54,7 +54,7 @@ import { FillLog } from './fill-log.ts';
 import { type ExitReason, OpenTrade, type TradeRecord } from './open-trade.ts';
 import { OrderLog, type OrderRecord } from './order-log.ts';
 import { GrowableSeries } from './series.ts';
-import { type StopFactor, stopFactor, stopPrice } from './stop-price.ts';
+import { type StopFactor, stopFactor, stopPrice, stopTicks } from './stop-price.ts';
 import { TradeLog } from './trade-log.ts';
 
 export type { ExitReason, OrderRecord, TradeRecord };
@@ -955,10 +955,14 @@ export class Kernel {
       trade.add(buy, fill!.quantity, fill!.price, lots, lotDp ?? 0, ticks, tickDp ?? 0, fill!.fee.amount);
     }
     if (buy) {
-      // The stop follows the average entry and covers the whole position.
-      const stop = stopPrice(grid, this.portfolio.averagePrice(inst.symbol), this.#stopFactor);
+      // The stop follows the average entry and covers the whole position: from its tick count when it is one.
+      const ticks = stopTicks(this.portfolio.averageTicks(inst.symbol), this.#stopFactor);
+      const stop = Number.isNaN(ticks)
+        ? stopPrice(grid, this.portfolio.averagePrice(inst.symbol), this.#stopFactor)
+        : grid.priceOfTicks(ticks);
       this.#stop[k] = stop;
-      this.#stopF[k] = toFloat(stop);
+      // The same correctly rounded quotient toFloat takes.
+      this.#stopF[k] = Number.isNaN(ticks) ? toFloat(stop) : ticks / pow10(tickDp!);
       this.#venue.protect(k, stop, quantity(), ts);
     } else {
       if (reason === 'stopLoss') {

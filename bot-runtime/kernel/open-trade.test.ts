@@ -5,7 +5,7 @@ import { ExactAmount } from '../domain/exact-amount.ts';
 import { type Decimal, dec, toFloat, ZERO } from '../domain/index.ts';
 import { closeTrade, OpenTrade, pnlSign } from './open-trade.ts';
 import { addFills, fillSpecArb, grids } from './open-trade-arbitraries.ts';
-import { stopFactor, stopPrice } from './stop-price.ts';
+import { stopFactor, stopPrice, stopTicks } from './stop-price.ts';
 
 /** The displayDiv the kernel used: a / b of the decimals' doubles, to 12 digits. */
 function displayDiv(a: Decimal, b: Decimal): string {
@@ -36,6 +36,9 @@ describe('counts in the kernel', () => {
             return;
           }
           expect(stopPrice(grid, average, stopFactor(f)).toFixed()).toBe(want);
+          // The kernel's count of it, from the average's ticks, when the counts decide.
+          const counted = stopTicks(grid.ticksOf(average), stopFactor(f));
+          if (!Number.isNaN(counted)) expect(grid.priceOfTicks(counted).toFixed()).toBe(want);
         },
       ),
       { numRuns: 8_000 },

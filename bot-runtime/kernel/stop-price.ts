@@ -19,10 +19,15 @@ export function stopFactor(factor: Decimal): StopFactor {
 }
 
 export function stopPrice(grid: Grid, average: Decimal, f: StopFactor): Decimal {
-  const product = safeTimes(grid.ticksOf(average), f.units);
-  if (!Number.isNaN(product)) {
-    const stop = floorDiv(product, pow10(f.places));
-    if (stop >= 1) return grid.priceOfTicks(stop);
-  }
+  const stop = stopTicks(grid.ticksOf(average), f);
+  if (!Number.isNaN(stop)) return grid.priceOfTicks(stop);
   return grid.price(average.times(f.factor), 'down');
+}
+
+/** stopPrice's tick count for an average of `ticks` (NaN when the counts cannot decide: then stopPrice's decimals do). */
+export function stopTicks(ticks: number, f: StopFactor): number {
+  const product = safeTimes(ticks, f.units);
+  if (Number.isNaN(product)) return Number.NaN;
+  const stop = floorDiv(product, pow10(f.places));
+  return stop >= 1 ? stop : Number.NaN;
 }
