@@ -2,8 +2,10 @@
 // JetStream's semantics so that code cannot tell it from nats-bus.ts: durable
 // events de-duplicated by id within a window, per-consumer ordered delivery
 // with explicit acks, redelivery after a nak or the ack wait, and
-// request/reply control. Payloads travel as JSON text, as on the wire, so a
-// payload that would not survive NATS (a Decimal object, a Map) fails here too.
+// request/reply control. A durable payload arrives as a JSON round trip makes
+// it, as on the wire, so one that would not survive NATS (a Decimal object, a
+// Map) fails here too; plain data is copied without making the text
+// (`jsonCopy`), which is most of what a message costs in one process.
 // Streams live in memory: in standalone mode the file ledger is the durable record.
 import type { Context, TextMapPropagator } from '@opentelemetry/api';
 import type { ControlReply, RuntimeReport } from '../../crds/runtime-config/index.ts';
