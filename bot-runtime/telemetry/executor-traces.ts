@@ -16,7 +16,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { failSpan } from './pipeline.ts';
-import { ATTR, pipelineTracer, SPAN_NAMES } from './spans.ts';
+import { ATTR, pipelineTracer, SPAN_NAMES, tracing } from './spans.ts';
 
 interface Arrived {
   candle?: Context;
@@ -93,7 +93,7 @@ export class ExecutorTraces {
     denials: readonly { readonly code: string }[],
   ): Decision {
     const arrived = this.#take(symbol, t);
-    if (replaying) return new Decision(undefined, this.#orders, denials);
+    if (replaying || !tracing()) return new Decision(undefined, this.#orders, denials);
     const [parent, ...others] = [...(arrived?.signals ?? []), ...(arrived?.candle ? [arrived.candle] : [])];
     const links: Link[] = [];
     for (const c of others) {

@@ -3,7 +3,7 @@
 // The context of each travels in the bus message's headers (bus/trace.ts).
 import { type Context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Bus, MarketDataMessage } from '../bus/bus.ts';
-import { ATTR, candleAttributes, pipelineTracer, SPAN_NAMES } from './spans.ts';
+import { ATTR, candleAttributes, pipelineTracer, SPAN_NAMES, tracing } from './spans.ts';
 
 export function failSpan(span: Span, error: unknown): void {
   span.recordException(error instanceof Error ? error : String(error));
@@ -12,6 +12,11 @@ export function failSpan(span: Span, error: unknown): void {
 
 /** Publishes a candle inside a new trace's root span, whose context the message carries. */
 export function publishCandle(bus: Bus, message: MarketDataMessage): void {
+  // The root of a trace: with no SDK there is none, and the message carries no context.
+  if (!tracing()) {
+    bus.publishMarketData(message, { context: ROOT_CONTEXT });
+    return;
+  }
   const span = pipelineTracer().startSpan(
     SPAN_NAMES.candlePublish,
     {
@@ -41,6 +46,7 @@ export function evaluateCandle<T extends { readonly signal: number; readonly rea
   message: MarketDataMessage,
   evaluate: () => T,
 ): { readonly result: T; readonly context: Context } {
+  if (!tracing()) return { result: evaluate(), context: parent };
   const span = pipelineTracer().startSpan(
     SPAN_NAMES.strategyEvaluate,
     {
@@ -70,6 +76,7 @@ export async function publishSignal<R>(
   messageId: string,
   publish: (context: Context) => Promise<R>,
 ): Promise<R> {
+  if (!tracing()) return publish(parent);
   const span = pipelineTracer().startSpan(
     SPAN_NAMES.signalPublish,
     { kind: SpanKind.PRODUCER, attributes: { [ATTR.messageId]: messageId } },

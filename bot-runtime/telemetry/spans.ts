@@ -1,7 +1,15 @@
 // The spans of a candle's way to a fill, their names and attributes, in one
 // place (docs/observability.md lists them). Everything goes through the
-// OpenTelemetry API: with no SDK started every call is a cheap no-op.
-import { type Attributes, type Tracer, trace } from '@opentelemetry/api';
+// OpenTelemetry API. With no SDK started every span would be a no-op; the
+// helpers then make none (`tracing()`), which is a few µs of every candle's
+// way in one process, and pass the context they were given on unchanged.
+import {
+  type Attributes,
+  ProxyTracerProvider,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
 
 export const TRACER_NAME = 'botcore.pipeline';
 
@@ -20,8 +28,28 @@ export const SPAN_NAMES = {
   fillRecord: 'fill record',
 } as const;
 
+let tracer: { readonly of: TracerProvider; readonly tracer: Tracer } | undefined;
+
+/**
+ * The pipeline's tracer, made once per global provider (`trace.getTracer` makes
+ * a new proxy each call). The API's proxy follows an SDK registered later, and
+ * `trace.disable()` installs a new provider, so the cache cannot go stale.
+ */
 export function pipelineTracer(): Tracer {
-  return trace.getTracer(TRACER_NAME);
+  const provider = trace.getTracerProvider();
+  if (tracer?.of !== provider) tracer = { of: provider, tracer: provider.getTracer(TRACER_NAME) };
+  return tracer.tracer;
+}
+
+/**
+ * Whether spans are made at all: an SDK is registered (it may still sample a
+ * trace out, which its spans' `isRecording()` says). Without one, a span would
+ * be the API's non-recording span carrying its parent's context, so a caller
+ * that skips it and passes the parent context on propagates the same trace.
+ */
+export function tracing(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer(TRACER_NAME) !== undefined;
 }
 
 export const ATTR = {
