@@ -59,4 +59,20 @@ describe('pipeline spans without an SDK', () => {
     trace.disable();
     expect(tracing()).toBe(false);
   });
+  it('follows a provider registered after another was disabled (a tracer is not kept past its provider)', async () => {
+    const exported: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const exporter = new sdk.InMemorySpanExporter();
+      const provider = new sdk.NodeTracerProvider({
+        spanProcessors: [new sdk.SimpleSpanProcessor(exporter)],
+      });
+      provider.register();
+      evaluateCandle(upstream, 'rsi', message, () => ({ signal: 0, ready: true }));
+      exported.push(exporter.getFinishedSpans().length);
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+    }
+    expect(exported).toEqual([1, 1]);
+  });
 });
