@@ -634,7 +634,7 @@ export class Kernel {
   #enter(k: number, close: number, now: number): void {
     const inst = this.instruments[k]!;
     const symbol = inst.symbol;
-    // Halted, cooling down, locked or over the order rate: denied before any sizing.
+    // Halted, cooling down, locked or over the order rate: denied before any sizing (and not asked again: checkPrechecked).
     if (this.risk.precheck(symbol, 'BUY', now)) return;
     if (!this.#limit && this.#enterCounted(k, close, now)) return;
     const ref = this.#grids[k]!.priceFromNumber(close);
@@ -667,7 +667,7 @@ export class Kernel {
       );
       return;
     }
-    const verdict = this.risk.check(
+    const verdict = this.risk.checkPrechecked(
       { symbol, side: 'BUY', quantity, price: price ?? ref, position: ZERO },
       { now, equity, positions: this.#positions(), correlation: this.#correlation },
     );
@@ -703,7 +703,7 @@ export class Kernel {
       });
       if (lots !== undefined) {
         const quantity = decimalOfUnits(lots, lotDp);
-        const verdict = this.risk.check(
+        const verdict = this.risk.checkPrechecked(
           { symbol: inst.symbol, side: 'BUY', quantity, price: grid.priceOfTicks(ticks), position: ZERO },
           new CashContext(now, this.#cashF[0]!, this.portfolio, this.#correlation),
         );
@@ -727,7 +727,7 @@ export class Kernel {
     if (lots === undefined) return false;
     const quantity = decimalOfUnits(lots, lotDp);
     const ref = grid.priceOfTicks(ticks);
-    const verdict = this.risk.check(
+    const verdict = this.risk.checkPrechecked(
       { symbol: inst.symbol, side: 'BUY', quantity, price: ref, position: ZERO },
       new CountedContext(now, equity.units, equity.scale, this.#positions(), this.#correlation),
     );

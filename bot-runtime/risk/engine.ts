@@ -216,7 +216,23 @@ export class RiskEngine {
    * counted for the order rate; a denial is recorded with its figures.
    */
   check(intent: OrderIntent, ctx: RiskContext): Verdict {
-    const v = this.#evaluate(intent, ctx);
+    return this.#checked(intent, ctx, false);
+  }
+
+  /**
+   * `check` for an order whose `precheck` (its symbol, `ctx.now`) has just
+   * allowed it, with nothing told to the engine since: the kernel's entries,
+   * which precheck before sizing. The gate reads only what setHalt, onEquity,
+   * onTradeClosed and an allowed check change, and a gate that allows an order
+   * that adds also allows one that reduces, so its answer stands and it is not
+   * asked a second time.
+   */
+  checkPrechecked(intent: OrderIntent, ctx: RiskContext): Verdict {
+    return this.#checked(intent, ctx, true);
+  }
+
+  #checked(intent: OrderIntent, ctx: RiskContext, gated: boolean): Verdict {
+    const v = this.#evaluate(intent, ctx, gated);
     if (v) this.denials.push({ ...v, t: ctx.now, symbol: intent.symbol, side: intent.side });
     else {
       this.#orderTimes.push(ctx.now);
@@ -264,7 +280,8 @@ export class RiskEngine {
     return v;
   }
 
-  #evaluate(intent: OrderIntent, ctx: RiskContext): Verdict {
+  /** The verdict on one order; `gated`: its gate has allowed it already (checkPrechecked). */
+  #evaluate(intent: OrderIntent, ctx: RiskContext, gated: boolean): Verdict {
     const p = this.policy;
     // Selling the whole long position leaves nothing: it reduces (what the sum below finds, without it).
     if (
@@ -273,7 +290,7 @@ export class RiskEngine {
       intent.position.isPositive() &&
       compareDecimals(intent.quantity, intent.position) === 0
     )
-      return this.#gate(intent.symbol, true, ctx.now);
+      return gated ? undefined : this.#gate(intent.symbol, true, ctx.now);
     const signedQty = intent.side === 'BUY' ? intent.quantity : intent.quantity.negated();
     const after = intent.position.isZero() ? signedQty : intent.position.plus(signedQty);
     // A close (nothing left after) reduces without comparing sizes.
@@ -281,7 +298,7 @@ export class RiskEngine {
       !intent.position.isZero() &&
       (after.isZero() ||
         (after.abs().lte(intent.position.abs()) && after.isPositive() === intent.position.isPositive()));
-    const gate = this.#gate(intent.symbol, reduces, ctx.now);
+    const gate = gated ? undefined : this.#gate(intent.symbol, reduces, ctx.now);
     if (gate || reduces) return gate;
     // The decimal checks run only near a limit (the float floors say when); they decide.
     let eqF = ctx.equityFloat ?? toFloat(ctx.equity);
