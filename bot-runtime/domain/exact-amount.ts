@@ -109,11 +109,32 @@ export function formatUnits(u: bigint): string {
   return formatDigits(u.toString());
 }
 
+/**
+ * `0.`, `0.0`, `0.00`, ...: the start of a text below one, by its zeros after
+ * the point (and with a minus). Shared, so a text below one is this and its
+ * digits: fewer and smaller strings than a padded copy, kept by every record.
+ */
+const POINT_ZEROS: string[] = [];
+const MINUS_POINT_ZEROS: string[] = [];
+for (let k = 0; k <= AMOUNT_SCALE; k++) {
+  POINT_ZEROS.push(`0.${'0'.repeat(k)}`);
+  MINUS_POINT_ZEROS.push(`-0.${'0'.repeat(k)}`);
+}
+/** `''`, `0`, `00`, ...: the zeros between a point and a fraction's digits. */
+const ZEROS = POINT_ZEROS.map((p) => p.slice(2));
+
 /** formatUnits from the count's text (`u.toString()`), for a count of 10^-scale (40 unless given). */
 function formatDigits(text: string, scale = AMOUNT_SCALE): string {
   const neg = text.charCodeAt(0) === 45;
-  let digits = neg ? text.slice(1) : text;
-  if (digits.length <= scale) digits = digits.padStart(scale + 1, '0');
+  const digits = neg ? text.slice(1) : text;
+  if (digits.length <= scale) {
+    // Below one: its digits without their trailing zeros, after `0.` and the zeros the scale asks for.
+    let end = digits.length;
+    while (end > 0 && digits.charCodeAt(end - 1) === 48) end--;
+    if (end === 0) return '0';
+    const lead = (neg ? MINUS_POINT_ZEROS : POINT_ZEROS)[scale - digits.length]!;
+    return lead + (end === digits.length ? digits : digits.slice(0, end));
+  }
   const cut = digits.length - scale;
   let end = digits.length;
   while (end > cut && digits.charCodeAt(end - 1) === 48) end--;
@@ -133,8 +154,11 @@ export function formatCount(n: number, scale: number): string {
     frac /= 10;
     places--;
   }
-  const text = frac === 0 ? String(whole) : `${whole}.${String(frac).padStart(places, '0')}`;
-  return neg && a !== 0 ? `-${text}` : text;
+  if (frac === 0) return neg && a !== 0 ? `-${whole}` : String(whole);
+  const digits = String(frac);
+  if (whole === 0) return (neg ? MINUS_POINT_ZEROS : POINT_ZEROS)[places - digits.length]! + digits;
+  const text = `${whole}.${ZEROS[places - digits.length]!}${digits}`;
+  return neg ? `-${text}` : text;
 }
 
 /** The text and the double of `u * 10^-scale` (40 unless given; one conversion of the count to text for both). */
