@@ -25,6 +25,7 @@ import {
   type StreamConfig,
 } from 'nats';
 import type { ControlReply, ControlRequest, RuntimeReport } from '../../crds/runtime-config/index.ts';
+import { addOrUpdateStream, apiErrorCode } from './add-stream.ts';
 import type {
   Bus,
   ConsumerSpec,
@@ -63,8 +64,6 @@ const DEFAULT_ACK_WAIT_MS = 30_000;
 /** Messages a standing pull asks for at once: enough for a burst of signals, within maxAckPending. */
 const MAX_PULL_BATCH = 64;
 // JetStream API error codes (nats-server's errors.json).
-const STREAM_NAME_IN_USE = 10058;
-const STREAM_SUBJECT_OVERLAP = 10065;
 const CONSUMER_NAME_EXISTS = 10013;
 const CONSUMER_ALREADY_EXISTS = 10148;
 
@@ -158,28 +157,8 @@ export class NatsBus implements Bus {
     };
   }
 
-  async #ensureStream(kind: EventKind): Promise<void> {
-    const config = this.streamConfig(kind);
-    try {
-      await this.#jsm.streams.add(config);
-    } catch (error) {
-      const code = apiErrorCode(error);
-      // Two roles adding the same stream at once: the server may answer the second with a subject
-      // overlap (with the stream the first is making) rather than name-in-use. Only when a stream of
-      // our name now holds the subjects is it ours; another stream's subjects stay an error.
-      const ours =
-        code === STREAM_NAME_IN_USE ||
-        (code === STREAM_SUBJECT_OVERLAP && (await this.#streamExists(config.name)));
-      if (!ours) throw error;
-      await this.#jsm.streams.update(config.name, config);
-    }
-  }
-
-  async #streamExists(name: string): Promise<boolean> {
-    return this.#jsm.streams.info(name).then(
-      () => true,
-      () => false,
-    );
+  #ensureStream(kind: EventKind): Promise<void> {
+    return addOrUpdateStream(this.#jsm.streams, this.streamConfig(kind));
   }
 
   /** The consumer's standing pull (standing-pull.ts), opened on its first fetch. */
@@ -402,11 +381,6 @@ export class NatsBus implements Bus {
     for (const pull of this.#pulls.values()) await (await pull.catch(() => undefined))?.close();
     await this.connection.drain().catch(() => this.connection.close());
   }
-}
-
-function apiErrorCode(error: unknown): number | undefined {
-  if (error instanceof NatsError) return error.api_error?.err_code;
-  return undefined;
 }
 
 function defaultHandlerError(error: unknown): void {
