@@ -254,6 +254,8 @@ export class Kernel {
    */
   readonly #wake: Float64Array;
   readonly #open: (OpenTrade | undefined)[];
+  /** Per symbol, its last closed trade's object while no new trade has taken it (#newTrade). */
+  readonly #closedTrade: (OpenTrade | undefined)[];
   readonly #events: VenueEvent[] = objectList();
   readonly #tradeFrom: number;
   readonly #ttl: number;
@@ -361,6 +363,7 @@ export class Kernel {
     this.#stopHot = new Uint8Array(n);
     this.#wake = new Float64Array(n).fill(Number.NaN);
     this.#open = new Array(n).fill(undefined);
+    this.#closedTrade = new Array(n).fill(undefined);
     this.#tradeFrom = options.tradeFrom ?? Number.NEGATIVE_INFINITY;
     this.#ttl = (options.limitOrderTtlCandles ?? 3) * this.#tf;
     const ex = bot.execution;
@@ -824,7 +827,7 @@ export class Kernel {
     const live: Live = { order: new OrderProgress(order), row, strategies, k, entry, submittedAt: now };
     if (entry) {
       this.#entry[k] = live;
-      this.#open[k] ??= new OpenTrade(strategies, now);
+      this.#open[k] ??= this.#newTrade(k, strategies, now);
     } else this.#exit[k] = live;
     this.#rewake(k);
     this.#venue.submit(order, now);
@@ -940,7 +943,7 @@ export class Kernel {
     const flat = position ? position.quantity.isZero() : lots === 0;
     const quantity = () => (position ? position.quantity : decimalOfUnits(lots, lotDp!));
     this.#cashF[0] = this.portfolio.amountFloat(this.#currency);
-    this.#open[k] ??= new OpenTrade(strategies, ts);
+    this.#open[k] ??= this.#newTrade(k, strategies, ts);
     const trade = this.#open[k]!;
     const buy = (c !== undefined ? c.side : fill!.side) === 'BUY';
     if (buy && trade.bought.isZero()) trade.entryTime = ts;
@@ -979,6 +982,8 @@ export class Kernel {
       this.#venue.protect(k, ZERO, ZERO, ts);
       const pnl = this.#tradeLog.add(trade, k, ts);
       this.#open[k] = undefined;
+      // The log keeps the trade's counts or its record, not the object: the next trade of k reuses it.
+      this.#closedTrade[k] = trade;
       this.risk.onTradeClosed(ts, inst.symbol, pnl, trade.exitReason === 'stopLoss');
     }
   }
@@ -991,6 +996,14 @@ export class Kernel {
       const entry = this.#entry[k];
       if (entry) this.#cancel(entry, now);
     }
+  }
+
+  /** An open trade for symbol k: the last closed one's object made new again (no allocation), if there is one. */
+  #newTrade(k: number, strategies: readonly string[], entryTime: number): OpenTrade {
+    const closed = this.#closedTrade[k];
+    if (closed === undefined) return new OpenTrade(strategies, entryTime);
+    this.#closedTrade[k] = undefined;
+    return closed.restart(strategies, entryTime);
   }
 
   /** Positions still open at the end, marked at the last close. */

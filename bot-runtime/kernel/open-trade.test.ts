@@ -119,4 +119,40 @@ describe('counts in the kernel', () => {
       { numRuns: 20_000 },
     );
   }, 30_000);
+  it('a restarted trade is a new one: the same sums, forms and record after the same fills', () => {
+    const sums = (t: OpenTrade) =>
+      [t.bought, t.cost, t.sold, t.proceeds, t.fees].map((x) => [
+        x.toFixed(),
+        x.smallCount,
+        x.smallScale,
+        x.units,
+        x.toFloat(),
+        x.decimal.toFixed(),
+        x.isZero(),
+      ]);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...grids),
+        fc.array(fillSpecArb, { minLength: 2, maxLength: 8 }),
+        fc.array(fillSpecArb, { minLength: 2, maxLength: 8 }),
+        fc.boolean(),
+        (grid, before, after, stopped) => {
+          const reused = new OpenTrade(['a'], 1);
+          addFills(reused, grid, before);
+          if (stopped) reused.exitReason = 'stopLoss';
+          const fresh = new OpenTrade(['b'], 7);
+          expect(reused.restart(['b'], 7)).toBe(reused);
+          expect(sums(reused)).toEqual(sums(fresh));
+          const replay = structuredClone(after);
+          addFills(reused, grid, after);
+          addFills(fresh, grid, replay);
+          expect([reused.strategies, reused.entryTime, reused.exitReason]).toEqual([['b'], 7, 'signal']);
+          expect(sums(reused)).toEqual(sums(fresh));
+          expect(reused.close('X', 9)).toEqual(fresh.close('X', 9));
+          expect(pnlSign(reused)).toBe(pnlSign(fresh));
+        },
+      ),
+      { numRuns: 3_000 },
+    );
+  }, 30_000);
 });

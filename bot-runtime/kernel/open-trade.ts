@@ -160,6 +160,23 @@ export class OpenTrade {
   }
 
   /**
+   * This trade made `new OpenTrade(strategies, entryTime)` again, its five
+   * sums at zero: the kernel reuses a closed trade's object for the symbol's
+   * next one, once the trade log has taken what it keeps (counts or a record).
+   */
+  restart(strategies: readonly string[], entryTime: number): this {
+    this.strategies = strategies;
+    this.entryTime = entryTime;
+    this.exitReason = 'signal';
+    this.bought.reset();
+    this.cost.reset();
+    this.sold.reset();
+    this.proceeds.reset();
+    this.fees.reset();
+    return this;
+  }
+
+  /**
    * A fill's quantity and notional, from its lot and tick counts when known
    * (NaN: not; places at most 22), else in decimals (the quantity, and
    * `price x quantity`), and its fee.
