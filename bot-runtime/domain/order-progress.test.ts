@@ -117,4 +117,42 @@ describe('OrderProgress', () => {
       { numRuns: 5_000 },
     );
   });
+
+  it('gives its quantity for as many lots as the counted fills measured it, and nothing for any other count', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('1', '1.5', '0.5'),
+        fc.array(event, { maxLength: 12 }),
+        fc.constantFrom(0, 1, 3, 8),
+        fc.integer({ min: -1, max: 1 }),
+        (qty, events, dp, off) => {
+          const order = createOrder(inst, { id: 'o-1', side: 'BUY', type: 'MARKET', quantity: qty, ts: 0 });
+          const progress = new OrderProgress(applyOrderEvent(order, { type: 'OrderSubmitted', ts: 0 }));
+          // The lot places of the counted fills of this order that its status let in (an overfill or a repeat is measured, then refused).
+          const measured = new Set<number>();
+          for (const e of events) {
+            const error = outcome(() => progress.apply(e));
+            if (
+              !error?.startsWith('InvalidStateTransition') &&
+              e instanceof CountedFill &&
+              e.orderId === 'o-1' &&
+              e.side === 'BUY' &&
+              e.lots > 0
+            )
+              measured.add(e.lotDp);
+          }
+          const lots = unitsOf(order.quantity, dp) + off;
+          const got = progress.quantityOfLots(lots, dp);
+          if (got !== undefined) {
+            // Only the order's own Decimal, and only for its true count.
+            expect(got).toBe(progress.quantity);
+            expect(off).toBe(0);
+          }
+          // Counted fills at dp alone measured it: the true count gives the quantity.
+          if (measured.size === 1 && measured.has(dp) && off === 0) expect(got).toBe(progress.quantity);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
 });

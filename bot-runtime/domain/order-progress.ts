@@ -79,6 +79,15 @@ export class OrderProgress {
     return this.#filled;
   }
 
+  /**
+   * The order's quantity when it is `lots` counts of 10^-dp, as the counted
+   * fills measured it (undefined: another value, or not measured): a holder
+   * with a sum of as many lots may use this Decimal instead of making one.
+   */
+  quantityOfLots(lots: number, dp: number): Decimal | undefined {
+    return lots === this.#quantityLots && dp === this.#lotDp ? this.quantity : undefined;
+  }
+
   /** A trade id applied before (either kind of fill). */
   #seen(tradeId: string): boolean {
     if (this.#tradeIds?.includes(tradeId) === true) return true;

@@ -24,7 +24,6 @@ import {
   toFloat,
   ZERO,
 } from '../domain/index.ts';
-import { objectList } from '../domain/lists.ts';
 import { OrderProgress } from '../domain/order-progress.ts';
 import { decimalOfUnits, pow10, unitsOf } from '../domain/units.ts';
 import type { CandleSeries } from '../market-data/index.ts';
@@ -128,6 +127,9 @@ export interface TradeSeed {
 
 /** Fills are kept as the venue reported them (decimals); reports format them. */
 export type FillRecord = Fill;
+
+/** #events' placeholder. */
+const NO_EVENT: VenueEvent = { type: 'OrderCanceled', orderId: '', ts: 0 };
 
 /** A venue event that carries a fill. */
 type FillEvent = Extract<VenueEvent, { type: 'OrderFilled' | 'StopFilled' }>;
@@ -256,7 +258,12 @@ export class Kernel {
   readonly #open: (OpenTrade | undefined)[];
   /** Per symbol, its last closed trade's object while no new trade has taken it (#newTrade). */
   readonly #closedTrade: (OpenTrade | undefined)[];
-  readonly #events: VenueEvent[] = objectList();
+  /**
+   * The venue's events of one #match, after a placeholder at index 0 that is
+   * never read: truncating the list to length 1 keeps its store, where length 0
+   * would drop it (V8) and the next candle with events would allocate one.
+   */
+  readonly #events: VenueEvent[] = [NO_EVENT];
   readonly #tradeFrom: number;
   readonly #ttl: number;
   readonly #limit: boolean;
@@ -855,8 +862,8 @@ export class Kernel {
     const t = this.#bt;
     const events = this.#events;
     this.#venue.onCandle(k, t, this.#bo, this.#bh, this.#bl, this.#bc, this.#bv, events);
-    for (let i = 0; i < events.length; i++) this.#apply(events[i]!);
-    events.length = 0;
+    for (let i = 1; i < events.length; i++) this.#apply(events[i]!);
+    events.length = 1;
     // Limit orders that have worked long enough are canceled.
     if (this.#limit) {
       const now = t + this.#tf;
@@ -895,7 +902,7 @@ export class Kernel {
       // The stop ends the trade: an entry still working (partly filled) is canceled.
       const entry = this.#entry[k];
       if (entry) this.#cancel(entry, e.ts);
-      this.#book(k, e, 'stopLoss', []);
+      this.#book(k, e, 'stopLoss', [], undefined);
       this.#rewake(k);
       return;
     }
@@ -903,7 +910,7 @@ export class Kernel {
     if (!live) return;
     // The venue's event is the order's event (its orderId aside).
     live.order.apply(e);
-    if (e.type === 'OrderFilled') this.#book(live.k, e, 'signal', live.strategies);
+    if (e.type === 'OrderFilled') this.#book(live.k, e, 'signal', live.strategies, live.order);
     this.#orderLog.setStatus(live.row, live.order.status);
     if (
       live.order.status === 'FILLED' ||
@@ -925,7 +932,13 @@ export class Kernel {
    * the protective stop. A CountedFill on the symbol's grids is booked from
    * its counts (its Fill literal is not made); any other from its Fill.
    */
-  #book(k: number, e: FillEvent, reason: 'signal' | 'stopLoss', strategies: readonly string[]): void {
+  #book(
+    k: number,
+    e: FillEvent,
+    reason: 'signal' | 'stopLoss',
+    strategies: readonly string[],
+    order: OrderProgress | undefined,
+  ): void {
     const inst = this.instruments[k]!;
     const grid = this.#grids[k]!;
     const lotDp = grid.lotPlaces;
@@ -941,7 +954,13 @@ export class Kernel {
     if (position) this.#posF[k] = toFloat(position.quantity);
     else this.#posF[k] = lots / pow10(lotDp!);
     const flat = position ? position.quantity.isZero() : lots === 0;
-    const quantity = () => (position ? position.quantity : decimalOfUnits(lots, lotDp!));
+    // The position for the stop: the order's own quantity when the position is as many lots (an entry filled at once), no new Decimal.
+    const quantity = () =>
+      position
+        ? position.quantity
+        : lots === 0
+          ? ZERO
+          : (order?.quantityOfLots(lots, lotDp!) ?? decimalOfUnits(lots, lotDp!));
     this.#cashF[0] = this.portfolio.amountFloat(this.#currency);
     this.#open[k] ??= this.#newTrade(k, strategies, ts);
     const trade = this.#open[k]!;

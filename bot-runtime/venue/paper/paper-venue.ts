@@ -113,8 +113,14 @@ export class PaperVenue implements Venue {
   readonly #share: number;
   readonly #impact: number;
   readonly #prng: Prng;
-  /** One list for the venue's life (objectList, compacted in place): one shape for the optimizer. */
-  readonly #working: Working[] = objectList();
+  /**
+   * One list for the venue's life (objectList, compacted in place): one shape
+   * for the optimizer. Its first #workingCount slots are the working orders;
+   * the length is never set to 0, which would drop the backing store (V8) and
+   * make the next submit allocate a new one.
+   */
+  readonly #working: (Working | undefined)[] = objectList();
+  #workingCount = 0;
   readonly #stops: (Stop | undefined)[];
   readonly #active: Int32Array;
   #stopSeq = 0;
@@ -157,7 +163,7 @@ export class PaperVenue implements Venue {
     const jitter = this.options.latencyJitterMs
       ? Math.floor(this.#prng.next() * this.options.latencyJitterMs)
       : 0;
-    this.#working.push({
+    const w: Working = {
       order,
       k,
       buy: order.side === 'BUY',
@@ -170,12 +176,22 @@ export class PaperVenue implements Venue {
       accepted: false,
       fills: 0,
       cancelAt: Number.POSITIVE_INFINITY,
-    });
+    };
+    if (this.#workingCount < this.#working.length) this.#working[this.#workingCount] = w;
+    else this.#working.push(w);
+    this.#workingCount++;
     this.#active[k]!++;
   }
 
   cancel(orderId: string, now: number): void {
-    const w = this.#working.find((x) => x.order.id === orderId);
+    const list = this.#working;
+    let w: Working | undefined;
+    for (let i = 0; i < this.#workingCount; i++) {
+      if (list[i]!.order.id === orderId) {
+        w = list[i];
+        break;
+      }
+    }
     if (w && w.cancelAt === Number.POSITIVE_INFINITY) w.cancelAt = now + this.options.execution.latencyMs;
   }
 
@@ -237,7 +253,9 @@ export class PaperVenue implements Venue {
       if (!stop.triggered) {
         stop.triggered = true;
         // One-cancels-other: the stop takes the position, working sells of the symbol are canceled.
-        for (const w of this.#working) {
+        const list = this.#working;
+        for (let i = 0; i < this.#workingCount; i++) {
+          const w = list[i]!;
           if (w.k === k && !w.buy) {
             w.cancelAt = t;
           }
@@ -281,7 +299,10 @@ export class PaperVenue implements Venue {
     }
 
     let removed = false;
-    for (const w of this.#working) {
+    const working = this.#working;
+    const count = this.#workingCount;
+    for (let i = 0; i < count; i++) {
+      const w = working[i]!;
       if (w.k !== k || w.arrival >= end) continue;
       const ts = Math.max(t, w.arrival);
       if (w.cancelAt <= t) {
@@ -350,16 +371,20 @@ export class PaperVenue implements Venue {
       }
     }
     if (removed) {
-      const list = this.#working;
       let kept = 0;
-      for (const w of list) if (w.cancelAt !== Number.NEGATIVE_INFINITY) list[kept++] = w;
-      list.length = kept;
+      for (let i = 0; i < count; i++) {
+        const w = working[i]!;
+        if (w.cancelAt !== Number.NEGATIVE_INFINITY) working[kept++] = w;
+      }
+      // The slots after the kept orders hold none (the list keeps its length and store).
+      for (let i = kept; i < count; i++) working[i] = undefined;
+      this.#workingCount = kept;
     }
   }
 
   #anyArrived(k: number, end: number): boolean {
     const list = this.#working;
-    for (let i = 0; i < list.length; i++) {
+    for (let i = 0; i < this.#workingCount; i++) {
       const w = list[i]!;
       if (w.k === k && w.arrival < end) return true;
     }
