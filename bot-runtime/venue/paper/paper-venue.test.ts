@@ -60,7 +60,37 @@ function candle(
 const fills = (ev: VenueEvent[]) =>
   ev.flatMap((e) => (e.type === 'OrderFilled' || e.type === 'StopFilled' ? [e.fill] : []));
 
+/** An event as its reader sees it (a fill event's Fill read). */
+const seen = (e: VenueEvent) =>
+  e.type === 'OrderFilled' || e.type === 'StopFilled' ? { ...e, fill: { ...e.fill } } : { ...e };
+
 describe('PaperVenue', () => {
+  it('treats an order after finished ones as new: the events a fresh venue reports for it', () => {
+    // Earlier orders of every kind, all finished by candle 4: a limit buy filled at once, a resting limit sell canceled, a market buy.
+    const used = venue();
+    used.submit(order('BUY', '2', '2.5', 'O-1'), TF);
+    used.submit(order('SELL', '3', '9', 'O-2'), TF);
+    candle(used, 1, 2, 2.1, 1.9, 2, 1000);
+    used.cancel('O-2', 2 * TF);
+    used.submit(order('BUY', '0.5', undefined, 'O-3'), 2 * TF);
+    candle(used, 2, 2, 2.1, 1.9, 2, 1000);
+    candle(used, 3, 2, 2.1, 1.9, 2, 1000);
+    expect(used.activeCount(0)).toBe(0);
+    // The next orders: a resting limit buy that fills as maker later, and a market sell.
+    const fresh = venue();
+    for (const v of [used, fresh]) {
+      v.submit(order('BUY', '1.5', '1.8', 'O-4'), 4 * TF);
+      v.submit(order('SELL', '0.7', undefined, 'O-5'), 4 * TF);
+    }
+    for (let k = 4; k < 7; k++) {
+      const low = k === 5 ? 1.7 : 1.9;
+      expect(candle(used, k, 2, 2.1, low, 2, 1000).map(seen)).toEqual(
+        candle(fresh, k, 2, 2.1, low, 2, 1000).map(seen),
+      );
+    }
+    expect(used.activeCount(0)).toBe(0);
+  });
+
   it('a market buy sent at a close fills at the next open plus slippage, as taker', () => {
     const v = venue();
     v.submit(order('BUY', '1'), TF); // sent when candle 0 closes; arrives 50 ms into candle 1
