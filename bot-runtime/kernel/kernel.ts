@@ -134,15 +134,32 @@ const NO_EVENT: VenueEvent = { type: 'OrderCanceled', orderId: '', ts: 0 };
 /** A venue event that carries a fill. */
 type FillEvent = Extract<VenueEvent, { type: 'OrderFilled' | 'StopFilled' }>;
 
-interface Live {
-  /** The order's status as its events arrive (the venue got the Order itself). */
-  order: OrderProgress;
+/**
+ * A working order: its status as its events arrive (the venue got the Order
+ * itself) and what the kernel keeps beside it, in one object per order.
+ */
+class Live extends OrderProgress {
   /** The order's row in the kernel's OrderLog. */
-  row: number;
-  strategies: readonly string[];
-  k: number;
-  entry: boolean;
-  submittedAt: number;
+  readonly row: number;
+  readonly strategies: readonly string[];
+  readonly k: number;
+  readonly entry: boolean;
+  readonly submittedAt: number;
+  constructor(
+    order: Order,
+    row: number,
+    strategies: readonly string[],
+    k: number,
+    entry: boolean,
+    submittedAt: number,
+  ) {
+    super(order);
+    this.row = row;
+    this.strategies = strategies;
+    this.k = k;
+    this.entry = entry;
+    this.submittedAt = submittedAt;
+  }
 }
 
 /** The risk context of a close: it only reduces, so its equity is made only if a check reads it. */
@@ -831,7 +848,7 @@ export class Kernel {
       order.status,
       this.#grids[k]!.lotPlaces,
     );
-    const live: Live = { order: new OrderProgress(order), row, strategies, k, entry, submittedAt: now };
+    const live = new Live(order, row, strategies, k, entry, now);
     if (entry) {
       this.#entry[k] = live;
       this.#open[k] ??= this.#newTrade(k, strategies, now);
@@ -881,19 +898,19 @@ export class Kernel {
   #liveOrder(id: string): Live | undefined {
     for (let k = 0; k < this.symbols.length; k++) {
       const entry = this.#entry[k];
-      if (entry !== undefined && entry.order.id === id) return entry;
+      if (entry !== undefined && entry.id === id) return entry;
       const exit = this.#exit[k];
-      if (exit !== undefined && exit.order.id === id) return exit;
+      if (exit !== undefined && exit.id === id) return exit;
     }
     return undefined;
   }
 
   /** Asks the venue to cancel a working order (once). */
   #cancel(live: Live, now: number): void {
-    if (live.order.status === 'PENDING_CANCEL') return;
-    live.order.apply({ type: 'OrderCancelRequested', ts: now });
-    this.#orderLog.setStatus(live.row, live.order.status);
-    this.#venue.cancel(live.order.id, now);
+    if (live.status === 'PENDING_CANCEL') return;
+    live.apply({ type: 'OrderCancelRequested', ts: now });
+    this.#orderLog.setStatus(live.row, live.status);
+    this.#venue.cancel(live.id, now);
   }
 
   #apply(e: VenueEvent): void {
@@ -909,14 +926,10 @@ export class Kernel {
     const live = this.#liveOrder(e.orderId);
     if (!live) return;
     // The venue's event is the order's event (its orderId aside).
-    live.order.apply(e);
-    if (e.type === 'OrderFilled') this.#book(live.k, e, 'signal', live.strategies, live.order);
-    this.#orderLog.setStatus(live.row, live.order.status);
-    if (
-      live.order.status === 'FILLED' ||
-      live.order.status === 'CANCELED' ||
-      live.order.status === 'REJECTED'
-    ) {
+    live.apply(e);
+    if (e.type === 'OrderFilled') this.#book(live.k, e, 'signal', live.strategies, live);
+    this.#orderLog.setStatus(live.row, live.status);
+    if (live.status === 'FILLED' || live.status === 'CANCELED' || live.status === 'REJECTED') {
       if (this.#entry[live.k] === live) this.#entry[live.k] = undefined;
       if (this.#exit[live.k] === live) this.#exit[live.k] = undefined;
       // An entry that never filled leaves no trade behind.
