@@ -154,6 +154,19 @@ describe('backtest on real candles', () => {
     expect(r.kernel.strategies[0]![0]!.ready).toBe(true);
   });
 
+  it('with --from and --to over several markets, only candles in the range are traded, merged by open time', () => {
+    const times = multiMarkets[0]!.series.time;
+    const from = times[2000]!;
+    const to = times[4000]!;
+    const r = runBacktest({ bot: ensembleBot, markets: multiMarkets, from, to });
+    expect([r.from, r.to]).toEqual([from, to]);
+    const equityTimes = [...r.kernel.equity.times];
+    expect(equityTimes[0]).toBe(from + 300_000);
+    expect(equityTimes.at(-1)).toBe(to + 300_000);
+    expect(r.kernel.orders.length).toBeGreaterThan(0);
+    expect(r.kernel.orders.every((o) => o.ts > from && o.ts <= to + 300_000)).toBe(true);
+  });
+
   it('an emergency halt blocks every order for the whole run', () => {
     const r = runBacktest({
       bot: rsiBot,

@@ -3,7 +3,13 @@
 import type { RiskPolicySpec, TradingBotSpec } from '../../crds/index.ts';
 import { type Decimal, dec, Instrument } from '../domain/index.ts';
 import { CandleClock, Kernel, type KernelOptions } from '../kernel/index.ts';
-import { type CandleSeries, formatTimeframe, parseTimeframe, resample } from '../market-data/index.ts';
+import {
+  type CandleSeries,
+  earliestNext,
+  formatTimeframe,
+  parseTimeframe,
+  resample,
+} from '../market-data/index.ts';
 import { PaperVenue, type PaperVenueOptions } from '../venue/paper/index.ts';
 
 export interface BacktestMarket {
@@ -166,19 +172,12 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     const next = new Int32Array(markets.length);
     let done = 0;
     for (;;) {
-      let pick = -1;
-      let t = Number.POSITIVE_INFINITY;
-      for (let k = 0; k < markets.length; k++) {
-        const s = markets[k]!.series;
-        const i = next[k]!;
-        if (i < s.length && s.time[i]! < t) {
-          t = s.time[i]!;
-          pick = k;
-        }
-      }
-      if (pick < 0 || t > to) break;
+      const pick = earliestNext(markets, next);
+      if (pick < 0) break;
       const s = markets[pick]!.series;
       const i = next[pick]!;
+      const t = s.time[i]!;
+      if (t > to) break;
       next[pick] = i + 1;
       kernel.stepAt(pick, s, i);
       if (t >= from) {
