@@ -26,6 +26,8 @@ async function setup(
     /** A strategy worker that goes on (its pod was not restarted), and the candle it is at. */
     strategy?: Strategy;
     from?: number;
+    /** Wraps the file ledger the executor writes to (a test may hold its writes). */
+    wrapLedger?: (ledger: Ledger) => Ledger;
   } = {},
 ) {
   const { bot } = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
@@ -37,7 +39,7 @@ async function setup(
   const signals = new SignalJoin(bot);
   const executor = new Executor({
     bus,
-    ledger,
+    ledger: options.wrapLedger ? options.wrapLedger(ledger) : ledger,
     bot,
     markets: [{ symbol: 'ETH/BTC', instrument: defaultInstrument('ETH/BTC') }],
     timeframeMs: series.timeframeMs,
@@ -96,6 +98,54 @@ describe('Executor', () => {
       expect(buys).toBeGreaterThan(0);
       expect(executor.kernel.orders.length).toBe(orders);
     } finally {
+      await close();
+    }
+  });
+
+  it('halt-and-flatten is done only once the closing fill is in the ledger, not when the kernel is flat', async () => {
+    let held: Promise<void> | undefined;
+    let release = () => {};
+    const { executor, next, series, close } = await setup({
+      wrapLedger: (ledger) =>
+        new Proxy(ledger, {
+          get(target, key) {
+            if (key === 'recordBatch')
+              return async (batch: Parameters<Ledger['recordBatch']>[0]) => {
+                await held;
+                return target.recordBatch(batch);
+              };
+            const value = Reflect.get(target, key, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        }),
+    });
+    try {
+      while (executor.kernel.openTrades().length === 0) await next();
+      executor.haltAndFlatten('TradingBot deleted');
+      let i = executor.kernel.candles;
+      while (executor.kernel.openTrades().length > 0) {
+        // The ledger takes nothing from here on until released.
+        held = new Promise((resolve) => {
+          release = resolve;
+        });
+        const stepping = executor.step('ETH/BTC', candleAt(series, i++));
+        await new Promise((resolve) => setImmediate(resolve));
+        if (executor.kernel.openTrades().length > 0) {
+          release();
+          await stepping;
+          continue;
+        }
+        // Flat and halted in the kernel, the closing fill still on its way to the ledger.
+        expect(executor.riskView().state).toBe('Halted');
+        expect(executor.haltAndFlatten('again').done).toBe(false);
+        release();
+        await stepping;
+      }
+      await executor.settle();
+      expect(executor.haltAndFlatten('again')).toEqual({ done: true, symbols: ['ETH/BTC'] });
+      expect(executor.applier.position('ETH/BTC')?.quantity.isZero()).toBe(true);
+    } finally {
+      release();
       await close();
     }
   });

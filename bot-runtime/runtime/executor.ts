@@ -400,7 +400,7 @@ export class Executor {
     const join = this.#options.join;
     join.holdBuys =
       !replaying && (this.#flatten !== undefined || this.#options.canOpenPositions?.() === false);
-    join.sellAll = !replaying && this.#flatten !== undefined && !this.#flatten.done;
+    join.sellAll = !replaying && this.#flatten !== undefined && !this.#flatten.flat;
     const review = this.#options.review;
     if (review) {
       review.observe(symbol, c);
@@ -432,10 +432,9 @@ export class Executor {
       for (; this.#denialsSeen < denials.length; this.#denialsSeen++)
         this.metrics.recordDenial(denials[this.#denialsSeen]!.code);
     } else this.#denialsSeen = this.kernel.risk.denials.length;
-    if (this.#flatten && !this.#flatten.done && this.kernel.openTrades().length === 0) {
+    if (this.#flatten && !this.#flatten.flat && this.kernel.openTrades().length === 0) {
       // Flat: now the halt, which would also have refused the closing orders.
-      this.#flatten.done = true;
-      this.kernel.risk.setHalt(true, this.#flatten.reason);
+      this.#flatLedgered(this.#flatten);
     }
     // Spans end when their records are durable; a write that is given up is reported by the writer.
     for (const o of placed) decision.order(o, () => durable).catch(() => undefined);
@@ -596,7 +595,7 @@ export class Executor {
     | undefined;
   #denialsSeen = 0;
 
-  #flatten: { reason: string; symbols: string[]; done: boolean } | undefined;
+  #flatten: Flatten | undefined;
 
   /**
    * halt-and-flatten: opens nothing more, closes every position with the
@@ -607,10 +606,31 @@ export class Executor {
   haltAndFlatten(reason: string): { done: boolean; symbols: readonly string[] } {
     if (!this.#flatten) {
       const symbols = this.kernel.openTrades().map((t) => t.symbol);
-      this.#flatten = { reason, symbols, done: symbols.length === 0 };
-      if (this.#flatten.done) this.kernel.risk.setHalt(true, reason);
+      this.#flatten = { reason, symbols, flat: false, done: false };
+      if (symbols.length === 0) this.#flatLedgered(this.#flatten);
     }
     return { done: this.#flatten.done, symbols: this.#flatten.symbols };
+  }
+
+  /**
+   * The kernel is flat: halts it, and reports the flatten done only once what
+   * the ledger writer holds (the closing fills among it) is durable, since the
+   * operator takes "done" as leave to stop the pods and drop the bot.
+   */
+  #flatLedgered(flatten: Flatten): void {
+    flatten.flat = true;
+    this.kernel.risk.setHalt(true, flatten.reason);
+    const writer = this.#writer;
+    if (!writer) {
+      flatten.done = true;
+      return;
+    }
+    writer.drained().then(
+      () => {
+        flatten.done = true;
+      },
+      () => undefined,
+    );
   }
 
   /** A changed RiskPolicy's halt takes effect at once (other limits are the kernel's from its start). */
@@ -644,6 +664,14 @@ export class Executor {
     await this.#writer?.finish();
     this.kernel.onStop();
   }
+}
+
+/** A halt-and-flatten in progress: `flat` once the kernel holds nothing and is halted, `done` once the ledger has the closing fills too. */
+interface Flatten {
+  readonly reason: string;
+  readonly symbols: string[];
+  flat: boolean;
+  done: boolean;
 }
 
 /** What a seeded kernel starts from, for the log: `cash 0.5 BTC; ETH/BTC 2.1 at 0.0981`. */
