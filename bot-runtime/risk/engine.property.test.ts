@@ -3,32 +3,9 @@
 // blocks every order.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RiskPolicySpec } from '../../crds/index.ts';
 import { type Decimal, dec, ZERO } from '../domain/index.ts';
 import { DEFAULT_RISK_POLICY, RiskEngine } from './engine.ts';
-
-const SYMBOLS = ['ETH/BTC', 'LTC/BTC', 'XLM/BTC'];
-
-const policyArb: fc.Arbitrary<RiskPolicySpec> = fc.record({
-  maxDailyLossPercent: fc.constantFrom('1', '2.5', '5', '10'),
-  cooldown: fc.record({
-    consecutiveLosses: fc.integer({ min: 1, max: 5 }),
-    minutes: fc.integer({ min: 1, max: 120 }),
-  }),
-  maxPositionSizePercent: fc.constantFrom('5', '10', '25', '50'),
-  maxPositionNotional: fc.option(fc.constantFrom('100', '1000'), { nil: undefined }),
-  riskPerTradePercent: fc.constantFrom('0.5', '1'),
-  stopLossPercent: fc.constantFrom('1', '2'),
-  maxCorrelatedExposurePercent: fc.constantFrom('50', '70', '100'),
-  maxOpenPositions: fc.integer({ min: 1, max: 3 }),
-  maxDrawdownPercent: fc.constantFrom('5', '10', '20'),
-  pairLock: fc.record({
-    stopLosses: fc.integer({ min: 1, max: 3 }),
-    minutes: fc.integer({ min: 1, max: 120 }),
-  }),
-  maxOrdersPerMinute: fc.integer({ min: 1, max: 10 }),
-  halt: fc.constant(false),
-});
+import { openPositions, policyArb, SYMBOLS } from './engine-arbitraries.ts';
 
 type Op =
   | { kind: 'equity'; dt: number; factor: number }
@@ -84,10 +61,7 @@ describe('risk engine properties', () => {
               const position = pos.get(symbol)!;
               const quantity = dec(op.qty);
               const price = dec(op.price);
-              const positions = SYMBOLS.map((s) => ({
-                symbol: s,
-                notional: pos.get(s)!.times(price),
-              })).filter((p) => !p.notional.isZero());
+              const positions = openPositions(pos, price);
               const eq = dec(equity);
               engine.state.tick(now);
               const state = engine.state.state;

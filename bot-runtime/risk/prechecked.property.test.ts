@@ -3,32 +3,9 @@
 // history of equities, closed trades, halts and orders before.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RiskPolicySpec } from '../../crds/index.ts';
 import { type Decimal, dec, ZERO } from '../domain/index.ts';
 import { RiskEngine } from './engine.ts';
-
-const SYMBOLS = ['ETH/BTC', 'LTC/BTC', 'XLM/BTC'];
-
-const policyArb: fc.Arbitrary<RiskPolicySpec> = fc.record({
-  maxDailyLossPercent: fc.constantFrom('1', '5', '10'),
-  cooldown: fc.record({
-    consecutiveLosses: fc.integer({ min: 1, max: 3 }),
-    minutes: fc.integer({ min: 1, max: 60 }),
-  }),
-  maxPositionSizePercent: fc.constantFrom('5', '25', '50'),
-  maxPositionNotional: fc.option(fc.constantFrom('100', '1000'), { nil: undefined }),
-  riskPerTradePercent: fc.constant('1'),
-  stopLossPercent: fc.constant('2'),
-  maxCorrelatedExposurePercent: fc.constantFrom('50', '100'),
-  maxOpenPositions: fc.integer({ min: 1, max: 3 }),
-  maxDrawdownPercent: fc.constantFrom('5', '20'),
-  pairLock: fc.record({
-    stopLosses: fc.integer({ min: 1, max: 2 }),
-    minutes: fc.integer({ min: 1, max: 60 }),
-  }),
-  maxOrdersPerMinute: fc.integer({ min: 1, max: 4 }),
-  halt: fc.constant(false),
-});
+import { openPositions, policyArb, SYMBOLS } from './engine-arbitraries.ts';
 
 type Op =
   | { kind: 'equity'; dt: number; factor: number }
@@ -106,10 +83,7 @@ describe('RiskEngine.checkPrechecked', () => {
               const quantity = dec(op.qty);
               const price = dec(op.price);
               const intent = { symbol, side, quantity, price, position } as const;
-              const positions = SYMBOLS.map((s) => ({
-                symbol: s,
-                notional: pos.get(s)!.times(price),
-              })).filter((p) => !p.notional.isZero());
+              const positions = openPositions(pos, price);
               const ctx = { now, equity: dec(equity), positions, correlation: () => corr };
               const verdict = full.check(intent, ctx);
               expect(gated.checkPrechecked(intent, ctx)).toEqual(verdict);
