@@ -60,16 +60,15 @@ export interface PaperVenueOptions {
   readonly seed?: number;
 }
 
-/** A working order; the venue reuses the object of a finished one for the next order (#working). */
 interface Working {
-  order: Order;
-  k: number;
-  buy: boolean;
-  limit: Decimal | undefined;
-  limitF: number;
+  readonly order: Order;
+  readonly k: number;
+  readonly buy: boolean;
+  readonly limit: Decimal | undefined;
+  readonly limitF: number;
   /** The limit as a tick count (NaN: none, or not a count). */
-  limitTicks: number;
-  arrival: number;
+  readonly limitTicks: number;
+  readonly arrival: number;
   remaining: Decimal;
   accepted: boolean;
   fills: number;
@@ -116,11 +115,11 @@ export class PaperVenue implements Venue {
   readonly #prng: Prng;
   /**
    * One list for the venue's life (objectList, compacted in place): one shape
-   * for the optimizer. Its first #workingCount slots are the working orders in
-   * order, the rest finished ones whose objects the next submits reuse; the
-   * length never drops, which at 0 would drop the backing store too (V8).
+   * for the optimizer. Its first #workingCount slots are the working orders;
+   * the length is never set to 0, which would drop the backing store (V8) and
+   * make the next submit allocate a new one.
    */
-  readonly #working: Working[] = objectList();
+  readonly #working: (Working | undefined)[] = objectList();
   #workingCount = 0;
   readonly #stops: (Stop | undefined)[];
   readonly #active: Int32Array;
@@ -164,34 +163,22 @@ export class PaperVenue implements Venue {
     const jitter = this.options.latencyJitterMs
       ? Math.floor(this.#prng.next() * this.options.latencyJitterMs)
       : 0;
-    const list = this.#working;
-    const free = this.#workingCount < list.length ? list[this.#workingCount]! : undefined;
-    const w: Working = free ?? {
+    const w: Working = {
       order,
       k,
-      buy: false,
-      limit: undefined,
-      limitF: Number.NaN,
-      limitTicks: Number.NaN,
-      arrival: 0,
-      remaining: ZERO,
+      buy: order.side === 'BUY',
+      limit: order.price,
+      limitF: order.price ? toFloat(order.price) : Number.NaN,
+      limitTicks: order.price ? this.#grids[k]!.ticksOf(order.price) : Number.NaN,
+      arrival: now + this.options.execution.latencyMs + jitter,
+      // A new order has filled nothing: its quantity is what remains (the same value).
+      remaining: order.filledQuantity.isZero() ? order.quantity : order.quantity.minus(order.filledQuantity),
       accepted: false,
       fills: 0,
       cancelAt: Number.POSITIVE_INFINITY,
     };
-    w.order = order;
-    w.k = k;
-    w.buy = order.side === 'BUY';
-    w.limit = order.price;
-    w.limitF = order.price ? toFloat(order.price) : Number.NaN;
-    w.limitTicks = order.price ? this.#grids[k]!.ticksOf(order.price) : Number.NaN;
-    w.arrival = now + this.options.execution.latencyMs + jitter;
-    // A new order has filled nothing: its quantity is what remains (the same value).
-    w.remaining = order.filledQuantity.isZero() ? order.quantity : order.quantity.minus(order.filledQuantity);
-    w.accepted = false;
-    w.fills = 0;
-    w.cancelAt = Number.POSITIVE_INFINITY;
-    if (free === undefined) list.push(w);
+    if (this.#workingCount < this.#working.length) this.#working[this.#workingCount] = w;
+    else this.#working.push(w);
     this.#workingCount++;
     this.#active[k]!++;
   }
@@ -384,14 +371,13 @@ export class PaperVenue implements Venue {
       }
     }
     if (removed) {
-      // The orders still working move to the front in their order, the finished ones behind them (for reuse).
       let kept = 0;
       for (let i = 0; i < count; i++) {
         const w = working[i]!;
-        if (w.cancelAt === Number.NEGATIVE_INFINITY) continue;
-        working[i] = working[kept]!;
-        working[kept++] = w;
+        if (w.cancelAt !== Number.NEGATIVE_INFINITY) working[kept++] = w;
       }
+      // The slots after the kept orders hold none (the list keeps its length and store).
+      for (let i = kept; i < count; i++) working[i] = undefined;
       this.#workingCount = kept;
     }
   }
