@@ -273,6 +273,55 @@ describe('MemoryStatusSource equity', () => {
     expect(s.status()).toMatchObject({ equity: '1.02', pnlTotal: '0.02', openPositions: 1 });
     expect(events).toEqual(['positions', 'equity', 'status']);
   });
+
+  it('reads, with nobody subscribed, the same status a subscriber is streamed', () => {
+    const eth = new Instrument({
+      symbol: 'ETHBTC',
+      base: 'ETH',
+      quote: 'BTC',
+      tickSize: '0.00001',
+      lotSize: '0.001',
+    });
+    const portfolio = new Portfolio({ currency: 'BTC', cash: '1', instruments: [eth] });
+    portfolio.applyFill({
+      orderId: 'o-1',
+      tradeId: 'f-1',
+      symbol: 'ETHBTC',
+      side: 'BUY',
+      quantity: dec('2'),
+      price: dec('0.05'),
+      fee: new Money('0', 'BTC'),
+      liquidity: 'TAKER',
+      ts: T0,
+    });
+    const watched = source();
+    const quiet = source();
+    const streamed: StatusEvent[] = [];
+    watched.s.subscribe((e) => streamed.push(e));
+    const steps: [t: number, mark: string][] = [
+      [T0 + 1000, '0.06'],
+      [T0 + 2000, '0.04'],
+      [T0 + DAY, '0.05'],
+    ];
+    for (const [t, mark] of steps) {
+      for (const { s, setNow } of [watched, quiet]) {
+        setNow(t);
+        s.syncPortfolio(portfolio, { ETHBTC: mark }, t);
+      }
+      const last = streamed.findLast((e) => e.type === 'status');
+      expect(last?.type === 'status' ? last.status : undefined).toEqual(quiet.s.status());
+    }
+    quiet.s.update({ phase: 'Halted' });
+    watched.s.update({ phase: 'Halted' });
+    expect(streamed.at(-1)).toEqual({ type: 'status', status: quiet.s.status() });
+  });
+
+  it('records the equity the caller worked out instead of working it out again', () => {
+    const { s } = source();
+    const portfolio = new Portfolio({ currency: 'BTC', cash: '1', instruments: [] });
+    s.syncPortfolio(portfolio, {}, T0 + 1000, '1.5');
+    expect(s.status().equity).toBe('1.5');
+  });
 });
 
 describe('MemoryStatusSource health', () => {

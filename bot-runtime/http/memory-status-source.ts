@@ -315,9 +315,10 @@ export class MemoryStatusSource implements BotStatusSource {
   /**
    * Takes positions and equity from a domain Portfolio at the given marks
    * (every open position needs one), records the equity point at `t`, and
-   * streams the positions, the point and the status.
+   * streams the positions, the point and the status. `equity`, when given, is
+   * `portfolio.equity(marks).amount` already worked out by the caller.
    */
-  syncPortfolio(portfolio: Portfolio, marks: Marks, t: number): void {
+  syncPortfolio(portfolio: Portfolio, marks: Marks, t: number, equity?: DecimalValue): void {
     const positions: PositionView[] = portfolio.openPositions().map((p) => {
       const mark = marks[p.symbol];
       return {
@@ -332,7 +333,7 @@ export class MemoryStatusSource implements BotStatusSource {
       };
     });
     this.setPositions(positions);
-    this.recordEquity(t, portfolio.equity(marks).amount);
+    this.recordEquity(t, equity ?? portfolio.equity(marks).amount);
     this.#publishStatus();
   }
 
@@ -369,6 +370,8 @@ export class MemoryStatusSource implements BotStatusSource {
   }
 
   #publishStatus(): void {
+    // Nobody listening: status() builds the same view when it is read (every write clears the cached one).
+    if (this.#listeners.size === 0) return;
     this.#emit({ type: 'status', status: this.status() });
   }
 

@@ -457,13 +457,13 @@ export class Executor {
     // After the clock: the equity point (the writer starts once this step is done, so it joins the
     // same batch, after the fills) and the status endpoint's view.
     const marks = this.#marks();
+    // Worked out once for the ledger and the status source.
+    const equityNow = this.kernel.portfolio.equity(marks).amount;
     const equity = writer.write({
-      equity: [
-        { t: now, equity: this.kernel.portfolio.equity(marks).amount.toFixed(), currency: this.#quote },
-      ],
+      equity: [{ t: now, equity: equityNow.toFixed(), currency: this.#quote }],
     });
     if (source) {
-      source.syncPortfolio(this.kernel.portfolio, marks, now);
+      source.syncPortfolio(this.kernel.portfolio, marks, now, equityNow);
       if (fills.length > 0 || this.#strategiesChanged())
         source.update({ risk: this.riskView(), strategies: this.#strategyStatus() });
     }
