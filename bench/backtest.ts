@@ -47,7 +47,7 @@ function bot(strategies: unknown[]) {
 
 /**
  * One warm-up call, then `RUNS` timed calls; the median rate. Rates are per
- * second of this process's CPU time (user + system: one thread, so one core),
+ * second of this process's CPU time (user + system, V8's helper threads included),
  * which other work on the machine disturbs less than wall time; the wall-clock
  * median is reported beside it.
  */
