@@ -40,6 +40,30 @@ function trade(i: number, time = T0 + i * 1000): TradeView {
   };
 }
 
+/** A BTC portfolio that bought 2 ETH at 0.05 with its 1 BTC (no fee): 0.9 BTC cash left. */
+function holdingTwoEth(): Portfolio {
+  const eth = new Instrument({
+    symbol: 'ETHBTC',
+    base: 'ETH',
+    quote: 'BTC',
+    tickSize: '0.00001',
+    lotSize: '0.001',
+  });
+  const portfolio = new Portfolio({ currency: 'BTC', cash: '1', instruments: [eth] });
+  portfolio.applyFill({
+    orderId: 'o-1',
+    tradeId: 'f-1',
+    symbol: 'ETHBTC',
+    side: 'BUY',
+    quantity: dec('2'),
+    price: dec('0.05'),
+    fee: new Money('0', 'BTC'),
+    liquidity: 'TAKER',
+    ts: T0,
+  });
+  return portfolio;
+}
+
 describe('MemoryStatusSource status', () => {
   it('starts at the initial equity with nothing traded', () => {
     const { s } = source();
@@ -237,25 +261,7 @@ describe('MemoryStatusSource equity', () => {
 
   it('takes positions and equity from a domain Portfolio', () => {
     const { s } = source({ displaySymbol: (sym) => (sym === 'ETHBTC' ? 'ETH/BTC' : sym) });
-    const eth = new Instrument({
-      symbol: 'ETHBTC',
-      base: 'ETH',
-      quote: 'BTC',
-      tickSize: '0.00001',
-      lotSize: '0.001',
-    });
-    const portfolio = new Portfolio({ currency: 'BTC', cash: '1', instruments: [eth] });
-    portfolio.applyFill({
-      orderId: 'o-1',
-      tradeId: 'f-1',
-      symbol: 'ETHBTC',
-      side: 'BUY',
-      quantity: dec('2'),
-      price: dec('0.05'),
-      fee: new Money('0', 'BTC'),
-      liquidity: 'TAKER',
-      ts: T0,
-    });
+    const portfolio = holdingTwoEth();
     const events: string[] = [];
     s.subscribe((e) => events.push(e.type));
     s.syncPortfolio(portfolio, { ETHBTC: '0.06' }, T0 + 1000);
@@ -275,41 +281,25 @@ describe('MemoryStatusSource equity', () => {
   });
 
   it('reads, with nobody subscribed, the same status a subscriber is streamed', () => {
-    const eth = new Instrument({
-      symbol: 'ETHBTC',
-      base: 'ETH',
-      quote: 'BTC',
-      tickSize: '0.00001',
-      lotSize: '0.001',
-    });
-    const portfolio = new Portfolio({ currency: 'BTC', cash: '1', instruments: [eth] });
-    portfolio.applyFill({
-      orderId: 'o-1',
-      tradeId: 'f-1',
-      symbol: 'ETHBTC',
-      side: 'BUY',
-      quantity: dec('2'),
-      price: dec('0.05'),
-      fee: new Money('0', 'BTC'),
-      liquidity: 'TAKER',
-      ts: T0,
-    });
+    const portfolio = holdingTwoEth();
     const watched = source();
     const quiet = source();
     const streamed: StatusEvent[] = [];
     watched.s.subscribe((e) => streamed.push(e));
-    const steps: [t: number, mark: string][] = [
-      [T0 + 1000, '0.06'],
-      [T0 + 2000, '0.04'],
-      [T0 + DAY, '0.05'],
+    const steps: [t: number, mark: string, equity: string][] = [
+      [T0 + 1000, '0.06', '1.02'],
+      [T0 + 2000, '0.04', '0.98'],
+      [T0 + DAY, '0.05', '1'],
     ];
-    for (const [t, mark] of steps) {
+    for (const [t, mark, equity] of steps) {
       for (const { s, setNow } of [watched, quiet]) {
         setNow(t);
         s.syncPortfolio(portfolio, { ETHBTC: mark }, t);
       }
       const last = streamed.findLast((e) => e.type === 'status');
       expect(last?.type === 'status' ? last.status : undefined).toEqual(quiet.s.status());
+      // Read after every sync, not only once: a view kept from an earlier sync would be stale here.
+      expect(quiet.s.status().equity).toBe(equity);
     }
     quiet.s.update({ phase: 'Halted' });
     watched.s.update({ phase: 'Halted' });
