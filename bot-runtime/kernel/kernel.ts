@@ -522,49 +522,97 @@ export class Kernel {
     this.#process(k);
   }
 
+  /**
+   * The first part of `step`, for a candle whose signals are not all in yet:
+   * the venue matches symbol `k`'s working orders and stop against the candle
+   * and their fills are booked, as a venue fills resting orders when the market
+   * trades, not when the strategies have read the candle. `step` with the same
+   * candle then does the rest (risk, signals, decisions) and does not match it
+   * again: the two calls do exactly what one `step` does. Call it only once
+   * every earlier candle has been stepped. False, and nothing done, for a
+   * warm-up candle or one already matched.
+   */
+  matchEarly(
+    k: number,
+    t: number,
+    open: number,
+    high: number,
+    low: number,
+    close: number,
+    volume: number,
+  ): boolean {
+    if (t < this.#tradeFrom || (this.#matchedK === k && this.#matchedT === t)) return false;
+    this.#bt = t;
+    this.#bo = open;
+    this.#bh = high;
+    this.#bl = low;
+    this.#bc = close;
+    this.#bv = volume;
+    this.#matchOnly = true;
+    try {
+      this.#process(k);
+    } finally {
+      this.#matchOnly = false;
+    }
+    this.#matchedK = k;
+    this.#matchedT = t;
+    return true;
+  }
+
+  /** The symbol and open time of the candle `matchEarly` matched and `step` has not reached yet (-1: none). */
+  #matchedK = -1;
+  #matchedT = Number.NaN;
+  /** Set while matchEarly runs #process up to the venue's fills. */
+  #matchOnly = false;
+
   // The candle is in fields (doubles stored in place); the private steps read it from there.
   #process(k: number): void {
-    this.#candles++;
     const t = this.#bt;
     const low = this.#bl;
     const close = this.#bc;
     if (t < this.#tradeFrom) {
       // Warm-up only: strategies see the candle, nothing trades.
+      this.#candles++;
       this.#signal(k);
       this.#lastClose[k] = close;
       this.#returns?.push(k, close);
       return;
     }
     const now = t + this.#tf;
-    if (t !== this.#t) {
-      // The previous open time is over: its equity (after its last candle) is a point of the curve.
-      if (!Number.isNaN(this.#t)) {
-        const curve = this.equity;
-        const time = this.#t + this.#tf;
-        // A time one timeframe after the last point's continues its run, and a value equal to the last one stored repeats it (see GrowableSeries).
-        if (time !== curve.next) curve.jump(time);
-        curve.next = time + this.#tf;
-        const eq = this.#lastEq;
-        if (eq === curve.last && eq !== 0) {
-          if (curve.n !== curve.repeatEnd) curve.repeat();
-          curve.repeatEnd = ++curve.n;
-        } else {
-          if (curve.m === curve.v.length) curve.grow();
-          curve.v[curve.m++] = eq;
-          curve.last = eq;
-          curve.n++;
+    if (this.#matchedK !== k || this.#matchedT !== t) {
+      if (t !== this.#t) {
+        // The previous open time is over: its equity (after its last candle) is a point of the curve.
+        if (!Number.isNaN(this.#t)) {
+          const curve = this.equity;
+          const time = this.#t + this.#tf;
+          // A time one timeframe after the last point's continues its run, and a value equal to the last one stored repeats it (see GrowableSeries).
+          if (time !== curve.next) curve.jump(time);
+          curve.next = time + this.#tf;
+          const eq = this.#lastEq;
+          if (eq === curve.last && eq !== 0) {
+            if (curve.n !== curve.repeatEnd) curve.repeat();
+            curve.repeatEnd = ++curve.n;
+          } else {
+            if (curve.m === curve.v.length) curve.grow();
+            curve.v[curve.m++] = eq;
+            curve.last = eq;
+            curve.n++;
+          }
         }
+        // Checked at every new open time, not in a branch of the first candle only: code optimized in one
+        // run had no feedback for that branch (the first call has none) and deoptimized in the next.
+        if (this.#untimedTrades) this.#resumedEntryTimes(t);
+        this.#t = t;
       }
-      // Checked at every new open time, not in a branch of the first candle only: code optimized in one
-      // run had no feedback for that branch (the first call has none) and deoptimized in the next.
-      if (this.#untimedTrades) this.#resumedEntryTimes(t);
-      this.#t = t;
-    }
-    this.#clock.advance(now);
-    // The venue has work only for a working order or a stop the low reached (or a triggered stop).
-    const wake = this.#wake[k]!;
-    if ((low <= wake || wake === Number.POSITIVE_INFINITY) && this.#venue.activeCount(k) !== 0)
-      this.#match(k);
+      this.#clock.advance(now);
+      // The venue has work only for a working order or a stop the low reached (or a triggered stop).
+      const wake = this.#wake[k]!;
+      if ((low <= wake || wake === Number.POSITIVE_INFINITY) && this.#venue.activeCount(k) !== 0)
+        this.#match(k);
+      // matchEarly: this much now, the rest when the candle's signals are in.
+      if (this.#matchOnly) return;
+    } else this.#matchedK = -1;
+    this.#candles++;
     this.#lastClose[k] = close;
     this.#returns?.push(k, close);
     const eq = this.#equityF();

@@ -1,0 +1,163 @@
+// Kernel.matchEarly: the executor books a candle's fills of working orders as
+// the candle arrives, and steps the candle once its signals are in. Matching
+// any subset of candles early must leave every record as one step per candle
+// leaves it: orders, fills, trades, the equity curve, denials and the portfolio.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { tradingBotSpec } from '../../crds/index.ts';
+import { type BacktestInput, buildKernel } from '../backtest/runner.ts';
+import { type CandleSeries, loadCandlesCsv } from '../market-data/index.ts';
+import { DEFAULT_RISK_POLICY } from '../risk/index.ts';
+import type { Kernel } from './kernel.ts';
+
+const CANDLES = join(import.meta.dirname, '../../../shared/data/candles');
+const CANDLE_COUNT = 1500;
+function load(name: string): CandleSeries {
+  const whole = loadCandlesCsv(join(CANDLES, `${name}_5m.csv`), { gaps: 'fill' }).series;
+  const head = (column: Float64Array) => column.subarray(0, CANDLE_COUNT);
+  const { time, open, high, low, close, volume } = whole;
+  return {
+    ...whole,
+    length: Math.min(CANDLE_COUNT, whole.length),
+    time: head(time),
+    open: head(open),
+    high: head(high),
+    low: head(low),
+    close: head(close),
+    volume: head(volume),
+  };
+}
+
+const busyRsi = { name: 'rsi', type: 'rsi', rsi: { period: 5, oversold: 45, overbought: 55 } };
+const policy = { ...DEFAULT_RISK_POLICY, maxDrawdownPercent: '100' };
+
+function input(symbols: string[], strategies: unknown[], execution?: Record<string, unknown>): BacktestInput {
+  return {
+    bot: tradingBotSpec(
+      {
+        exchange: { name: 'binance' },
+        symbols,
+        timeframe: '5m',
+        capital: { amount: '1', currency: 'BTC' },
+        strategies,
+        ...(execution ? { execution } : {}),
+      },
+      'early',
+    ),
+    policy,
+    markets: symbols.map((symbol) => ({ symbol, series: load(symbol.replace('/', '-')) })),
+  };
+}
+
+/** Every candle of every market in step order: by open time, ties in market order. */
+function stepOrder(markets: readonly { series: CandleSeries }[]): [number, number][] {
+  const order: [number, number][] = [];
+  markets.forEach((m, k) => {
+    for (let i = 0; i < m.series.length; i++) order.push([k, i]);
+  });
+  return order.sort(
+    (a, b) => markets[a[0]]!.series.time[a[1]]! - markets[b[0]]!.series.time[b[1]]! || a[0] - b[0],
+  );
+}
+
+/** Runs `input`, matching early the candles (by position in step order) `early` picks. */
+function run(backtest: BacktestInput, early: (n: number) => boolean): { kernel: Kernel; matched: number } {
+  const { kernel, markets } = buildKernel(backtest);
+  kernel.onStart();
+  let matched = 0;
+  stepOrder(markets).forEach(([k, i], n) => {
+    const s = markets[k]!.series;
+    const candle = [s.time[i]!, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!] as const;
+    if (early(n) && kernel.matchEarly(k, ...candle)) matched++;
+    kernel.step(k, ...candle);
+  });
+  kernel.onStop();
+  return { kernel, matched };
+}
+
+function records(k: Kernel): string {
+  const h = createHash('sha256');
+  for (const part of [k.orders, k.fills, k.trades, k.risk.denials, k.portfolio.balances(), k.openTrades()])
+    h.update(JSON.stringify(part));
+  h.update(JSON.stringify([...k.portfolio.positions()]));
+  h.update(new Uint8Array(k.equity.times.buffer, k.equity.times.byteOffset, k.equity.times.byteLength));
+  h.update(new Uint8Array(k.equity.values.buffer, k.equity.values.byteOffset, k.equity.values.byteLength));
+  h.update(k.equityDecimal().toFixed());
+  return `${k.orders.length}/${k.fills.length}/${k.trades.length} ${h.digest('hex')}`;
+}
+
+const scenarios: [string, BacktestInput][] = [
+  ['market orders', input(['ETH/BTC'], [busyRsi])],
+  [
+    'limit orders with partial fills',
+    {
+      ...input(['ETH/BTC'], [busyRsi], {
+        orderType: 'limit',
+        limitOffsetBps: 5,
+        partialFills: true,
+        slippageBps: 7,
+      }),
+      venue: { maxVolumeShare: 0.02, latencyJitterMs: 400_000, slippageJitterBps: 3 },
+    },
+  ],
+  [
+    'an ensemble on three markets',
+    input(
+      ['ETH/BTC', 'ADA/BTC', 'ETC/BTC'],
+      [
+        { ...busyRsi, weight: '2' },
+        { name: 'macd', type: 'macd', macd: {} },
+      ],
+    ),
+  ],
+];
+
+describe('Kernel.matchEarly', () => {
+  for (const [name, backtest] of scenarios) {
+    const plain = records(run(backtest, () => false).kernel);
+
+    it(`${name}: matching every candle early changes no record`, () => {
+      const { kernel, matched } = run(backtest, () => true);
+      expect(kernel.fillCount).toBeGreaterThan(50);
+      // Warm-up candles are not matched: the rest are.
+      expect(matched).toBeGreaterThan(CANDLE_COUNT / 2);
+      expect(records(kernel)).toBe(plain);
+    });
+
+    it(`${name}: matching any subset of candles early changes no record`, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+          fc.integer({ min: 2, max: 7 }),
+          (seed, every) => {
+            // Candles picked by a hash of their position: a different scattered subset per seed.
+            const picked = (n: number) => Math.imul(n ^ seed, 0x9e3779b1) >>> 0 < 0x1_0000_0000 / every;
+            expect(records(run(backtest, picked).kernel)).toBe(plain);
+          },
+        ),
+        { numRuns: 4 },
+      );
+    });
+  }
+
+  it('matches a candle once: a second call before its step does nothing', () => {
+    // Limit orders with partial fills: matching a candle twice would fill more.
+    const backtest = scenarios[1]![1];
+    const plain = records(run(backtest, () => false).kernel);
+    const { kernel, markets } = buildKernel(backtest);
+    kernel.onStart();
+    const s = markets[0]!.series;
+    let again = 0;
+    for (let i = 0; i < s.length; i++) {
+      const candle = [s.time[i]!, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!] as const;
+      kernel.matchEarly(0, ...candle);
+      if (kernel.matchEarly(0, ...candle)) again++;
+      kernel.step(0, ...candle);
+    }
+    kernel.onStop();
+    expect(again).toBe(0);
+    expect(records(kernel)).toBe(plain);
+  });
+});
