@@ -123,6 +123,12 @@ for (let k = 0; k <= AMOUNT_SCALE; k++) {
 /** `''`, `0`, `00`, ...: the zeros between a point and a fraction's digits. */
 const ZEROS = POINT_ZEROS.map((p) => p.slice(2));
 
+/** A wide count's low limb as its 15 digits (leading zeros kept). */
+function padded(lo: number): string {
+  const text = String(lo);
+  return ZEROS[LIMB_DIGITS - text.length]! + text;
+}
+
 /** formatUnits from the count's text (`u.toString()`), for a count of 10^-scale (40 unless given). */
 function formatDigits(text: string, scale = AMOUNT_SCALE): string {
   const neg = text.charCodeAt(0) === 45;
@@ -177,22 +183,33 @@ export function floatOfAmountUnits(u: bigint): number {
   return floatOfScaledUnits(u, AMOUNT_SCALE);
 }
 
-/** The three forms of an ExactAmount: a safe-integer count, a BigInt count of 10^-40, a Decimal. */
+/** The four forms of an ExactAmount: a safe-integer count, two of them (a wide count), a BigInt count of 10^-40, a Decimal. */
 const SMALL = 0;
-const BIG = 1;
-const DECIMAL = 2;
+const WIDE = 1;
+const BIG = 2;
+const DECIMAL = 3;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** The wide form's low limb counts below 10^15: twice that is still a safe integer, so one carry settles a sum. */
+const LIMB_DIGITS = 15;
+const LIMB = 1e15;
 
 export class ExactAmount {
   /**
    * SMALL: `#small x 10^-#scale`, a safe integer at the places of its terms
    * (at most 22), exact and cheap (its double is one correctly rounded
-   * quotient); BIG: `#units x 10^-40`; DECIMAL: `#decimal`. A sum only moves
-   * from SMALL to BIG to DECIMAL, each time from the same exact value.
+   * quotient); WIDE: `(#hi x 10^15 + #lo) x 10^-#wideScale`, two safe
+   * integers (0 <= #lo < 10^15, #wideScale at most 22), where a cash sum of
+   * fills counted at 19 places goes past 2^53; BIG: `#units x 10^-40`;
+   * DECIMAL: `#decimal`. A sum only moves from SMALL to WIDE to BIG to
+   * DECIMAL, each time from the same exact value.
    */
   #mode: number;
   #small = 0;
+  /** SMALL's scale, kept as it was when the sum left SMALL (what `smallScale` reads). */
   #scale = 0;
+  #hi = 0;
+  #lo = 0;
+  #wideScale = 0;
   #units = 0n;
   #decimal: Decimal | undefined;
   /** `#units.toString()`, made once per value for its text and its double. */
@@ -227,6 +244,9 @@ export class ExactAmount {
     this.#mode = SMALL;
     this.#small = 0;
     this.#scale = 0;
+    this.#hi = 0;
+    this.#lo = 0;
+    this.#wideScale = 0;
     this.#units = 0n;
     this.#decimal = ZERO;
     this.#digits = undefined;
@@ -244,6 +264,7 @@ export class ExactAmount {
   /** The count of 10^-40 while the sum is kept as a count (for sums of sums); undefined once in decimals. */
   get units(): bigint | undefined {
     if (this.#mode === SMALL) return BigInt(this.#small) * POW10N[AMOUNT_SCALE - this.#scale]!;
+    if (this.#mode === WIDE) return this.#wideUnits();
     return this.#mode === BIG ? this.#units : undefined;
   }
 
@@ -257,7 +278,7 @@ export class ExactAmount {
   }
 
   plus(x: Decimal): void {
-    if (this.#mode === SMALL) {
+    if (this.#mode <= WIDE) {
       const places = x.decimalPlaces();
       if (places <= 22) {
         const n = unitsOf(x, places);
@@ -274,7 +295,7 @@ export class ExactAmount {
 
   /** `plus(x.negated())`. */
   minus(x: Decimal): void {
-    if (this.#mode === SMALL) {
+    if (this.#mode <= WIDE) {
       const places = x.decimalPlaces();
       if (places <= 22) {
         const n = unitsOf(x, places);
@@ -292,8 +313,9 @@ export class ExactAmount {
   /**
    * Adds `n x 10^-scale` (a safe integer, scale at most 22): in the safe
    * count while every product and the sum stay safe (doubles are exact below
-   * 2^53, and a result past it shows as past it), else as a BigInt count.
-   * False (nothing changed) when the sum is in decimals or would reach 10^59.
+   * 2^53, and a result past it shows as past it), then in the wide count
+   * while its high limb stays safe, else as a BigInt count. False (nothing
+   * changed) when the sum is in decimals or would reach 10^59.
    */
   plusCount(n: number, scale: number): boolean {
     if (this.#mode === SMALL) {
@@ -307,14 +329,97 @@ export class ExactAmount {
         this.#decimal = undefined;
         return true;
       }
+      this.#toWide();
+    }
+    if (this.#mode === WIDE) {
+      if (this.#plusWide(n, scale)) return true;
       this.#toBig();
     }
     return this.plusUnits(BigInt(n) * POW10N[AMOUNT_SCALE - scale]!);
   }
 
+  /** The wide count plus `n x 10^-scale`; false (the same value kept) when the high limb would leave the safe integers. */
+  #plusWide(n: number, scale: number): boolean {
+    if (scale > this.#wideScale) {
+      // The sum to the term's places first: (hi x 10^15 + lo) x 10^d, the same value.
+      const d = scale - this.#wideScale;
+      const hi = this.#hi * POW10F[d]!;
+      if (!(Math.abs(hi) <= MAX_SAFE) || !this.#carry(hi, 0, this.#lo, d)) return false;
+      this.#wideScale = scale;
+    }
+    if (!this.#carry(this.#hi, this.#lo, n, this.#wideScale - scale)) return false;
+    this.#decimal = undefined;
+    this.#digits = undefined;
+    return true;
+  }
+
+  /**
+   * `hi x 10^15 + lo + n x 10^d` (0 <= lo < 10^15, n a safe integer, d at
+   * most 22) into #hi and #lo when the high limb stays safe; false (neither
+   * written) otherwise. The split of n by an exact power of ten is exact: a
+   * remainder of safe integers is, and so is the quotient of an exact multiple.
+   */
+  #carry(hi: number, lo: number, n: number, d: number): boolean {
+    let q: number;
+    if (d >= LIMB_DIGITS) {
+      q = n * POW10F[d - LIMB_DIGITS]!;
+      if (!(Math.abs(q) <= MAX_SAFE)) return false;
+    } else {
+      const k = POW10F[LIMB_DIGITS - d]!;
+      const r = n % k;
+      q = (n - r) / k;
+      lo += r * POW10F[d]!;
+    }
+    // |lo| < 2 x 10^15 now: one carry each way.
+    if (lo >= LIMB) {
+      lo -= LIMB;
+      q += 1;
+    } else if (lo < 0) {
+      lo += LIMB;
+      q -= 1;
+    }
+    const next = hi + q;
+    if (!(Math.abs(next) <= MAX_SAFE)) return false;
+    this.#hi = next;
+    this.#lo = lo + 0;
+    return true;
+  }
+
+  #toWide(): void {
+    const r = this.#small % LIMB;
+    const lo = r < 0 ? r + LIMB : r + 0;
+    this.#hi = (this.#small - lo) / LIMB;
+    this.#lo = lo;
+    this.#wideScale = this.#scale;
+    this.#mode = WIDE;
+    this.#digits = undefined;
+  }
+
+  /** `#units` of a wide count (for its BigInt reads and its move to BIG). */
+  #wideUnits(): bigint {
+    return (
+      BigInt(this.#hi) * POW10N[LIMB_DIGITS + AMOUNT_SCALE - this.#wideScale]! +
+      BigInt(this.#lo) * POW10N[AMOUNT_SCALE - this.#wideScale]!
+    );
+  }
+
+  /** The count's digits (`u.toString()` of the wide count at its scale) from its limbs. */
+  #wideDigits(): string {
+    let hi = this.#hi;
+    let lo = this.#lo;
+    if (hi >= 0) return hi === 0 ? String(lo) : `${hi}${padded(lo)}`;
+    // hi x 10^15 + lo = -((-hi - 1) x 10^15 + (10^15 - lo)) when lo > 0.
+    if (lo > 0) {
+      hi = -hi - 1;
+      lo = LIMB - lo;
+    } else hi = -hi;
+    return hi === 0 ? `-${lo}` : `-${hi}${padded(lo)}`;
+  }
+
   /** Adds a count of 10^-40; false (and nothing changed) when the sum is in decimals or would reach 10^59. */
   plusUnits(u: bigint): boolean {
-    if (this.#mode === SMALL) this.#toBig();
+    if (this.#mode === SMALL) this.#toWide();
+    if (this.#mode === WIDE) this.#toBig();
     if (this.#mode !== BIG) return false;
     const next = this.#units + u;
     if (next >= LIMIT || next <= -LIMIT) return false;
@@ -324,8 +429,9 @@ export class ExactAmount {
     return true;
   }
 
+  /** From WIDE. */
   #toBig(): void {
-    this.#units = BigInt(this.#small) * POW10N[AMOUNT_SCALE - this.#scale]!;
+    this.#units = this.#wideUnits();
     this.#mode = BIG;
     this.#digits = undefined;
   }
@@ -337,20 +443,29 @@ export class ExactAmount {
   }
 
   get decimal(): Decimal {
-    if (this.#decimal === undefined)
-      this.#decimal =
-        this.#mode === SMALL ? decimalOfUnits(this.#small, this.#scale) : decimalOfAmountUnits(this.#units);
+    if (this.#decimal === undefined) {
+      if (this.#mode === SMALL) this.#decimal = decimalOfUnits(this.#small, this.#scale);
+      else if (this.#mode === WIDE) {
+        this.#digits ??= this.#wideDigits();
+        this.#decimal = new Decimal(`${this.#digits}e-${this.#wideScale}`);
+      } else this.#decimal = decimalOfAmountUnits(this.#units);
+    }
     return this.#decimal;
   }
 
   isZero(): boolean {
     if (this.#mode === SMALL) return this.#small === 0;
+    if (this.#mode === WIDE) return this.#hi === 0 && this.#lo === 0;
     return this.#mode === BIG ? this.#units === 0n : this.#decimal!.isZero();
   }
 
   toFixed(): string {
     if (this.#mode === SMALL) return formatCount(this.#small, this.#scale);
     if (this.#mode === DECIMAL) return this.#decimal!.toFixed();
+    if (this.#mode === WIDE) {
+      this.#digits ??= this.#wideDigits();
+      return formatDigits(this.#digits, this.#wideScale);
+    }
     this.#digits ??= this.#units.toString();
     return formatDigits(this.#digits);
   }
@@ -358,6 +473,10 @@ export class ExactAmount {
   toFloat(): number {
     if (this.#mode === SMALL) return this.#small / POW10F[this.#scale]!;
     if (this.#mode === DECIMAL) return this.#decimal!.toNumber();
+    if (this.#mode === WIDE) {
+      this.#digits ??= this.#wideDigits();
+      return floatOfDigits(this.#digits, this.#wideScale);
+    }
     this.#digits ??= this.#units.toString();
     return floatOfDigits(this.#digits, AMOUNT_SCALE);
   }
