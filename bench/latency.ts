@@ -12,22 +12,24 @@
 //   ledger and Redis hot state, as `botcore runtime` builds them.
 //
 // Three clocks stop per candle: `candleToDecision` when the executor starts
-// the candle's step (its signals joined: the messaging), `candleToFill` when
-// the kernel has stepped and its fill is booked in the portfolio (the step's
-// records are queued for the ledger: the executor's
-// onStepped), `candleToRecordedFill` when the step's records, the fill among
-// them, are durable in the ledger and the fill is in the status source (its
-// onCandle). `candleToFill` also splits its fill samples (`fillSplit`) into
-// the messaging (to the step's start) and the kernel's step. Each candle goes out once the previous one has been processed:
-// stepped, and its orders and fills durable (a closed loop: latency without
-// queueing; a candle that only adds an equity point is not waited for, as
-// before), from a fresh turn of the event loop as a candle from the network
-// would. A fill sample is a candle during whose
-// step a fill was booked (a paper order fills on the candle after its
-// signal). A fast RSI (period 2, 40/60) and a policy without drawdown halts
-// make a fill every ~6 candles. Clocks: one machine; across processes, epoch
-// time from performance.timeOrigin + performance.now(). The first 500
-// candles are warm-up.
+// the candle's step (its signals joined: the messaging); `candleToFill` when
+// the candle's fill is booked in the portfolio and its records are queued for
+// the ledger, which for a working order's fill is as the candle arrives, before
+// its signals (the executor's early match: onMatched), and otherwise in the
+// step (onStepped); `candleToRecordedFill` when all of the candle's records,
+// the fill among them, are durable in the ledger and the fill is in the status
+// source (its onCandle). `candleToFill` also splits its fill samples
+// (`fillSplit`) into the messaging (to the start of the match or step that
+// booked the fill) and that match or step, and counts those booked on arrival
+// (`bookedOnArrival`). Each candle goes out once the previous one has been
+// processed: stepped, and its orders and fills durable (a closed loop: latency
+// without queueing; a candle that only adds an equity point is not waited
+// for), from a fresh turn of the event loop as a candle from the network
+// would. A fill sample is a candle on which a fill was booked (a paper order
+// fills on the candle after its signal). A fast RSI (period 2, 40/60) and a
+// policy without drawdown halts make a fill every ~6 candles. Clocks: one
+// machine; across processes, epoch time from performance.timeOrigin +
+// performance.now(). The first 500 candles are warm-up.
 //
 // Standalone: `node bench/latency.ts`. Knobs: BENCH_LATENCY_CANDLES (12000
 // in-process; 3000 over NATS, where each fill waits for MongoDB),
@@ -120,6 +122,8 @@ interface Step {
   readonly steppedAt: number;
   /** Whether the step booked a fill. */
   readonly filled: boolean;
+  /** Fills of working orders booked as the candle arrived, before its step (Executor's early match): when the match began and when its fills were handed over. */
+  readonly matched?: { readonly startAt: number; readonly filledAt: number };
   /** Whether the step placed an order or booked a fill (records besides its equity point). */
   readonly traded: boolean;
 }
@@ -151,6 +155,7 @@ async function benchExecutor(
   report: { stepped(step: Step): void; recorded(recorded: Recorded): void },
 ): Promise<Executor> {
   const instrument = defaultInstrument('ETH/BTC');
+  let matched: Step['matched'];
   let decideAt = 0;
   let fillsBefore = 0;
   let ordersBefore = 0;
@@ -175,11 +180,16 @@ async function benchExecutor(
       ordersBefore = executor.kernel.orders.length;
       return true;
     },
+    // Fills of working orders, booked as the candle arrived (before its signals were in).
+    onMatched: (_symbol, _c, startedAt) => {
+      matched = { startAt: performance.timeOrigin + startedAt, filledAt: epochMs() };
+    },
     onStepped: (_symbol, c) => {
       const steppedAt = epochMs();
       const filled = executor.kernel.fillCount > fillsBefore;
-      const traded = filled || executor.kernel.orders.length > ordersBefore;
-      report.stepped({ t: c.t, decideAt, steppedAt, filled, traded });
+      const traded = filled || matched !== undefined || executor.kernel.orders.length > ordersBefore;
+      report.stepped({ t: c.t, decideAt, steppedAt, filled, traded, ...(matched ? { matched } : {}) });
+      matched = undefined;
     },
     onCandle: (_symbol, c) => report.recorded({ t: c.t, recordedAt: epochMs() }),
   });
@@ -227,8 +237,11 @@ interface Samples {
   /** To the fill recorded in the ledger and the status source. */
   readonly toRecordedFill: number[];
   readonly toDecision: number[];
-  /** For the fill samples: the messaging (to the step's start) and the step (to the fill booked). */
-  readonly fillSplit: { readonly decision: number[]; readonly step: number[] };
+  /**
+   * For the fill samples: the messaging (to the start of the work that booked the fill) and that
+   * work (to the fill booked); `early` counts the samples booked as the candle arrived.
+   */
+  readonly fillSplit: { readonly decision: number[]; readonly step: number[]; readonly early: number };
   readonly candles: number;
 }
 
@@ -238,7 +251,11 @@ function splitOf(s: Samples, unit: 'µs' | 'ms') {
     const sorted = sortedIn(ms, unit);
     return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) };
   };
-  return { decision: part(s.fillSplit.decision), step: part(s.fillSplit.step) };
+  return {
+    decision: part(s.fillSplit.decision),
+    step: part(s.fillSplit.step),
+    bookedOnArrival: s.fillSplit.early,
+  };
 }
 
 /** A path's three clocks, each as its p99 against the path's target. */
@@ -264,7 +281,7 @@ async function feedClosedLoop(
   const toFill: number[] = [];
   const toRecordedFill: number[] = [];
   const toDecision: number[] = [];
-  const fillSplit = { decision: [] as number[], step: [] as number[] };
+  const fillSplit = { decision: [] as number[], step: [] as number[], early: 0 };
   for (let i = 0; i < count; i++) {
     const candle = candleAt(series, i);
     const stepped = reports.stepped(candle.t);
@@ -277,11 +294,19 @@ async function feedClosedLoop(
     const recordedAt = step.traded ? (await recorded).recordedAt : Number.NaN;
     if (i < WARMUP) continue;
     toDecision.push(step.decideAt - sent);
-    if (!step.filled) continue;
-    toFill.push(step.steppedAt - sent);
+    const { matched } = step;
+    if (matched) {
+      // Booked as the candle arrived: the candle's delivery, then the match.
+      toFill.push(matched.filledAt - sent);
+      fillSplit.decision.push(matched.startAt - sent);
+      fillSplit.step.push(matched.filledAt - matched.startAt);
+      fillSplit.early++;
+    } else if (step.filled) {
+      toFill.push(step.steppedAt - sent);
+      fillSplit.decision.push(step.decideAt - sent);
+      fillSplit.step.push(step.steppedAt - step.decideAt);
+    } else continue;
     toRecordedFill.push(recordedAt - sent);
-    fillSplit.decision.push(step.decideAt - sent);
-    fillSplit.step.push(step.steppedAt - step.decideAt);
   }
   return { toFill, toRecordedFill, toDecision, fillSplit, candles: count };
 }

@@ -5,6 +5,8 @@
 // serves. The ledger writes go behind the steps (write-behind.ts): the next
 // candle does not wait for the disk or the database; `step()` and `settle()`
 // do, and a fill reaches the status source and the metrics once it is durable.
+// Fills of working orders are booked as the candle arrives, before the
+// strategies have answered it (#matchEarly; docs/state.md).
 //
 // Restart: positions come back from the ledger (recover()), and so do the
 // trades and the equity curve the status source shows. Then the kernel is
@@ -104,6 +106,11 @@ export interface ExecutorOptions {
    * queued for the ledger, the status source synced): the next candle may start.
    */
   readonly onStepped?: (symbol: string, candle: Candle) => void;
+  /**
+   * Called when fills of working orders were booked as the candle arrived,
+   * before its step (`startedAt`: performance.now() when the match began).
+   */
+  readonly onMatched?: (symbol: string, candle: Candle, startedAt: number) => void;
   /** Called once a candle is fully processed: its records are in the ledger, its fills in the status source. */
   readonly onCandle?: (symbol: string, candle: Candle) => void;
   /** Writes (two per candle) that may wait for the ledger before the next candle is held (default 256; WriteBehind). */
@@ -315,6 +322,7 @@ export class Executor {
       if (!this.#index.has(m.symbol)) return;
       this.#traces.candle(m.symbol, m.candle.t, context);
       join.addCandle(m);
+      this.#matchEarly(m.symbol, m.candle);
       this.#kick();
     });
     this.#signals = consumeEvents<SignalMessage>(
@@ -328,6 +336,30 @@ export class Executor {
       },
       { batch: 64, waitMs: 200, onError: (e) => this.#options.onError?.(e) },
     );
+  }
+
+  /**
+   * The paper venue fills working orders as the candle arrives, not once the
+   * strategies have read it: a fill does not depend on the candle's signals
+   * (Kernel.matchEarly). Only for the candle next in line with no step under
+   * way, so the kernel still sees every candle in order; the candle's step,
+   * when its signals are in, does the rest. Its records go to the ledger now.
+   */
+  #matchEarly(symbol: string, c: Candle): void {
+    if (this.#draining || this.#stopping || this.#options.join.waiting !== 1) return;
+    // A candle re-stepped (or ignored) after a restart, or a ledger far behind: the step matches it.
+    if (c.t + this.#options.timeframeMs <= this.#resumeAfter || this.#ledgerWriter.holding) return;
+    const started = performance.now();
+    const k = this.#index.get(symbol)!;
+    if (!this.kernel.matchEarly(k, c.t, c.open, c.high, c.low, c.close, c.volume)) return;
+    if (!this.#venue.hasEvents) return;
+    const match = this.#traces.match(symbol, c.t);
+    try {
+      this.#handOver(match, false, started).catch((e) => this.#writeGivenUp(e));
+    } finally {
+      match.end();
+    }
+    this.#options.onMatched?.(symbol, c, started);
   }
 
   #kick(): void {
@@ -409,25 +441,10 @@ export class Executor {
     }
     this.kernel.step(k, c.t, c.open, c.high, c.low, c.close, c.volume);
     this.#lastClose[k] = c.close;
-
-    // The step's records, written behind it in one batch; their ids repeat on a re-step, so nothing is written twice.
-    // The kernel makes order records when read: only a step that placed orders reads them.
-    const orderCount = this.kernel.orderCount;
-    const placed = orderCount > this.#ordersSeen ? this.kernel.orders.slice(this.#ordersSeen) : [];
-    this.#ordersSeen = orderCount;
-    const orderEvents = this.#venue.takeOrderEvents();
-    const fillEvents = this.#venue.takeFillEvents();
-    // Handed over as the venue reported them: the writer makes the records once it takes them, behind
-    // the step (in step order), and a fill kept as counts becomes a Fill only then.
-    const durable = writer.write(() =>
-      this.#records(placed, this.#indexed(orderEvents), fillsOf(fillEvents)),
-    );
+    const booking = this.#handOver(decision, replaying, started);
     if (!replaying) this.#options.onStepped?.(symbol, c);
-    const fills = fillsOf(fillEvents);
 
     if (!replaying && this.metrics) {
-      for (const o of placed)
-        this.metrics.recordOrder({ type: o.type.toLowerCase(), side: o.side === 'BUY' ? 'buy' : 'sell' });
       const denials = this.kernel.risk.denials;
       for (; this.#denialsSeen < denials.length; this.#denialsSeen++)
         this.metrics.recordDenial(denials[this.#denialsSeen]!.code);
@@ -436,22 +453,6 @@ export class Executor {
       // Flat: now the halt, which would also have refused the closing orders.
       this.#flatLedgered(this.#flatten);
     }
-    // Spans end when their records are durable; a write that is given up is reported by the writer.
-    for (const o of placed) decision.order(o, () => durable).catch(() => undefined);
-    fills.forEach((fill, i) => {
-      decision.fill(fill, () => durable.then((a) => a[i]!.result === 'applied')).catch(() => undefined);
-    });
-    const booking = durable.then((applied) =>
-      fills.forEach((kernelFill, i) => {
-        const a = applied[i]!;
-        if (a.result !== 'applied') return;
-        const fill: Fill = { ...kernelFill, orderId: this.#orderId(kernelFill.orderId) };
-        this.#options.source?.recordFill(fill, a.realizedPnl);
-        if (replaying || !this.metrics) return;
-        this.metrics.recordFill({ liquidity: fill.liquidity === 'MAKER' ? 'maker' : 'taker' });
-        this.metrics.observeEventToFill((performance.now() - started) / 1000);
-      }),
-    );
     if (replaying) return { recorded: booking.catch((e) => this.#writeGivenUp(e)) };
 
     // After the clock: the equity point (the writer starts once this step is done, so it joins the
@@ -464,14 +465,58 @@ export class Executor {
     });
     if (source) {
       source.syncPortfolio(this.kernel.portfolio, marks, now, equityNow);
-      if (fills.length > 0 || this.#strategiesChanged())
+      // Fills booked as the candle arrived (#matchEarly) count too.
+      const fillCount = this.kernel.fillCount;
+      if (fillCount !== this.#fillsShown || this.#strategiesChanged()) {
+        this.#fillsShown = fillCount;
         source.update({ risk: this.riskView(), strategies: this.#strategyStatus() });
+      }
     }
     const recorded = Promise.all([booking, equity]).then(
       () => this.#options.onCandle?.(symbol, c),
       (e) => this.#writeGivenUp(e),
     );
     return { recorded };
+  }
+
+  /**
+   * What the kernel has just done (orders placed, order events, fills), handed
+   * to the ledger's writer in one batch, with their spans and metrics. Resolves
+   * once the fills are durable and in the status source.
+   */
+  #handOver(decision: Decision, replaying: boolean, started: number): Promise<void> {
+    // The kernel makes order records when read: only a step that placed orders reads them.
+    const orderCount = this.kernel.orderCount;
+    const placed = orderCount > this.#ordersSeen ? this.kernel.orders.slice(this.#ordersSeen) : [];
+    this.#ordersSeen = orderCount;
+    const orderEvents = this.#venue.takeOrderEvents();
+    const fillEvents = this.#venue.takeFillEvents();
+    // Handed over as the venue reported them: the writer makes the records once it takes them, behind
+    // the step (in step order), and a fill kept as counts becomes a Fill only then. Their ids repeat
+    // on a re-step, so nothing is written twice.
+    const durable = this.#ledgerWriter.write(() =>
+      this.#records(placed, this.#indexed(orderEvents), fillsOf(fillEvents)),
+    );
+    const fills = fillsOf(fillEvents);
+    if (!replaying && this.metrics)
+      for (const o of placed)
+        this.metrics.recordOrder({ type: o.type.toLowerCase(), side: o.side === 'BUY' ? 'buy' : 'sell' });
+    // Spans end when their records are durable; a write that is given up is reported by the writer.
+    for (const o of placed) decision.order(o, () => durable).catch(() => undefined);
+    fills.forEach((fill, i) => {
+      decision.fill(fill, () => durable.then((a) => a[i]!.result === 'applied')).catch(() => undefined);
+    });
+    return durable.then((applied) =>
+      fills.forEach((kernelFill, i) => {
+        const a = applied[i]!;
+        if (a.result !== 'applied') return;
+        const fill: Fill = { ...kernelFill, orderId: this.#orderId(kernelFill.orderId) };
+        this.#options.source?.recordFill(fill, a.realizedPnl);
+        if (replaying || !this.metrics) return;
+        this.metrics.recordFill({ liquidity: fill.liquidity === 'MAKER' ? 'maker' : 'taker' });
+        this.metrics.observeEventToFill((performance.now() - started) / 1000);
+      }),
+    );
   }
 
   /** Each order's events, indexed in its history (0 is the order record); called in step order. */
@@ -544,6 +589,8 @@ export class Executor {
     return marks;
   }
 
+  /** The kernel's fill count when the status source's risk view was last updated. */
+  #fillsShown = 0;
   #readyKey = '';
   #strategiesChanged(): boolean {
     const key = [...this.#options.join.states.values()].map((s) => `${s.ready}`).join();

@@ -63,6 +63,11 @@ export class RecordingVenue implements Venue {
     return this.#inner.activeCount(k);
   }
 
+  /** Whether the venue reported anything since the events were last taken. */
+  get hasEvents(): boolean {
+    return this.#events.length !== 0 || this.#fills.length !== 0;
+  }
+
   /** Order events since the last call (submitted, cancel requested, and the venue's answers), in order. */
   takeOrderEvents(): RecordedOrderEvent[] {
     const events = this.#events;

@@ -77,6 +77,11 @@ export class WriteBehind {
   }
 
   /** Undefined when the next step may go ahead; else a promise that resolves when it may. */
+  /** Whether `room()` would hold the next step now. */
+  get holding(): boolean {
+    return this.#held();
+  }
+
   room(): Promise<void> | undefined {
     if (!this.#held()) return undefined;
     return new Promise<void>((resolve) => this.#roomWaiters.push(resolve));

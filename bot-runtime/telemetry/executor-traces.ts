@@ -5,7 +5,9 @@
 // signal, decide) and links the candle and any other strategy's signal.
 // Orders are children of their decision; a fill is a child of its order's
 // span, which is a candle or more earlier (the paper venue fills an order on
-// a later candle), and links the decision in which it was booked.
+// a later candle), and links the span in which it was booked: the later
+// candle's match (a child of that candle's delivery: fills of working orders
+// are booked as the candle arrives) or its decision.
 import {
   type Context,
   type Link,
@@ -42,6 +44,8 @@ export interface TracedFill {
   readonly quantity: { toFixed(): string };
   readonly liquidity: string;
 }
+
+const NO_DENIALS: readonly { readonly code: string }[] = [];
 
 /** Order spans kept for their fills: a paper order fills within a few candles, a limit order may wait longer. */
 const ORDERS_KEPT = 4096;
@@ -80,6 +84,22 @@ export class ExecutorTraces {
     const entry = bySymbol.get(t);
     for (const key of bySymbol.keys()) if (key <= t) bySymbol.delete(key);
     return entry;
+  }
+
+  /**
+   * The span of a candle's fills of working orders, booked as the candle
+   * arrived and before its decision (Executor's early match): a child of the
+   * candle's delivery. What arrived for the candle stays for its decision.
+   */
+  match(symbol: string, t: number): Decision {
+    if (!tracing()) return new Decision(undefined, this.#orders, NO_DENIALS);
+    const candle = this.#arrived.get(symbol)?.get(t)?.candle;
+    const span = pipelineTracer().startSpan(
+      SPAN_NAMES.executorMatch,
+      { kind: SpanKind.CONSUMER, attributes: { [ATTR.symbol]: symbol, [ATTR.candleTime]: t } },
+      candle ?? ROOT_CONTEXT,
+    );
+    return new Decision(span, this.#orders, NO_DENIALS);
   }
 
   /**

@@ -45,7 +45,7 @@ function records(): SpanRecord[] {
 }
 
 describe('pipeline spans on the in-process bus', () => {
-  it('puts candle, evaluation, signal, decision, order and fill in one trace with parent links', async () => {
+  it('puts candle, evaluation, signal, decision, order and fill in one trace with parent links; the fill links the match that booked it', async () => {
     const { bot } = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
     const series = loadCandles(join(root, 'examples', 'data', 'ETH-BTC_5m.csv'), { gaps: 'keep' }).series;
     const bus = new InProcessBus();
@@ -91,12 +91,17 @@ describe('pipeline spans on the in-process bus', () => {
       expect(candle!.attributes[ATTR.candleTime]).toBe(decide!.attributes[ATTR.candleTime]);
       // The decision links the candle's own delivery (same trace, the executor's subscription).
       expect(decide!.links).toEqual([candle!.spanId]);
-      // The order was placed on an earlier candle than the one whose decision booked its fill.
+      // The order was placed on an earlier candle than the one that filled it, and the fill was
+      // booked as that candle arrived: in a match span under the candle's publish, before its decision.
       const booking = spans.find((s) => s.spanId === fill!.links[0]);
-      expect(booking?.name).toBe(SPAN_NAMES.executorDecide);
+      expect(booking?.name).toBe(SPAN_NAMES.executorMatch);
       expect(booking!.attributes[ATTR.candleTime]).toBeGreaterThan(
         decide!.attributes[ATTR.candleTime] as number,
       );
+      const filling = spans.find((s) => s.spanId === booking!.parentSpanId);
+      expect(filling?.name).toBe(SPAN_NAMES.candlePublish);
+      expect(filling!.attributes[ATTR.candleTime]).toBe(booking!.attributes[ATTR.candleTime]);
+      expect(filling!.traceId).not.toBe(fill!.traceId);
     } finally {
       await worker.stop();
       await executor.stop();

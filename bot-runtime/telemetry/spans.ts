@@ -20,6 +20,8 @@ export const SPAN_NAMES = {
   strategyEvaluate: 'strategy evaluate',
   /** The worker publishes the signal on JetStream (ends at the PubAck). */
   signalPublish: 'signal publish',
+  /** The executor books the fills of working orders the candle reached, as it arrives (before its signals). */
+  executorMatch: 'executor match',
   /** The executor steps the kernel with the candle and its signals: ensemble, risk checks, sizing. */
   executorDecide: 'executor decide',
   /** An order the decision made, handed to the venue and recorded in the ledger. */
