@@ -351,13 +351,20 @@ export class Executor {
     if (c.t + this.#options.timeframeMs <= this.#resumeAfter || this.#ledgerWriter.holding) return;
     const started = performance.now();
     const k = this.#index.get(symbol)!;
-    if (!this.kernel.matchEarly(k, c.t, c.open, c.high, c.low, c.close, c.volume)) return;
-    if (!this.#venue.hasEvents) return;
-    const match = this.#traces.match(symbol, c.t);
     try {
-      this.#handOver(match, false, started).catch((e) => this.#writeGivenUp(e));
-    } finally {
-      match.end();
+      if (!this.kernel.matchEarly(k, c.t, c.open, c.high, c.low, c.close, c.volume)) return;
+      if (!this.#venue.hasEvents) return;
+      const match = this.#traces.match(symbol, c.t);
+      try {
+        this.#handOver(match, false, started).catch((e) => this.#writeGivenUp(e));
+      } finally {
+        match.end();
+      }
+    } catch (error) {
+      // As a step that throws: the executor reports it and its health says failed.
+      this.#failed ??= error;
+      this.#options.onError?.(error);
+      return;
     }
     this.#options.onMatched?.(symbol, c, started);
   }
