@@ -21,7 +21,7 @@ import { loadRunManifest } from './manifest.ts';
 import { SignalJoin, type SignalMessage } from './signals.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const CANDLES = 1500;
+const CANDLES = 1000;
 
 type Drive = 'step' | 'candle, then its signal' | 'candles one ahead of their signals';
 
@@ -115,7 +115,7 @@ describe('Executor: fills as the candle arrives', () => {
     expect(early.matched.length).toBeLessThanOrEqual(early.fills);
     expect(early.records).toBe(plain.records);
     expect(early.ledgerFills).toEqual(plain.ledgerFills);
-  });
+  }, 60_000);
 
   it('does not match a candle early while an earlier one waits for its signals', async () => {
     const plain = await run('step');
@@ -123,5 +123,5 @@ describe('Executor: fills as the candle arrives', () => {
     expect(ahead.matched).toEqual([]);
     expect(ahead.records).toBe(plain.records);
     expect(ahead.ledgerFills).toEqual(plain.ledgerFills);
-  });
+  }, 60_000);
 });
