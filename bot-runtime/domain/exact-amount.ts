@@ -123,8 +123,8 @@ for (let k = 0; k <= AMOUNT_SCALE; k++) {
 /** `''`, `0`, `00`, ...: the zeros between a point and a fraction's digits. */
 const ZEROS = POINT_ZEROS.map((p) => p.slice(2));
 
-/** The digits of an integer 0 <= n < 10^15, written as two below 10^8 (small integers, which V8 writes far faster than a larger double). */
-function limbText(n: number): string {
+/** The digits of a safe integer n >= 0, written as two below 10^8 (small integers, which V8 writes far faster than a larger double). */
+function integerText(n: number): string {
   if (n < 1e8) return String(n);
   const low = n % 1e8;
   const text = String(low);
@@ -133,7 +133,7 @@ function limbText(n: number): string {
 
 /** A wide count's low limb as its 15 digits (leading zeros kept). */
 function padded(lo: number): string {
-  const text = limbText(lo);
+  const text = integerText(lo);
   return ZEROS[LIMB_DIGITS - text.length]! + text;
 }
 
@@ -168,10 +168,10 @@ export function formatCount(n: number, scale: number): string {
     frac /= 10;
     places--;
   }
-  if (frac === 0) return neg && a !== 0 ? `-${whole}` : String(whole);
-  const digits = String(frac);
+  if (frac === 0) return neg && a !== 0 ? `-${integerText(whole)}` : integerText(whole);
+  const digits = integerText(frac);
   if (whole === 0) return (neg ? MINUS_POINT_ZEROS : POINT_ZEROS)[places - digits.length]! + digits;
-  const text = `${whole}.${ZEROS[places - digits.length]!}${digits}`;
+  const text = `${integerText(whole)}.${ZEROS[places - digits.length]!}${digits}`;
   return neg ? `-${text}` : text;
 }
 
@@ -415,13 +415,13 @@ export class ExactAmount {
   #wideDigits(): string {
     let hi = this.#hi;
     let lo = this.#lo;
-    if (hi >= 0) return hi === 0 ? limbText(lo) : `${hi}${padded(lo)}`;
+    if (hi >= 0) return hi === 0 ? integerText(lo) : integerText(hi) + padded(lo);
     // hi x 10^15 + lo = -((-hi - 1) x 10^15 + (10^15 - lo)) when lo > 0.
     if (lo > 0) {
       hi = -hi - 1;
       lo = LIMB - lo;
     } else hi = -hi;
-    return hi === 0 ? `-${limbText(lo)}` : `-${hi}${padded(lo)}`;
+    return hi === 0 ? `-${integerText(lo)}` : `-${integerText(hi)}${padded(lo)}`;
   }
 
   /** Adds a count of 10^-40; false (and nothing changed) when the sum is in decimals or would reach 10^59. */
