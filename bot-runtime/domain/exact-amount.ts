@@ -168,10 +168,11 @@ export function formatCount(n: number, scale: number): string {
     frac /= 10;
     places--;
   }
-  if (frac === 0) return neg && a !== 0 ? `-${integerText(whole)}` : integerText(whole);
-  const digits = integerText(frac);
+  if (frac === 0) return neg && a !== 0 ? `-${whole}` : String(whole);
+  // String of the whole fraction: a record keeps this text, and one string is smaller than the joined pieces integerText makes.
+  const digits = String(frac);
   if (whole === 0) return (neg ? MINUS_POINT_ZEROS : POINT_ZEROS)[places - digits.length]! + digits;
-  const text = `${integerText(whole)}.${ZEROS[places - digits.length]!}${digits}`;
+  const text = `${whole}.${ZEROS[places - digits.length]!}${digits}`;
   return neg ? `-${text}` : text;
 }
 
