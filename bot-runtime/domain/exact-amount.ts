@@ -7,6 +7,7 @@
 // decimal path does, from the same exact value).
 import { Decimal, ZERO } from './decimal.ts';
 import { decimalOfUnits, unitsOf } from './units.ts';
+import { wideQuotient } from './wide-quotient.ts';
 
 export const AMOUNT_SCALE = 40;
 const POW10N: bigint[] = [];
@@ -485,6 +486,9 @@ export class ExactAmount {
     if (this.#mode === WIDE) {
       // Below 10^15 counts the count is one exact double: one correctly rounded quotient, as for SMALL.
       if (this.#hi === 0) return this.#lo / POW10F[this.#wideScale]!;
+      // From the limbs where their residual decides, else from the text (a tie or close to one).
+      const f = wideQuotient(this.#hi, this.#lo, this.#wideScale);
+      if (!Number.isNaN(f)) return f;
       this.#digits ??= this.#wideDigits();
       return floatOfDigits(this.#digits, this.#wideScale);
     }
