@@ -1,6 +1,7 @@
-// A running sum of decimals kept as an exact BigInt count of 10^-40: adding is
-// an integer addition, and a Decimal (or its text, or its double) is made only
-// when it is read. The domain's Decimal sums never round while a result has at
+// A running sum of decimals kept as an exact integer count (a safe integer, two
+// of them, or a BigInt count of 10^-40; see ExactAmount): adding is an integer
+// addition, and a Decimal (or its text, or its double) is made only when it is
+// read. The domain's Decimal sums never round while a result has at
 // most 60 significant digits; a count below 10^59 has at most 59, so both ways
 // give the same value. A term with more than 40 decimals, or a sum that would
 // reach 10^59, moves the sum to decimals for good (the same operations the
