@@ -85,6 +85,7 @@ describe('WriteBehind', () => {
     // Wait until the first attempt has failed: from then on the next step is held.
     while (errors.length === 0) await new Promise((r) => setTimeout(r, 1));
     expect(writer.failing).toBe(true);
+    expect(writer.holding).toBe(true);
     const room = writer.room();
     expect(room).toBeInstanceOf(Promise);
     expect((await written).map((a) => a.result)).toEqual(['applied', 'applied']);
@@ -104,11 +105,15 @@ describe('WriteBehind', () => {
     const file = await journal();
     const writer = new WriteBehind(new FillApplier(file), { maxPending: 2 });
     const writes = [writer.write({ equity: [equity(1)] })];
+    expect(writer.holding).toBe(false);
     expect(writer.room()).toBeUndefined();
     writes.push(writer.write({ equity: [equity(2)] }));
+    // `holding` says so without queueing a waiter (the executor's early match asks it).
+    expect(writer.holding).toBe(true);
     const room = writer.room();
     expect(room).toBeInstanceOf(Promise);
     await room;
+    expect(writer.holding).toBe(false);
     expect(writer.pending).toBe(0);
     await Promise.all(writes);
     await file.close();
