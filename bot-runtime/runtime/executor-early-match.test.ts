@@ -125,3 +125,38 @@ describe('Executor: fills as the candle arrives', () => {
     expect(ahead.ledgerFills).toEqual(plain.ledgerFills);
   }, 60_000);
 });
+
+describe('Executor: an early match that throws', () => {
+  it('is reported as a failed step is: onError and failure', async () => {
+    const { bot } = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
+    const series = loadCandles(join(root, 'examples', 'data', 'ETH-BTC_5m.csv'), { gaps: 'keep' }).series;
+    const bus = new InProcessBus();
+    const ledger = await FileLedger.open(join(mkdtempSync(join(tmpdir(), 'botcore-early-')), 'ledger.jsonl'));
+    const errors: unknown[] = [];
+    const executor = new Executor({
+      bus,
+      ledger,
+      bot,
+      markets: [{ symbol: 'ETH/BTC', instrument: defaultInstrument('ETH/BTC') }],
+      timeframeMs: series.timeframeMs,
+      join: new SignalJoin(bot),
+      onError: (e) => errors.push(e),
+    });
+    try {
+      await executor.start();
+      const broken = new Error('the venue broke');
+      Object.assign(executor.kernel, {
+        matchEarly: () => {
+          throw broken;
+        },
+      });
+      publishCandle(bus, { symbol: 'ETH/BTC', timeframe: '5m', candle: candleAt(series, 0) });
+      expect(errors).toEqual([broken]);
+      expect(executor.failure).toBe(broken);
+    } finally {
+      await executor.stop();
+      await bus.close();
+      await ledger.close();
+    }
+  });
+});
