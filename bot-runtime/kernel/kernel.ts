@@ -530,7 +530,9 @@ export class Kernel {
    * candle then does the rest (risk, signals, decisions) and does not match it
    * again: the two calls do exactly what one `step` does. Call it only once
    * every earlier candle has been stepped. False, and nothing done, for a
-   * warm-up candle or one already matched.
+   * warm-up candle, or while a candle matched early waits for its step (that
+   * one again, or any later one: matching it before the earlier candle's
+   * decisions could miss an order they place).
    */
   matchEarly(
     k: number,
@@ -541,7 +543,7 @@ export class Kernel {
     close: number,
     volume: number,
   ): boolean {
-    if (t < this.#tradeFrom || (this.#matchedK === k && this.#matchedT === t)) return false;
+    if (t < this.#tradeFrom || this.#matchedK !== -1) return false;
     this.#bt = t;
     this.#bo = open;
     this.#bh = high;

@@ -142,22 +142,28 @@ describe('Kernel.matchEarly', () => {
     });
   }
 
-  it('matches a candle once: a second call before its step does nothing', () => {
+  it('matches a candle once, and no later candle before its step: those calls do nothing', () => {
     // Limit orders with partial fills: matching a candle twice would fill more.
     const backtest = scenarios[1]![1];
     const plain = records(run(backtest, () => false).kernel);
     const { kernel, markets } = buildKernel(backtest);
     kernel.onStart();
     const s = markets[0]!.series;
+    const candleAt = (i: number) =>
+      [s.time[i]!, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!] as const;
     let again = 0;
+    let ahead = 0;
     for (let i = 0; i < s.length; i++) {
-      const candle = [s.time[i]!, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!] as const;
+      const candle = candleAt(i);
       kernel.matchEarly(0, ...candle);
       if (kernel.matchEarly(0, ...candle)) again++;
+      // Nor the next candle before this one's step.
+      if (i + 1 < s.length && kernel.matchEarly(0, ...candleAt(i + 1))) ahead++;
       kernel.step(0, ...candle);
     }
     kernel.onStop();
     expect(again).toBe(0);
+    expect(ahead).toBe(0);
     expect(records(kernel)).toBe(plain);
   });
 });
