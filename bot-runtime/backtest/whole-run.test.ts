@@ -5,34 +5,10 @@
 // change that means to alter results updates these hashes and says why.
 // (These are the hashes of bbdfe6b, before the third round of speed work.)
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tradingBotSpec } from '../../crds/index.ts';
-import { type CandleSeries, loadCandlesCsv } from '../market-data/index.ts';
-import { DEFAULT_RISK_POLICY } from '../risk/index.ts';
 import { buildReport } from './report.ts';
 import { type BacktestInput, runBacktest } from './runner.ts';
-
-const CANDLES = join(import.meta.dirname, '../../../shared/data/candles');
-const load = (name: string): CandleSeries =>
-  loadCandlesCsv(join(CANDLES, `${name}_5m.csv`), { gaps: 'fill' }).series;
-
-const bot = (symbols: string[], strategies: unknown[], execution?: Record<string, unknown>) =>
-  tradingBotSpec(
-    {
-      exchange: { name: 'binance' },
-      symbols,
-      timeframe: '5m',
-      capital: { amount: '1', currency: 'BTC' },
-      strategies,
-      ...(execution ? { execution } : {}),
-    },
-    'golden',
-  );
-
-// Levels close together: hundreds of round trips on a few thousand candles.
-const busyRsi = { name: 'rsi', type: 'rsi', rsi: { period: 5, oversold: 45, overbought: 55 } };
-const policy = { ...DEFAULT_RISK_POLICY, maxDrawdownPercent: '100' };
+import { wholeRunInputs } from './whole-run-inputs.ts';
 
 function wholeRun(input: BacktestInput): string {
   const result = runBacktest(input);
@@ -54,41 +30,16 @@ function wholeRun(input: BacktestInput): string {
 }
 
 describe('a whole backtest run', () => {
-  const eth = load('ETH-BTC');
+  const runs = wholeRunInputs();
   it('market orders: the same records', () => {
-    expect(
-      wholeRun({ bot: bot(['ETH/BTC'], [busyRsi]), policy, markets: [{ symbol: 'ETH/BTC', series: eth }] }),
-    ).toBe('648/672/333 de6de9dda3b04328019755ba');
+    expect(wholeRun(runs.marketOrders)).toBe('648/672/333 de6de9dda3b04328019755ba');
   });
 
   it('limit orders with partial fills, latency and slippage jitter: the same records', () => {
-    expect(
-      wholeRun({
-        bot: bot(['ETH/BTC'], [busyRsi], {
-          orderType: 'limit',
-          limitOffsetBps: 5,
-          partialFills: true,
-          slippageBps: 7,
-        }),
-        policy,
-        markets: [{ symbol: 'ETH/BTC', series: eth }],
-        venue: { maxVolumeShare: 0.02, latencyJitterMs: 400_000, slippageJitterBps: 3 },
-      }),
-    ).toBe('744/983/340 09157bd8776783fbafd9d1c9');
+    expect(wholeRun(runs.limitOrders)).toBe('744/983/340 09157bd8776783fbafd9d1c9');
   });
 
   it('an ensemble on three markets: the same records', () => {
-    const symbols = ['ETH/BTC', 'ADA/BTC', 'ETC/BTC'];
-    expect(
-      wholeRun({
-        bot: bot(symbols, [
-          { ...busyRsi, weight: '2' },
-          { name: 'macd', type: 'macd', macd: {} },
-          { name: 'bands', type: 'bollinger', bollinger: {} },
-        ]),
-        policy,
-        markets: symbols.map((symbol) => ({ symbol, series: load(symbol.replace('/', '-')) })),
-      }),
-    ).toBe('1554/1810/795 8b905c0139a4274450357189');
+    expect(wholeRun(runs.ensemble)).toBe('1554/1810/795 8b905c0139a4274450357189');
   });
 });

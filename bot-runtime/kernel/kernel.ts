@@ -544,15 +544,9 @@ export class Kernel {
     volume: number,
   ): boolean {
     if (t < this.#tradeFrom || this.#matchedK !== -1) return false;
-    this.#bt = t;
-    this.#bo = open;
-    this.#bh = high;
-    this.#bl = low;
-    this.#bc = close;
-    this.#bv = volume;
     this.#matchOnly = true;
     try {
-      this.#process(k);
+      this.step(k, t, open, high, low, close, volume);
     } finally {
       this.#matchOnly = false;
     }
@@ -564,7 +558,7 @@ export class Kernel {
   /** The symbol and open time of the candle `matchEarly` matched and `step` has not reached yet (-1: none). */
   #matchedK = -1;
   #matchedT = Number.NaN;
-  /** Set while matchEarly runs #process up to the venue's fills. */
+  /** Set while matchEarly runs the step up to the venue's fills. */
   #matchOnly = false;
 
   // The candle is in fields (doubles stored in place); the private steps read it from there.

@@ -3,53 +3,14 @@
 // any subset of candles early must leave every record as one step per candle
 // leaves it: orders, fills, trades, the equity curve, denials and the portfolio.
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { tradingBotSpec } from '../../crds/index.ts';
 import { type BacktestInput, buildKernel } from '../backtest/runner.ts';
-import { type CandleSeries, loadCandlesCsv } from '../market-data/index.ts';
-import { DEFAULT_RISK_POLICY } from '../risk/index.ts';
+import { wholeRunInputs } from '../backtest/whole-run-inputs.ts';
+import type { CandleSeries } from '../market-data/index.ts';
 import type { Kernel } from './kernel.ts';
 
-const CANDLES = join(import.meta.dirname, '../../../shared/data/candles');
 const CANDLE_COUNT = 1500;
-function load(name: string): CandleSeries {
-  const whole = loadCandlesCsv(join(CANDLES, `${name}_5m.csv`), { gaps: 'fill' }).series;
-  const head = (column: Float64Array) => column.subarray(0, CANDLE_COUNT);
-  const { time, open, high, low, close, volume } = whole;
-  return {
-    ...whole,
-    length: Math.min(CANDLE_COUNT, whole.length),
-    time: head(time),
-    open: head(open),
-    high: head(high),
-    low: head(low),
-    close: head(close),
-    volume: head(volume),
-  };
-}
-
-const busyRsi = { name: 'rsi', type: 'rsi', rsi: { period: 5, oversold: 45, overbought: 55 } };
-const policy = { ...DEFAULT_RISK_POLICY, maxDrawdownPercent: '100' };
-
-function input(symbols: string[], strategies: unknown[], execution?: Record<string, unknown>): BacktestInput {
-  return {
-    bot: tradingBotSpec(
-      {
-        exchange: { name: 'binance' },
-        symbols,
-        timeframe: '5m',
-        capital: { amount: '1', currency: 'BTC' },
-        strategies,
-        ...(execution ? { execution } : {}),
-      },
-      'early',
-    ),
-    policy,
-    markets: symbols.map((symbol) => ({ symbol, series: load(symbol.replace('/', '-')) })),
-  };
-}
 
 /** Every candle of every market in step order: by open time, ties in market order. */
 function stepOrder(markets: readonly { series: CandleSeries }[]): [number, number][] {
@@ -88,30 +49,13 @@ function records(k: Kernel): string {
   return `${k.orders.length}/${k.fills.length}/${k.trades.length} ${h.digest('hex')}`;
 }
 
+// The whole-run test's three runs (market orders; limit orders with partial fills, latency and jitter;
+// an ensemble on three markets) on their first candles.
+const runs = wholeRunInputs(CANDLE_COUNT);
 const scenarios: [string, BacktestInput][] = [
-  ['market orders', input(['ETH/BTC'], [busyRsi])],
-  [
-    'limit orders with partial fills',
-    {
-      ...input(['ETH/BTC'], [busyRsi], {
-        orderType: 'limit',
-        limitOffsetBps: 5,
-        partialFills: true,
-        slippageBps: 7,
-      }),
-      venue: { maxVolumeShare: 0.02, latencyJitterMs: 400_000, slippageJitterBps: 3 },
-    },
-  ],
-  [
-    'an ensemble on three markets',
-    input(
-      ['ETH/BTC', 'ADA/BTC', 'ETC/BTC'],
-      [
-        { ...busyRsi, weight: '2' },
-        { name: 'macd', type: 'macd', macd: {} },
-      ],
-    ),
-  ],
+  ['market orders', runs.marketOrders],
+  ['limit orders with partial fills', runs.limitOrders],
+  ['an ensemble on three markets', runs.ensemble],
 ];
 
 describe('Kernel.matchEarly', () => {
@@ -144,7 +88,7 @@ describe('Kernel.matchEarly', () => {
 
   it('matches a candle once, and no later candle before its step: those calls do nothing', () => {
     // Limit orders with partial fills: matching a candle twice would fill more.
-    const backtest = scenarios[1]![1];
+    const backtest = runs.limitOrders;
     const plain = records(run(backtest, () => false).kernel);
     const { kernel, markets } = buildKernel(backtest);
     kernel.onStart();
