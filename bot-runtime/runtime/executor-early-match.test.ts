@@ -4,23 +4,15 @@
 // same records: stepped directly, each candle before its signal, and candles
 // one ahead of their signals (where matching early would skip an order the
 // previous candle's decision places).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultInstrument } from '../backtest/runner.ts';
-import { InProcessBus } from '../bus/in-process-bus.ts';
 import { messageIds } from '../bus/message-ids.ts';
 import { publishDurably } from '../bus/publish-durably.ts';
-import { type Candle, candleAt, loadCandles } from '../market-data/index.ts';
-import { FileLedger } from '../store/file-ledger.ts';
+import { type Candle, candleAt } from '../market-data/index.ts';
 import { createStrategy } from '../strategies/index.ts';
 import { publishCandle } from '../telemetry/pipeline.ts';
-import { Executor } from './executor.ts';
-import { loadRunManifest } from './manifest.ts';
-import { SignalJoin, type SignalMessage } from './signals.ts';
+import { demoExecutor } from './demo-executor.ts';
+import type { SignalMessage } from './signals.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const CANDLES = 1000;
 
 type Drive = 'step' | 'candle, then its signal' | 'candles one ahead of their signals';
@@ -28,21 +20,9 @@ type Drive = 'step' | 'candle, then its signal' | 'candles one ahead of their si
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 async function run(drive: Drive) {
-  const { bot } = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
-  const series = loadCandles(join(root, 'examples', 'data', 'ETH-BTC_5m.csv'), { gaps: 'keep' }).series;
-  const bus = new InProcessBus();
-  const ledger = await FileLedger.open(join(mkdtempSync(join(tmpdir(), 'botcore-early-')), 'ledger.jsonl'));
-  const join_ = new SignalJoin(bot);
   const matched: number[] = [];
-  const executor = new Executor({
-    bus,
-    ledger,
-    bot,
-    markets: [{ symbol: 'ETH/BTC', instrument: defaultInstrument('ETH/BTC') }],
-    timeframeMs: series.timeframeMs,
-    join: join_,
-    onMatched: (_symbol, c) => matched.push(c.t),
-  });
+  const demo = await demoExecutor({ onMatched: (_symbol, c) => matched.push(c.t) });
+  const { bot, series, bus, ledger, join: join_, executor } = demo;
   const strategy = createStrategy(bot.strategies[0]!, 0);
   const signalOf = (c: Candle): SignalMessage => ({
     strategy: 'rsi',
@@ -96,9 +76,7 @@ async function run(drive: Drive) {
       matched,
     };
   } finally {
-    await executor.stop();
-    await bus.close();
-    await ledger.close();
+    await demo.close();
   }
 }
 
@@ -128,20 +106,8 @@ describe('Executor: fills as the candle arrives', () => {
 
 describe('Executor: an early match that throws', () => {
   it('is reported as a failed step is: onError and failure', async () => {
-    const { bot } = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
-    const series = loadCandles(join(root, 'examples', 'data', 'ETH-BTC_5m.csv'), { gaps: 'keep' }).series;
-    const bus = new InProcessBus();
-    const ledger = await FileLedger.open(join(mkdtempSync(join(tmpdir(), 'botcore-early-')), 'ledger.jsonl'));
     const errors: unknown[] = [];
-    const executor = new Executor({
-      bus,
-      ledger,
-      bot,
-      markets: [{ symbol: 'ETH/BTC', instrument: defaultInstrument('ETH/BTC') }],
-      timeframeMs: series.timeframeMs,
-      join: new SignalJoin(bot),
-      onError: (e) => errors.push(e),
-    });
+    const { bus, series, executor, close } = await demoExecutor({ onError: (e) => errors.push(e) });
     try {
       await executor.start();
       const broken = new Error('the venue broke');
@@ -154,9 +120,7 @@ describe('Executor: an early match that throws', () => {
       expect(errors).toEqual([broken]);
       expect(executor.failure).toBe(broken);
     } finally {
-      await executor.stop();
-      await bus.close();
-      await ledger.close();
+      await close();
     }
   });
 });

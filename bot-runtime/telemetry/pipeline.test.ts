@@ -1,24 +1,16 @@
 // The whole chain in one process (the bus of `botcore run`), with the SDK's
 // in-memory exporter: a fill's trace runs back through its order, the
 // decision, the signal and the strategy's evaluation to the published candle.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { node as sdk } from '@opentelemetry/sdk-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultInstrument } from '../backtest/runner.ts';
-import { InProcessBus } from '../bus/in-process-bus.ts';
-import { candleAt, loadCandles } from '../market-data/index.ts';
-import { Executor } from '../runtime/executor.ts';
-import { loadRunManifest } from '../runtime/manifest.ts';
-import { SignalJoin, StrategyWorker } from '../runtime/signals.ts';
-import { FileLedger } from '../store/file-ledger.ts';
+import { candleAt } from '../market-data/index.ts';
+import { demoExecutor } from '../runtime/demo-executor.ts';
+import { StrategyWorker } from '../runtime/signals.ts';
 import { publishCandle } from './pipeline.ts';
 import { ATTR, SPAN_NAMES } from './spans.ts';
 import { ancestry, type SpanRecord } from './trace-tree.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const exporter = new sdk.InMemorySpanExporter();
 let provider: InstanceType<typeof sdk.NodeTracerProvider>;
 
@@ -46,21 +38,7 @@ function records(): SpanRecord[] {
 
 describe('pipeline spans on the in-process bus', () => {
   it('puts candle, evaluation, signal, decision, order and fill in one trace with parent links; the fill links the match that booked it', async () => {
-    const { bot } = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
-    const series = loadCandles(join(root, 'examples', 'data', 'ETH-BTC_5m.csv'), { gaps: 'keep' }).series;
-    const bus = new InProcessBus();
-    const ledger = await FileLedger.open(
-      join(mkdtempSync(join(tmpdir(), 'botcore-traces-')), 'ledger.jsonl'),
-    );
-    const join_ = new SignalJoin(bot);
-    const executor = new Executor({
-      bus,
-      ledger,
-      bot,
-      markets: [{ symbol: 'ETH/BTC', instrument: defaultInstrument('ETH/BTC') }],
-      timeframeMs: series.timeframeMs,
-      join: join_,
-    });
+    const { bot, series, bus, executor, close } = await demoExecutor();
     const worker = new StrategyWorker({ bus, bot, strategy: 'rsi' });
     try {
       await worker.start();
@@ -104,9 +82,7 @@ describe('pipeline spans on the in-process bus', () => {
       expect(filling!.traceId).not.toBe(fill!.traceId);
     } finally {
       await worker.stop();
-      await executor.stop();
-      await bus.close();
-      await ledger.close();
+      await close();
     }
   });
 });
