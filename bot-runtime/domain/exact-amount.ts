@@ -7,17 +7,13 @@
 // reach 10^59, moves the sum to decimals for good (the same operations the
 // decimal path does, from the same exact value).
 import { Decimal, ZERO } from './decimal.ts';
-import { decimalOfUnits, unitsOf } from './units.ts';
-import { wideQuotient } from './wide-quotient.ts';
+import { decimalOfUnits, pow10, unitsOf } from './units.ts';
+import { LIMB, LIMB_DIGITS, wideQuotient } from './wide-quotient.ts';
 
 export const AMOUNT_SCALE = 40;
 const POW10N: bigint[] = [];
 for (let i = 0, p = 1n; i <= 2 * AMOUNT_SCALE; i++, p *= 10n) POW10N.push(p);
 const LIMIT = 10n ** 59n;
-const POW10F = [
-  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-  1e20, 1e21, 1e22,
-];
 
 /** 10^n as a BigInt, 0 <= n <= 80. */
 export function pow10n(n: number): bigint {
@@ -50,17 +46,17 @@ function countUnits(x: Decimal): bigint | undefined {
     zeros++;
   }
   let digits = 1;
-  while (digits < 7 && first >= POW10F[digits]!) digits++;
+  while (digits < 7 && first >= pow10(digits)) digits++;
   const shift = x.e - (digits - 1) - 7 * (n - 1) + zeros + AMOUNT_SCALE;
   if (shift < 0 || shift > 2 * AMOUNT_SCALE) return undefined;
   let m: bigint;
   if (n === 1) m = BigInt(last);
-  else if (n === 2) m = BigInt(first * POW10F[7 - zeros]! + last);
+  else if (n === 2) m = BigInt(first * pow10(7 - zeros) + last);
   else {
     // Up to 2^53 the significand is built in a double (exact), past it in BigInts.
     let f = first;
     for (let i = 1; i < n - 1; i++) f = f * 1e7 + words[i]!;
-    f = f * POW10F[7 - zeros]! + last;
+    f = f * pow10(7 - zeros) + last;
     if (f <= Number.MAX_SAFE_INTEGER) m = BigInt(f);
     else {
       let acc = BigInt(first);
@@ -101,7 +97,7 @@ function floatOfDigits(text: string, scale: number): number {
   if (digits <= 16 && places >= 0 && places <= 22) {
     // Below 2^53 the significand is an exact double (a 16-digit one may not be: then the text decides).
     const m = Number(text.slice(0, end));
-    if (Math.abs(m) < 9007199254740992) return m / POW10F[places]!;
+    if (Math.abs(m) < 9007199254740992) return m / pow10(places);
   }
   return Number(`${text.slice(0, end)}e${-places}`);
 }
@@ -163,8 +159,8 @@ export function formatCount(n: number, scale: number): string {
   const neg = n < 0;
   const a = neg ? -n : n;
   // The remainder and the quotient of safe integers by an exact power of ten are exact.
-  let frac = scale === 0 ? 0 : a % POW10F[scale]!;
-  const whole = (a - frac) / POW10F[scale]!;
+  let frac = scale === 0 ? 0 : a % pow10(scale);
+  const whole = (a - frac) / pow10(scale);
   let places = scale;
   while (frac !== 0 && frac % 10 === 0) {
     frac /= 10;
@@ -200,9 +196,6 @@ const WIDE = 1;
 const BIG = 2;
 const DECIMAL = 3;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-/** The wide form's low limb counts below 10^15: twice that is still a safe integer, so one carry settles a sum. */
-const LIMB_DIGITS = 15;
-const LIMB = 1e15;
 
 export class ExactAmount {
   /**
@@ -331,8 +324,8 @@ export class ExactAmount {
   plusCount(n: number, scale: number): boolean {
     if (this.#mode === SMALL) {
       const to = scale > this.#scale ? scale : this.#scale;
-      const a = this.#small * POW10F[to - this.#scale]!;
-      const b = n * POW10F[to - scale]!;
+      const a = this.#small * pow10(to - this.#scale);
+      const b = n * pow10(to - scale);
       const sum = a + b;
       if (Math.abs(a) <= MAX_SAFE && Math.abs(b) <= MAX_SAFE && Math.abs(sum) <= MAX_SAFE) {
         this.#small = sum;
@@ -354,7 +347,7 @@ export class ExactAmount {
     if (scale > this.#wideScale) {
       // The sum to the term's places first: (hi x 10^15 + lo) x 10^d, the same value.
       const d = scale - this.#wideScale;
-      const hi = this.#hi * POW10F[d]!;
+      const hi = this.#hi * pow10(d);
       if (!(Math.abs(hi) <= MAX_SAFE) || !this.#carry(hi, 0, this.#lo, d)) return false;
       this.#wideScale = scale;
     }
@@ -373,13 +366,13 @@ export class ExactAmount {
   #carry(hi: number, lo: number, n: number, d: number): boolean {
     let q: number;
     if (d >= LIMB_DIGITS) {
-      q = n * POW10F[d - LIMB_DIGITS]!;
+      q = n * pow10(d - LIMB_DIGITS);
       if (!(Math.abs(q) <= MAX_SAFE)) return false;
     } else {
-      const k = POW10F[LIMB_DIGITS - d]!;
+      const k = pow10(LIMB_DIGITS - d);
       const r = n % k;
       q = (n - r) / k;
-      lo += r * POW10F[d]!;
+      lo += r * pow10(d);
     }
     // |lo| < 2 x 10^15 now: one carry each way.
     if (lo >= LIMB) {
@@ -482,11 +475,11 @@ export class ExactAmount {
   }
 
   toFloat(): number {
-    if (this.#mode === SMALL) return this.#small / POW10F[this.#scale]!;
+    if (this.#mode === SMALL) return this.#small / pow10(this.#scale);
     if (this.#mode === DECIMAL) return this.#decimal!.toNumber();
     if (this.#mode === WIDE) {
       // Below 10^15 counts the count is one exact double: one correctly rounded quotient, as for SMALL.
-      if (this.#hi === 0) return this.#lo / POW10F[this.#wideScale]!;
+      if (this.#hi === 0) return this.#lo / pow10(this.#wideScale);
       // From the limbs where their residual decides, else from the text (a tie or close to one).
       const f = wideQuotient(this.#hi, this.#lo, this.#wideScale);
       if (!Number.isNaN(f)) return f;

@@ -5,11 +5,11 @@
 // lies. NaN where that is too close to call (a tie, or within 2^-40 of half
 // an ulp) or near a power of two: the caller then parses the text.
 
-const LIMB = 1e15;
-const POW10 = [
-  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-  1e20, 1e21, 1e22,
-];
+import { pow10 } from './units.ts';
+
+/** A wide count's low limb counts below 10^15 (ExactAmount): twice that is still a safe integer. */
+export const LIMB_DIGITS = 15;
+export const LIMB = 1e15;
 /** Veltkamp's splitter for doubles: 2^27 + 1. */
 const SPLIT = 134217729;
 
@@ -41,7 +41,7 @@ export function wideQuotient(hi: number, lo: number, scale: number): number {
       l = LIMB - lo;
     } else h = -hi;
   }
-  const d = POW10[scale]!;
+  const d = pow10(scale);
   // N = n1 + n2 (n2 rounded once, far below what the test needs): h x 10^15 exactly as p + e, plus l.
   const p = h * LIMB;
   const e = productError(h, LIMB, p);
