@@ -9,6 +9,7 @@ import { defaultInstrument } from '../backtest/runner.ts';
 import { InProcessBus } from '../bus/in-process-bus.ts';
 import { type CandleSeries, loadCandles } from '../market-data/index.ts';
 import { FileLedger } from '../store/file-ledger.ts';
+import type { Ledger } from '../store/ledger.ts';
 import { Executor, type ExecutorOptions } from './executor.ts';
 import { loadRunManifest } from './manifest.ts';
 import { SignalJoin } from './signals.ts';
@@ -26,10 +27,13 @@ export interface DemoExecutor {
   close(): Promise<void>;
 }
 
-/** A new demo executor (not started), with `options` over the defaults. */
+/** A new demo executor (not started), with `options` over the defaults; `wrapLedger` wraps the journal it writes to. */
 export async function demoExecutor(
-  options: Partial<Pick<ExecutorOptions, 'onMatched' | 'onError'>> = {},
+  options: Partial<Pick<ExecutorOptions, 'onMatched' | 'onError' | 'maxUnwrittenWrites'>> & {
+    readonly wrapLedger?: (ledger: Ledger) => Ledger;
+  } = {},
 ): Promise<DemoExecutor> {
+  const { wrapLedger, ...executorOptions } = options;
   const { bot } = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
   const series = loadCandles(join(root, 'examples', 'data', 'ETH-BTC_5m.csv'), { gaps: 'keep' }).series;
   const bus = new InProcessBus();
@@ -37,12 +41,12 @@ export async function demoExecutor(
   const join_ = new SignalJoin(bot);
   const executor = new Executor({
     bus,
-    ledger,
+    ledger: wrapLedger ? wrapLedger(ledger) : ledger,
     bot,
     markets: [{ symbol: 'ETH/BTC', instrument: defaultInstrument('ETH/BTC') }],
     timeframeMs: series.timeframeMs,
     join: join_,
-    ...options,
+    ...executorOptions,
   });
   return {
     bot,

@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { messageIds } from '../bus/message-ids.ts';
 import { publishDurably } from '../bus/publish-durably.ts';
 import { type Candle, candleAt } from '../market-data/index.ts';
+import type { Ledger } from '../store/ledger.ts';
 import { createStrategy } from '../strategies/index.ts';
 import { publishCandle } from '../telemetry/pipeline.ts';
-import { demoExecutor } from './demo-executor.ts';
+import { type DemoExecutor, demoExecutor } from './demo-executor.ts';
 import type { SignalMessage } from './signals.ts';
 
 const CANDLES = 1000;
@@ -19,11 +20,9 @@ type Drive = 'step' | 'candle, then its signal' | 'candles one ahead of their si
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-async function run(drive: Drive) {
-  const matched: number[] = [];
-  const demo = await demoExecutor({ onMatched: (_symbol, c) => matched.push(c.t) });
-  const { bot, series, bus, ledger, join: join_, executor } = demo;
-  const strategy = createStrategy(bot.strategies[0]!, 0);
+/** The demo's strategy run here, as its worker would: its signal of a candle, sending it on the bus, waiting for steps. */
+function drive(demo: DemoExecutor) {
+  const strategy = createStrategy(demo.bot.strategies[0]!, 0);
   const signalOf = (c: Candle): SignalMessage => ({
     strategy: 'rsi',
     symbol: 'ETH/BTC',
@@ -31,17 +30,30 @@ async function run(drive: Drive) {
     signal: strategy.onBar(c.t, c.open, c.high, c.low, c.close, c.volume),
     ready: strategy.ready,
   });
-  const sendSignal = (s: SignalMessage) =>
-    publishDurably(bus, 'signals', messageIds.signal(s.strategy, s.symbol, s.t), s);
-  const stepped = async (n: number) => {
-    while (executor.kernel.candles < n) await turn();
+  return {
+    signalOf,
+    sendSignal: (s: SignalMessage) =>
+      publishDurably(demo.bus, 'signals', messageIds.signal(s.strategy, s.symbol, s.t), s),
+    publish: (i: number) =>
+      publishCandle(demo.bus, { symbol: 'ETH/BTC', timeframe: '5m', candle: candleAt(demo.series, i) }),
+    /** Until the kernel has stepped `n` candles. */
+    stepped: async (n: number) => {
+      while (demo.executor.kernel.candles < n) await turn();
+    },
   };
+}
+
+async function run(drive_: Drive) {
+  const matched: number[] = [];
+  const demo = await demoExecutor({ onMatched: (_symbol, c) => matched.push(c.t) });
+  const { series, ledger, join: join_, executor } = demo;
+  const { signalOf, sendSignal, publish, stepped } = drive(demo);
   /** Fills booked between a candle's arrival and its signal, and candles stepped in that time. */
   let fillsBeforeSignals = 0;
   let steppedBeforeSignals = 0;
   try {
     await executor.recover();
-    if (drive === 'step') {
+    if (drive_ === 'step') {
       for (let i = 0; i < CANDLES; i++) {
         const c = candleAt(series, i);
         join_.addSignal(signalOf(c));
@@ -49,12 +61,10 @@ async function run(drive: Drive) {
       }
     } else {
       await executor.start();
-      const ahead = drive === 'candle, then its signal' ? 0 : 1;
+      const ahead = drive_ === 'candle, then its signal' ? 0 : 1;
       for (let i = 0; i < CANDLES; i++) {
         const fills = executor.kernel.fillCount;
         const candles = executor.kernel.candles;
-        const publish = (n: number) =>
-          publishCandle(bus, { symbol: 'ETH/BTC', timeframe: '5m', candle: candleAt(series, n) });
         if (i === 0 || ahead === 0) publish(i);
         if (ahead === 1 && i + 1 < CANDLES) publish(i + 1);
         await turn();
@@ -123,4 +133,66 @@ describe('Executor: an early match that throws', () => {
       await close();
     }
   });
+});
+
+describe('Executor: no early match while the ledger holds steps back', () => {
+  it('leaves a fill to its candle’s step while as many writes as allowed wait for the ledger', async () => {
+    let held: Promise<void> | undefined;
+    let release = () => {};
+    const matched: number[] = [];
+    const demo = await demoExecutor({
+      maxUnwrittenWrites: 1,
+      onMatched: (_symbol, c) => matched.push(c.t),
+      // The journal takes nothing while `held` is pending.
+      wrapLedger: (ledger) =>
+        new Proxy(ledger, {
+          get(target, key) {
+            if (key === 'recordBatch')
+              return async (batch: Parameters<Ledger['recordBatch']>[0]) => {
+                await held;
+                return target.recordBatch(batch);
+              };
+            const value = Reflect.get(target, key, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        }),
+    });
+    const { series, executor } = demo;
+    const { signalOf, sendSignal, publish, stepped } = drive(demo);
+    try {
+      await executor.start();
+      // Candles with their signals, each step's writes held until it is known whether it placed an order.
+      let i = 0;
+      for (; ; i++) {
+        const orders = executor.kernel.orderCount;
+        held = new Promise((resolve) => {
+          release = resolve;
+        });
+        publish(i);
+        await turn();
+        await sendSignal(signalOf(candleAt(series, i)));
+        await stepped(i + 1);
+        if (executor.kernel.orderCount > orders) break;
+        release();
+        await executor.settle();
+      }
+      // Candle i placed a market order, which fills at the next candle's open; its writes are still
+      // held. A turn lets the executor's loop finish the step, so only the ledger holds the match back.
+      await turn();
+      const fills = executor.kernel.fillCount;
+      publish(i + 1);
+      await turn();
+      expect(executor.kernel.fillCount).toBe(fills);
+      release();
+      await sendSignal(signalOf(candleAt(series, i + 1)));
+      await stepped(i + 2);
+      await executor.settle();
+      // Booked by the step instead.
+      expect(executor.kernel.fillCount).toBeGreaterThan(fills);
+      expect(matched).not.toContain(candleAt(series, i + 1).t);
+    } finally {
+      release();
+      await demo.close();
+    }
+  }, 60_000);
 });

@@ -102,8 +102,9 @@ export interface ExecutorOptions {
   readonly canOpenPositions?: () => boolean;
   readonly onError?: (error: unknown) => void;
   /**
-   * Called when the kernel has stepped a candle (its fills booked, its records
-   * queued for the ledger, the status source synced): the next candle may start.
+   * Called when the kernel has stepped a candle (its fills booked, unless
+   * booked on arrival: onMatched; its records queued for the ledger): the next
+   * candle may start.
    */
   readonly onStepped?: (symbol: string, candle: Candle) => void;
   /**
