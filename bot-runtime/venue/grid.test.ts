@@ -85,10 +85,45 @@ describe('Grid', () => {
     expect(g.ticksFromNumber(0.07123456, 'down')).toBe(7_123_456);
     expect(g.ticksFromNumber(0.0712345649, 'nearest')).toBe(7_123_456);
     expect(g.ticksFromNumber(0.0712345649, 'up')).toBe(7_123_457);
-    // A tie, and a float a hair off the grid: the decimal path decides.
+    // A tie: the decimal path decides.
     expect(g.ticksFromNumber(0.071234565, 'nearest')).toBeNaN();
-    expect(g.ticksFromNumber(0.07123456000000002, 'down')).toBeNaN();
+    // A float a hair off the grid (its text is 0.07123456000000002, or ...5999999...): the side it lies on decides.
+    expect(g.ticksFromNumber(0.07123456000000002, 'down')).toBe(7_123_456);
+    expect(g.ticksFromNumber(0.07123456000000002, 'up')).toBe(7_123_457);
+    expect(g.ticksFromNumber(0.07123456000000002, 'nearest')).toBe(7_123_456);
+    const under = nextDouble(0.07123456, false);
+    expect(g.ticksFromNumber(under, 'down')).toBe(7_123_455);
+    expect(g.ticksFromNumber(under, 'up')).toBe(7_123_456);
+    expect(g.ticksFromNumber(under, 'nearest')).toBe(7_123_456);
   }, 30_000);
+
+  it('decides a float a few ulps off a tick from the float alone, as the decimal path does', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 2 ** 31 - 2 }),
+        fc.integer({ min: 0, max: 10 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.boolean(),
+        fc.constantFrom('nearest', 'down', 'up') as fc.Arbitrary<'nearest' | 'down' | 'up'>,
+        (n, dp, ulps, up, mode) => {
+          const tick = new Decimal(10).pow(-dp);
+          const inst = new Instrument({
+            symbol: 'AA/BB',
+            base: 'AA',
+            quote: 'BB',
+            tickSize: tick.toFixed(),
+            lotSize: '1',
+          });
+          let x = n / 10 ** dp;
+          for (let i = 0; i < ulps; i++) x = nextDouble(x, up);
+          const ticks = new Grid(inst).ticksFromNumber(x, mode);
+          expect(ticks).not.toBeNaN();
+          expect(inst.priceFromNumber(x, mode).toFixed()).toBe(tick.times(ticks).toFixed());
+        },
+      ),
+      { numRuns: 4_000 },
+    );
+  });
 
   it('rounds exactly as the instrument does, for every mode', () => {
     fc.assert(

@@ -60,9 +60,11 @@ export class Grid {
    * the shortest text of `value`, D; y = value * 10^dp is within 5e-7 of
    * D * 10^dp below 2^31 ticks (two roundings of 2^-53 each). So a fraction of
    * y at least 1e-6 away from 0 (and from 0.5 when rounding to nearest) rounds
-   * the same way as D's; and y next to an integer n is D * 10^dp = n exactly
-   * when n / 10^dp is `value` itself (two decimals of at most 10 digits are
-   * never the same double).
+   * the same way as D's. Next to an integer n, D * 10^dp is n exactly when
+   * n / 10^dp is `value` itself (two decimals of at most 10 digits are never
+   * the same double); otherwise D is within 1.5e-6 ticks of n, on the side
+   * `value` lies of that double (rounding to doubles is monotonic, and D and
+   * n * 10^-dp round to different ones), and the mode picks n - 1, n or n + 1.
    */
   ticksFromNumber(value: number, mode: 'nearest' | 'down' | 'up' = 'nearest'): number {
     const dp = this.#priceDp;
@@ -72,7 +74,16 @@ export class Grid {
     if (!(y >= 1 && y < 2147483648)) return Number.NaN;
     const n = Math.round(y);
     const off = y - n;
-    if (off < 1e-6 && off > -1e-6) return n / scale === value ? n : Number.NaN;
+    if (off < 1e-6 && off > -1e-6) {
+      const at = n / scale;
+      if (at === value) return n;
+      const above = value > at;
+      // Under one tick the instrument decides (priceFromNumber's decimal path).
+      if (!above && n === 1) return Number.NaN;
+      if (mode === 'nearest') return n;
+      if (mode === 'up') return above ? n + 1 : n;
+      return above ? n : n - 1;
+    }
     const floor = Math.floor(y);
     if (mode === 'down') return floor;
     if (mode === 'up') return floor + 1;
