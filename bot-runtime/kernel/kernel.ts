@@ -24,6 +24,7 @@ import {
   toFloat,
   ZERO,
 } from '../domain/index.ts';
+import { doubleList, objectList } from '../domain/lists.ts';
 import { OrderProgress } from '../domain/order-progress.ts';
 import { decimalOfUnits, pow10, unitsOf } from '../domain/units.ts';
 import type { CandleSeries } from '../market-data/index.ts';
@@ -560,6 +561,17 @@ export class Kernel {
   #matchedT = Number.NaN;
   /** Set while matchEarly runs the step up to the venue's fills. */
   #matchOnly = false;
+  /**
+   * Round trips that matchEarly's fills closed, in order, with their symbol
+   * and close time: the trade log and the risk engine hear of them at the
+   * candle's step (#settleCloses), not inside the match. Nothing the match
+   * does reads either, and the step runs before anything else can.
+   */
+  readonly #closing: (OpenTrade | undefined)[] = objectList();
+  /** Each one's symbol index and close time, two numbers a trade. */
+  readonly #closingAt: number[] = doubleList();
+  /** How many of #closing's slots hold one (the lists keep their length and store). */
+  #closingCount = 0;
 
   // The candle is in fields (doubles stored in place); the private steps read it from there.
   #process(k: number): void {
@@ -607,7 +619,10 @@ export class Kernel {
         this.#match(k);
       // matchEarly: this much now, the rest when the candle's signals are in.
       if (this.#matchOnly) return;
-    } else this.#matchedK = -1;
+    } else {
+      this.#matchedK = -1;
+      if (this.#closingCount !== 0) this.#settleCloses();
+    }
     this.#candles++;
     this.#lastClose[k] = close;
     this.#returns?.push(k, close);
@@ -630,6 +645,8 @@ export class Kernel {
 
   /** Ends the run: the last equity point. Open positions stay open, marked at their last close. */
   onStop(): void {
+    // A candle matched early whose step never came: its closes are booked all the same.
+    if (this.#closingCount !== 0) this.#settleCloses();
     if (!Number.isNaN(this.#t)) this.equity.push(this.#t + this.#tf, this.#lastEq);
     for (const list of this.strategies) for (const s of list) s.onStop();
   }
@@ -1056,11 +1073,44 @@ export class Kernel {
       this.#stopF[k] = Number.NaN;
       this.#stopHot[k] = 0;
       this.#venue.protect(k, ZERO, ZERO, ts);
-      const pnl = this.#tradeLog.add(trade, k, ts);
       this.#open[k] = undefined;
-      // The log keeps the trade's counts or its record, not the object: the next trade of k reuses it.
-      this.#closedTrade[k] = trade;
-      this.risk.onTradeClosed(ts, inst.symbol, pnl, trade.exitReason === 'stopLoss');
+      if (this.#matchOnly) {
+        // matchEarly: logged at the candle's step; until then no new trade of k takes the object (#closedTrade).
+        this.#deferClose(trade, k, ts);
+      } else this.#closeTrade(trade, k, ts);
+    }
+  }
+
+  /** Logs a closed round trip and tells the risk engine (whose state may change: the step acts on that). */
+  #closeTrade(trade: OpenTrade, k: number, ts: number): void {
+    const pnl = this.#tradeLog.add(trade, k, ts);
+    // The log keeps the trade's counts or its record, not the object: the next trade of k reuses it.
+    this.#closedTrade[k] = trade;
+    this.risk.onTradeClosed(ts, this.instruments[k]!.symbol, pnl, trade.exitReason === 'stopLoss');
+  }
+
+  #deferClose(trade: OpenTrade, k: number, ts: number): void {
+    const i = this.#closingCount++;
+    if (i < this.#closing.length) {
+      this.#closing[i] = trade;
+      this.#closingAt[2 * i] = k;
+      this.#closingAt[2 * i + 1] = ts;
+    } else {
+      this.#closing.push(trade);
+      this.#closingAt.push(k, ts);
+    }
+  }
+
+  /** The closes matchEarly left for the candle's step, in the order they were booked. */
+  #settleCloses(): void {
+    const trades = this.#closing;
+    const at = this.#closingAt;
+    const n = this.#closingCount;
+    this.#closingCount = 0;
+    for (let i = 0; i < n; i++) {
+      const trade = trades[i]!;
+      trades[i] = undefined;
+      this.#closeTrade(trade, at[2 * i]!, at[2 * i + 1]!);
     }
   }
 

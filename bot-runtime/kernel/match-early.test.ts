@@ -86,6 +86,31 @@ describe('Kernel.matchEarly', () => {
     });
   }
 
+  it('a round trip its fills closed is logged by the step, or by onStop when the candle is never stepped', () => {
+    const backtest = runs.marketOrders;
+    const plain = run(backtest, () => false).kernel.trades;
+    const { kernel, markets } = buildKernel(backtest);
+    kernel.onStart();
+    const s = markets[0]!.series;
+    const held = () => !kernel.portfolio.position('ETH/BTC').quantity.isZero();
+    for (let i = 0; i < s.length; i++) {
+      const candle = [s.time[i]!, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!] as const;
+      const before = held();
+      kernel.matchEarly(0, ...candle);
+      if (before && !held()) {
+        // Closed by this candle's fills, matched early: its step never comes.
+        kernel.onStop();
+        const end = candle[0] + s.timeframeMs;
+        const closed = plain.filter((t) => t.exitTime < end);
+        expect(closed.at(-1)!.exitTime).toBeGreaterThanOrEqual(candle[0]);
+        expect(kernel.trades).toEqual(closed);
+        return;
+      }
+      kernel.step(0, ...candle);
+    }
+    expect.unreachable('no candle closed a round trip');
+  });
+
   it('matches a candle once, and no later candle before its step: those calls do nothing', () => {
     // Limit orders with partial fills: matching a candle twice would fill more.
     const backtest = runs.limitOrders;
