@@ -193,6 +193,8 @@ async function benchExecutor(
     },
     onCandle: (_symbol, c) => report.recorded({ t: c.t, recordedAt: epochMs() }),
   });
+  // As the roles do: the fill path compiled before the first candle.
+  executor.warmUp();
   await executor.recover();
   await executor.start();
   return executor;

@@ -38,7 +38,7 @@ import {
 import type { MemoryStatusSource } from '../http/memory-status-source.ts';
 import type { TradingMetrics } from '../http/metrics.ts';
 import type { RiskView } from '../http/status-source.ts';
-import { CandleClock, Kernel } from '../kernel/index.ts';
+import { CandleClock, type Kernel } from '../kernel/index.ts';
 import type { OrderRecord as KernelOrder, StartingPortfolio } from '../kernel/kernel.ts';
 import type { Candle } from '../market-data/candle.ts';
 import { FillApplier, type StepRecords } from '../recovery/fill-applier.ts';
@@ -59,12 +59,12 @@ import {
   orderEventToRecord,
   type StoredFill,
 } from '../store/records.ts';
-import { strategiesFor } from '../strategies/index.ts';
 import { type Decision, ExecutorTraces } from '../telemetry/executor-traces.ts';
-import { PaperVenue } from '../venue/paper/index.ts';
 import type { DecisionReview, ReviewedDecision, ReviewState } from './decision-review.ts';
-import { type FillEvent, type RecordedOrderEvent, RecordingVenue } from './recording-venue.ts';
-import { RemoteStrategy, type SignalJoin, type SignalMessage } from './signals.ts';
+import { paperKernel } from './paper-kernel.ts';
+import type { FillEvent, RecordedOrderEvent, RecordingVenue } from './recording-venue.ts';
+import type { SignalJoin, SignalMessage } from './signals.ts';
+import { type WarmUpReport, warmUpFillPath } from './warm-up.ts';
 import { WriteBehind } from './write-behind.ts';
 
 export const SIGNALS_CONSUMER = { name: 'executor-signals', ackWaitMs: 10_000, maxAckPending: 256 } as const;
@@ -189,31 +189,37 @@ export class Executor {
 
   /** A paper venue and a kernel on it, flat or from a starting portfolio and risk state (nothing stepped yet). */
   #build(startingPortfolio?: StartingPortfolio, startingRisk?: RiskSnapshot): [RecordingVenue, Kernel] {
-    const { bot, markets, join } = this.#options;
-    const venue = new RecordingVenue(
-      new PaperVenue({
-        instruments: markets.map((m) => m.instrument),
-        timeframeMs: this.#options.timeframeMs,
-        execution: bot.execution,
-        seed: this.#options.seed ?? 1,
-      }),
-    );
-    const kernel = new Kernel({
-      bot,
-      policy: this.#options.policy,
-      markets,
-      timeframeMs: this.#options.timeframeMs,
-      venue,
+    const o = this.#options;
+    const { venue, kernel } = paperKernel({
+      bot: o.bot,
+      policy: o.policy,
+      markets: o.markets,
+      timeframeMs: o.timeframeMs,
+      join: o.join,
       clock: this.clock,
-      cash: this.#options.cash,
+      seed: o.seed ?? 1,
+      cash: o.cash,
       ...(startingPortfolio ? { startingPortfolio } : {}),
       ...(startingRisk ? { startingRisk } : {}),
-      strategyFactory: (symbol) =>
-        strategiesFor(bot, symbol).map(
-          ({ spec, index }) => new RemoteStrategy(spec, index, symbol, join, join.states.get(spec.name)!),
-        ),
     });
     return [venue, kernel];
+  }
+
+  /**
+   * Trades a scratch copy of this executor's kernel on a synthetic market, so
+   * V8 has compiled the fill path before the first real candle (warm-up.ts).
+   * Touches nothing of the executor's own state; call it before start().
+   */
+  warmUp(candles?: number): WarmUpReport {
+    const { bot, policy, markets, timeframeMs, cash } = this.#options;
+    return warmUpFillPath({
+      bot,
+      policy,
+      markets,
+      timeframeMs,
+      cash,
+      ...(candles === undefined ? {} : { candles }),
+    });
   }
 
   get kernel(): Kernel {

@@ -206,6 +206,16 @@ async function startRole(boot: BootConfig, options: RoleOptions): Promise<Runnin
       : {}),
   });
   candleTime = () => executor.clock.now();
+  // V8 compiles the fill path now rather than over the bot's first thousands of fills (warm-up.ts).
+  const warmed = executor.warmUp();
+  log(
+    json('info', 'fill path warmed up', {
+      role: 'executor',
+      candles: warmed.candles,
+      fills: warmed.fills,
+      ms: Math.round(warmed.ms),
+    }),
+  );
   const resumed = await executor.recover();
   if (resumed.seeded) {
     log(

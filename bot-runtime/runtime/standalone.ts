@@ -193,6 +193,8 @@ async function startBot(o: StandaloneOptions): Promise<StandaloneBot> {
   let server: StatusServer | undefined;
   let feed: CandleFeed | undefined;
   try {
+    // V8 compiles the fill path now rather than over the bot's first thousands of fills (warm-up.ts).
+    executor.warmUp();
     const resume = await executor.recover();
     if (resume.seeded)
       notice(`note: resuming from the journal: ${describeSeed(resume.seeded, executor.currency)}`);
