@@ -511,20 +511,20 @@ export class Executor {
     const durable = this.#ledgerWriter.write(() =>
       this.#records(placed, this.#indexed(orderEvents), fillsOf(fillEvents)),
     );
-    const fills = fillsOf(fillEvents);
     if (!replaying && this.metrics)
       for (const o of placed)
         this.metrics.recordOrder({ type: o.type.toLowerCase(), side: o.side === 'BUY' ? 'buy' : 'sell' });
     // Spans end when their records are durable; a write that is given up is reported by the writer.
+    // A fill's decimals are made when read: by the writer, or a span, never before the fill is booked.
     for (const o of placed) decision.order(o, () => durable).catch(() => undefined);
-    fills.forEach((fill, i) => {
-      decision.fill(fill, () => durable.then((a) => a[i]!.result === 'applied')).catch(() => undefined);
+    fillEvents.forEach((event, i) => {
+      decision.fill(event, () => durable.then((a) => a[i]!.result === 'applied')).catch(() => undefined);
     });
     return durable.then((applied) =>
-      fills.forEach((kernelFill, i) => {
+      fillEvents.forEach((event, i) => {
         const a = applied[i]!;
         if (a.result !== 'applied') return;
-        const fill: Fill = { ...kernelFill, orderId: this.#orderId(kernelFill.orderId) };
+        const fill: Fill = { ...event.fill, orderId: this.#orderId(event.fill.orderId) };
         this.#options.source?.recordFill(fill, a.realizedPnl);
         if (replaying || !this.metrics) return;
         this.metrics.recordFill({ liquidity: fill.liquidity === 'MAKER' ? 'maker' : 'taker' });

@@ -183,10 +183,14 @@ export class Decision {
     return ended(span, record);
   }
 
-  /** Books a fill inside a `fill record` span under its order's; `record` answers whether it was new. */
-  async fill(fill: TracedFill, record: () => Promise<boolean>): Promise<boolean> {
+  /**
+   * Books a fill inside a `fill record` span under its order's; `record` answers whether it was new.
+   * The venue's event carries the fill, read only when traced (a counted fill makes its decimals then).
+   */
+  async fill(event: { readonly fill: TracedFill }, record: () => Promise<boolean>): Promise<boolean> {
     if (!this.#span?.isRecording()) return record();
     this.#fillCount++;
+    const { fill } = event;
     const order = this.#orders.get(fill.orderId);
     const span = pipelineTracer().startSpan(
       SPAN_NAMES.fillRecord,
