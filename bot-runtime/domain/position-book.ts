@@ -5,6 +5,7 @@
 // a Decimal made by the same operations, and anything off the grids or past a
 // safe integer continues in decimals, from the same exact values.
 import { type Decimal, dec, ZERO } from './decimal.ts';
+import { ExactAmount } from './exact-amount.ts';
 import type { Fill } from './fill.ts';
 import { Money } from './money.ts';
 import { applyFillToPosition, openingPrice, type Position } from './position.ts';
@@ -23,9 +24,11 @@ export class PositionBook {
   #average: Decimal | undefined = ZERO;
   /** The average price as a tick count (NaN: not on the grid or not known). */
   #averageTicks = 0;
-  /** Realised PnL as a count of tick x lot; NaN once it is kept in #realized. */
-  #realizedUnits = 0;
-  #realized: Decimal = ZERO;
+  /**
+   * Realised PnL, an exact sum of counts of tick x lot (one or two safe
+   * integers, then a BigInt) past which a close does not go to decimals.
+   */
+  readonly #realized = new ExactAmount(ZERO);
   #view: Position | undefined;
   readonly symbol: string;
   readonly quote: string;
@@ -50,8 +53,7 @@ export class PositionBook {
     this.#fills = start.fillCount;
     this.#average = start.averagePrice;
     this.#averageTicks = unitsOf(start.averagePrice, tickDp);
-    this.#realized = start.realizedPnl.amount;
-    this.#realizedUnits = unitsOf(start.realizedPnl.amount, tickDp + lotDp);
+    this.#realized.plus(start.realizedPnl.amount);
     this.#view = start;
   }
 
@@ -93,9 +95,7 @@ export class PositionBook {
   }
 
   #realizedDecimal(): Decimal {
-    return Number.isNaN(this.#realizedUnits)
-      ? this.#realized
-      : decimalOfUnits(this.#realizedUnits, this.#tickDp! + this.#lotDp!);
+    return this.#realized.decimal;
   }
 
   /** Folds a fill in; throws (changing nothing) what applyFillToPosition throws. */
@@ -145,8 +145,6 @@ export class PositionBook {
       return false;
     let average = this.#average;
     let averageTicks = this.#averageTicks;
-    let realizedUnits = this.#realizedUnits;
-    let realized = this.#realized;
     if (q === 0) {
       if (fill === undefined) {
         // From counts: the price and the quantity have at most 32 significant digits together, so
@@ -169,15 +167,14 @@ export class PositionBook {
       const closed = Math.min(lots, Math.abs(q));
       const direction = q > 0 ? 1 : -1;
       const term = safeTimes(safeTimes(ticks - averageTicks, closed), direction);
-      const sum = realizedUnits + term;
-      if (Number.isSafeInteger(sum)) realizedUnits = sum;
-      else {
-        // Past the counts (or off the tick grid): the decimal operations of applyFillToPosition.
+      const places = this.#tickDp! + this.#lotDp!;
+      // Nothing below returns false: the sum may change in place.
+      if (Number.isNaN(term) || places > 22 || !this.#realized.plusCount(term, places)) {
+        // Off the tick grid (or a term past the counts): applyFillToPosition's decimal term, added exactly.
         const closedQty = decimalOfUnits(closed, this.#lotDp!);
-        realized = this.#realizedDecimal().plus(
+        this.#realized.plus(
           this.#price(ticks, fill).minus(this.#averageDecimal()).times(closedQty).times(direction),
         );
-        realizedUnits = Number.NaN;
       }
       if (next === 0) {
         average = ZERO;
@@ -193,8 +190,6 @@ export class PositionBook {
     this.#fills++;
     this.#average = average;
     this.#averageTicks = averageTicks;
-    this.#realizedUnits = realizedUnits;
-    this.#realized = realized;
     this.#view = undefined;
     return true;
   }
