@@ -716,7 +716,8 @@ export class Kernel {
     }
     const entry = this.#entry[k];
     if (entry) this.#cancel(entry, now);
-    if (this.#posF[k]! > 0 && !this.#exit[k]) this.#close(k, close, now);
+    // A stop that triggered and filled in part is selling the rest of the position already: an exit too would sell it twice.
+    if (this.#posF[k]! > 0 && !this.#exit[k] && this.#stopHot[k] === 0) this.#close(k, close, now);
   }
 
   #enter(k: number, close: number, now: number): void {
