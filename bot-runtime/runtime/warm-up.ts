@@ -52,7 +52,7 @@ const START = Date.UTC(2020, 0, 1);
 const SCRIPT: readonly Signal[] = [1, 0, 0, -1, 0, 0];
 /** Every so many candles the low reaches past the protective stop, so stops trigger too. */
 const STOP_EVERY = 37;
-/** Every so many candles the volume is thin, so the volume cap fills an order in parts. */
+/** Every so many candles the volume is thin, so the volume cap fills an order (or a triggered stop) in parts. */
 const THIN_EVERY = 23;
 
 /** Trades a scratch copy of the executor's kernel on a synthetic market (warmUpKernel) and says what it did. */
@@ -151,7 +151,7 @@ class SyntheticMarket {
     const low = stop
       ? round(open * (1 - this.#stopDepth))
       : round(Math.min(open, close) * (1 - r.next() * 0.002));
-    const thin = !stop && i % THIN_EVERY === THIN_EVERY - 1;
+    const thin = i % THIN_EVERY === THIN_EVERY - 1;
     const volume = round(this.#units * (thin ? 0.2 : 50 + 50 * r.next()));
     this.#close = close;
     return { t, open, high, low, close, volume };
