@@ -201,8 +201,10 @@ async function startBot(o: StandaloneOptions): Promise<StandaloneBot> {
     if (resume.risk) notice(`note: risk state from the journal: ${describeRisk(resume.risk)}`);
     if (resume.staleOrdersCanceled)
       notice(`note: ${resume.staleOrdersCanceled} order(s) working at the crash recorded as canceled`);
-    for (const w of workers) await w.start();
+    // The executor subscribes first: the in-process bus hands a candle to its subscribers in turn, and
+    // a working order's fill (booked as the candle arrives) need not wait for the strategies' work.
     await executor.start();
+    for (const w of workers) await w.start();
     source.update({ risk: executor.riskView() });
 
     const auth = o.auth ?? 'jwt';
