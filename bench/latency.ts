@@ -29,7 +29,9 @@
 // fills on the candle after its signal). A fast RSI (period 2, 40/60) and a
 // policy without drawdown halts make a fill every ~6 candles. Clocks: one
 // machine; across processes, epoch time from performance.timeOrigin +
-// performance.now(). The first 500 candles are warm-up.
+// performance.now(). The executor warms its fill path up before the first
+// candle, as the roles and `botcore run` do (runtime/warm-up.ts); the first
+// 500 candles are the bench's own warm-up, not measured.
 //
 // Standalone: `node bench/latency.ts`. Knobs: BENCH_LATENCY_CANDLES (12000
 // in-process; 3000 over NATS, where each fill waits for MongoDB),
