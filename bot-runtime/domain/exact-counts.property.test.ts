@@ -247,6 +247,57 @@ describe('exact counts', () => {
     );
   }, 30_000);
 
+  it('PositionBook adds round trips after an average off the tick grid as applyFillToPosition does', () => {
+    // The sum goes to decimals once (the average of two entries is off the grid); the closes after it are
+    // counts that wait to be added (more of them than wait at most), read now and then.
+    const inst = instruments[0]!;
+    fc.assert(
+      // Read every `every` round trips: more than wait at most when it is past 1,024.
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 2_000 }),
+        (seed, every) => {
+          const book = new PositionBook(flatPosition(inst.symbol, inst.quote), 8, 8);
+          let want = flatPosition(inst.symbol, inst.quote);
+          let r = seed;
+          const next = (n: number) => {
+            r = (Math.imul(r, 48271) >>> 0) % 2147483647;
+            return 1 + (r % n);
+          };
+          const at = (side: 'BUY' | 'SELL', lots: number, ticks: number) => {
+            const f = fill(inst, side, inst.lotSize.times(lots), inst.tickSize.times(ticks), ZERO);
+            want = applyFillToPosition(want, f);
+            book.apply(f);
+          };
+          // An average of 7000000.333... ticks: sixty digits, so the sum of the close is in decimals for good.
+          at('BUY', 1, 7_000_001);
+          at('BUY', 2, 7_000_000);
+          at('SELL', 3, 7_100_000);
+          for (let i = 0; i < 1_300; i++) {
+            if (i === 1_100) {
+              // Another average off the grid: its close's decimal term comes after the waiting ones.
+              at('BUY', 2, 6_000_001);
+              at('BUY', 1, 6_000_000);
+              at('SELL', 3, 6_000_000);
+            }
+            const lots = next(300_000_000);
+            at('BUY', lots, 5_000_000 + next(5_000_000));
+            at('SELL', lots, 5_000_000 + next(5_000_000));
+            if (i % every === 0) expect(view(book.position)).toEqual(view(want));
+          }
+          expect(view(book.position)).toEqual(view(want));
+        },
+      ),
+      {
+        numRuns: 8,
+        examples: [
+          [1, 2_000],
+          [2, 300],
+        ],
+      },
+    );
+  }, 30_000);
+
   it('Portfolio balances, fees and positions are the decimal fold', () => {
     fc.assert(
       fc.property(

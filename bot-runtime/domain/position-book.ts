@@ -6,10 +6,14 @@
 // safe integer continues in decimals, from the same exact values.
 import { type Decimal, dec, ZERO } from './decimal.ts';
 import { ExactAmount } from './exact-amount.ts';
+import { doubleList } from './lists.ts';
 import type { Fill } from './fill.ts';
 import { Money } from './money.ts';
 import { applyFillToPosition, openingPrice, type Position } from './position.ts';
 import { decimalOfUnits, safeTimes, unitsOf } from './units.ts';
+
+/** Terms a position book holds back from a sum in decimals before it adds them. */
+const MAX_PENDING = 1024;
 
 export class PositionBook {
   readonly #tickDp: number | undefined;
@@ -29,6 +33,14 @@ export class PositionBook {
    * integers, then a BigInt) past which a close does not go to decimals.
    */
   readonly #realized = new ExactAmount(ZERO);
+  /**
+   * Closes' terms (counts of tick x lot) that a sum in decimals (after an
+   * average off the tick grid) has not added yet: added one by one, in
+   * order, when the PnL is read or a decimal term comes (#settle), so a close
+   * makes no Decimal. At most MAX_PENDING wait.
+   */
+  readonly #pending: number[] = doubleList();
+  #pendingCount = 0;
   #view: Position | undefined;
   readonly symbol: string;
   readonly quote: string;
@@ -95,7 +107,26 @@ export class PositionBook {
   }
 
   #realizedDecimal(): Decimal {
+    if (this.#pendingCount !== 0) this.#settle();
     return this.#realized.decimal;
+  }
+
+  /** The waiting terms into the sum: the same additions, in the same order, as at their closes. */
+  #settle(): void {
+    const places = this.#tickDp! + this.#lotDp!;
+    const n = this.#pendingCount;
+    this.#pendingCount = 0;
+    for (let i = 0; i < n; i++) this.#realized.plus(decimalOfUnits(this.#pending[i]!, places));
+  }
+
+  /** A close's counted term for the sum, now if the sum takes it as a count, else in the queue. */
+  #addTerm(term: number, places: number): boolean {
+    if (this.#pendingCount === 0 && this.#realized.plusCount(term, places)) return true;
+    if (this.#pendingCount === MAX_PENDING) return false;
+    const i = this.#pendingCount++;
+    if (i < this.#pending.length) this.#pending[i] = term;
+    else this.#pending.push(term);
+    return true;
   }
 
   /** Folds a fill in; throws (changing nothing) what applyFillToPosition throws. */
@@ -169,9 +200,10 @@ export class PositionBook {
       const term = safeTimes(safeTimes(ticks - averageTicks, closed), direction);
       const places = this.#tickDp! + this.#lotDp!;
       // Nothing below returns false: the sum may change in place.
-      if (Number.isNaN(term) || places > 22 || !this.#realized.plusCount(term, places)) {
+      if (Number.isNaN(term) || places > 22 || !this.#addTerm(term, places)) {
         // Off the tick grid (or a term past the counts): applyFillToPosition's decimal term, added exactly.
         const closedQty = decimalOfUnits(closed, this.#lotDp!);
+        if (this.#pendingCount !== 0) this.#settle();
         this.#realized.plus(
           this.#price(ticks, fill).minus(this.#averageDecimal()).times(closedQty).times(direction),
         );
