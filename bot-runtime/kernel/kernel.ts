@@ -572,6 +572,12 @@ export class Kernel {
   readonly #closingAt: number[] = doubleList();
   /** How many of #closing's slots hold one (the lists keep their length and store). */
   #closingCount = 0;
+  /** The time of the equity point to write (#point), in a typed array: a double passed or kept in a field is boxed. */
+  readonly #pointTime = new Float64Array(1);
+  /** matchEarly left the equity point to the step. */
+  #pointDue = false;
+  /** matchEarly's fills moved the cash: the step takes its double again. */
+  #cashDue = false;
 
   // The candle is in fields (doubles stored in place); the private steps read it from there.
   #process(k: number): void {
@@ -591,21 +597,10 @@ export class Kernel {
       if (t !== this.#t) {
         // The previous open time is over: its equity (after its last candle) is a point of the curve.
         if (!Number.isNaN(this.#t)) {
-          const curve = this.equity;
-          const time = this.#t + this.#tf;
-          // A time one timeframe after the last point's continues its run, and a value equal to the last one stored repeats it (see GrowableSeries).
-          if (time !== curve.next) curve.jump(time);
-          curve.next = time + this.#tf;
-          const eq = this.#lastEq;
-          if (eq === curve.last && eq !== 0) {
-            if (curve.n !== curve.repeatEnd) curve.repeat();
-            curve.repeatEnd = ++curve.n;
-          } else {
-            if (curve.m === curve.v.length) curve.grow();
-            curve.v[curve.m++] = eq;
-            curve.last = eq;
-            curve.n++;
-          }
+          // matchEarly: the step writes it (nothing reads the curve or changes #lastEq before).
+          this.#pointTime[0] = this.#t + this.#tf;
+          if (this.#matchOnly) this.#pointDue = true;
+          else this.#point();
         }
         // Checked at every new open time, not in a branch of the first candle only: code optimized in one
         // run had no feedback for that branch (the first call has none) and deoptimized in the next.
@@ -621,7 +616,7 @@ export class Kernel {
       if (this.#matchOnly) return;
     } else {
       this.#matchedK = -1;
-      if (this.#closingCount !== 0) this.#settleCloses();
+      this.#settleMatch();
     }
     this.#candles++;
     this.#lastClose[k] = close;
@@ -637,6 +632,42 @@ export class Kernel {
     if (sig !== 0) this.#decide(k, sig, now);
   }
 
+  /** The equity point at #pointTime (the last open time's end), at #lastEq. */
+  #point(): void {
+    const time = this.#pointTime[0]!;
+    const curve = this.equity;
+    // A time one timeframe after the last point's continues its run, and a value equal to the last one stored repeats it (see GrowableSeries).
+    if (time !== curve.next) curve.jump(time);
+    curve.next = time + this.#tf;
+    const eq = this.#lastEq;
+    if (eq === curve.last && eq !== 0) {
+      if (curve.n !== curve.repeatEnd) curve.repeat();
+      curve.repeatEnd = ++curve.n;
+    } else {
+      if (curve.m === curve.v.length) curve.grow();
+      curve.v[curve.m++] = eq;
+      curve.last = eq;
+      curve.n++;
+    }
+  }
+
+  /**
+   * What matchEarly left to the candle's step, done before the rest of it:
+   * the previous open time's equity point, the cash double, and the round
+   * trips its fills closed (#settleCloses).
+   */
+  #settleMatch(): void {
+    if (this.#pointDue) {
+      this.#pointDue = false;
+      this.#point();
+    }
+    if (this.#cashDue) {
+      this.#cashDue = false;
+      this.#cashF[0] = this.portfolio.amountFloat(this.#currency);
+    }
+    if (this.#closingCount !== 0) this.#settleCloses();
+  }
+
   /** The first candle traded: resumed positions, whose entry time is unknown, take its open time. */
   #resumedEntryTimes(t: number): void {
     this.#untimedTrades = false;
@@ -645,8 +676,8 @@ export class Kernel {
 
   /** Ends the run: the last equity point. Open positions stay open, marked at their last close. */
   onStop(): void {
-    // A candle matched early whose step never came: its closes are booked all the same.
-    if (this.#closingCount !== 0) this.#settleCloses();
+    // A candle matched early whose step never came: its closes and equity point are booked all the same.
+    this.#settleMatch();
     if (!Number.isNaN(this.#t)) this.equity.push(this.#t + this.#tf, this.#lastEq);
     for (const list of this.strategies) for (const s of list) s.onStop();
   }
@@ -1036,7 +1067,9 @@ export class Kernel {
         : lots === 0
           ? ZERO
           : (order?.quantityOfLots(lots, lotDp!) ?? decimalOfUnits(lots, lotDp!));
-    this.#cashF[0] = this.portfolio.amountFloat(this.#currency);
+    // Read only by the step (equity, sizing): matchEarly leaves it to the candle's step.
+    if (this.#matchOnly) this.#cashDue = true;
+    else this.#cashF[0] = this.portfolio.amountFloat(this.#currency);
     this.#open[k] ??= this.#newTrade(k, strategies, ts);
     const trade = this.#open[k]!;
     const buy = (c !== undefined ? c.side : fill!.side) === 'BUY';

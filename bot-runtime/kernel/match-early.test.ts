@@ -86,9 +86,10 @@ describe('Kernel.matchEarly', () => {
     });
   }
 
-  it('a round trip its fills closed is logged by the step, or by onStop when the candle is never stepped', () => {
+  it('what a match leaves to the step (a round trip closed, the equity point before it) is booked by onStop when the candle is never stepped', () => {
     const backtest = runs.marketOrders;
-    const plain = run(backtest, () => false).kernel.trades;
+    const plainKernel = run(backtest, () => false).kernel;
+    const plain = plainKernel.trades;
     const { kernel, markets } = buildKernel(backtest);
     kernel.onStart();
     const s = markets[0]!.series;
@@ -104,6 +105,15 @@ describe('Kernel.matchEarly', () => {
         const closed = plain.filter((t) => t.exitTime < end);
         expect(closed.at(-1)!.exitTime).toBeGreaterThanOrEqual(candle[0]);
         expect(kernel.trades).toEqual(closed);
+        // The curve up to the matched candle's open time is the plain run's (onStop adds one more point).
+        const n = kernel.equity.length;
+        expect(kernel.equity.times[n - 2]).toBe(candle[0]);
+        expect([...kernel.equity.times.slice(0, n - 1)]).toEqual([
+          ...plainKernel.equity.times.slice(0, n - 1),
+        ]);
+        expect([...kernel.equity.values.slice(0, n - 1)]).toEqual([
+          ...plainKernel.equity.values.slice(0, n - 1),
+        ]);
         return;
       }
       kernel.step(0, ...candle);
