@@ -32,7 +32,7 @@ import {
   ZERO,
 } from '../../domain/index.ts';
 import { objectList } from '../../domain/lists.ts';
-import { decimalOfUnits, safeTimes, unitsOf } from '../../domain/units.ts';
+import { decimalOfUnits, pow10, safeTimes, unitsOf } from '../../domain/units.ts';
 import { Grid } from '../grid.ts';
 import type { Venue, VenueEvent } from '../venue.ts';
 import { type FeeRate, feeRate, fillFee } from './fee.ts';
@@ -70,6 +70,8 @@ interface Working {
   readonly limitTicks: number;
   readonly arrival: number;
   remaining: Decimal;
+  /** `remaining` as a count of lots (NaN: not one): a fill of all of it reads no Decimal. */
+  remainingLots: number;
   accepted: boolean;
   fills: number;
   cancelAt: number;
@@ -163,6 +165,11 @@ export class PaperVenue implements Venue {
     const jitter = this.options.latencyJitterMs
       ? Math.floor(this.#prng.next() * this.options.latencyJitterMs)
       : 0;
+    // A new order has filled nothing: its quantity is what remains (the same value).
+    const remaining = order.filledQuantity.isZero()
+      ? order.quantity
+      : order.quantity.minus(order.filledQuantity);
+    const lotDp = this.#grids[k]!.lotPlaces;
     const w: Working = {
       order,
       k,
@@ -171,8 +178,8 @@ export class PaperVenue implements Venue {
       limitF: order.price ? toFloat(order.price) : Number.NaN,
       limitTicks: order.price ? this.#grids[k]!.ticksOf(order.price) : Number.NaN,
       arrival: now + this.options.execution.latencyMs + jitter,
-      // A new order has filled nothing: its quantity is what remains (the same value).
-      remaining: order.filledQuantity.isZero() ? order.quantity : order.quantity.minus(order.filledQuantity),
+      remaining,
+      remainingLots: lotDp === undefined || lotDp > 22 ? Number.NaN : unitsOf(remaining, lotDp),
       accepted: false,
       fills: 0,
       cancelAt: Number.POSITIVE_INFINITY,
@@ -283,6 +290,7 @@ export class PaperVenue implements Venue {
             inst,
             'SELL',
             qty,
+            Number.NaN,
             ticks,
             'TAKER',
             Math.max(t, 0),
@@ -325,15 +333,25 @@ export class PaperVenue implements Venue {
       const maker = !atOpen && (w.buy ? low < w.limitF : high > w.limitF);
       if (atOpen || maker) {
         let qty = w.remaining;
-        let qtyF = toFloat(qty);
+        // All that remains while it is a count: its double is the count's quotient (toFloat's), no Decimal read.
+        let lots = w.remainingLots;
+        let qtyF = Number.isNaN(lots) ? toFloat(qty) : lots / pow10(grid.lotPlaces!);
         if (qtyF + used >= roomF * (1 - 1e-9)) {
           const room = grid.quantity(dec(roomF)).minus(usedD ?? 0);
           if (room.lt(qty)) {
             qty = room;
             qtyF = toFloat(qty);
+            lots = Number.NaN;
           }
         }
-        if (positive(qty) && (qty === w.remaining || qty.gte(inst.minQuantity) || qty.eq(w.remaining))) {
+        const whole = qty === w.remaining;
+        if (
+          whole
+            ? Number.isNaN(lots)
+              ? positive(qty)
+              : lots > 0
+            : positive(qty) && (qty.gte(inst.minQuantity) || qty.eq(w.remaining))
+        ) {
           let ticks: number;
           if (maker) {
             ticks = w.limitTicks;
@@ -349,6 +367,7 @@ export class PaperVenue implements Venue {
               inst,
               w.order.side,
               qty,
+              whole ? lots : Number.NaN,
               ticks,
               liquidity,
               ts,
@@ -356,8 +375,17 @@ export class PaperVenue implements Venue {
           );
           used += qtyF;
           usedD = usedD ? usedD.plus(qty) : qty;
-          w.remaining = lessQuantity(grid, w.remaining, qty);
-          if (!positive(w.remaining)) {
+          const counted = whole && !Number.isNaN(lots);
+          if (counted) {
+            // Nothing left: what lessQuantity gives on a power-of-ten lot grid.
+            w.remaining = ZERO;
+            w.remainingLots = 0;
+          } else {
+            w.remaining = lessQuantity(grid, w.remaining, qty);
+            const lotDp = grid.lotPlaces;
+            w.remainingLots = lotDp === undefined || lotDp > 22 ? Number.NaN : unitsOf(w.remaining, lotDp);
+          }
+          if (counted || !positive(w.remaining)) {
             w.cancelAt = Number.NEGATIVE_INFINITY; // done: drop without an event
             removed = true;
             this.#active[k]!--;
@@ -431,6 +459,8 @@ export class PaperVenue implements Venue {
    * The fill's event: a CountedFill when its quantity, price (`ticks`) and fee
    * are counts on the grids (the same values #fill's Decimals have), else the
    * event with #fill's literal at the price `ticks` gives or #slipped holds.
+   * `quantityLots`: the quantity as a lot count when the caller has it (NaN:
+   * counted here).
    */
   #filled(
     type: 'OrderFilled' | 'StopFilled',
@@ -440,6 +470,7 @@ export class PaperVenue implements Venue {
     inst: Instrument,
     side: 'BUY' | 'SELL',
     quantity: Decimal,
+    quantityLots: number,
     ticks: number,
     liquidity: 'MAKER' | 'TAKER',
     ts: number,
@@ -449,7 +480,7 @@ export class PaperVenue implements Venue {
     const tickDp = grid.tickPlaces;
     if (!Number.isNaN(ticks) && lotDp !== undefined) {
       const rate = liquidity === 'MAKER' ? this.#maker : this.#taker;
-      const lots = unitsOf(quantity, lotDp);
+      const lots = Number.isNaN(quantityLots) ? unitsOf(quantity, lotDp) : quantityLots;
       // fillFee's count, at fillFee's places.
       const fee = safeTimes(safeTimes(ticks, lots), rate.units);
       const feeDp = tickDp! + lotDp + rate.places;
