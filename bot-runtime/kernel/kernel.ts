@@ -457,6 +457,7 @@ export class Kernel {
    * `fillCount` for their number.
    */
   get fills(): FillRecord[] {
+    this.#logFills();
     return this.#fillLog.fills();
   }
 
@@ -476,11 +477,12 @@ export class Kernel {
   }
 
   get fillCount(): number {
-    return this.#fillLog.length;
+    return this.#fillLog.length + this.#fillsDueCount;
   }
 
   /** The sum of every fill's fee amount, exactly (without making the fills). */
   fillFees(): Decimal {
+    this.#logFills();
     return this.#fillLog.feeTotal();
   }
 
@@ -578,6 +580,10 @@ export class Kernel {
   #pointDue = false;
   /** matchEarly's fills moved the cash: the step takes its double again. */
   #cashDue = false;
+  /** Counted fills matchEarly booked that the fill log has not taken yet, with their symbols (the lists keep their store). */
+  readonly #fillsDue: (CountedFill | undefined)[] = objectList();
+  readonly #fillsDueK: number[] = doubleList();
+  #fillsDueCount = 0;
 
   // The candle is in fields (doubles stored in place); the private steps read it from there.
   #process(k: number): void {
@@ -653,8 +659,9 @@ export class Kernel {
 
   /**
    * What matchEarly left to the candle's step, done before the rest of it:
-   * the previous open time's equity point, the cash double, and the round
-   * trips its fills closed (#settleCloses).
+   * the previous open time's equity point, the cash double, its counted
+   * fills for the fill log (#logFills) and the round trips they closed
+   * (#settleCloses).
    */
   #settleMatch(): void {
     if (this.#pointDue) {
@@ -665,7 +672,32 @@ export class Kernel {
       this.#cashDue = false;
       this.#cashF[0] = this.portfolio.amountFloat(this.#currency);
     }
+    this.#logFills();
     if (this.#closingCount !== 0) this.#settleCloses();
+  }
+
+  /** A counted fill of symbol k that matchEarly booked, for the fill log (#logFills). */
+  #fillDue(c: CountedFill, k: number): void {
+    const i = this.#fillsDueCount++;
+    if (i < this.#fillsDue.length) {
+      this.#fillsDue[i] = c;
+      this.#fillsDueK[i] = k;
+    } else {
+      this.#fillsDue.push(c);
+      this.#fillsDueK.push(k);
+    }
+  }
+
+  /** The counted fills matchEarly booked, into the fill log in order. */
+  #logFills(): void {
+    const n = this.#fillsDueCount;
+    if (n === 0) return;
+    this.#fillsDueCount = 0;
+    const due = this.#fillsDue;
+    for (let i = 0; i < n; i++) {
+      this.#fillLog.addCounted(due[i]!, this.#fillsDueK[i]!);
+      due[i] = undefined;
+    }
   }
 
   /** The first candle traded: resumed positions, whose entry time is unknown, take its open time. */
@@ -1075,12 +1107,16 @@ export class Kernel {
     const buy = (c !== undefined ? c.side : fill!.side) === 'BUY';
     if (buy && trade.bought.isZero()) trade.entryTime = ts;
     if (c !== undefined) {
-      this.#fillLog.addCounted(c, k);
+      // matchEarly: into the log at the step (or when the fills are read).
+      if (this.#matchOnly) this.#fillDue(c, k);
+      else this.#fillLog.addCounted(c, k);
       trade.addCounts(buy, c.lots, c.lotDp, c.ticks, c.tickDp, c.fee, c.feeDp);
     } else {
       const counted = tickDp !== undefined && lotDp !== undefined && tickDp <= 22 && lotDp <= 22;
       const lots = counted ? unitsOf(fill!.quantity, lotDp) : Number.NaN;
       const ticks = counted ? grid.ticksOf(fill!.price) : Number.NaN;
+      // After any counted fill of the match that waits: the log keeps the venue's order.
+      this.#logFills();
       this.#fillLog.add(fill!, k, this.#plainFills, lots, lotDp ?? 0, ticks, tickDp ?? 0);
       trade.add(buy, fill!.quantity, fill!.price, lots, lotDp ?? 0, ticks, tickDp ?? 0, fill!.fee.amount);
     }

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type BacktestInput, buildKernel } from '../backtest/runner.ts';
 import { wholeRunInputs } from '../backtest/whole-run-inputs.ts';
+import { ZERO } from '../domain/index.ts';
 import type { CandleSeries } from '../market-data/index.ts';
 import type { Kernel } from './kernel.ts';
 
@@ -86,7 +87,7 @@ describe('Kernel.matchEarly', () => {
     });
   }
 
-  it('what a match leaves to the step (a round trip closed, the equity point before it) is booked by onStop when the candle is never stepped', () => {
+  it('what a match leaves to the step (fills for the log, a round trip closed, the equity point before it) is there when read, or booked by onStop, when the candle is never stepped', () => {
     const backtest = runs.marketOrders;
     const plainKernel = run(backtest, () => false).kernel;
     const plain = plainKernel.trades;
@@ -94,14 +95,26 @@ describe('Kernel.matchEarly', () => {
     kernel.onStart();
     const s = markets[0]!.series;
     const held = () => !kernel.portfolio.position('ETH/BTC').quantity.isZero();
+    let closes = 0;
     for (let i = 0; i < s.length; i++) {
       const candle = [s.time[i]!, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!] as const;
       const before = held();
       kernel.matchEarly(0, ...candle);
-      if (before && !held()) {
+      const end = candle[0] + s.timeframeMs;
+      const booked = plainKernel.fills.filter((f) => f.ts < end);
+      // The plain run filled on this candle: the match did.
+      if (booked.length !== 0 && booked.at(-1)!.ts >= candle[0]) {
+        // Fills booked early and read before the step: the count, then (every other time) the fills or their fees.
+        expect(kernel.fillCount).toBe(booked.length);
+        if (booked.length % 2 === 0) expect(kernel.fills).toEqual(booked);
+        else
+          expect(kernel.fillFees().toFixed()).toBe(
+            booked.reduce((sum, f) => sum.plus(f.fee.amount), ZERO).toFixed(),
+          );
+      }
+      if (before && !held() && ++closes === 5) {
         // Closed by this candle's fills, matched early: its step never comes.
         kernel.onStop();
-        const end = candle[0] + s.timeframeMs;
         const closed = plain.filter((t) => t.exitTime < end);
         expect(closed.at(-1)!.exitTime).toBeGreaterThanOrEqual(candle[0]);
         expect(kernel.trades).toEqual(closed);
