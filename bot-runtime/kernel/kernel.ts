@@ -574,7 +574,7 @@ export class Kernel {
   readonly #closingAt: number[] = doubleList();
   /** How many of #closing's slots hold one (the lists keep their length and store). */
   #closingCount = 0;
-  /** The time of the equity point to write (#point), in a typed array: a double passed or kept in a field is boxed. */
+  /** The time of the equity point matchEarly left (#point), in a typed array: a double kept in a field is boxed. */
   readonly #pointTime = new Float64Array(1);
   /** matchEarly left the equity point to the step. */
   #pointDue = false;
@@ -604,9 +604,27 @@ export class Kernel {
         // The previous open time is over: its equity (after its last candle) is a point of the curve.
         if (!Number.isNaN(this.#t)) {
           // matchEarly: the step writes it (nothing reads the curve or changes #lastEq before).
-          this.#pointTime[0] = this.#t + this.#tf;
-          if (this.#matchOnly) this.#pointDue = true;
-          else this.#point();
+          if (this.#matchOnly) {
+            this.#pointTime[0] = this.#t + this.#tf;
+            this.#pointDue = true;
+          } else {
+            // #point's work, kept inline on the backtest's per-candle path (a call per candle costs its rate).
+            const curve = this.equity;
+            const time = this.#t + this.#tf;
+            // A time one timeframe after the last point's continues its run, and a value equal to the last one stored repeats it (see GrowableSeries).
+            if (time !== curve.next) curve.jump(time);
+            curve.next = time + this.#tf;
+            const eq = this.#lastEq;
+            if (eq === curve.last && eq !== 0) {
+              if (curve.n !== curve.repeatEnd) curve.repeat();
+              curve.repeatEnd = ++curve.n;
+            } else {
+              if (curve.m === curve.v.length) curve.grow();
+              curve.v[curve.m++] = eq;
+              curve.last = eq;
+              curve.n++;
+            }
+          }
         }
         // Checked at every new open time, not in a branch of the first candle only: code optimized in one
         // run had no feedback for that branch (the first call has none) and deoptimized in the next.
@@ -638,11 +656,10 @@ export class Kernel {
     if (sig !== 0) this.#decide(k, sig, now);
   }
 
-  /** The equity point at #pointTime (the last open time's end), at #lastEq. */
+  /** The equity point matchEarly left to the step: at #pointTime (the last open time's end), at #lastEq, as #process writes it. */
   #point(): void {
     const time = this.#pointTime[0]!;
     const curve = this.equity;
-    // A time one timeframe after the last point's continues its run, and a value equal to the last one stored repeats it (see GrowableSeries).
     if (time !== curve.next) curve.jump(time);
     curve.next = time + this.#tf;
     const eq = this.#lastEq;
