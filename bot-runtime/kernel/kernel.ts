@@ -574,10 +574,6 @@ export class Kernel {
   readonly #closingAt: number[] = doubleList();
   /** How many of #closing's slots hold one (the lists keep their length and store). */
   #closingCount = 0;
-  /** The time of the equity point matchEarly left (#point), in a typed array: a double kept in a field is boxed. */
-  readonly #pointTime = new Float64Array(1);
-  /** matchEarly left the equity point to the step. */
-  #pointDue = false;
   /** matchEarly's fills moved the cash: the step takes its double again. */
   #cashDue = false;
   /** Counted fills matchEarly booked that the fill log has not taken yet, with their symbols (the lists keep their store). */
@@ -603,27 +599,20 @@ export class Kernel {
       if (t !== this.#t) {
         // The previous open time is over: its equity (after its last candle) is a point of the curve.
         if (!Number.isNaN(this.#t)) {
-          // matchEarly: the step writes it (nothing reads the curve or changes #lastEq before).
-          if (this.#matchOnly) {
-            this.#pointTime[0] = this.#t + this.#tf;
-            this.#pointDue = true;
+          const curve = this.equity;
+          const time = this.#t + this.#tf;
+          // A time one timeframe after the last point's continues its run, and a value equal to the last one stored repeats it (see GrowableSeries).
+          if (time !== curve.next) curve.jump(time);
+          curve.next = time + this.#tf;
+          const eq = this.#lastEq;
+          if (eq === curve.last && eq !== 0) {
+            if (curve.n !== curve.repeatEnd) curve.repeat();
+            curve.repeatEnd = ++curve.n;
           } else {
-            // #point's work, kept inline on the backtest's per-candle path (a call per candle costs its rate).
-            const curve = this.equity;
-            const time = this.#t + this.#tf;
-            // A time one timeframe after the last point's continues its run, and a value equal to the last one stored repeats it (see GrowableSeries).
-            if (time !== curve.next) curve.jump(time);
-            curve.next = time + this.#tf;
-            const eq = this.#lastEq;
-            if (eq === curve.last && eq !== 0) {
-              if (curve.n !== curve.repeatEnd) curve.repeat();
-              curve.repeatEnd = ++curve.n;
-            } else {
-              if (curve.m === curve.v.length) curve.grow();
-              curve.v[curve.m++] = eq;
-              curve.last = eq;
-              curve.n++;
-            }
+            if (curve.m === curve.v.length) curve.grow();
+            curve.v[curve.m++] = eq;
+            curve.last = eq;
+            curve.n++;
           }
         }
         // Checked at every new open time, not in a branch of the first candle only: code optimized in one
@@ -656,35 +645,12 @@ export class Kernel {
     if (sig !== 0) this.#decide(k, sig, now);
   }
 
-  /** The equity point matchEarly left to the step: at #pointTime (the last open time's end), at #lastEq, as #process writes it. */
-  #point(): void {
-    const time = this.#pointTime[0]!;
-    const curve = this.equity;
-    if (time !== curve.next) curve.jump(time);
-    curve.next = time + this.#tf;
-    const eq = this.#lastEq;
-    if (eq === curve.last && eq !== 0) {
-      if (curve.n !== curve.repeatEnd) curve.repeat();
-      curve.repeatEnd = ++curve.n;
-    } else {
-      if (curve.m === curve.v.length) curve.grow();
-      curve.v[curve.m++] = eq;
-      curve.last = eq;
-      curve.n++;
-    }
-  }
-
   /**
    * What matchEarly left to the candle's step, done before the rest of it:
-   * the previous open time's equity point, the cash double, its counted
-   * fills for the fill log (#logFills) and the round trips they closed
-   * (#settleCloses).
+   * the cash double, its counted fills for the fill log (#logFills) and the
+   * round trips they closed (#settleCloses).
    */
   #settleMatch(): void {
-    if (this.#pointDue) {
-      this.#pointDue = false;
-      this.#point();
-    }
     if (this.#cashDue) {
       this.#cashDue = false;
       this.#cashF[0] = this.portfolio.amountFloat(this.#currency);
@@ -725,7 +691,7 @@ export class Kernel {
 
   /** Ends the run: the last equity point. Open positions stay open, marked at their last close. */
   onStop(): void {
-    // A candle matched early whose step never came: its closes and equity point are booked all the same.
+    // A candle matched early whose step never came: what it left to the step is booked all the same.
     this.#settleMatch();
     if (!Number.isNaN(this.#t)) this.equity.push(this.#t + this.#tf, this.#lastEq);
     for (const list of this.strategies) for (const s of list) s.onStop();
