@@ -8,10 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { messageIds } from '../bus/message-ids.ts';
 import { publishDurably } from '../bus/publish-durably.ts';
 import { type Candle, candleAt } from '../market-data/index.ts';
-import type { Ledger } from '../store/ledger.ts';
-import { createStrategy } from '../strategies/index.ts';
 import { publishCandle } from '../telemetry/pipeline.ts';
 import { type DemoExecutor, demoExecutor } from './demo-executor.ts';
+import { LedgerGate } from './ledger-gate.ts';
 import type { SignalMessage } from './signals.ts';
 
 const CANDLES = 1000;
@@ -22,7 +21,7 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** The demo's strategy run here, as its worker would: its signal of a candle, sending it on the bus, waiting for steps. */
 function drive(demo: DemoExecutor) {
-  const strategy = createStrategy(demo.bot.strategies[0]!, 0);
+  const { strategy } = demo;
   const signalOf = (c: Candle): SignalMessage => ({
     strategy: 'rsi',
     symbol: 'ETH/BTC',
@@ -46,7 +45,7 @@ function drive(demo: DemoExecutor) {
 async function run(drive_: Drive) {
   const matched: number[] = [];
   const demo = await demoExecutor({ onMatched: (_symbol, c) => matched.push(c.t) });
-  const { series, ledger, join: join_, executor } = demo;
+  const { series, ledger, executor } = demo;
   const { signalOf, sendSignal, publish, stepped } = drive(demo);
   /** Fills booked between a candle's arrival and its signal, and candles stepped in that time. */
   let fillsBeforeSignals = 0;
@@ -54,11 +53,7 @@ async function run(drive_: Drive) {
   try {
     await executor.recover();
     if (drive_ === 'step') {
-      for (let i = 0; i < CANDLES; i++) {
-        const c = candleAt(series, i);
-        join_.addSignal(signalOf(c));
-        await executor.step('ETH/BTC', c);
-      }
+      for (let i = 0; i < CANDLES; i++) await demo.next();
     } else {
       await executor.start();
       const ahead = drive_ === 'candle, then its signal' ? 0 : 1;
@@ -137,25 +132,13 @@ describe('Executor: an early match that throws', () => {
 
 describe('Executor: no early match while the ledger holds steps back', () => {
   it('leaves a fill to its candle’s step while as many writes as allowed wait for the ledger', async () => {
-    let held: Promise<void> | undefined;
-    let release = () => {};
+    const gate = new LedgerGate();
     const matched: number[] = [];
     const demo = await demoExecutor({
       maxUnwrittenWrites: 1,
       onMatched: (_symbol, c) => matched.push(c.t),
-      // The journal takes nothing while `held` is pending.
-      wrapLedger: (ledger) =>
-        new Proxy(ledger, {
-          get(target, key) {
-            if (key === 'recordBatch')
-              return async (batch: Parameters<Ledger['recordBatch']>[0]) => {
-                await held;
-                return target.recordBatch(batch);
-              };
-            const value = Reflect.get(target, key, target);
-            return typeof value === 'function' ? value.bind(target) : value;
-          },
-        }),
+      // The journal takes nothing while the gate is held.
+      wrapLedger: gate.wrap,
     });
     const { series, executor } = demo;
     const { signalOf, sendSignal, publish, stepped } = drive(demo);
@@ -165,15 +148,13 @@ describe('Executor: no early match while the ledger holds steps back', () => {
       let i = 0;
       for (; ; i++) {
         const orders = executor.kernel.orderCount;
-        held = new Promise((resolve) => {
-          release = resolve;
-        });
+        gate.hold();
         publish(i);
         await turn();
         await sendSignal(signalOf(candleAt(series, i)));
         await stepped(i + 1);
         if (executor.kernel.orderCount > orders) break;
-        release();
+        gate.release();
         await executor.settle();
       }
       // Candle i placed a market order, which fills at the next candle's open; its writes are still
@@ -183,7 +164,7 @@ describe('Executor: no early match while the ledger holds steps back', () => {
       publish(i + 1);
       await turn();
       expect(executor.kernel.fillCount).toBe(fills);
-      release();
+      gate.release();
       await sendSignal(signalOf(candleAt(series, i + 1)));
       await stepped(i + 2);
       await executor.settle();
@@ -191,7 +172,7 @@ describe('Executor: no early match while the ledger holds steps back', () => {
       expect(executor.kernel.fillCount).toBeGreaterThan(fills);
       expect(matched).not.toContain(candleAt(series, i + 1).t);
     } finally {
-      release();
+      gate.release();
       await demo.close();
     }
   }, 60_000);

@@ -3,72 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultInstrument } from '../backtest/runner.ts';
-import { InProcessBus } from '../bus/in-process-bus.ts';
 import { dec, type Fill } from '../domain/index.ts';
 import type { TradeRecord } from '../kernel/kernel.ts';
-import { candleAt, loadCandles } from '../market-data/index.ts';
+import { candleAt } from '../market-data/index.ts';
 import { reconcileLedger } from '../recovery/reconcile.ts';
 import { portfolioFromFills } from '../recovery/starting-portfolio.ts';
 import { FileLedger } from '../store/file-ledger.ts';
 import type { Ledger } from '../store/ledger.ts';
-import { createStrategy, type Strategy } from '../strategies/index.ts';
-import { Executor, type ExecutorResumeMode } from './executor.ts';
-import { loadRunManifest } from './manifest.ts';
-import { SignalJoin } from './signals.ts';
+import { type DemoExecutorOptions, demoExecutor } from './demo-executor.ts';
+import { LedgerGate } from './ledger-gate.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-
-async function setup(
-  options: {
-    ledgerPath?: string;
-    orderIdPrefix?: string;
-    resume?: ExecutorResumeMode;
-    /** A strategy worker that goes on (its pod was not restarted), and the candle it is at. */
-    strategy?: Strategy;
-    from?: number;
-    /** Wraps the file ledger the executor writes to (a test may hold its writes). */
-    wrapLedger?: (ledger: Ledger) => Ledger;
-  } = {},
-) {
-  const { bot } = await loadRunManifest(join(root, 'examples', 'bots', 'demo.yaml'));
-  const series = loadCandles(join(root, 'examples', 'data', 'ETH-BTC_5m.csv'), { gaps: 'keep' }).series;
-  const bus = new InProcessBus();
-  const ledgerPath =
-    options.ledgerPath ?? join(mkdtempSync(join(tmpdir(), 'botcore-executor-')), 'ledger.jsonl');
-  const ledger = await FileLedger.open(ledgerPath);
-  const signals = new SignalJoin(bot);
-  const executor = new Executor({
-    bus,
-    ledger: options.wrapLedger ? options.wrapLedger(ledger) : ledger,
-    bot,
-    markets: [{ symbol: 'ETH/BTC', instrument: defaultInstrument('ETH/BTC') }],
-    timeframeMs: series.timeframeMs,
-    join: signals,
-    ...(options.orderIdPrefix === undefined ? {} : { orderIdPrefix: options.orderIdPrefix }),
-    ...(options.resume === undefined ? {} : { resume: options.resume }),
-  });
-  const resumed = await executor.recover();
-  const strategy = options.strategy ?? createStrategy(bot.strategies[0]!, 0);
-  let i = options.from ?? 0;
-  /** One candle through a local strategy worker and the executor. */
-  const next = async () => {
-    const c = candleAt(series, i++);
-    const signal = strategy.onBar(c.t, c.open, c.high, c.low, c.close, c.volume);
-    signals.addSignal({ strategy: 'rsi', symbol: 'ETH/BTC', t: c.t, signal, ready: strategy.ready });
-    await executor.step('ETH/BTC', c);
-    return signal;
-  };
+/** The demo executor, recovered, stepped candle by candle (`next`); close() settles its writes and closes. */
+async function setup(options: DemoExecutorOptions = {}) {
+  const demo = await demoExecutor(options);
+  const resumed = await demo.executor.recover();
   return {
-    executor,
-    ledger,
-    ledgerPath,
-    series,
-    strategy,
+    ...demo,
     resumed,
-    next,
     close: async () => {
-      await executor.settle();
-      await Promise.all([bus.close(), ledger.close()]);
+      await demo.executor.settle();
+      await Promise.all([demo.bus.close(), demo.ledger.close()]);
     },
   };
 }
@@ -103,49 +57,33 @@ describe('Executor', () => {
   });
 
   it('halt-and-flatten is done only once the closing fill is in the ledger, not when the kernel is flat', async () => {
-    let held: Promise<void> | undefined;
-    let release = () => {};
-    const { executor, next, series, close } = await setup({
-      wrapLedger: (ledger) =>
-        new Proxy(ledger, {
-          get(target, key) {
-            if (key === 'recordBatch')
-              return async (batch: Parameters<Ledger['recordBatch']>[0]) => {
-                await held;
-                return target.recordBatch(batch);
-              };
-            const value = Reflect.get(target, key, target);
-            return typeof value === 'function' ? value.bind(target) : value;
-          },
-        }),
-    });
+    const gate = new LedgerGate();
+    const { executor, next, series, close } = await setup({ wrapLedger: gate.wrap });
     try {
       while (executor.kernel.openTrades().length === 0) await next();
       executor.haltAndFlatten('TradingBot deleted');
       let i = executor.kernel.candles;
       while (executor.kernel.openTrades().length > 0) {
         // The ledger takes nothing from here on until released.
-        held = new Promise((resolve) => {
-          release = resolve;
-        });
+        gate.hold();
         const stepping = executor.step('ETH/BTC', candleAt(series, i++));
         await new Promise((resolve) => setImmediate(resolve));
         if (executor.kernel.openTrades().length > 0) {
-          release();
+          gate.release();
           await stepping;
           continue;
         }
         // Flat and halted in the kernel, the closing fill still on its way to the ledger.
         expect(executor.riskView().state).toBe('Halted');
         expect(executor.haltAndFlatten('again').done).toBe(false);
-        release();
+        gate.release();
         await stepping;
       }
       await executor.settle();
       expect(executor.haltAndFlatten('again')).toEqual({ done: true, symbols: ['ETH/BTC'] });
       expect(executor.applier.position('ETH/BTC')?.quantity.isZero()).toBe(true);
     } finally {
-      release();
+      gate.release();
       await close();
     }
   });

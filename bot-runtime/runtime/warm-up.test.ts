@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultInstrument } from '../backtest/runner.ts';
 import { dec } from '../domain/index.ts';
-import { candleAt, parseTimeframe } from '../market-data/index.ts';
+import { parseTimeframe } from '../market-data/index.ts';
 import { DEFAULT_RISK_POLICY } from '../risk/engine.ts';
-import { createStrategy } from '../strategies/index.ts';
 import { demoExecutor } from './demo-executor.ts';
 import { loadRunManifest } from './manifest.ts';
 import { WARM_UP_CANDLES, type WarmUpOptions, warmUpFillPath, warmUpKernel } from './warm-up.ts';
@@ -48,8 +47,14 @@ describe('warmUpKernel', () => {
         expect(position.isNegative(), `${symbol} short after ${f.tradeId}`).toBe(false);
       }
       const closed = trades.filter((t) => t.symbol === symbol);
-      expect(closed.some((t) => t.exitReason === 'stopLoss'), `${symbol} stops`).toBe(true);
-      expect(closed.some((t) => t.exitReason === 'signal'), `${symbol} signal exits`).toBe(true);
+      expect(
+        closed.some((t) => t.exitReason === 'stopLoss'),
+        `${symbol} stops`,
+      ).toBe(true);
+      expect(
+        closed.some((t) => t.exitReason === 'signal'),
+        `${symbol} signal exits`,
+      ).toBe(true);
     }
     // Thin candles fill an order in parts.
     const perOrder = new Map<string, number>();
@@ -86,7 +91,7 @@ describe('Executor.warmUp', () => {
   /** The demo executor stepped over its first candles with their signals, warmed up first or not: what it recorded. */
   async function stepDemo(warm: boolean) {
     const demo = await demoExecutor();
-    const { executor, series, ledger } = demo;
+    const { executor, ledger } = demo;
     try {
       if (warm) {
         const report = executor.warmUp();
@@ -96,13 +101,7 @@ describe('Executor.warmUp', () => {
         expect(executor.kernel.orderCount).toBe(0);
       }
       await executor.recover();
-      const strategy = createStrategy(demo.bot.strategies[0]!, 0);
-      for (let i = 0; i < 600; i++) {
-        const c = candleAt(series, i);
-        const signal = strategy.onBar(c.t, c.open, c.high, c.low, c.close, c.volume);
-        demo.join.addSignal({ strategy: 'rsi', symbol: 'ETH/BTC', t: c.t, signal, ready: strategy.ready });
-        await executor.step('ETH/BTC', c);
-      }
+      for (let i = 0; i < 600; i++) await demo.next();
       const k = executor.kernel;
       return {
         kernel: JSON.stringify([k.orders, k.fills, k.trades, k.risk.denials]),
