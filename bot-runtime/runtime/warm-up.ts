@@ -3,8 +3,9 @@
 // V8 runs a function in its interpreter until it has been called often
 // enough, then compiles it in steps (Maglev, then TurboFan). A bot fills a few
 // times a day, so without help its matching and booking would run unoptimized
-// for days, and its first thousands of fills each cost ten times what they do
-// once compiled (docs/benchmarks/runtime.md, "A warm fill path"). So at boot
+// for weeks: in the latency bench the first thousand fills' p99 was four to
+// six times what it is once compiled (docs/benchmarks/runtime.md, "A warm
+// fill path"). So at boot
 // the executor trades a scratch copy of itself, built by the same function as
 // its own kernel (paper-kernel.ts), on a synthetic market for a fraction of a
 // second: same classes, same bot, same instruments, so V8 compiles the code
@@ -23,7 +24,7 @@ import { Prng } from '../venue/paper/prng.ts';
 import { type PaperKernel, paperKernel } from './paper-kernel.ts';
 import { SignalJoin } from './signals.ts';
 
-/** Candles a warm-up trades by default, over all markets: about 4,800 fills for a bot on one market, 130-260 ms on these machines. */
+/** Candles a warm-up trades by default, over all markets: about 5,000 fills for a bot on one market, 100-320 ms on these machines. */
 export const WARM_UP_CANDLES = 20_000;
 
 export interface WarmUpOptions {
