@@ -20,6 +20,7 @@ import {
   type Instrument,
   type Order,
   Portfolio,
+  type Position,
   type PositionSeed,
   toFloat,
   ZERO,
@@ -134,6 +135,23 @@ const NO_EVENT: VenueEvent = { type: 'OrderCanceled', orderId: '', ts: 0 };
 
 /** A venue event that carries a fill. */
 type FillEvent = Extract<VenueEvent, { type: 'OrderFilled' | 'StopFilled' }>;
+
+/** The event as a CountedFill on the symbol's grids, booked from its counts; undefined: booked from its Fill. */
+function countedOn(e: FillEvent, grid: Grid): CountedFill | undefined {
+  return e instanceof CountedFill && e.lotDp === grid.lotPlaces && e.tickDp === grid.tickPlaces
+    ? e
+    : undefined;
+}
+
+/** A fill's quantity in lots and price in ticks of the grid (NaN where the grid's places are not counts). */
+function plainCounts(fill: Fill, grid: Grid): { lots: number; ticks: number } {
+  const { lotPlaces, tickPlaces } = grid;
+  const counted = tickPlaces !== undefined && lotPlaces !== undefined && tickPlaces <= 22 && lotPlaces <= 22;
+  return {
+    lots: counted ? unitsOf(fill.quantity, lotPlaces) : Number.NaN,
+    ticks: counted ? grid.ticksOf(fill.price) : Number.NaN,
+  };
+}
 
 /**
  * A working order: its status as its events arrive (the venue got the Order
@@ -281,7 +299,7 @@ export class Kernel {
    * never read: truncating the list to length 1 keeps its store, where length 0
    * would drop it (V8) and the next candle with events would allocate one.
    */
-  readonly #events: VenueEvent[] = [NO_EVENT];
+  #events: VenueEvent[] = [NO_EVENT];
   readonly #tradeFrom: number;
   readonly #ttl: number;
   readonly #limit: boolean;
@@ -528,10 +546,12 @@ export class Kernel {
   /**
    * The first part of `step`, for a candle whose signals are not all in yet:
    * the venue matches symbol `k`'s working orders and stop against the candle
-   * and their fills are booked, as a venue fills resting orders when the market
-   * trades, not when the strategies have read the candle. `step` with the same
-   * candle then does the rest (risk, signals, decisions) and does not match it
-   * again: the two calls do exactly what one `step` does. Call it only once
+   * and their fills are booked in the portfolio, as a venue fills resting
+   * orders when the market trades, not when the strategies have read the
+   * candle. `step` with the same candle then does the rest (the orders' states,
+   * the open trade, the protective stop and a round trip's close for each
+   * fill; then risk, signals, decisions) and does not match it again: the two
+   * calls do exactly what one `step` does. Call it only once
    * every earlier candle has been stepped. False, and nothing done, for a
    * warm-up candle, or while a candle matched early waits for its step (that
    * one again, or any later one: matching it before the earlier candle's
@@ -564,16 +584,35 @@ export class Kernel {
   /** Set while matchEarly runs the step up to the venue's fills. */
   #matchOnly = false;
   /**
-   * Round trips that matchEarly's fills closed, in order, with their symbol
-   * and close time: the trade log and the risk engine hear of them at the
-   * candle's step (#settleCloses), not inside the match. Nothing the match
-   * does reads either, and the step runs before anything else can.
+   * The venue's events of the match that waits for its step (#events' layout,
+   * the two lists swap), and the symbol it matched. Their fills are in the
+   * portfolio; the rest of each event (the order's state, the open trade, the
+   * protective stop, a round trip's close) is the step's (#finishMatch).
    */
-  readonly #closing: (OpenTrade | undefined)[] = objectList();
-  /** Each one's symbol index and close time, two numbers a trade. */
-  readonly #closingAt: number[] = doubleList();
-  /** How many of #closing's slots hold one (the lists keep their length and store). */
-  #closingCount = 0;
+  #dueEvents: VenueEvent[] = [NO_EVENT];
+  #dueK = -1;
+  /**
+   * Per fill of that match, what the portfolio held just after it, for the
+   * rest of its booking: the position's lot count and its stop's tick count
+   * (#lotsNow, #stopTicksNow), and the decimals read where a count is missing
+   * (#positionNow, #averageNow). The lists keep their store.
+   */
+  readonly #dueLots: number[] = doubleList();
+  readonly #dueStopTicks: number[] = doubleList();
+  readonly #duePosition: (Position | undefined)[] = objectList();
+  readonly #dueAverage: (Decimal | undefined)[] = objectList();
+  #dueFills = 0;
+  /**
+   * What #bookPortfolio leaves for the rest of #book: the position's lots
+   * after the fill (NaN: not a count, then #positionNow), and after a buy the
+   * stop's ticks under the average entry (NaN: not a count, then #averageNow).
+   */
+  #lotsNow = Number.NaN;
+  #stopTicksNow = Number.NaN;
+  #positionNow: Position | undefined;
+  #averageNow: Decimal | undefined;
+  /** While #finishMatch applies the waiting events: the index of the fill #book takes from the lists (-1: none). */
+  #dueFill = -1;
   /** matchEarly's fills moved the cash: the step takes its double again. */
   #cashDue = false;
   /** Counted fills matchEarly booked that the fill log has not taken yet, with their symbols (the lists keep their store). */
@@ -648,7 +687,7 @@ export class Kernel {
   /**
    * What matchEarly left to the candle's step, done before the rest of it:
    * the cash double, its counted fills for the fill log (#logFills) and the
-   * round trips they closed (#settleCloses).
+   * rest of its events (#finishMatch).
    */
   #settleMatch(): void {
     if (this.#cashDue) {
@@ -656,7 +695,56 @@ export class Kernel {
       this.#cashF[0] = this.portfolio.amountFloat(this.#currency);
     }
     this.#logFills();
-    if (this.#closingCount !== 0) this.#settleCloses();
+    if (this.#dueK !== -1) this.#finishMatch();
+  }
+
+  /**
+   * The waiting match's events applied as #match applies them, each fill's
+   * booking taking what the portfolio held after it from the lists (the
+   * portfolio has all of them by now), then the expired limit orders.
+   */
+  #finishMatch(): void {
+    const k = this.#dueK;
+    this.#dueK = -1;
+    const events = this.#dueEvents;
+    let fill = 0;
+    for (let i = 1; i < events.length; i++) {
+      const e = events[i]!;
+      if (e.type === 'OrderFilled' || e.type === 'StopFilled') this.#dueFill = fill++;
+      this.#apply(e);
+    }
+    this.#dueFill = -1;
+    events.length = 1;
+    for (let i = 0; i < this.#dueFills; i++) {
+      this.#duePosition[i] = undefined;
+      this.#dueAverage[i] = undefined;
+    }
+    this.#dueFills = 0;
+    this.#cancelExpired(k);
+  }
+
+  /** Notes what #bookPortfolio left (the #...Now fields) as the waiting match's next fill. */
+  #saveBooked(): void {
+    const i = this.#dueFills++;
+    if (i < this.#dueLots.length) {
+      this.#dueLots[i] = this.#lotsNow;
+      this.#dueStopTicks[i] = this.#stopTicksNow;
+      this.#duePosition[i] = this.#positionNow;
+      this.#dueAverage[i] = this.#averageNow;
+    } else {
+      this.#dueLots.push(this.#lotsNow);
+      this.#dueStopTicks.push(this.#stopTicksNow);
+      this.#duePosition.push(this.#positionNow);
+      this.#dueAverage.push(this.#averageNow);
+    }
+  }
+
+  /** The waiting match's fill i, as #bookPortfolio left it. */
+  #loadBooked(i: number): void {
+    this.#lotsNow = this.#dueLots[i]!;
+    this.#stopTicksNow = this.#dueStopTicks[i]!;
+    this.#positionNow = this.#duePosition[i];
+    this.#averageNow = this.#dueAverage[i];
   }
 
   /** A counted fill of symbol k that matchEarly booked, for the fill log (#logFills). */
@@ -984,17 +1072,33 @@ export class Kernel {
   }
 
   #match(k: number): void {
-    const t = this.#bt;
     const events = this.#events;
-    this.#venue.onCandle(k, t, this.#bo, this.#bh, this.#bl, this.#bc, this.#bv, events);
+    this.#venue.onCandle(k, this.#bt, this.#bo, this.#bh, this.#bl, this.#bc, this.#bv, events);
+    if (this.#matchOnly) {
+      // matchEarly: the fills into the portfolio now, the rest of the events at the candle's step
+      // (#finishMatch). The venue reports only symbol k's orders and stop here.
+      for (let i = 1; i < events.length; i++) {
+        const e = events[i]!;
+        if (e.type !== 'OrderFilled' && e.type !== 'StopFilled') continue;
+        this.#bookPortfolio(k, e);
+        this.#saveBooked();
+      }
+      this.#events = this.#dueEvents;
+      this.#dueEvents = events;
+      this.#dueK = k;
+      return;
+    }
     for (let i = 1; i < events.length; i++) this.#apply(events[i]!);
     events.length = 1;
-    // Limit orders that have worked long enough are canceled.
-    if (this.#limit) {
-      const now = t + this.#tf;
-      for (const live of [this.#entry[k], this.#exit[k]]) {
-        if (live && now - live.submittedAt >= this.#ttl) this.#cancel(live, now);
-      }
+    this.#cancelExpired(k);
+  }
+
+  /** Limit orders of symbol k that have worked long enough are canceled. */
+  #cancelExpired(k: number): void {
+    if (!this.#limit) return;
+    const now = this.#bt + this.#tf;
+    for (const live of [this.#entry[k], this.#exit[k]]) {
+      if (live && now - live.submittedAt >= this.#ttl) this.#cancel(live, now);
     }
   }
 
@@ -1049,9 +1153,52 @@ export class Kernel {
   }
 
   /**
-   * Books a fill event's fill: portfolio, float mirrors, the open trade, and
-   * the protective stop. A CountedFill on the symbol's grids is booked from
-   * its counts (its Fill literal is not made); any other from its Fill.
+   * Books a fill event's fill: the portfolio, the position's float mirror,
+   * the cash double and the fill log; and leaves what the rest of its booking
+   * (#book) reads in the #...Now fields. A CountedFill on the symbol's grids
+   * is booked from its counts (its Fill literal is not made); any other from
+   * its Fill.
+   */
+  #bookPortfolio(k: number, e: FillEvent): void {
+    const symbol = this.instruments[k]!.symbol;
+    const grid = this.#grids[k]!;
+    const lotDp = grid.lotPlaces;
+    const c = countedOn(e, grid);
+    const fill = c === undefined ? e.fill : undefined;
+    if (c !== undefined) this.portfolio.applyCountedFill(c);
+    else this.portfolio.applyFill(fill!);
+    // The position as a lot count (its float is the same quotient toFloat takes); the Position only when a count is missing.
+    const lots = lotDp === undefined || lotDp > 22 ? Number.NaN : this.portfolio.positionLots(symbol);
+    const position = Number.isNaN(lots) ? this.portfolio.position(symbol) : undefined;
+    if (position) this.#posF[k] = toFloat(position.quantity);
+    else this.#posF[k] = lots / pow10(lotDp!);
+    // Read only by the step (equity, sizing): matchEarly leaves it to the candle's step.
+    if (this.#matchOnly) this.#cashDue = true;
+    else this.#cashF[0] = this.portfolio.amountFloat(this.#currency);
+    if (c !== undefined) {
+      // matchEarly: into the log at the step (or when the fills are read).
+      if (this.#matchOnly) this.#fillDue(c, k);
+      else this.#fillLog.addCounted(c, k);
+    } else {
+      const n = plainCounts(fill!, grid);
+      // After any counted fill of the match that waits: the log keeps the venue's order.
+      this.#logFills();
+      this.#fillLog.add(fill!, k, this.#plainFills, n.lots, lotDp ?? 0, n.ticks, grid.tickPlaces ?? 0);
+    }
+    this.#lotsNow = lots;
+    this.#positionNow = position;
+    // After a buy the stop follows the average entry: from its tick count when it is one.
+    const buy = (c !== undefined ? c.side : fill!.side) === 'BUY';
+    const stop = buy ? stopTicks(this.portfolio.averageTicks(symbol), this.#stopFactor) : Number.NaN;
+    this.#stopTicksNow = stop;
+    this.#averageNow = buy && Number.isNaN(stop) ? this.portfolio.averagePrice(symbol) : undefined;
+  }
+
+  /**
+   * Books a fill event's fill: the portfolio first (#bookPortfolio, which
+   * matchEarly has done already for the fills of a match that waits for its
+   * step: #finishMatch), then the open trade, the protective stop, and the
+   * round trip's close when the position is flat.
    */
   #book(
     k: number,
@@ -1060,20 +1207,16 @@ export class Kernel {
     strategies: readonly string[],
     order: OrderProgress | undefined,
   ): void {
-    const inst = this.instruments[k]!;
+    if (this.#dueFill === -1) this.#bookPortfolio(k, e);
+    else this.#loadBooked(this.#dueFill);
     const grid = this.#grids[k]!;
     const lotDp = grid.lotPlaces;
     const tickDp = grid.tickPlaces;
-    const c = e instanceof CountedFill && e.lotDp === lotDp && e.tickDp === tickDp ? e : undefined;
+    const c = countedOn(e, grid);
     const fill = c === undefined ? e.fill : undefined;
-    if (c !== undefined) this.portfolio.applyCountedFill(c);
-    else this.portfolio.applyFill(fill!);
     const ts = c !== undefined ? c.ts : fill!.ts;
-    // The position as a lot count (its float is the same quotient toFloat takes); the Position only when a count is missing.
-    const lots = lotDp === undefined || lotDp > 22 ? Number.NaN : this.portfolio.positionLots(inst.symbol);
-    const position = Number.isNaN(lots) ? this.portfolio.position(inst.symbol) : undefined;
-    if (position) this.#posF[k] = toFloat(position.quantity);
-    else this.#posF[k] = lots / pow10(lotDp!);
+    const lots = this.#lotsNow;
+    const position = this.#positionNow;
     const flat = position ? position.quantity.isZero() : lots === 0;
     // The position for the stop: the order's own quantity when the position is as many lots (an entry filled at once), no new Decimal.
     const quantity = () =>
@@ -1082,32 +1225,20 @@ export class Kernel {
         : lots === 0
           ? ZERO
           : (order?.quantityOfLots(lots, lotDp!) ?? decimalOfUnits(lots, lotDp!));
-    // Read only by the step (equity, sizing): matchEarly leaves it to the candle's step.
-    if (this.#matchOnly) this.#cashDue = true;
-    else this.#cashF[0] = this.portfolio.amountFloat(this.#currency);
     this.#open[k] ??= this.#newTrade(k, strategies, ts);
     const trade = this.#open[k]!;
     const buy = (c !== undefined ? c.side : fill!.side) === 'BUY';
     if (buy && trade.bought.isZero()) trade.entryTime = ts;
-    if (c !== undefined) {
-      // matchEarly: into the log at the step (or when the fills are read).
-      if (this.#matchOnly) this.#fillDue(c, k);
-      else this.#fillLog.addCounted(c, k);
-      trade.addCounts(buy, c.lots, c.lotDp, c.ticks, c.tickDp, c.fee, c.feeDp);
-    } else {
-      const counted = tickDp !== undefined && lotDp !== undefined && tickDp <= 22 && lotDp <= 22;
-      const lots = counted ? unitsOf(fill!.quantity, lotDp) : Number.NaN;
-      const ticks = counted ? grid.ticksOf(fill!.price) : Number.NaN;
-      // After any counted fill of the match that waits: the log keeps the venue's order.
-      this.#logFills();
-      this.#fillLog.add(fill!, k, this.#plainFills, lots, lotDp ?? 0, ticks, tickDp ?? 0);
-      trade.add(buy, fill!.quantity, fill!.price, lots, lotDp ?? 0, ticks, tickDp ?? 0, fill!.fee.amount);
+    if (c !== undefined) trade.addCounts(buy, c.lots, c.lotDp, c.ticks, c.tickDp, c.fee, c.feeDp);
+    else {
+      const n = plainCounts(fill!, grid);
+      trade.add(buy, fill!.quantity, fill!.price, n.lots, lotDp ?? 0, n.ticks, tickDp ?? 0, fill!.fee.amount);
     }
     if (buy) {
-      // The stop follows the average entry and covers the whole position: from its tick count when it is one.
-      const ticks = stopTicks(this.portfolio.averageTicks(inst.symbol), this.#stopFactor);
+      // The stop covers the whole position.
+      const ticks = this.#stopTicksNow;
       const stop = Number.isNaN(ticks)
-        ? stopPrice(grid, this.portfolio.averagePrice(inst.symbol), this.#stopFactor)
+        ? stopPrice(grid, this.#averageNow!, this.#stopFactor)
         : grid.priceOfTicks(ticks);
       this.#stop[k] = stop;
       // The same correctly rounded quotient toFloat takes.
@@ -1127,10 +1258,7 @@ export class Kernel {
       this.#stopHot[k] = 0;
       this.#venue.protect(k, ZERO, ZERO, ts);
       this.#open[k] = undefined;
-      if (this.#matchOnly) {
-        // matchEarly: logged at the candle's step; until then no new trade of k takes the object (#closedTrade).
-        this.#deferClose(trade, k, ts);
-      } else this.#closeTrade(trade, k, ts);
+      this.#closeTrade(trade, k, ts);
     }
   }
 
@@ -1140,31 +1268,6 @@ export class Kernel {
     // The log keeps the trade's counts or its record, not the object: the next trade of k reuses it.
     this.#closedTrade[k] = trade;
     this.risk.onTradeClosed(ts, this.instruments[k]!.symbol, pnl, trade.exitReason === 'stopLoss');
-  }
-
-  #deferClose(trade: OpenTrade, k: number, ts: number): void {
-    const i = this.#closingCount++;
-    if (i < this.#closing.length) {
-      this.#closing[i] = trade;
-      this.#closingAt[2 * i] = k;
-      this.#closingAt[2 * i + 1] = ts;
-    } else {
-      this.#closing.push(trade);
-      this.#closingAt.push(k, ts);
-    }
-  }
-
-  /** The closes matchEarly left for the candle's step, in the order they were booked. */
-  #settleCloses(): void {
-    const trades = this.#closing;
-    const at = this.#closingAt;
-    const n = this.#closingCount;
-    this.#closingCount = 0;
-    for (let i = 0; i < n; i++) {
-      const trade = trades[i]!;
-      trades[i] = undefined;
-      this.#closeTrade(trade, at[2 * i]!, at[2 * i + 1]!);
-    }
   }
 
   /** The trading state changed: a halt or reduce-only state cancels working entries. */
