@@ -516,10 +516,12 @@ export class Executor {
         this.metrics.recordOrder({ type: o.type.toLowerCase(), side: o.side === 'BUY' ? 'buy' : 'sell' });
     // Spans end when their records are durable; a write that is given up is reported by the writer.
     // A fill's decimals are made when read: by the writer, or a span, never before the fill is booked.
-    for (const o of placed) decision.order(o, () => durable).catch(() => undefined);
-    fillEvents.forEach((event, i) => {
-      decision.fill(event, () => durable.then((a) => a[i]!.result === 'applied')).catch(() => undefined);
-    });
+    if (decision.traced) {
+      for (const o of placed) decision.order(o, () => durable).catch(() => undefined);
+      fillEvents.forEach((event, i) => {
+        decision.fill(event, () => durable.then((a) => a[i]!.result === 'applied')).catch(() => undefined);
+      });
+    }
     return durable.then((applied) =>
       fillEvents.forEach((event, i) => {
         const a = applied[i]!;

@@ -54,6 +54,8 @@ export class ExecutorTraces {
   /** Per symbol, per candle open time, the contexts that arrived. */
   readonly #arrived = new Map<string, Map<number, Arrived>>();
   readonly #orders = new Map<string, SpanContext>();
+  /** Every untraced match's decision: one object, since an untraced Decision keeps nothing of its own. */
+  readonly #untracedMatch = new Decision(undefined, this.#orders, NO_DENIALS);
 
   #entry(symbol: string, t: number): Arrived {
     let bySymbol = this.#arrived.get(symbol);
@@ -92,7 +94,7 @@ export class ExecutorTraces {
    * candle's delivery. What arrived for the candle stays for its decision.
    */
   match(symbol: string, t: number): Decision {
-    if (!tracing()) return new Decision(undefined, this.#orders, NO_DENIALS);
+    if (!tracing()) return this.#untracedMatch;
     const candle = this.#arrived.get(symbol)?.get(t)?.candle;
     const span = pipelineTracer().startSpan(
       SPAN_NAMES.executorMatch,
@@ -151,6 +153,11 @@ export class Decision {
     this.#orders = orders;
     this.#denials = denials;
     this.#denialsBefore = denials.length;
+  }
+
+  /** Whether its orders and fills become spans: when false, order() and fill() only call their `record`. */
+  get traced(): boolean {
+    return this.#span?.isRecording() === true;
   }
 
   get #context(): Context {
