@@ -36,7 +36,7 @@ export interface DemoExecutor {
 
 export interface DemoExecutorOptions
   extends Partial<
-    Pick<ExecutorOptions, 'onMatched' | 'onError' | 'maxUnwrittenWrites' | 'orderIdPrefix' | 'resume'>
+    Pick<ExecutorOptions, 'onMatched' | 'onError' | 'maxUnwrittenWrites' | 'orderIdPrefix' | 'resume' | 'hot'>
   > {
   /** The journal to open (a fresh one by default). */
   readonly ledgerPath?: string;

@@ -48,8 +48,9 @@ import { portfolioFromFills } from '../recovery/starting-portfolio.ts';
 import { riskFromLedger, tradesFromLedger } from '../recovery/starting-risk.ts';
 import { DEFAULT_RISK_POLICY } from '../risk/engine.ts';
 import type { RiskSnapshot } from '../risk/snapshot.ts';
-import type { HotState } from '../store/hot-state.ts';
+import type { HotState, RiskStateRecord } from '../store/hot-state.ts';
 import type { Ledger } from '../store/ledger.ts';
+import { PriceWriter } from '../store/price-writer.ts';
 import {
   type EquityPointRecord,
   fillFromRecord,
@@ -59,6 +60,7 @@ import {
   orderEventToRecord,
   type StoredFill,
 } from '../store/records.ts';
+import { RiskStateWriter } from '../store/risk-state-writer.ts';
 import { type Decision, ExecutorTraces } from '../telemetry/executor-traces.ts';
 import type { DecisionReview, ReviewedDecision, ReviewState } from './decision-review.ts';
 import { paperKernel } from './paper-kernel.ts';
@@ -93,7 +95,11 @@ export interface ExecutorOptions {
    * (`<start time in base 36>-`) with `seed`.
    */
   readonly orderIdPrefix?: string;
-  /** Hot state (Redis between pods, memory in botcore run) the fill applier keeps up to date. */
+  /**
+   * Hot state (Redis between pods, memory in botcore run): the fill applier
+   * keeps its positions up to date, and the executor its latest prices (each
+   * candle's close, written every 250 ms) and its risk state (when it changes).
+   */
   readonly hot?: HotState;
   /**
    * False while a dependency the executor needs is down (DependencyMonitor):
@@ -170,6 +176,10 @@ export class Executor {
   #dirty = false;
   #md: Subscription | undefined;
   #signals: RunningConsumer | undefined;
+  /** The hot state's latest prices and risk state (with a hot state), written behind the candles. */
+  readonly #prices: PriceWriter | undefined;
+  readonly #riskState: RiskStateWriter | undefined;
+  #priceFeed: Subscription | undefined;
   #idle: Promise<void> = Promise.resolve();
   #writer: WriteBehind | undefined;
   #failed: unknown;
@@ -178,6 +188,14 @@ export class Executor {
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
+    if (options.hot) {
+      const failed = (what: string) => (e: unknown) =>
+        options.onError?.(
+          new Error(`hot state: ${what} not written (${(e as Error).message}); trying again`),
+        );
+      this.#prices = new PriceWriter(options.hot, { onError: failed('the latest prices') });
+      this.#riskState = new RiskStateWriter(options.hot, { onError: failed('the risk state') });
+    }
     this.#orderIdPrefix =
       options.orderIdPrefix ?? (options.resume === 'seed' ? `${Date.now().toString(36)}-` : '');
     const { markets } = options;
@@ -343,7 +361,20 @@ export class Executor {
       },
       { batch: 64, waitMs: 200, onError: (e) => this.#options.onError?.(e) },
     );
+    if (this.#prices) {
+      // After the executor's own subscription: a candle reaches the fill path first.
+      this.#priceFeed = await this.#prices.follow(bus);
+      this.#prices.start();
+    }
+    this.#offerRiskState();
   }
+
+  /** The risk state into the hot state, if it changed since it was last written. */
+  #offerRiskState(): void {
+    this.#riskState?.offer(this.kernel.risk.state.version, this.#riskStateRecord);
+  }
+
+  readonly #riskStateRecord = (): RiskStateRecord => ({ ...this.riskView(), ts: Date.now() });
 
   /**
    * The paper venue fills working orders as the candle arrives, not once the
@@ -486,6 +517,7 @@ export class Executor {
         source.update({ risk: this.riskView(), strategies: this.#strategyStatus() });
       }
     }
+    this.#offerRiskState();
     const recorded = Promise.all([booking, equity]).then(
       () => this.#options.onCandle?.(symbol, c),
       (e) => this.#writeGivenUp(e),
@@ -700,6 +732,7 @@ export class Executor {
   setHalt(halt: boolean, reason?: string): void {
     this.kernel.risk.setHalt(halt, reason);
     this.#options.source?.update({ risk: this.riskView() });
+    this.#offerRiskState();
   }
 
   /** The first error that stopped a candle, if any. */
@@ -722,9 +755,12 @@ export class Executor {
     this.#stopping = true;
     await this.#md?.unsubscribe();
     await this.#signals?.unsubscribe();
+    await this.#priceFeed?.unsubscribe();
     await this.#idle;
     // What is queued is still written; a ledger that is down is not waited for beyond one more try.
     await this.#writer?.finish();
+    await this.#prices?.stop();
+    await this.#riskState?.flush();
     this.kernel.onStop();
   }
 }

@@ -50,6 +50,30 @@ describe('PriceWriter', () => {
     expect(prices.get('LTC/BTC')?.price).toBe('0.016');
   });
 
+  it('reports the first failed write of an outage, not every one, and the first of the next outage', async () => {
+    let fail = true;
+    const errors: unknown[] = [];
+    const flaky = {
+      setPrices: async () => {
+        if (fail) throw new Error('redis away');
+      },
+    } as unknown as HotState;
+    const writer = new PriceWriter(flaky, { onError: (e) => errors.push(e) });
+    for (let round = 0; round < 3; round++) {
+      writer.offer({ symbol: 'ETH/BTC', price: '0.05', ts: round });
+      await writer.flush();
+    }
+    expect(errors).toHaveLength(1);
+    fail = false;
+    writer.offer({ symbol: 'ETH/BTC', price: '0.05', ts: 3 });
+    await writer.flush();
+    fail = true;
+    writer.offer({ symbol: 'ETH/BTC', price: '0.05', ts: 4 });
+    await writer.flush();
+    await writer.flush();
+    expect(errors).toHaveLength(2);
+  });
+
   it('follows the candles on the bus as decimal strings', async () => {
     const bus = new InProcessBus();
     const hot = new MemoryHotState();

@@ -2,13 +2,15 @@
 // reads a price, so the writer keeps the newest price per symbol and writes
 // them all in one pipeline every `flushMs`. A failed write keeps the prices
 // for the next round (newer ones replace them); Redis being away never blocks
-// the market-data path.
+// the market-data path, and only the first failed write of an outage is
+// reported (not one every `flushMs`).
 import type { Bus, Subscription } from '../bus/bus.ts';
 import { dec } from '../domain/index.ts';
 import type { HotState, PriceRecord } from './hot-state.ts';
 
 export interface PriceWriterOptions {
   readonly flushMs?: number;
+  /** The first failed write of a run of them (a write that succeeds ends the run). */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -19,6 +21,7 @@ export class PriceWriter {
   #pending = new Map<string, PriceRecord>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
+  #failing = false;
 
   constructor(hot: HotState, options: PriceWriterOptions = {}) {
     this.#hot = hot;
@@ -51,12 +54,14 @@ export class PriceWriter {
     this.#pending = new Map();
     try {
       await this.#hot.setPrices([...batch.values()]);
+      this.#failing = false;
     } catch (error) {
       for (const record of batch.values()) {
         const newer = this.#pending.get(record.symbol);
         if (!newer || newer.ts < record.ts) this.#pending.set(record.symbol, record);
       }
-      this.#onError(error);
+      if (!this.#failing) this.#onError(error);
+      this.#failing = true;
     }
   }
 

@@ -3,7 +3,8 @@
 // 5-minute candles at 3000 times real time) on the real API server; the test
 // starts each rendered container's command as a local process with the
 // rendered environment (local-pod.ts), on the real NATS, Redis and MongoDB.
-// Then what each audience sees: `kubectl get tb`, the status endpoint's JSON
+// Then what each audience sees: the hot state in Redis (the latest price, the
+// risk state, positions), `kubectl get tb`, the status endpoint's JSON
 // API and WebSocket stream with a trader token signed by the key whose public
 // half the status keys Secret holds, the page in Debian's Chromium; Ready
 // following the runtime's reports through an executor crash (SIGKILL, then a
@@ -22,6 +23,7 @@ import { parse } from 'yaml';
 import { fakeIssuer } from '../../bot-runtime/http/fake-tokens.ts';
 import { reconcileLedger } from '../../bot-runtime/recovery/reconcile.ts';
 import { MongoLedger } from '../../bot-runtime/store/mongo-ledger.ts';
+import { RedisHotState } from '../../bot-runtime/store/redis-hot-state.ts';
 import { ledgerDatabase } from '../../bot-runtime/store/runtime-state.ts';
 import type { TradingBot } from '../../crds/index.ts';
 import {
@@ -205,6 +207,32 @@ describe('a paper bot from examples/, end to end', () => {
     expect(trades[0]).toMatchObject({ symbol: 'ETH/BTC' });
     expect(trades.map((t) => t.side)).toContain('buy');
     for (const t of trades) expect(t.price).toMatch(DECIMAL);
+
+    // ---- the hot state in Redis: latest price, risk state, positions -----
+    const hot = new RedisHotState({ url: serverUrl('REDIS_URL'), address: { namespace: ns, bot: BOT } });
+    try {
+      await hot.ready();
+      const price = await eventually(
+        async () => (await hot.prices(['ETH/BTC'])).get('ETH/BTC'),
+        'the latest ETH/BTC price in Redis',
+      );
+      expect(price.price).toMatch(DECIMAL);
+      // Stamped with its candle's open time.
+      expect(price.ts % 300_000).toBe(0);
+      // The risk state the status endpoint shows (read until the two agree: a candle may change it between the reads).
+      await eventually(async () => {
+        const { body } = await api<{ risk: { state: string } }>(base, '/api/v1/status', token);
+        return (await hot.riskState())?.state === body.risk.state ? true : undefined;
+      }, 'the risk state in Redis as the status endpoint shows it');
+      // The fill applier's positions: the symbol traded, with the sequence of a fill in the ledger.
+      const held = await eventually(async () => {
+        const positions = await hot.positions();
+        return positions.length > 0 ? positions : undefined;
+      }, 'a position in Redis');
+      expect(held.map((p) => p.symbol)).toEqual(['ETH/BTC']);
+    } finally {
+      await hot.close();
+    }
 
     // ---- the TradingBot: Ready, with the runtime's figures ----------------
     const reported = await waitForBot(
