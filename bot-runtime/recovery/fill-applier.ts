@@ -19,6 +19,7 @@ import {
   positionToSnapshot,
   type StoredFill,
 } from '../store/records.ts';
+import { orderMessages } from './order-journal.ts';
 
 /** The executor's durable consumer of its fills stream: strictly ordered, one outstanding. */
 export const LEDGER_CONSUMER: ConsumerSpec = { name: 'executor-ledger', ackWaitMs: 10_000, maxAckPending: 1 };
@@ -42,7 +43,11 @@ export interface AppliedFill {
 export interface FillApplierOptions {
   /** Hot state to keep up to date; failures here never fail a fill (it is a cache). */
   readonly hot?: HotState;
-  /** Publishes each position change (`positions` stream, id `<symbol>@<fillSeq>`). */
+  /**
+   * Publishes each position change (`positions` stream, id `<symbol>@<fillSeq>`)
+   * and, once a batch is in the ledger, its orders and order events (`orders`
+   * stream, ids `<orderId>#new` and `<orderId>#<index>`).
+   */
   readonly bus?: Bus;
   readonly now?: () => number;
   readonly onHotStateError?: (error: unknown) => void;
@@ -154,10 +159,12 @@ export class FillApplier {
     for (const [symbol, h] of written) this.#positions.set(symbol, h);
     for (const id of fresh) this.#applied.add(id);
     const bus = this.#options.bus;
+    const orders = bus ? orderMessages(records.orders ?? [], records.events ?? []) : [];
     await Promise.all([
       ...(bus
         ? snapshots.map((s) => bus.publishEvent('positions', messageIds.position(s.symbol, s.fillSeq), s))
         : []),
+      ...orders.map(([id, message]) => bus!.publishEvent('orders', id, message)),
       this.#writeHot(snapshots),
     ]);
     return applied;

@@ -21,6 +21,20 @@ export type OrderMessage =
   | { readonly type: 'order'; readonly order: OrderRecord }
   | { readonly type: 'event'; readonly event: OrderEventRecord };
 
+/** The `orders` stream's messages for records the ledger has taken, each with its message id, orders first. */
+export function orderMessages(
+  orders: readonly OrderRecord[],
+  events: readonly OrderEventRecord[],
+): [id: string, message: OrderMessage][] {
+  return [
+    ...orders.map((order): [string, OrderMessage] => [
+      messageIds.order(order.orderId),
+      { type: 'order', order },
+    ]),
+    ...events.map((event): [string, OrderMessage] => [event.eventId, { type: 'event', event }]),
+  ];
+}
+
 export interface OrderJournalOptions {
   /** Quote currency of a symbol (for fills inside `OrderFilled` events). */
   readonly quoteOf: (symbol: string) => string;

@@ -258,6 +258,8 @@ export class Executor {
     const { ledger, bus, source } = this.#options;
     const report = await recover(ledger, bus, {
       ...(this.#options.hot ? { hot: this.#options.hot } : {}),
+      // Position changes and orders onto their streams once the ledger has them (docs/messaging.md).
+      bus,
       onHotStateError: (e) => this.#options.onError?.(e),
     });
     this.#applier = report.applier;
