@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { messageIds } from '../bus/message-ids.ts';
 import { publishDurably } from '../bus/publish-durably.ts';
 import { type Candle, candleAt } from '../market-data/index.ts';
+import type { Ledger } from '../store/ledger.ts';
 import { publishCandle } from '../telemetry/pipeline.ts';
 import { type DemoExecutor, demoExecutor } from './demo-executor.ts';
 import { LedgerGate } from './ledger-gate.ts';
@@ -176,4 +177,45 @@ describe('Executor: no early match while the ledger holds steps back', () => {
       await demo.close();
     }
   }, 60_000);
+});
+
+describe('Executor: a candle whose signals follow at once', () => {
+  it('writes its early fills with its step’s records, in one batch after the step', async () => {
+    const batches: { fills: number; equity: number }[] = [];
+    const matched: number[] = [];
+    const demo = await demoExecutor({
+      onMatched: (_symbol, c) => matched.push(c.t),
+      wrapLedger: (ledger) =>
+        new Proxy(ledger, {
+          get: (target, key) => {
+            if (key === 'recordBatch')
+              return (batch: Parameters<Ledger['recordBatch']>[0]) => {
+                batches.push({ fills: batch.fills?.length ?? 0, equity: batch.equity?.length ?? 0 });
+                return target.recordBatch(batch);
+              };
+            const value = Reflect.get(target, key, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        }),
+    });
+    const { series, executor } = demo;
+    const { signalOf, sendSignal, publish, stepped } = drive(demo);
+    try {
+      await executor.start();
+      for (let i = 0; i < 300; i++) {
+        publish(i);
+        // In the same turn, as a strategy worker in the same process answers the candle.
+        void sendSignal(signalOf(candleAt(series, i)));
+        await stepped(i + 1);
+        await executor.settle();
+      }
+      expect(matched.length).toBeGreaterThan(0);
+      const withFills = batches.filter((b) => b.fills > 0);
+      expect(withFills.length).toBeGreaterThanOrEqual(matched.length);
+      // No batch of a match's records alone: each went with its step's equity point.
+      expect(withFills.filter((b) => b.equity === 0)).toEqual([]);
+    } finally {
+      await demo.close();
+    }
+  });
 });

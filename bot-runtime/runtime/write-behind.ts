@@ -65,8 +65,11 @@ export class WriteBehind {
   #kick(): void {
     if (this.#running) return;
     this.#running = (async () => {
-      // Started after the step that queued it, not inside it: the step's own work comes first.
-      await undefined;
+      // Started after the step that queued it, not inside it: the step's own work comes first. A turn
+      // of the event loop later, not a microtask: the records of a candle's early match wait for the
+      // candle's step when its signals are already in (one process), so its decision is not held up
+      // by their writing, and the step's records join the same batch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       try {
         await this.#run();
       } finally {
