@@ -8,10 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { messageIds } from '../bus/message-ids.ts';
 import { publishDurably } from '../bus/publish-durably.ts';
 import { type Candle, candleAt } from '../market-data/index.ts';
-import type { Ledger } from '../store/ledger.ts';
 import { publishCandle } from '../telemetry/pipeline.ts';
 import { type DemoExecutor, demoExecutor } from './demo-executor.ts';
-import { LedgerGate } from './ledger-gate.ts';
+import { beforeBatches, LedgerGate } from './ledger-gate.ts';
 import type { SignalMessage } from './signals.ts';
 
 const CANDLES = 1000;
@@ -186,17 +185,9 @@ describe('Executor: a candle whose signals follow at once', () => {
     const demo = await demoExecutor({
       onMatched: (_symbol, c) => matched.push(c.t),
       wrapLedger: (ledger) =>
-        new Proxy(ledger, {
-          get: (target, key) => {
-            if (key === 'recordBatch')
-              return (batch: Parameters<Ledger['recordBatch']>[0]) => {
-                batches.push({ fills: batch.fills?.length ?? 0, equity: batch.equity?.length ?? 0 });
-                return target.recordBatch(batch);
-              };
-            const value = Reflect.get(target, key, target);
-            return typeof value === 'function' ? value.bind(target) : value;
-          },
-        }),
+        beforeBatches(ledger, (batch) =>
+          batches.push({ fills: batch.fills?.length ?? 0, equity: batch.equity?.length ?? 0 }),
+        ),
     });
     const { series, executor } = demo;
     const { signalOf, sendSignal, publish, stepped } = drive(demo);

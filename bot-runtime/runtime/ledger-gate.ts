@@ -1,7 +1,8 @@
 // Test support: a gate in front of a ledger's batch writes. While the gate is
 // held the wrapped ledger's recordBatch waits; release lets the waiting batch
-// (and every later one) through. Tests use it to hold an executor's writes.
-import type { Ledger } from '../store/ledger.ts';
+// (and every later one) through. Tests use it to hold an executor's writes,
+// and beforeBatches to see each batch the executor writes.
+import type { Ledger, LedgerBatch } from '../store/ledger.ts';
 
 export class LedgerGate {
   #held: Promise<void> | undefined;
@@ -19,16 +20,20 @@ export class LedgerGate {
   }
 
   /** `ledger` with its recordBatch behind this gate; everything else as it is. */
-  readonly wrap = (ledger: Ledger): Ledger =>
-    new Proxy(ledger, {
-      get: (target, key) => {
-        if (key === 'recordBatch')
-          return async (batch: Parameters<Ledger['recordBatch']>[0]) => {
-            await this.#held;
-            return target.recordBatch(batch);
-          };
-        const value = Reflect.get(target, key, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+  readonly wrap = (ledger: Ledger): Ledger => beforeBatches(ledger, () => this.#held);
+}
+
+/** `ledger` calling `before` with each batch (and waiting for it) before recording it; everything else as it is. */
+export function beforeBatches(ledger: Ledger, before: (batch: LedgerBatch) => unknown): Ledger {
+  return new Proxy(ledger, {
+    get: (target, key) => {
+      if (key === 'recordBatch')
+        return async (batch: LedgerBatch) => {
+          await before(batch);
+          return target.recordBatch(batch);
+        };
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
