@@ -6,8 +6,8 @@
 // safe integer continues in decimals, from the same exact values.
 import { type Decimal, dec, ZERO } from './decimal.ts';
 import { ExactAmount } from './exact-amount.ts';
-import { doubleList } from './lists.ts';
 import type { Fill } from './fill.ts';
+import { doubleList } from './lists.ts';
 import { Money } from './money.ts';
 import { applyFillToPosition, openingPrice, type Position } from './position.ts';
 import { decimalOfUnits, safeTimes, unitsOf } from './units.ts';

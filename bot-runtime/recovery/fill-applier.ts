@@ -159,12 +159,17 @@ export class FillApplier {
     for (const [symbol, h] of written) this.#positions.set(symbol, h);
     for (const id of fresh) this.#applied.add(id);
     const bus = this.#options.bus;
-    const orders = bus ? orderMessages(records.orders ?? [], records.events ?? []) : [];
     await Promise.all([
       ...(bus
-        ? snapshots.map((s) => bus.publishEvent('positions', messageIds.position(s.symbol, s.fillSeq), s))
+        ? [
+            ...snapshots.map((s) =>
+              bus.publishEvent('positions', messageIds.position(s.symbol, s.fillSeq), s),
+            ),
+            ...orderMessages(records.orders ?? [], records.events ?? []).map(([id, message]) =>
+              bus.publishEvent('orders', id, message),
+            ),
+          ]
         : []),
-      ...orders.map(([id, message]) => bus!.publishEvent('orders', id, message)),
       this.#writeHot(snapshots),
     ]);
     return applied;

@@ -1,6 +1,7 @@
 // The executor's hot state besides positions (the fill applier's): the
 // latest price of each market and the risk state, as another pod or a tool
 // reads them from Redis (here the in-memory hot state of `botcore run`).
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { candleAt } from '../market-data/index.ts';
 import { MemoryHotState } from '../store/memory-hot-state.ts';
@@ -8,7 +9,7 @@ import { demoExecutor } from './demo-executor.ts';
 
 /** Lets the writers' promises run (the memory hot state answers at once). */
 const turns = async (n = 5) => {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < n; i++) await nextTurn();
 };
 
 describe('Executor hot state', () => {

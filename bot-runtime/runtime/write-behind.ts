@@ -8,6 +8,7 @@
 // records but loses none; while a batch is failing, or too many writes wait,
 // `room()` holds the next step so the kernel never runs far ahead of its
 // ledger.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AppliedFill, FillApplier, StepRecords } from '../recovery/fill-applier.ts';
 import type { EquityPointRecord, FillRecord, OrderEventRecord, OrderRecord } from '../store/records.ts';
 
@@ -69,7 +70,7 @@ export class WriteBehind {
       // of the event loop later, not a microtask: the records of a candle's early match wait for the
       // candle's step when its signals are already in (one process), so its decision is not held up
       // by their writing, and the step's records join the same batch.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
       try {
         await this.#run();
       } finally {

@@ -89,11 +89,14 @@ describe('PriceWriter', () => {
     });
     bus.publishMarketData({ symbol: 'ETH/BTC', timeframe: '1m', candle: candle(60_000, 0.1 + 0.2) });
     bus.publishMarketData({ symbol: 'ADA/BTC', timeframe: '1m', candle: candle(60_000, 0.00001234) });
+    // Below 1e-6 a double's own text is in exponent form; the price never is.
+    bus.publishMarketData({ symbol: 'SHIB/BTC', timeframe: '1m', candle: candle(60_000, 0.00000012) });
     await writer.stop();
     await sub.unsubscribe();
     const prices = await hot.prices(['ETH/BTC', 'ADA/BTC']);
     // The double's shortest round-trip text, never a float computation.
     expect(prices.get('ETH/BTC')).toEqual({ symbol: 'ETH/BTC', price: '0.30000000000000004', ts: 60_000 });
     expect(prices.get('ADA/BTC')?.price).toBe('0.00001234');
+    expect((await hot.prices(['SHIB/BTC'])).get('SHIB/BTC')?.price).toBe('0.00000012');
   });
 });

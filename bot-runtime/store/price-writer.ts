@@ -14,11 +14,18 @@ export interface PriceWriterOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** A price waiting to be written: a decimal string, or a candle's close made one when written. */
+interface Waiting {
+  readonly symbol: string;
+  readonly price: string | number;
+  readonly ts: number;
+}
+
 export class PriceWriter {
   readonly #hot: HotState;
   readonly #flushMs: number;
   readonly #onError: (error: unknown) => void;
-  #pending = new Map<string, PriceRecord>();
+  #pending = new Map<string, Waiting>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #failing = false;
@@ -30,7 +37,7 @@ export class PriceWriter {
   }
 
   /** Keeps the price if it is not older than the one waiting for the symbol. */
-  offer(record: PriceRecord): void {
+  offer(record: PriceRecord | Waiting): void {
     const waiting = this.#pending.get(record.symbol);
     if (waiting && waiting.ts > record.ts) return;
     this.#pending.set(record.symbol, record);
@@ -53,7 +60,13 @@ export class PriceWriter {
     const batch = this.#pending;
     this.#pending = new Map();
     try {
-      await this.#hot.setPrices([...batch.values()]);
+      await this.#hot.setPrices(
+        [...batch.values()].map(({ symbol, price, ts }) => ({
+          symbol,
+          price: typeof price === 'string' ? price : dec(price).toFixed(),
+          ts,
+        })),
+      );
       this.#failing = false;
     } catch (error) {
       for (const record of batch.values()) {
@@ -78,14 +91,13 @@ export class PriceWriter {
     await this.flush();
   }
 
-  /** Offers the close of every candle of the bot (`symbol` as the feed names it). */
+  /**
+   * Offers the close of every candle of the bot (`symbol` as the feed names
+   * it); its decimal string is made when written, not on the candle's path.
+   */
   async follow(bus: Bus): Promise<Subscription> {
     return bus.subscribeMarketData({}, (message) => {
-      this.offer({
-        symbol: message.symbol,
-        price: dec(message.candle.close).toFixed(),
-        ts: message.candle.t,
-      });
+      this.offer({ symbol: message.symbol, price: message.candle.close, ts: message.candle.t });
     });
   }
 }
