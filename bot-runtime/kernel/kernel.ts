@@ -28,7 +28,7 @@ import {
 import { doubleList, objectList } from '../domain/lists.ts';
 import { OrderProgress } from '../domain/order-progress.ts';
 import { decimalOfUnits, pow10, unitsOf } from '../domain/units.ts';
-import type { CandleSeries } from '../market-data/index.ts';
+import type { CandleColumns } from '../market-data/index.ts';
 import {
   DEFAULT_RISK_POLICY,
   deny,
@@ -324,6 +324,16 @@ export class Kernel {
   #t = Number.NaN;
   /** A position resumed without an entry time waits for the first candle traded (see #resumedEntryTimes). */
   #untimedTrades = false;
+  /** The candle `step` was given, as a one-row series for #run. */
+  readonly #oneCandle: CandleColumns = {
+    time: new Float64Array(1),
+    open: new Float64Array(1),
+    high: new Float64Array(1),
+    low: new Float64Array(1),
+    close: new Float64Array(1),
+    volume: new Float64Array(1),
+  };
+  /** The candle a private step reads (#hold puts it here). */
   #bt = 0;
   #bo = 0;
   #bh = 0;
@@ -441,7 +451,7 @@ export class Kernel {
     // Marked at its average price until the symbol's first candle closes.
     this.#lastClose[k] = toFloat(position.averagePrice);
     const seed = this.options.startingPortfolio?.trades?.find((t) => t.symbol === position.symbol);
-    // Without a seed the entry time is unknown: the first candle's open time stands for it (#process sets it).
+    // Without a seed the entry time is unknown: the first candle's open time stands for it (#run sets it).
     const trade = new OpenTrade(
       [],
       seed?.entryTime ?? Number.NaN,
@@ -519,28 +529,33 @@ export class Kernel {
    * in open-time order across symbols; `t` is the open time.
    */
   step(k: number, t: number, open: number, high: number, low: number, close: number, volume: number): void {
-    this.#bt = t;
-    this.#bo = open;
-    this.#bh = high;
-    this.#bl = low;
-    this.#bc = close;
-    this.#bv = volume;
-    this.#process(k);
+    const one = this.#oneCandle;
+    one.time[0] = t;
+    one.open[0] = open;
+    one.high[0] = high;
+    one.low[0] = low;
+    one.close[0] = close;
+    one.volume[0] = volume;
+    this.#run(k, one, 0, 1);
   }
 
   /**
-   * `step` for candle `i` of a columnar series: what the backtest runner calls.
-   * Passing an index instead of six doubles keeps V8 from boxing them when the
-   * call is not inlined (one allocation per double per candle).
+   * `step` for candle `i` of a columnar series: what the backtest runner calls
+   * for several markets merged by time. Passing an index instead of six
+   * doubles keeps V8 from boxing them when the call is not inlined (one
+   * allocation per double per candle).
    */
-  stepAt(k: number, s: CandleSeries, i: number): void {
-    this.#bt = s.time[i]!;
-    this.#bo = s.open[i]!;
-    this.#bh = s.high[i]!;
-    this.#bl = s.low[i]!;
-    this.#bc = s.close[i]!;
-    this.#bv = s.volume[i]!;
-    this.#process(k);
+  stepAt(k: number, s: CandleColumns, i: number): void {
+    this.#run(k, s, i, i + 1);
+  }
+
+  /**
+   * `step` for candles `from` to `end - 1` of a columnar series, all of symbol
+   * `k`, in order: what the backtest runner calls for one market. One call
+   * for many candles lets the loop keep what every candle reads in locals.
+   */
+  stepRange(k: number, s: CandleColumns, from: number, end: number): void {
+    this.#run(k, s, from, end);
   }
 
   /**
@@ -620,68 +635,106 @@ export class Kernel {
   readonly #fillsDueK: number[] = doubleList();
   #fillsDueCount = 0;
 
-  // The candle is in fields (doubles stored in place); the private steps read it from there.
-  #process(k: number): void {
-    const t = this.#bt;
-    const low = this.#bl;
-    const close = this.#bc;
-    if (t < this.#tradeFrom) {
-      // Warm-up only: strategies see the candle, nothing trades.
-      this.#candles++;
-      this.#signal(k);
-      this.#lastClose[k] = close;
-      this.#returns?.push(k, close);
-      return;
-    }
-    const now = t + this.#tf;
-    if (this.#matchedK !== k || this.#matchedT !== t) {
-      if (t !== this.#t) {
-        // The previous open time is over: its equity (after its last candle) is a point of the curve.
-        if (!Number.isNaN(this.#t)) {
-          const curve = this.equity;
-          const time = this.#t + this.#tf;
-          // A time one timeframe after the last point's continues its run, and a value equal to the last one stored repeats it (see GrowableSeries).
-          if (time !== curve.next) curve.jump(time);
-          curve.next = time + this.#tf;
-          const eq = this.#lastEq;
-          if (eq === curve.last && eq !== 0) {
-            if (curve.n !== curve.repeatEnd) curve.repeat();
-            curve.repeatEnd = ++curve.n;
-          } else {
-            if (curve.m === curve.v.length) curve.grow();
-            curve.v[curve.m++] = eq;
-            curve.last = eq;
-            curve.n++;
-          }
-        }
-        // Checked at every new open time, not in a branch of the first candle only: code optimized in one
-        // run had no feedback for that branch (the first call has none) and deoptimized in the next.
-        if (this.#untimedTrades) this.#resumedEntryTimes(t);
-        this.#t = t;
-      }
-      this.#clock.advance(now);
-      // The venue has work only for a working order or a stop the low reached (or a triggered stop).
-      const wake = this.#wake[k]!;
-      if ((low <= wake || wake === Number.POSITIVE_INFINITY) && this.#venue.activeCount(k) !== 0)
-        this.#match(k);
-      // matchEarly: this much now, the rest when the candle's signals are in.
-      if (this.#matchOnly) return;
-    } else {
-      this.#matchedK = -1;
-      this.#settleMatch();
-    }
-    this.#candles++;
-    this.#lastClose[k] = close;
-    this.#returns?.push(k, close);
-    const eq = this.#equityF();
-    this.#lastEq = eq;
+  /**
+   * The kernel's one per-candle path (step, stepAt and stepRange all run it):
+   * candles `from` to `end - 1` of `s`, all of symbol `k`. What every candle
+   * reads stays in locals for the whole loop; a candle with work beyond the
+   * equity, the risk band and the strategy's signal (a warm-up, a match, a
+   * decision) is put in the #b fields first (#hold), where the private steps
+   * read it.
+   */
+  #run(k: number, s: CandleColumns, from: number, end: number): void {
+    const { time, low: lows, close: closes } = s;
+    const tf = this.#tf;
+    const tradeFrom = this.#tradeFrom;
+    const curve = this.equity;
     const risk = this.risk;
-    if (now >= risk.quietUntil || eq <= risk.quietLow || eq > risk.quietHigh) {
-      risk.onEquity(now, eq);
-      if (risk.state.version !== this.#stateVersion) this.#onStateChange(now);
+    const wakes = this.#wake;
+    const lastClose = this.#lastClose;
+    const returns = this.#returns;
+    const one = this.#single[k];
+    for (let i = from; i < end; i++) {
+      const t = time[i]!;
+      const low = lows[i]!;
+      const close = closes[i]!;
+      if (t < tradeFrom) {
+        // Warm-up only: strategies see the candle, nothing trades.
+        this.#hold(s, i);
+        this.#candles++;
+        this.#signal(k);
+        lastClose[k] = close;
+        returns?.push(k, close);
+        continue;
+      }
+      const now = t + tf;
+      if (this.#matchedK !== k || this.#matchedT !== t) {
+        if (t !== this.#t) {
+          // The previous open time is over: its equity (after its last candle) is a point of the curve.
+          if (!Number.isNaN(this.#t)) {
+            const pointTime = this.#t + tf;
+            // A time one timeframe after the last point's continues its run, and a value equal to the last one stored repeats it (see GrowableSeries).
+            if (pointTime !== curve.next) curve.jump(pointTime);
+            curve.next = pointTime + tf;
+            const eq = this.#lastEq;
+            if (eq === curve.last && eq !== 0) {
+              if (curve.n !== curve.repeatEnd) curve.repeat();
+              curve.repeatEnd = ++curve.n;
+            } else {
+              if (curve.m === curve.v.length) curve.grow();
+              curve.v[curve.m++] = eq;
+              curve.last = eq;
+              curve.n++;
+            }
+          }
+          // Checked at every new open time, not in a branch of the first candle only: code optimized in one
+          // run had no feedback for that branch (the first call has none) and deoptimized in the next.
+          if (this.#untimedTrades) this.#resumedEntryTimes(t);
+          this.#t = t;
+        }
+        this.#clock.advance(now);
+        // The venue has work only for a working order or a stop the low reached (or a triggered stop).
+        const wake = wakes[k]!;
+        if ((low <= wake || wake === Number.POSITIVE_INFINITY) && this.#venue.activeCount(k) !== 0) {
+          this.#hold(s, i);
+          this.#match(k);
+        }
+        // matchEarly (one candle): this much now, the rest when the candle's signals are in.
+        if (this.#matchOnly) return;
+      } else {
+        this.#matchedK = -1;
+        this.#hold(s, i);
+        this.#settleMatch();
+      }
+      this.#candles++;
+      lastClose[k] = close;
+      returns?.push(k, close);
+      const eq = this.#equityF();
+      this.#lastEq = eq;
+      if (now >= risk.quietUntil || eq <= risk.quietLow || eq > risk.quietHigh) {
+        risk.onEquity(now, eq);
+        if (risk.state.version !== this.#stateVersion) this.#onStateChange(now);
+      }
+      let sig: number;
+      if (one !== undefined) sig = one.onBar(t, s.open[i]!, s.high[i]!, low, close, s.volume[i]!);
+      else {
+        this.#hold(s, i);
+        sig = this.#signal(k);
+      }
+      if (sig !== 0) {
+        this.#hold(s, i);
+        this.#decide(k, sig, now);
+      }
     }
-    const sig = this.#signal(k);
-    if (sig !== 0) this.#decide(k, sig, now);
+  }
+
+  /** Candle `i` of `s` into the #b fields, for the private steps that read the candle from there. */
+  #hold(s: CandleColumns, i: number): void {
+    this.#bt = s.time[i]!;
+    this.#bo = s.open[i]!;
+    this.#bh = s.high[i]!;
+    this.#bl = s.low[i]!;
+    this.#bc = s.close[i]!;
+    this.#bv = s.volume[i]!;
   }
 
   /**

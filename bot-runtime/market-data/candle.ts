@@ -29,6 +29,9 @@ export interface CandleSeries {
   readonly volume: Float64Array;
 }
 
+/** The six columns of a series: what the kernel steps through. */
+export type CandleColumns = Pick<CandleSeries, 'time' | 'open' | 'high' | 'low' | 'close' | 'volume'>;
+
 /** A series with room for `capacity` candles, filled by the loaders and the resampler. */
 export class CandleSeriesBuilder {
   readonly source: string;

@@ -1,5 +1,6 @@
 export {
   type Candle,
+  type CandleColumns,
   type CandleSeries,
   CandleSeriesBuilder,
   candleAt,
