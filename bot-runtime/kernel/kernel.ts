@@ -1341,6 +1341,14 @@ export class Kernel {
     return closed.restart(strategies, entryTime);
   }
 
+  /** The symbols with an order working at the venue: an entry or an exit not yet filled or canceled. */
+  workingOrderSymbols(): string[] {
+    const out: string[] = [];
+    for (let k = 0; k < this.symbols.length; k++)
+      if (this.#entry[k] !== undefined || this.#exit[k] !== undefined) out.push(this.symbols[k]!);
+    return out;
+  }
+
   /** Positions still open at the end, marked at the last close. */
   openTrades(): {
     symbol: string;

@@ -88,6 +88,28 @@ describe('Executor', () => {
     }
   });
 
+  it('halt-and-flatten asked while an entry order works is not flat until that order is done and nothing is held', async () => {
+    const { executor, next, close } = await setup();
+    try {
+      // A buy signal's order, submitted and not filled yet: no position.
+      while (executor.kernel.workingOrderSymbols().length === 0 || executor.kernel.openTrades().length > 0)
+        await next();
+      const first = executor.haltAndFlatten('TradingBot deleted');
+      expect(first).toEqual({ done: false, symbols: ['ETH/BTC'] });
+      for (let n = 0; n < 6 && !executor.haltAndFlatten('again').done; n++) await next();
+      expect(executor.haltAndFlatten('again').done).toBe(true);
+      // Whether the order filled (and was sold) or was canceled, nothing is held or working.
+      expect(executor.kernel.openTrades()).toEqual([]);
+      expect(executor.kernel.workingOrderSymbols()).toEqual([]);
+      expect(executor.applier.position('ETH/BTC')?.quantity.isZero() ?? true).toBe(true);
+      expect(executor.riskView()).toMatchObject({ state: 'Halted', reason: 'TradingBot deleted' });
+      for (let n = 0; n < 50; n++) await next();
+      expect(executor.kernel.openTrades()).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('a new kernel beside an old ledger (a pod restart) records its fills under this run’s order ids', async () => {
     const ledgerPath = join(mkdtempSync(join(tmpdir(), 'botcore-executor-prefix-')), 'ledger.jsonl');
     const first = await setup({ ledgerPath, orderIdPrefix: 'run1-' });

@@ -496,7 +496,7 @@ export class Executor {
       for (; this.#denialsSeen < denials.length; this.#denialsSeen++)
         this.metrics.recordDenial(denials[this.#denialsSeen]!.code);
     } else this.#denialsSeen = this.kernel.risk.denials.length;
-    if (this.#flatten && !this.#flatten.flat && this.kernel.openTrades().length === 0) {
+    if (this.#flatten && !this.#flatten.flat && this.#toFlatten().length === 0) {
       // Flat: now the halt, which would also have refused the closing orders.
       this.#flatLedgered(this.#flatten);
     }
@@ -695,18 +695,32 @@ export class Executor {
   #flatten: Flatten | undefined;
 
   /**
-   * halt-and-flatten: opens nothing more, closes every position with the
-   * next candle of its symbol (the kernel's own close path, so the fills are
-   * recorded like any other), then halts. Answers whether it is done yet;
-   * the operator asks again until it is.
+   * halt-and-flatten: opens nothing more, cancels working entries and closes
+   * every position with the next candle of its symbol (the kernel's own
+   * close path, so the fills are recorded like any other), then halts.
+   * Answers whether it is done yet; the operator asks again until it is.
    */
   haltAndFlatten(reason: string): { done: boolean; symbols: readonly string[] } {
     if (!this.#flatten) {
-      const symbols = this.kernel.openTrades().map((t) => t.symbol);
+      const symbols = this.#toFlatten();
       this.#flatten = { reason, symbols, flat: false, done: false };
       if (symbols.length === 0) this.#flatLedgered(this.#flatten);
     }
     return { done: this.#flatten.done, symbols: this.#flatten.symbols };
+  }
+
+  /**
+   * The symbols the flatten must still see through: a position held, or an
+   * order working at the venue. An entry still working when the flatten is
+   * asked could fill on the next candle and open a position after the bot
+   * was called flat; the flatten's sell signals cancel it (or sell what it
+   * bought), and only then is the bot flat.
+   */
+  #toFlatten(): string[] {
+    const symbols = this.kernel.openTrades().map((t) => t.symbol);
+    for (const symbol of this.kernel.workingOrderSymbols())
+      if (!symbols.includes(symbol)) symbols.push(symbol);
+    return symbols;
   }
 
   /**
